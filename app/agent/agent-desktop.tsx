@@ -1,0 +1,344 @@
+'use client';
+
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import type { AgentAction, PointerTarget, SessionRules, SessionState, StreamMessage } from '../../protocol/messages';
+import {
+  EXIT_SESSION,
+  JOIN_SESSION,
+  ME,
+  MY_ACTIVE_SESSION,
+  REQUEST_WRITE_MODE,
+  SET_POINTER_MODE,
+  type Me,
+  type SessionSummary,
+} from '../lib/documents';
+import { createGraphQLClients, describeError } from '../lib/graphql-client';
+import { TopBar } from '../lib/top-bar';
+import { CobrowseStage, type StageHandle, type ViewportMode } from './cobrowse-stage';
+import { NavigationBar } from './navigation-bar';
+import { NoticeList, useNotices } from './notices';
+import { sendSignal, useSessionStream } from './use-session-stream';
+
+const formatCode = (code: string) => code.replace(/(\d{3})(\d{3})(\d{3})/, '$1 $2 $3');
+
+function endedText(session: SessionState): string {
+  if (session.endedBy === 'CUSTOMER') return 'The customer ended the co-browse session.';
+  if (session.endedBy === 'AGENT') return 'You ended the co-browse session.';
+  return 'The co-browse session ended.';
+}
+
+/** The agent's desktop: join by session ID, watch and point, exit. */
+export function AgentDesktop() {
+  const [connected, setConnected] = useState(true);
+  const { urql, ws } = useMemo(() => createGraphQLClients((value) => setConnected(value)), []);
+  const { notices, notify, dismiss } = useNotices();
+  const [me, setMe] = useState<Me | null>(null);
+  const [session, setSession] = useState<SessionSummary | null>(null);
+  const [customerOnline, setCustomerOnline] = useState(true);
+  const [joining, setJoining] = useState(false);
+  const [code, setCode] = useState('');
+  const [viewportMode, setViewportMode] = useState<ViewportMode>('fit');
+  const [viewport, setViewport] = useState<{ width: number; height: number } | null>(null);
+  const [pageUrl, setPageUrl] = useState<string | null>(null);
+  const [rules, setRules] = useState<SessionRules | null>(null);
+  const [writeRequested, setWriteRequested] = useState(false);
+  const actionIds = useRef(0);
+  const stage = useRef<StageHandle | null>(null);
+
+  useEffect(() => {
+    void urql
+      .query<{ me: Me | null }>(ME, {})
+      .toPromise()
+      .then((result) => {
+        if (!result.data?.me) location.assign('/login?next=/agent');
+        else setMe(result.data.me);
+      });
+    // A reload keeps the agent in the session they had open.
+    void urql
+      .query<{ myActiveSession: SessionSummary | null }>(MY_ACTIVE_SESSION, {})
+      .toPromise()
+      .then((result) => {
+        const active = result.data?.myActiveSession;
+        if (active) {
+          setSession(active);
+          notify('info', `Reconnected to session ${formatCode(active.code)}.`);
+        }
+      });
+  }, [urql, notify]);
+
+  const leave = useCallback(() => {
+    setSession(null);
+    setViewport(null);
+    setPageUrl(null);
+    setRules(null);
+    setWriteRequested(false);
+    setCustomerOnline(true);
+  }, []);
+
+  const onMessage = useCallback(
+    (message: StreamMessage) => {
+      if (message.type === 'events') return stage.current?.addEvents(message.batch.events);
+      if (message.type === 'rules') return setRules(message.rules);
+      if (message.type === 'action-result')
+        return message.ok ? undefined : notify('warning', message.reason ?? 'The customer’s page did not take that action.');
+      if (message.type !== 'session') return;
+      const state = message.session;
+      setSession((current) => (current ? { ...current, status: state.status, mode: state.mode } : current));
+      setWriteRequested(state.writeRequest !== null);
+      switch (message.event) {
+        case 'write-approved':
+          return notify('success', 'The customer approved Write Mode. You can click and type in their page.');
+        case 'write-declined':
+          return notify('warning', 'The customer declined Write Mode.');
+        case 'write-expired':
+          return notify('warning', 'The customer did not answer the Write Mode request in time.');
+        case 'pointer-mode':
+          return notify(
+            'info',
+            message.by === 'CUSTOMER' ? 'The customer switched back to Pointer Mode.' : 'You are back in Pointer Mode.',
+          );
+        case 'ended':
+          notify(state.endedBy === 'AGENT' ? 'info' : 'warning', endedText(state));
+          return leave();
+        case 'state':
+          if (state.status === 'ENDED') {
+            notify('warning', endedText(state));
+            leave();
+          }
+          return;
+        case 'customer-disconnected':
+          setCustomerOnline(false);
+          // A page load within the site, a closed tab, a dropped network or a visit to another site (R15).
+          return notify('warning', 'Paused: the customer is loading a page, left the site or went offline. Waiting for them to come back…');
+        case 'customer-connected':
+          setCustomerOnline((wasOnline) => {
+            if (!wasOnline) notify('success', 'The customer’s page is back.');
+            return true;
+          });
+          return;
+      }
+    },
+    [leave, notify],
+  );
+
+  useSessionStream(ws, session?.id ?? null, onMessage, (text) => notify('error', text));
+
+  async function join(event: FormEvent) {
+    event.preventDefault();
+    if (joining) return;
+    setJoining(true);
+    const result = await urql.mutation<{ joinSession: SessionSummary }>(JOIN_SESSION, { code }).toPromise();
+    setJoining(false);
+    const error = describeError(result.error);
+    if (error || !result.data) return notify('error', error?.message ?? 'Could not join.');
+    setSession(result.data.joinSession);
+    setCode('');
+    notify('success', `Connected to session ${formatCode(result.data.joinSession.code)}. You are in Pointer Mode.`);
+  }
+
+  async function exit() {
+    if (!session) return;
+    const result = await urql.mutation(EXIT_SESSION, { sessionId: session.id }).toPromise();
+    const error = describeError(result.error);
+    if (error) return notify('error', error.message);
+    notify('info', 'You ended the co-browse session.');
+    leave();
+  }
+
+  const signal = useCallback(
+    (type: 'pointer' | 'click', target: PointerTarget) => {
+      if (session) void sendSignal(ws, session.id, { type, target });
+    },
+    [ws, session],
+  );
+
+  const act = useCallback(
+    async (action: AgentAction, target?: string) => {
+      if (!session) return;
+      const refused = await sendSignal(ws, session.id, { type: 'action', id: ++actionIds.current, action, ...(target ? { target } : {}) });
+      if (refused) notify('warning', refused);
+    },
+    [ws, session, notify],
+  );
+
+  async function changeMode(toWrite: boolean) {
+    if (!session) return;
+    const result = await urql.mutation(toWrite ? REQUEST_WRITE_MODE : SET_POINTER_MODE, { sessionId: session.id }).toPromise();
+    const error = describeError(result.error);
+    if (error) return notify('error', error.message);
+    if (toWrite) notify('info', 'Write Mode requested. Waiting for the customer to approve…');
+  }
+
+  const inWriteMode = session?.mode === 'WRITE';
+
+  return (
+    <div className="app-shell">
+      <TopBar urql={urql} status={connected ? 'Online' : 'Reconnecting…'} statusTone={connected ? 'up' : 'down'} who={me?.name} />
+
+      <main className="agent-main">
+        <section className="toolbar" aria-label="Session">
+          {session ? (
+            <div className="session-info">
+              <span className={`status-dot ${customerOnline ? 'live' : 'waiting'}`} aria-hidden="true" />
+              <div>
+                <div className="session-title">Session {formatCode(session.code)}</div>
+                <div className="muted small">{customerOnline ? 'Customer connected' : 'Paused: waiting for the customer’s page'}</div>
+              </div>
+              {inWriteMode ? (
+                <span className="badge write" title="You can click, type and navigate in the customer's page.">
+                  Write Mode
+                </span>
+              ) : (
+                <span className="badge" title="You can see and point; you cannot type, navigate or submit.">
+                  Pointer Mode
+                </span>
+              )}
+              {inWriteMode ? (
+                <button
+                  type="button"
+                  className="icon-button"
+                  onClick={() => changeMode(false)}
+                  aria-label="Back to Pointer Mode"
+                  title="Back to Pointer Mode"
+                  data-testid="pointer-mode"
+                >
+                  <ToolIcon name="pointer" />
+                </button>
+              ) : (
+                rules?.writeModeEnabled && (
+                  <button
+                    type="button"
+                    className="icon-button"
+                    onClick={() => changeMode(true)}
+                    disabled={writeRequested}
+                    aria-label={writeRequested ? 'Waiting for the customer to approve Write Mode' : 'Ask for Write Mode'}
+                    title={writeRequested ? 'Waiting for the customer…' : 'Ask for Write Mode'}
+                    data-testid="request-write"
+                  >
+                    <ToolIcon name="pencil" />
+                  </button>
+                )
+              )}
+            </div>
+          ) : (
+            <form className="join-form" onSubmit={join}>
+              <label htmlFor="session-id" className="join-label">
+                Session ID
+              </label>
+              <input
+                id="session-id"
+                className="join-input"
+                inputMode="numeric"
+                autoComplete="off"
+                placeholder="123 123 123"
+                value={code}
+                onChange={(event) => setCode(event.target.value)}
+                data-testid="session-id-input"
+              />
+              <button
+                type="submit"
+                className="icon-button primary"
+                aria-label="Join session"
+                title="Join session"
+                disabled={joining || code.trim() === ''}
+                data-testid="session-join"
+              >
+                <GlobeIcon />
+              </button>
+            </form>
+          )}
+          <div className="toolbar-end">
+            <div className="segmented" role="group" aria-label="View size">
+              <button type="button" aria-pressed={viewportMode === 'fit'} onClick={() => setViewportMode('fit')} data-testid="viewport-fit">
+                Scale to fit
+              </button>
+              <button
+                type="button"
+                aria-pressed={viewportMode === 'actual'}
+                onClick={() => setViewportMode('actual')}
+                data-testid="viewport-actual"
+              >
+                Actual size
+              </button>
+            </div>
+            {viewport && (
+              <span className="muted small" data-testid="viewport-size" title="The customer's browser viewport">
+                {viewport.width} × {viewport.height}
+              </span>
+            )}
+            {session && (
+              <button type="button" className="button danger" onClick={exit} data-testid="exit-session">
+                Exit Session
+              </button>
+            )}
+          </div>
+        </section>
+
+        <NoticeList notices={notices} onDismiss={dismiss} />
+
+        <section className="browser" data-testid="cobrowse-view" aria-label="Customer's page">
+          <NavigationBar
+            url={session ? (pageUrl ?? session.url) : null}
+            enabled={inWriteMode && customerOnline}
+            onNavigate={(action) => act(action, action.kind === 'open' ? action.url : action.to)}
+          />
+          {session ? (
+            <CobrowseStage
+              key={session.id}
+              viewportMode={viewportMode}
+              mode={session.mode}
+              disabledSelectors={rules?.disabledSelectors ?? []}
+              onAction={act}
+              onRefused={(reason) => notify('warning', reason)}
+              onReady={(handle) => (stage.current = handle)}
+              onPointer={(target) => signal('pointer', target)}
+              onClick={(target) => signal('click', target)}
+              onViewport={setViewport}
+              onPage={setPageUrl}
+            />
+          ) : (
+            <div className="empty-state">
+              <GlobeIcon large />
+              <h2>No co-browse session</h2>
+              <p className="muted">Ask the customer to click “Start Co-browse” on the website and read you the 9-digit session ID.</p>
+            </div>
+          )}
+        </section>
+      </main>
+    </div>
+  );
+}
+
+function GlobeIcon({ large = false }: { large?: boolean }) {
+  const size = large ? 48 : 20;
+  return (
+    <svg viewBox="0 0 24 24" width={size} height={size} fill="none" stroke="currentColor" strokeWidth="1.8" aria-hidden="true">
+      <circle cx="12" cy="12" r="9" />
+      <path d="M3 12h18M12 3c2.5 2.6 3.8 5.6 3.8 9s-1.3 6.4-3.8 9c-2.5-2.6-3.8-5.6-3.8-9S9.5 5.6 12 3z" />
+    </svg>
+  );
+}
+
+const ICON_PATHS = {
+  pencil: ['M4 20h4L19 9l-4-4L4 16v4z', 'M13.5 6.5l4 4'],
+  pointer: ['M5 3l14 7-6 2-2 6z'],
+};
+
+function ToolIcon({ name }: { name: keyof typeof ICON_PATHS }) {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      width="20"
+      height="20"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.8"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
+      {ICON_PATHS[name].map((d) => (
+        <path key={d} d={d} />
+      ))}
+    </svg>
+  );
+}

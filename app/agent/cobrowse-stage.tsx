@@ -1,0 +1,174 @@
+'use client';
+
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import 'rrweb/dist/style.css';
+import type { AgentAction, PointerTarget, RecordedEvent, SessionMode } from '../../protocol/messages';
+import { describeElement, isDisabledForAgents, markDisabledControls } from './agent-marks';
+import { FieldEditor, editedFieldFor, type EditedField } from './field-editor';
+import { createLiveReplay, type LiveReplay } from './live-replay';
+import { pointerTarget } from './pointer-target';
+
+/** The agent's pointer is sent at most this often (one message per frame). */
+const POINTER_INTERVAL_MS = 33;
+const CLICK_RING_MS = 900;
+
+export type ViewportMode = 'fit' | 'actual';
+
+export interface StageHandle {
+  addEvents(events: RecordedEvent[]): void;
+}
+
+interface Props {
+  viewportMode: ViewportMode;
+  mode: SessionMode;
+  disabledSelectors: string[];
+  onAction: (action: AgentAction, target: string) => void;
+  onRefused: (reason: string) => void;
+  onReady: (handle: StageHandle | null) => void;
+  onPointer: (target: PointerTarget) => void;
+  onClick: (target: PointerTarget) => void;
+  onViewport: (size: { width: number; height: number }) => void;
+  onPage: (href: string) => void;
+}
+
+/**
+ * The co-browse area: the customer's page rebuilt live in rrweb's sandboxed iframe, scaled to
+ * fit or shown at actual size, under a transparent layer that turns the agent's mouse into
+ * pointer and click signals (Pointer Mode: nothing else reaches the customer's page).
+ */
+export function CobrowseStage({
+  viewportMode,
+  mode,
+  disabledSelectors,
+  onAction,
+  onRefused,
+  onReady,
+  onPointer,
+  onClick,
+  onViewport,
+  onPage,
+}: Props) {
+  const frameRef = useRef<HTMLDivElement>(null);
+  const replayRootRef = useRef<HTMLDivElement>(null);
+  const replayRef = useRef<LiveReplay | null>(null);
+  const lastPointerAt = useRef(0);
+  const pendingPointer = useRef<{ x: number; y: number } | null>(null);
+  const pointerTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  const [available, setAvailable] = useState({ width: 0, height: 0 });
+  const [rings, setRings] = useState<{ id: number; x: number; y: number }[]>([]);
+  const [editing, setEditing] = useState<EditedField | null>(null);
+  const selectors = useRef(disabledSelectors);
+  selectors.current = disabledSelectors;
+
+  useEffect(() => {
+    const document = replayRef.current?.iframe()?.contentDocument;
+    if (document) markDisabledControls(document, disabledSelectors);
+  }, [disabledSelectors]);
+
+  useEffect(() => {
+    if (mode !== 'WRITE') setEditing(null);
+  }, [mode]);
+
+  useEffect(() => {
+    const replay = createLiveReplay(replayRootRef.current!, {
+      resize: (next) => {
+        setSize(next);
+        onViewport(next);
+      },
+      page: onPage,
+      rebuilt: (document) => markDisabledControls(document, selectors.current),
+    });
+    replayRef.current = replay;
+    onReady({ addEvents: (events) => replay.addEvents(events) });
+    return () => {
+      clearTimeout(pointerTimer.current);
+      onReady(null);
+      replay.destroy();
+      replayRef.current = null;
+    };
+    // The stage lives as long as one session; callbacks are stable refs in the parent.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    const frame = frameRef.current!;
+    const observer = new ResizeObserver(
+      ([entry]) => entry && setAvailable({ width: entry.contentRect.width, height: entry.contentRect.height }),
+    );
+    observer.observe(frame);
+    return () => observer.disconnect();
+  }, []);
+
+  const scale = size && viewportMode === 'fit' ? Math.min(1, available.width / size.width, available.height / size.height) : 1;
+
+  function toPage(event: MouseEvent<HTMLDivElement>) {
+    const box = event.currentTarget.getBoundingClientRect();
+    return { x: (event.clientX - box.left) / scale, y: (event.clientY - box.top) / scale };
+  }
+
+  function handleMove(event: MouseEvent<HTMLDivElement>) {
+    if (!replayRef.current) return;
+    const { x, y } = toPage(event);
+    // At most one signal per frame, and always the last position: where the pointer stops matters most.
+    pendingPointer.current = { x, y };
+    if (pointerTimer.current) return;
+    const wait = Math.max(0, lastPointerAt.current + POINTER_INTERVAL_MS - performance.now());
+    pointerTimer.current = setTimeout(() => {
+      pointerTimer.current = undefined;
+      const position = pendingPointer.current;
+      if (!position || !replayRef.current) return;
+      lastPointerAt.current = performance.now();
+      onPointer(pointerTarget(replayRef.current, position.x, position.y));
+    }, wait);
+  }
+
+  function handleClick(event: MouseEvent<HTMLDivElement>) {
+    if (!replayRef.current) return;
+    const { x, y } = toPage(event);
+    onClick(pointerTarget(replayRef.current, x, y));
+    if (mode === 'WRITE') act(x, y);
+    const ring = { id: now(), x, y };
+    setRings((current) => [...current, ring]);
+    setTimeout(() => setRings((current) => current.filter((item) => item !== ring)), CLICK_RING_MS);
+  }
+
+  /** Write Mode: the click becomes an action on the customer's page, or opens a field to type in. */
+  function act(x: number, y: number) {
+    const replay = replayRef.current!;
+    const element = replay.iframe()?.contentDocument?.elementFromPoint(x, y);
+    if (!element) return;
+    if (isDisabledForAgents(element, selectors.current)) return onRefused('This control is disabled for agents. The customer can use it.');
+    const nodeId = replay.nodeId(element);
+    if (nodeId === null) return;
+    const field = editedFieldFor(element, nodeId);
+    if (field) setEditing(field);
+    else onAction({ kind: 'click', nodeId }, describeElement(element));
+  }
+
+  return (
+    <div className="stage-frame" ref={frameRef}>
+      <div className="stage-sizer" style={size ? { width: size.width * scale, height: size.height * scale } : undefined}>
+        <div className="stage-scaled" style={{ transform: `scale(${scale})`, width: size?.width, height: size?.height }}>
+          <div ref={replayRootRef} className="replay-root" />
+          <div className="pointer-layer" onMouseMove={handleMove} onClick={handleClick} data-testid="agent-pointer-layer">
+            {editing && (
+              <FieldEditor
+                field={editing}
+                onChange={(value) => onAction({ kind: 'input', nodeId: editing.nodeId, value }, editing.target)}
+                onClose={() => setEditing(null)}
+              />
+            )}
+            {rings.map((ring) => (
+              <span key={ring.id} className="click-ring" style={{ left: ring.x, top: ring.y }} />
+            ))}
+          </div>
+        </div>
+      </div>
+      {!size && <p className="stage-waiting">Waiting for the customer’s page…</p>}
+    </div>
+  );
+}
+
+let ringCounter = 0;
+const now = () => ++ringCounter;

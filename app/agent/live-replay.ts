@@ -1,0 +1,68 @@
+'use client';
+
+import { Replayer } from 'rrweb';
+import type { RecordedEvent } from '../../protocol/messages';
+
+const META_EVENT = 4;
+
+export interface LiveReplay {
+  /** Applies a batch of the customer's recorded events as soon as possible. */
+  addEvents(events: RecordedEvent[]): void;
+  /** The sandboxed iframe holding the rebuilt page, once a snapshot arrived. */
+  iframe(): HTMLIFrameElement | null;
+  /** rrweb's id of a node in the rebuilt page (the same id the customer's recorder uses). */
+  nodeId(node: Node): number | null;
+  destroy(): void;
+}
+
+/**
+ * rrweb's live replayer, rebuilt from scratch at every Meta event (a new page or a resync), so
+ * stale nodes and old events are dropped. Arrival time replaces each event's timestamp: the
+ * replayer then plays it on its next frame, whatever the customer's clock says.
+ */
+export function createLiveReplay(
+  root: HTMLElement,
+  on: { resize: (size: { width: number; height: number }) => void; page: (href: string) => void; rebuilt: (document: Document) => void },
+): LiveReplay {
+  let replayer: Replayer | null = null;
+
+  function restart() {
+    replayer?.destroy();
+    replayer = new Replayer([], {
+      root,
+      liveMode: true,
+      mouseTail: false,
+      triggerFocus: false,
+      showWarning: false,
+      showDebug: false,
+      UNSAFE_replayCanvas: false,
+    });
+    replayer.on('resize', (size) => on.resize(size as { width: number; height: number }));
+    const rebuilt = replayer;
+    replayer.on('fullsnapshot-rebuilded', () => rebuilt.iframe.contentDocument && on.rebuilt(rebuilt.iframe.contentDocument));
+    replayer.startLive(Date.now());
+  }
+
+  return {
+    addEvents(events) {
+      for (const event of events) {
+        if (event.type === META_EVENT) {
+          restart();
+          const href = (event.data as { href?: unknown }).href;
+          if (typeof href === 'string') on.page(href);
+        }
+        if (!replayer) continue; // nothing to apply changes to until a snapshot arrives
+        replayer.addEvent({ ...event, timestamp: Date.now() } as Parameters<Replayer['addEvent']>[0]);
+      }
+    },
+    iframe: () => replayer?.iframe ?? null,
+    nodeId(node) {
+      const id = replayer?.getMirror().getId(node as never);
+      return id !== undefined && id > 0 ? id : null;
+    },
+    destroy() {
+      replayer?.destroy();
+      replayer = null;
+    },
+  };
+}

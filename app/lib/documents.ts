@@ -1,0 +1,177 @@
+import { gql } from '@urql/core';
+
+/** Every GraphQL operation the pages send, in one place. */
+export const SIGN_IN = gql`
+  mutation SignIn($email: String!, $password: String!) {
+    signIn(email: $email, password: $password) {
+      id
+      name
+      role
+    }
+  }
+`;
+
+export const SIGN_OUT = gql`
+  mutation SignOut {
+    signOut
+  }
+`;
+
+export const ME = gql`
+  query Me {
+    me {
+      id
+      name
+      email
+      role
+    }
+  }
+`;
+
+const SESSION_FIELDS = `id code status mode url viewportWidth viewportHeight`;
+
+export const MY_ACTIVE_SESSION = gql`
+  query MyActiveSession {
+    myActiveSession { ${SESSION_FIELDS} }
+  }
+`;
+
+export const JOIN_SESSION = gql`
+  mutation JoinSession($code: String!) {
+    joinSession(code: $code) { ${SESSION_FIELDS} }
+  }
+`;
+
+export const EXIT_SESSION = gql`
+  mutation ExitSession($sessionId: ID!) {
+    exitSession(sessionId: $sessionId) {
+      id
+      status
+    }
+  }
+`;
+
+export const SEND_SIGNAL = `mutation SendSignal($sessionId: ID!, $signal: JSON!) { sendSignal(sessionId: $sessionId, signal: $signal) }`;
+
+export const SESSION_STREAM = `subscription SessionStream($sessionId: ID!) { sessionStream(sessionId: $sessionId) }`;
+
+/** The fields every page reads of a session. */
+export interface SessionSummary {
+  id: string;
+  code: string;
+  status: 'WAITING' | 'ACTIVE' | 'PAUSED' | 'ENDED';
+  mode: 'POINTER' | 'WRITE';
+  url: string;
+  viewportWidth: number | null;
+  viewportHeight: number | null;
+}
+
+export interface Me {
+  id: string;
+  name: string;
+  email: string;
+  role: 'AGENT' | 'SUPERVISOR' | 'ADMIN';
+}
+
+export const REQUEST_WRITE_MODE = gql`
+  mutation RequestWriteMode($sessionId: ID!) {
+    requestWriteMode(sessionId: $sessionId) {
+      id
+      mode
+      writeRequestId
+    }
+  }
+`;
+
+export const SET_POINTER_MODE = gql`
+  mutation SetPointerMode($sessionId: ID!) {
+    setPointerMode(sessionId: $sessionId) {
+      id
+      mode
+    }
+  }
+`;
+
+export const SITE_SETTINGS = gql`
+  query SiteSettings {
+    siteSettings {
+      writeModeEnabled
+      disabledSelectors
+      defaultDisabledSelectors
+    }
+  }
+`;
+
+export const UPDATE_SITE_SETTINGS = gql`
+  mutation UpdateSiteSettings($input: SiteSettingsInput!) {
+    updateSiteSettings(input: $input) {
+      writeModeEnabled
+      disabledSelectors
+      defaultDisabledSelectors
+    }
+  }
+`;
+
+export interface SiteSettings {
+  writeModeEnabled: boolean;
+  disabledSelectors: string[];
+  defaultDisabledSelectors: string[];
+}
+
+export const SESSIONS = gql`
+  query Sessions {
+    sessions(limit: 50) {
+      id
+      code
+      status
+      mode
+      createdAt
+      endedAt
+      endedBy
+      endReason
+      agent {
+        name
+      }
+    }
+  }
+`;
+
+export const SESSION_HISTORY = gql`
+  query SessionHistory($sessionId: ID!) {
+    session(id: $sessionId) {
+      id
+      auditEvents {
+        sequence
+        at
+        actorKind
+        type
+        data
+      }
+    }
+    verifyAudit(sessionId: $sessionId) {
+      intact
+      events
+      brokenAt
+    }
+  }
+`;
+
+export interface SessionListItem {
+  id: string;
+  code: string;
+  status: SessionSummary['status'];
+  mode: SessionSummary['mode'];
+  createdAt: string;
+  endedAt: string | null;
+  endedBy: string | null;
+  endReason: string | null;
+  agent: { name: string } | null;
+}
+
+export interface AuditEntry {
+  sequence: number;
+  at: string;
+  actorKind: string;
+  type: string;
+  data: Record<string, unknown>;
+}

@@ -1,0 +1,67 @@
+'use client';
+
+import { useSearchParams } from 'next/navigation';
+import { useMemo, useState, type FormEvent } from 'react';
+import { Logo } from '../lib/logo';
+import { createGraphQLClients, describeError } from '../lib/graphql-client';
+import { SIGN_IN, type Me } from '../lib/documents';
+
+const HOME_BY_ROLE: Record<Me['role'], string> = { AGENT: '/agent', SUPERVISOR: '/supervisor', ADMIN: '/admin' };
+
+/** Only same-site paths, so a crafted link cannot send a signed-in user elsewhere. */
+const safeNext = (next: string | null) => (next && next.startsWith('/') && !next.startsWith('//') ? next : null);
+
+export function LoginForm() {
+  const params = useSearchParams();
+  const { urql } = useMemo(() => createGraphQLClients(), []);
+  const [error, setError] = useState<string | null>(
+    params.get('reason') === 'role' ? 'Your account cannot open that page. Sign in with another account.' : null,
+  );
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    const result = await urql
+      .mutation<{ signIn: Me }>(SIGN_IN, { email: String(form.get('email')), password: String(form.get('password')) })
+      .toPromise();
+    if (result.data) {
+      location.assign(safeNext(params.get('next')) ?? HOME_BY_ROLE[result.data.signIn.role]);
+      return;
+    }
+    setError(describeError(result.error)?.message ?? 'Sign-in failed.');
+    setBusy(false);
+  }
+
+  return (
+    <div className="auth-card">
+      <Logo />
+      <h1>Sign in</h1>
+      <p className="muted">Agents, supervisors and admins sign in here.</p>
+      <form onSubmit={submit} className="stack">
+        <label className="field">
+          <span>Email</span>
+          <input name="email" type="email" autoComplete="username" required data-testid="login-email" autoFocus />
+        </label>
+        <label className="field">
+          <span>Password</span>
+          <input name="password" type="password" autoComplete="current-password" required data-testid="login-password" />
+        </label>
+        {error && (
+          <p className="alert" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="button primary" disabled={busy} data-testid="login-submit">
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      <aside className="hint">
+        <strong>Demo accounts</strong> (password <code>cobrowse-demo</code>): <code>agent@example.com</code>,{' '}
+        <code>agent2@example.com</code>, <code>supervisor@example.com</code>, <code>admin@example.com</code>
+      </aside>
+    </div>
+  );
+}

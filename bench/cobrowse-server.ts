@@ -1,0 +1,32 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { hashPassword } from '../server/auth/passwords.ts';
+import { startServer } from '../server/start-server.ts';
+
+// The product's server as the capacity benchmark runs it: API only (no pages), a fresh SQLite
+// database, and as many agents as the benchmark has sessions (one session per agent, R5).
+const agents = Number(process.argv[2] ?? 100);
+const dir = await mkdtemp(path.join(tmpdir(), 'cobrowse-bench-'));
+const server = await startServer({
+  pages: false,
+  log: () => {},
+  config: {
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: `file:${path.join(dir, 'bench.db')}`,
+    seedDemoUsers: false,
+    redisUrl: process.env.BENCH_REDIS_URL,
+  },
+});
+const passwordHash = await hashPassword('bench');
+await server.deps.db.user.createMany({
+  data: Array.from({ length: agents }, (_, i) => ({
+    email: `bench-agent-${i}@example.com`,
+    name: `Bench Agent ${i}`,
+    role: 'AGENT' as const,
+    passwordHash,
+  })),
+});
+process.stdout.write(`READY ${server.url}\n`);
+process.on('SIGTERM', () => void server.stop().then(() => process.exit(0)));

@@ -1,0 +1,82 @@
+import { realisticBatch } from './event-mix.ts';
+import type { BenchSession, RelayTarget } from './relay-targets.ts';
+
+/** Each session sends one batch per frame while its customer is busy. */
+export const BATCHES_PER_SECOND = 30;
+const STEP_MS = 4000;
+const WARMUP_MS = 1000;
+export const P99_LIMIT_MS = 100;
+
+export interface StepResult {
+  sessions: number;
+  sent: number;
+  received: number;
+  p50: number;
+  p99: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? Infinity : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * Raises the number of concurrent sessions step by step and measures customer-send →
+ * agent-receive latency at each; stops once p99 exceeds the limit or a step loses messages.
+ */
+export async function measureCapacity(
+  target: RelayTarget,
+  levels: number[],
+  log: (line: string) => void,
+): Promise<{ steps: StepResult[]; capacity: number }> {
+  await target.start(levels[levels.length - 1]!);
+  const sessions: BenchSession[] = [];
+  let latencies: number[] = [];
+  let received = 0;
+  let recording = false;
+  const onReceive = (batch: { sentAt: number }) => {
+    if (!recording) return;
+    received++;
+    latencies.push(now() - batch.sentAt);
+  };
+  const steps: StepResult[] = [];
+  let capacity = 0;
+  try {
+    for (const level of levels) {
+      while (sessions.length < level) sessions.push(await target.openSession(sessions.length, onReceive));
+      latencies = [];
+      received = 0;
+      let sent = 0;
+      let seq = 0;
+      const timers = sessions.map((session, index) =>
+        setTimeout(
+          () => {
+            const interval = setInterval(() => {
+              session.send(realisticBatch(seq++, now()));
+              if (recording) sent++;
+            }, 1000 / BATCHES_PER_SECOND);
+            timers.push(interval as unknown as ReturnType<typeof setTimeout>);
+          },
+          (index * 1000) / BATCHES_PER_SECOND / sessions.length,
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
+      recording = true;
+      await new Promise((resolve) => setTimeout(resolve, STEP_MS));
+      recording = false;
+      for (const timer of timers) clearInterval(timer);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // let in-flight batches land
+      const sorted = latencies.sort((a, b) => a - b);
+      const step = { sessions: level, sent, received, p50: round(percentile(sorted, 0.5)), p99: round(percentile(sorted, 0.99)) };
+      steps.push(step);
+      log(`${target.name}: ${level} sessions, ${sent} sent, ${received} received, p50 ${step.p50} ms, p99 ${step.p99} ms`);
+      if (step.p99 > P99_LIMIT_MS || received < sent * 0.99) break;
+      capacity = level;
+    }
+  } finally {
+    await Promise.allSettled(sessions.map((session) => session.close()));
+    await target.stop();
+  }
+  return { steps, capacity };
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;

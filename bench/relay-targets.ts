@@ -1,0 +1,89 @@
+import WebSocket from 'ws';
+import type { EventBatch, StreamMessage } from '../protocol/index.ts';
+import { gql, signIn, startCustomerSession, wsClient } from '../test/support/graphql-client.ts';
+import { spawnServer, type SpawnedServer } from './spawn-server.ts';
+
+/** One customer→agent pair as the benchmark drives it. */
+export interface BenchSession {
+  send(batch: EventBatch): void;
+  close(): Promise<void>;
+}
+
+export interface RelayTarget {
+  name: string;
+  start(maxSessions: number): Promise<void>;
+  /** Opens session `index`; `onReceive` gets every batch the agent receives. */
+  openSession(index: number, onReceive: (batch: EventBatch) => void): Promise<BenchSession>;
+  stop(): Promise<void>;
+}
+
+const opened = (socket: WebSocket) => new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+
+/** The baseline: a bare ws relay. */
+export function bareRelay(): RelayTarget {
+  let server: SpawnedServer;
+  return {
+    name: 'bare ws relay',
+    async start() {
+      server = await spawnServer('./bare-relay-server.ts');
+    },
+    async openSession(index, onReceive) {
+      const agent = new WebSocket(`${server.url}/?session=${index}&role=agent`);
+      agent.on('message', (data) => onReceive(JSON.parse(String(data)) as EventBatch));
+      const customer = new WebSocket(`${server.url}/?session=${index}&role=customer`);
+      await Promise.all([opened(agent), opened(customer)]);
+      return {
+        send: (batch) => customer.send(JSON.stringify(batch)),
+        close: async () => {
+          agent.close();
+          customer.close();
+        },
+      };
+    },
+    stop: () => server.stop(),
+  };
+}
+
+const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
+const noop = () => {};
+
+/** The product: widget-shaped GraphQL mutations over graphql-ws, pub/sub, agent subscription. */
+export function cobrowseServer(): RelayTarget {
+  let server: SpawnedServer;
+  return {
+    name: 'cobrowse (graphql-ws)',
+    async start(maxSessions) {
+      server = await spawnServer('./cobrowse-server.ts', [String(maxSessions)]);
+    },
+    async openSession(index, onReceive) {
+      const url = server.url;
+      const session = await startCustomerSession(url);
+      const cookie = await signIn(url, `bench-agent-${index}@example.com`, 'bench');
+      await gql(url, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: session.code }, { cookie });
+      const agent = wsClient(url, { cookie });
+      const customer = wsClient(url, { customerToken: session.customerToken });
+      await new Promise<void>((ready, fail) => {
+        agent.subscribe<{ sessionStream: StreamMessage }>(
+          { query: 'subscription($id: ID!){ sessionStream(sessionId: $id) }', variables: { id: session.id } },
+          {
+            next: ({ data }) => {
+              const message = data?.sessionStream;
+              if (message?.type === 'session') ready();
+              else if (message?.type === 'events') onReceive(message.batch);
+            },
+            error: fail,
+            complete: noop,
+          },
+        );
+      });
+      const sink = { next: noop, error: noop, complete: noop };
+      return {
+        send: (batch) => void customer.subscribe({ query: SEND_EVENTS, variables: { id: session.id, batch } }, sink),
+        close: async () => {
+          await Promise.all([agent.dispose(), customer.dispose()]);
+        },
+      };
+    },
+    stop: () => server.stop(),
+  };
+}

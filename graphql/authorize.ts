@@ -1,0 +1,14 @@
+import type { Role } from '../server/db/index.ts';
+import type { GraphQLContext } from './context.ts';
+import { forbidden, unauthenticated } from './errors.ts';
+
+/** The signed-in user, who must hold one of `roles`. Checked in every resolver that needs it. */
+export function requireUser(ctx: GraphQLContext, ...roles: Role[]) {
+  const user = ctx.viewer.user;
+  if (!user) throw unauthenticated();
+  if (roles.length > 0 && !roles.includes(user.role)) throw forbidden(`This needs the ${roles.join(' or ').toLowerCase()} role.`);
+  return user;
+}
+
+/** True when the caller holds the customer token of this session. */
+export const isSessionCustomer = (ctx: GraphQLContext, sessionId: string): boolean => ctx.viewer.customerSessionId === sessionId;

@@ -1,0 +1,59 @@
+import { parse as parseCookies } from 'cookie';
+import type { Config } from '../server/config.ts';
+import { AUTH_COOKIE, findUserByAuthToken } from '../server/auth/auth-sessions.ts';
+import { hashToken } from '../server/auth/tokens.ts';
+import type { PrismaClient, UserRow } from '../server/db/index.ts';
+import type { PubSub } from './pubsub/index.ts';
+
+/** Long-lived services every resolver may use. */
+export interface AppDeps {
+  db: PrismaClient;
+  pubsub: PubSub;
+  config: Config;
+}
+
+/** Who is calling: a signed-in user (cookie), a customer (session token), or nobody. */
+export interface Viewer {
+  user: UserRow | null;
+  /** The one session a customer token grants. */
+  customerSessionId: string | null;
+  /** The cookie token, kept so sign-out can revoke it. */
+  authToken: string | undefined;
+}
+
+export interface GraphQLContext extends AppDeps {
+  viewer: Viewer;
+  /** Origin header of the request or WebSocket upgrade. */
+  requestOrigin: string | null;
+  /** This server's own origin, as the browser sees it (the demo site's origin). */
+  selfOrigin: string;
+  /** Sets a response cookie; over WebSocket there is no response, so it refuses. */
+  setCookie: (value: string) => void;
+  transport: 'http' | 'ws';
+  /** Per-connection (WebSocket) or per-request (HTTP) memo for authorization checks. */
+  memo: Map<string, unknown>;
+}
+
+export interface Credentials {
+  cookieHeader: string | undefined;
+  customerToken: string | undefined;
+}
+
+/** Resolves the caller once per HTTP request or once per WebSocket connection. */
+export async function resolveViewer(db: PrismaClient, credentials: Credentials): Promise<Viewer> {
+  const authToken = credentials.cookieHeader ? parseCookies(credentials.cookieHeader)[AUTH_COOKIE] : undefined;
+  const [user, customerSession] = await Promise.all([
+    findUserByAuthToken(db, authToken),
+    credentials.customerToken
+      ? db.session.findUnique({ where: { customerTokenHash: hashToken(credentials.customerToken) }, select: { id: true } })
+      : null,
+  ]);
+  return { user, customerSessionId: customerSession?.id ?? null, authToken };
+}
+
+/** The origin a browser at this Host sees, honouring a proxy's X-Forwarded-Proto. */
+export function selfOriginOf(headers: Record<string, string | string[] | undefined>): string {
+  const forwarded = headers['x-forwarded-proto'];
+  const proto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim() || 'http';
+  return `${proto}://${headers.host ?? 'localhost'}`;
+}

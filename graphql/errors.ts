@@ -1,0 +1,62 @@
+import { GraphQLError } from 'graphql';
+
+/** Every error a client can see carries one of these in `extensions.code`. */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  SESSION_ENDED: 'SESSION_ENDED',
+  SESSION_TAKEN: 'SESSION_TAKEN',
+  AGENT_BUSY: 'AGENT_BUSY',
+  ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
+  SLOW_CONSUMER: 'SLOW_CONSUMER',
+  WRITE_MODE_DISABLED: 'WRITE_MODE_DISABLED',
+  WRITE_MODE_REQUIRED: 'WRITE_MODE_REQUIRED',
+  WRITE_REQUEST_CLOSED: 'WRITE_REQUEST_CLOSED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An expected failure with a message meant for the user. */
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: string) {
+    super(message, { extensions: { code } });
+  }
+}
+
+export const unauthenticated = (message = 'Sign in first.') => new AppError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message = 'You are not allowed to do that.') => new AppError(ErrorCode.FORBIDDEN, message);
+export const badInput = (message: string) => new AppError(ErrorCode.BAD_USER_INPUT, message);
+export const notFound = (message: string) => new AppError(ErrorCode.NOT_FOUND, message);
+
+const KNOWN_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/**
+ * Gives every error a code; unexpected errors are logged and shown without internals.
+ * Used by Apollo (HTTP) and graphql-ws (WebSocket) alike.
+ */
+export function formatError(error: GraphQLError, log: (error: unknown) => void = console.error): GraphQLError {
+  const code = error.extensions?.code;
+  if (typeof code === 'string' && KNOWN_CODES.has(code)) return error;
+  // Variables that fail their type, or a bad JSON body, are the client's fault and say so.
+  if (!error.originalError && error.message.startsWith('Variable ')) {
+    return new GraphQLError(error.message, { ...error, extensions: { ...error.extensions, code: ErrorCode.BAD_USER_INPUT } });
+  }
+  if (!error.originalError || error.originalError instanceof GraphQLError) {
+    return new GraphQLError(error.message, { ...error, extensions: { ...error.extensions, code: code ?? ErrorCode.BAD_USER_INPUT } });
+  }
+  log(error.originalError);
+  return new GraphQLError('Something went wrong on our side.', {
+    path: error.path,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  });
+}

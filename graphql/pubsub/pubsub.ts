@@ -1,0 +1,19 @@
+/** Topic-based publish/subscribe shared by every server instance behind one deployment. */
+export interface PubSub {
+  publish(topic: string, message: unknown): Promise<void>;
+  /** Resolves once the subscription is live, so nothing published afterwards is missed. */
+  subscribe(topic: string, onMessage: (message: unknown) => void): Promise<Unsubscribe>;
+  close(): Promise<void>;
+}
+
+export type Unsubscribe = () => Promise<void>;
+
+/** Topic names in one place, so publishers and subscribers cannot drift apart. */
+export const topics = {
+  /** Messages for a session's agent (recorded events, lifecycle). */
+  toAgent: (sessionId: string) => `session:${sessionId}:agent`,
+  /** Messages for a session's customer (pointer, clicks, lifecycle). */
+  toCustomer: (sessionId: string) => `session:${sessionId}:customer`,
+  /** Lifecycle of every session, for supervisors and the API. */
+  lifecycle: 'sessions:lifecycle',
+} as const;

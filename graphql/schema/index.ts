@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import { authResolvers } from './auth/resolvers.ts';
+import { commonResolvers } from './common/resolvers.ts';
+import { sessionResolvers } from './session/resolvers.ts';
+import { settingsResolvers } from './settings/resolvers.ts';
+import { streamResolvers } from './stream/resolvers.ts';
+import { supervisionResolvers } from './supervision/resolvers.ts';
+import { writeResolvers } from './write/resolvers.ts';
+
+const DOMAINS = ['common', 'auth', 'session', 'stream', 'write', 'settings', 'supervision'] as const;
+
+const typeDefs = DOMAINS.map((domain) => readFileSync(new URL(`./${domain}/schema.graphql`, import.meta.url), 'utf8'));
+
+/** The one schema served over HTTP and WebSocket alike. */
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({
+    typeDefs,
+    resolvers: [
+      commonResolvers,
+      authResolvers,
+      sessionResolvers,
+      streamResolvers,
+      writeResolvers,
+      settingsResolvers,
+      supervisionResolvers,
+    ] as never,
+  });
+}

@@ -1,0 +1,64 @@
+import { endSession } from '../../../server/sessions/end-session.ts';
+import { joinSession } from '../../../server/sessions/join-session.ts';
+import { startSession } from '../../../server/sessions/start-session.ts';
+import { isSessionCustomer, requireUser } from '../../authorize.ts';
+import type { GraphQLContext } from '../../context.ts';
+import { AppError, ErrorCode, forbidden } from '../../errors.ts';
+import type { Resolvers } from '../../generated/resolvers-types.ts';
+import type { SessionRow } from '../../../server/db/index.ts';
+
+/** The customer of the session, its agent, supervisors and admins may read it. */
+function canRead(ctx: GraphQLContext, session: SessionRow): boolean {
+  const user = ctx.viewer.user;
+  if (isSessionCustomer(ctx, session.id)) return true;
+  if (!user) return false;
+  return user.role !== 'AGENT' || session.agentId === user.id;
+}
+
+function isAllowedOrigin(ctx: GraphQLContext, origin: string | null): origin is string {
+  return origin !== null && (origin === ctx.selfOrigin || ctx.config.allowedOrigins.includes(origin));
+}
+
+export const sessionResolvers: Resolvers = {
+  Query: {
+    async session(_parent, { id }, ctx) {
+      const session = await ctx.db.session.findUnique({ where: { id } });
+      if (!session) return null;
+      if (!canRead(ctx, session)) throw forbidden('You cannot see this session.');
+      return session;
+    },
+    async myActiveSession(_parent, _args, ctx) {
+      const user = requireUser(ctx, 'AGENT');
+      const fresh = await ctx.db.user.findUnique({ where: { id: user.id }, include: { activeSession: true } });
+      return fresh?.activeSession ?? null;
+    },
+  },
+  Mutation: {
+    async startSession(_parent, { input }, ctx) {
+      if (!isAllowedOrigin(ctx, ctx.requestOrigin)) {
+        throw new AppError(ErrorCode.ORIGIN_NOT_ALLOWED, 'Co-browse can only start from a page on an allowed site.');
+      }
+      return startSession(ctx, { ...input, origin: ctx.requestOrigin });
+    },
+    joinSession: (_parent, { code }, ctx) => joinSession(ctx, requireUser(ctx, 'AGENT'), code),
+    async exitSession(_parent, { sessionId }, ctx) {
+      if (isSessionCustomer(ctx, sessionId)) return endSession(ctx, sessionId, { kind: 'CUSTOMER', id: null }, 'customer exited');
+      const user = requireUser(ctx);
+      const session = await ctx.db.session.findUnique({ where: { id: sessionId } });
+      if (!session || session.agentId !== user.id) throw forbidden('Only the session’s customer or agent can end it.');
+      return endSession(ctx, sessionId, { kind: 'AGENT', id: user.id }, 'agent exited');
+    },
+  },
+  Session: {
+    agent: (session, _args, ctx) =>
+      'agent' in session ? (session.agent as never) : session.agentId ? ctx.db.user.findUnique({ where: { id: session.agentId } }) : null,
+    async auditEvents(session, _args, ctx) {
+      const user = requireUser(ctx);
+      if (user.role === 'AGENT' && session.agentId !== user.id) throw forbidden('You cannot see this session’s history.');
+      return ctx.db.auditEvent.findMany({ where: { sessionId: session.id }, orderBy: { sequence: 'asc' } });
+    },
+  },
+  AuditEvent: {
+    data: (event) => JSON.parse(event.data) as unknown,
+  },
+};

@@ -1,0 +1,119 @@
+import type { AgentAction, StreamMessage } from '../../../protocol/index.ts';
+import { validateAgentSignal, validateEventBatch } from '../../../protocol/validate.ts';
+import { recordAuditEvent } from '../../../server/audit/record-audit-event.ts';
+import { toSessionState } from '../../../server/sessions/session-state.ts';
+import { loadSiteSettings, sessionRules } from '../../../server/settings/site-settings.ts';
+import { isSessionCustomer, requireUser } from '../../authorize.ts';
+import type { GraphQLContext } from '../../context.ts';
+import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../errors.ts';
+import type { Resolvers } from '../../generated/resolvers-types.ts';
+import { subscribeToTopics, topics } from '../../pubsub/index.ts';
+
+/**
+ * Whether the signed-in user is this session's agent. Remembered per connection, because
+ * pointer signals arrive many times a second and must not cost a database read each.
+ */
+async function isSessionAgent(ctx: GraphQLContext, sessionId: string): Promise<boolean> {
+  const user = ctx.viewer.user;
+  if (!user) return false;
+  const key = `agent-of:${sessionId}`;
+  const known = ctx.memo.get(key);
+  if (known !== undefined) return known as boolean;
+  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { agentId: true, status: true } });
+  const allowed = session?.agentId === user.id && session.status !== 'ENDED';
+  ctx.memo.set(key, allowed);
+  return allowed;
+}
+
+/**
+ * Write Mode actions are checked against the session as it is now (the mode can change at any
+ * moment, so nothing is remembered), and a URL must stay on the site (R15).
+ */
+async function checkAction(ctx: GraphQLContext, sessionId: string, action: AgentAction): Promise<void> {
+  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { mode: true, status: true, origin: true } });
+  if (session?.status !== 'ACTIVE' || session.mode !== 'WRITE') {
+    throw new AppError(ErrorCode.WRITE_MODE_REQUIRED, 'Ask the customer for Write Mode first.');
+  }
+  if (action.kind === 'open') {
+    let origin: string;
+    try {
+      origin = new URL(action.url).origin;
+    } catch {
+      throw badInput('That is not a valid web address.');
+    }
+    if (origin !== session.origin && !ctx.config.allowedOrigins.includes(origin)) {
+      throw new AppError(ErrorCode.ORIGIN_NOT_ALLOWED, `${origin} is outside the customer’s site; co-browsing works only there.`);
+    }
+  }
+}
+
+const isEnded = (message: StreamMessage) => message.type === 'session' && message.event === 'ended';
+
+export const streamResolvers: Resolvers = {
+  Mutation: {
+    async sendEvents(_parent, { sessionId, batch }, ctx) {
+      if (!isSessionCustomer(ctx, sessionId)) throw forbidden('Only this session’s customer can send its page.');
+      const checked = validateEventBatch(batch);
+      if (!checked.ok) throw badInput(`Bad event batch: ${checked.problem}`);
+      const message: StreamMessage = { type: 'events', batch: checked.value };
+      await ctx.pubsub.publish(topics.toAgent(sessionId), message);
+      return true;
+    },
+    async sendSignal(_parent, { sessionId, signal }, ctx) {
+      requireUser(ctx, 'AGENT');
+      if (!(await isSessionAgent(ctx, sessionId))) throw forbidden('You are not the agent of this session.');
+      const checked = validateAgentSignal(signal);
+      if (!checked.ok) throw badInput(`Bad signal: ${checked.problem}`);
+      const value = checked.value;
+      if (value.type === 'action') {
+        await checkAction(ctx, sessionId, value.action);
+        await ctx.pubsub.publish(topics.toCustomer(sessionId), {
+          type: 'action',
+          id: value.id,
+          action: value.action,
+        } satisfies StreamMessage);
+        const to = value.action.kind === 'navigate' ? value.action.to : value.action.kind === 'open' ? value.action.url : undefined;
+        // Audited off the stream's path; never the typed value.
+        void recordAuditEvent(
+          ctx.db,
+          sessionId,
+          { kind: 'AGENT', id: ctx.viewer.user!.id },
+          { type: 'AGENT_ACTION', data: { kind: value.action.kind, target: value.target ?? null, ...(to ? { to } : {}) } },
+        ).catch(console.error);
+        return true;
+      }
+      const message: StreamMessage = value.type === 'request-snapshot' ? { type: 'snapshot-request' } : value;
+      await ctx.pubsub.publish(topics.toCustomer(sessionId), message);
+      return true;
+    },
+  },
+  Subscription: {
+    sessionStream: {
+      async subscribe(_parent, { sessionId }, ctx) {
+        const asCustomer = isSessionCustomer(ctx, sessionId);
+        if (!asCustomer) {
+          requireUser(ctx, 'AGENT');
+          ctx.memo.delete(`agent-of:${sessionId}`);
+          if (!(await isSessionAgent(ctx, sessionId))) throw forbidden('Join the session before watching it.');
+        }
+        const current = await ctx.db.session.findUnique({ where: { id: sessionId }, include: { agent: true } });
+        if (!current) throw notFound('No such session.');
+        const topic = asCustomer ? topics.toCustomer(sessionId) : topics.toAgent(sessionId);
+        return subscribeToTopics<StreamMessage>(ctx.pubsub, [topic], {
+          initial: async () => {
+            const [session, settings] = await Promise.all([
+              ctx.db.session.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true } }),
+              loadSiteSettings(ctx.db),
+            ]);
+            return [
+              { type: 'session', event: 'state', session: toSessionState(session) },
+              { type: 'rules', rules: sessionRules(settings) },
+            ];
+          },
+          isLast: (message) => isEnded(message) || (message.type === 'session' && message.session.status === 'ENDED'),
+        });
+      },
+      resolve: (message: StreamMessage) => message,
+    },
+  },
+};

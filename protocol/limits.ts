@@ -1,0 +1,26 @@
+/** Protocol version; bump when a message shape changes incompatibly. */
+export const PROTOCOL_VERSION = 1;
+
+/** The widget flushes recorded events at most this often (one message per animation frame). */
+export const BATCH_INTERVAL_MS = 33;
+
+/** Largest batch the server accepts, as serialized JSON (a full snapshot of a big page fits). */
+export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+/** Largest number of rrweb events in one batch. */
+export const MAX_EVENTS_PER_BATCH = 5000;
+
+/** How long the widget waits before reconnecting grows to at most this. */
+export const MAX_RECONNECT_DELAY_MS = 5000;
+
+/** Session codes are nine digits, read aloud by the customer. */
+export const SESSION_CODE_PATTERN = /^\d{9}$/;
+
+/** Longest text an agent may put into one field in Write Mode. */
+export const MAX_INPUT_VALUE_LENGTH = 10_000;
+
+/** A Write Mode request the customer has not answered lapses after this long. */
+export const WRITE_REQUEST_TTL_MS = 60_000;
+
+/** Controls agents may never use, whatever the admin adds (R23: every submit button). */
+export const DEFAULT_DISABLED_SELECTORS = ['button[type=submit]', 'input[type=submit]', 'input[type=image]', 'form button:not([type])'];

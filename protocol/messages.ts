@@ -1,0 +1,115 @@
+/** A recorded rrweb event as it travels; the protocol does not look inside beyond `type`. */
+export interface RecordedEvent {
+  type: number;
+  data: unknown;
+  timestamp: number;
+  delay?: number;
+}
+
+/** Who did something in a session. */
+export type ActorKind = 'CUSTOMER' | 'AGENT' | 'SUPERVISOR' | 'ADMIN' | 'SYSTEM';
+
+export type SessionStatus = 'WAITING' | 'ACTIVE' | 'PAUSED' | 'ENDED';
+export type SessionMode = 'POINTER' | 'WRITE';
+
+/** What both sides know about the session at any moment. */
+export interface SessionState {
+  id: string;
+  code: string;
+  status: SessionStatus;
+  mode: SessionMode;
+  agentName: string | null;
+  endedBy: ActorKind | null;
+  endReason: string | null;
+  /** The agent's Write Mode request awaiting the customer's answer (R10). */
+  writeRequest: { id: string; expiresAt: string } | null;
+}
+
+/** Site rules both sides apply during a session. */
+export interface SessionRules {
+  /** R11: when false the agent has no pencil and the server refuses Write Mode. */
+  writeModeEnabled: boolean;
+  /** R14, R23: controls agents may not use (submit buttons by default); shown with a green border. */
+  disabledSelectors: string[];
+}
+
+/**
+ * What an agent does in Write Mode (R12, R13). Elements travel as rrweb node ids, which the
+ * customer's recorder maps back to its own nodes.
+ */
+export type AgentAction =
+  | { kind: 'click'; nodeId: number }
+  | { kind: 'input'; nodeId: number; value: string }
+  | { kind: 'navigate'; to: 'back' | 'forward' | 'reload' }
+  | { kind: 'open'; url: string };
+
+/**
+ * A pointer position that survives different window sizes (B6): the rrweb node under the pointer
+ * and the fraction of its box, plus viewport coordinates as a fallback when the node is unknown.
+ */
+export interface PointerTarget {
+  x: number;
+  y: number;
+  nodeId?: number;
+  /** 0..1 across the node's box. */
+  rx?: number;
+  /** 0..1 down the node's box. */
+  ry?: number;
+}
+
+/** Customer → agent: a batch of recorded events. */
+export interface EventBatch {
+  seq: number;
+  /** Customer clock (ms since epoch) when the batch left, for the latency meter. */
+  sentAt: number;
+  events: RecordedEvent[];
+}
+
+/** Agent → customer signals. */
+export type AgentSignal =
+  | { type: 'pointer'; target: PointerTarget }
+  | { type: 'click'; target: PointerTarget }
+  | { type: 'request-snapshot' }
+  /** Write Mode only; `target` describes the element for the audit trail (never a value). */
+  | { type: 'action'; id: number; action: AgentAction; target?: string };
+
+/** The customer's widget reports what became of an agent action. */
+export interface ActionResult {
+  id: number;
+  ok: boolean;
+  /** Why the widget refused, in words for the agent. */
+  reason?: string;
+}
+
+/** Lifecycle moments both sides are told about. */
+export type SessionEventKind =
+  | 'state'
+  | 'started'
+  | 'agent-joined'
+  | 'agent-left'
+  | 'customer-connected'
+  | 'customer-disconnected'
+  | 'write-requested'
+  | 'write-approved'
+  | 'write-declined'
+  | 'write-expired'
+  | 'pointer-mode'
+  | 'ended';
+
+/** Everything the server pushes on a `sessionStream` subscription. */
+export type StreamMessage =
+  /** To both sides: the session's state changed (the first message of every subscription). */
+  | { type: 'session'; event: SessionEventKind; session: SessionState; by?: ActorKind }
+  /** To both sides, once per subscription: the site's rules for this session. */
+  | { type: 'rules'; rules: SessionRules }
+  /** To the customer: an agent action to apply (Write Mode). */
+  | { type: 'action'; id: number; action: AgentAction }
+  /** To the agent: what the customer's widget did with an action. */
+  | ({ type: 'action-result' } & ActionResult)
+  /** To the agent: recorded events from the customer's page. */
+  | { type: 'events'; batch: EventBatch }
+  /** To the customer: where the agent's pointer is, and where the agent clicked. */
+  | { type: 'pointer'; target: PointerTarget }
+  | { type: 'click'; target: PointerTarget }
+  /** To the customer: send a fresh full snapshot (an agent joined or resynced). */
+  | { type: 'snapshot-request' };

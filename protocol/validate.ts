@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { ActionResult, AgentSignal, EventBatch } from './messages.ts';
+import { MAX_EVENTS_PER_BATCH, MAX_INPUT_VALUE_LENGTH } from './limits.ts';
+
+const finite = z.number().finite();
+
+const pointerTarget = z.strictObject({
+  x: finite.min(-100_000).max(1_000_000),
+  y: finite.min(-100_000).max(10_000_000),
+  nodeId: z.number().int().nonnegative().optional(),
+  rx: finite.min(0).max(1).optional(),
+  ry: finite.min(0).max(1).optional(),
+});
+
+const nodeId = z.number().int().positive();
+const agentAction = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('click'), nodeId }),
+  z.strictObject({ kind: z.literal('input'), nodeId, value: z.string().max(MAX_INPUT_VALUE_LENGTH) }),
+  z.strictObject({ kind: z.literal('navigate'), to: z.enum(['back', 'forward', 'reload']) }),
+  z.strictObject({ kind: z.literal('open'), url: z.string().max(4096) }),
+]);
+
+const actionResult = z.strictObject({ id: z.number().int().nonnegative(), ok: z.boolean(), reason: z.string().max(500).optional() });
+
+const agentSignal = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('pointer'), target: pointerTarget }),
+  z.strictObject({ type: z.literal('click'), target: pointerTarget }),
+  z.strictObject({ type: z.literal('request-snapshot') }),
+  z.strictObject({
+    type: z.literal('action'),
+    id: z.number().int().nonnegative(),
+    action: agentAction,
+    target: z.string().max(200).optional(),
+  }),
+]);
+
+/** The outcome of validating an incoming message: the typed value, or what is wrong with it. */
+export type Validated<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+function validateWith<T>(schema: z.ZodType<T>, input: unknown): Validated<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'message';
+  return { ok: false, problem: `${where}: ${issue?.message ?? 'invalid'}` };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const BATCH_KEYS = new Set(['seq', 'sentAt', 'events']);
+
+/**
+ * Checks a customer's event batch; a bad one is named by field. Written by hand rather than with
+ * zod: it runs for every batch of every session, and must not copy the events it checks.
+ */
+export function validateEventBatch(input: unknown): Validated<EventBatch> {
+  const bad = (where: string, problem: string): Validated<EventBatch> => ({ ok: false, problem: `${where}: ${problem}` });
+  if (!isObject(input)) return bad('message', 'expected an object');
+  const extra = Object.keys(input).find((key) => !BATCH_KEYS.has(key));
+  if (extra) return bad(extra, 'unknown field');
+  if (!Number.isSafeInteger(input.seq) || (input.seq as number) < 0) return bad('seq', 'expected a non-negative integer');
+  if (!isFiniteNumber(input.sentAt)) return bad('sentAt', 'expected a number');
+  const events = input.events;
+  if (!Array.isArray(events) || events.length === 0 || events.length > MAX_EVENTS_PER_BATCH) {
+    return bad('events', `expected 1 to ${MAX_EVENTS_PER_BATCH} events`);
+  }
+  for (let i = 0; i < events.length; i++) {
+    const event: unknown = events[i];
+    if (!isObject(event)) return bad(`events.${i}`, 'expected an object');
+    const type = event.type;
+    if (!Number.isInteger(type) || (type as number) < 0 || (type as number) > 100)
+      return bad(`events.${i}.type`, 'expected an rrweb event type');
+    if (!isFiniteNumber(event.timestamp)) return bad(`events.${i}.timestamp`, 'expected a number');
+  }
+  return { ok: true, value: input as unknown as EventBatch };
+}
+
+/** Checks an agent's signal; a bad one is named by field. */
+export const validateAgentSignal = (input: unknown): Validated<AgentSignal> => validateWith(agentSignal, input) as Validated<AgentSignal>;
+
+/** Checks the widget's report on an agent action. */
+export const validateActionResult = (input: unknown): Validated<ActionResult> =>
+  validateWith(actionResult, input) as Validated<ActionResult>;

@@ -1,0 +1,20 @@
+import type { ActorKind } from '../../protocol/index.ts';
+
+/** Every kind of audit event and its data; data never holds masked values. */
+export type AuditEventInput =
+  | { type: 'SESSION_STARTED'; data: { origin: string; url: string } }
+  | { type: 'AGENT_JOINED'; data: { agentId: string; agentName: string } }
+  | { type: 'AGENT_LEFT'; data: { agentId: string; reason: string } }
+  | { type: 'SESSION_ENDED'; data: { by: ActorKind; reason: string } }
+  | { type: 'WRITE_REQUESTED'; data: { requestId: string } }
+  | { type: 'WRITE_APPROVED'; data: { requestId: string } }
+  | { type: 'WRITE_DECLINED'; data: { requestId: string } }
+  | { type: 'WRITE_EXPIRED'; data: { requestId: string } }
+  | { type: 'POINTER_MODE'; data: { by: ActorKind } }
+  /** Kind and target only: typed values are never stored. */
+  | { type: 'AGENT_ACTION'; data: { kind: string; target: string | null; to?: string } };
+
+export interface Actor {
+  kind: ActorKind;
+  id: string | null;
+}

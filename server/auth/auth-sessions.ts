@@ -1,0 +1,39 @@
+import type { PrismaClient, UserRow } from '../db/index.ts';
+import { hashToken, newToken } from './tokens.ts';
+
+export const AUTH_COOKIE = 'cobrowse_auth';
+export const AUTH_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+/** Signs a user in on one browser; returns the cookie token. */
+export async function createAuthSession(db: PrismaClient, userId: string): Promise<string> {
+  const token = newToken();
+  await db.authSession.create({
+    data: { userId, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + AUTH_SESSION_TTL_MS) },
+  });
+  return token;
+}
+
+/** The user a cookie token belongs to, if it is known and not expired. */
+export async function findUserByAuthToken(db: PrismaClient, token: string | undefined): Promise<UserRow | null> {
+  if (!token) return null;
+  const found = await db.authSession.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+  if (!found || found.expiresAt.getTime() < Date.now()) return null;
+  return found.user;
+}
+
+export async function deleteAuthSession(db: PrismaClient, token: string | undefined): Promise<void> {
+  if (token) await db.authSession.deleteMany({ where: { tokenHash: hashToken(token) } });
+}
+
+/** The Set-Cookie value for a signed-in browser (or a cleared one when token is null). */
+export function authCookie(token: string | null, secure: boolean): string {
+  const parts = [
+    `${AUTH_COOKIE}=${token ?? ''}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    token ? `Max-Age=${AUTH_SESSION_TTL_MS / 1000}` : 'Max-Age=0',
+  ];
+  if (secure) parts.push('Secure');
+  return parts.join('; ');
+}

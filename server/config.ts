@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** Everything the process is configured with; read from the environment only here. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  /** Extra origins whose pages may start sessions; the server's own origin (the demo) always may. */
+  allowedOrigins: string[];
+  seedDemoUsers: boolean;
+  dev: boolean;
+}
+
+const origin = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    try {
+      const url = new URL(value);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+      return url.origin;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not an http(s) origin like https://shop.example.com` });
+      return z.NEVER;
+    }
+  });
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const environment = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgres:// (PostgreSQL)')
+    .default('file:./data/cobrowse.db'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').filter((part) => part.trim() !== ''))
+    .pipe(z.array(origin)),
+  SEED_DEMO_USERS: booleanFlag.default(true),
+});
+
+/** Thrown when the environment holds a bad value; the message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the configuration; `overrides` win over the environment. */
+export function readConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environment.safeParse(blankAsUnset);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const values = parsed.data;
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    databaseUrl: values.DATABASE_URL,
+    redisUrl: values.REDIS_URL,
+    allowedOrigins: values.ALLOWED_ORIGINS,
+    seedDemoUsers: values.SEED_DEMO_USERS,
+    dev: false,
+    ...overrides,
+  };
+}

@@ -1,0 +1,66 @@
+import type { Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
+import { resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
+import { formatError } from '../../graphql/errors.ts';
+
+/** POST /api/graphql with Apollo Server; CORS lets widgets on allowed sites start sessions. */
+export async function createGraphQLHttpRouter(
+  schema: GraphQLSchema,
+  deps: AppDeps,
+  httpServer: Server,
+): Promise<{ router: Router; stop: () => Promise<void> }> {
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    formatError: (formatted, error) => (error instanceof GraphQLError ? formatError(error).toJSON() : formatted),
+    includeStacktraceInErrorResponses: false,
+  });
+  await apollo.start();
+
+  const router = express.Router();
+  router.use(
+    '/api/graphql',
+    cors({
+      origin: (origin, callback) => callback(null, !origin || deps.config.allowedOrigins.includes(origin) ? (origin ?? false) : false),
+      credentials: false,
+      allowedHeaders: ['content-type', 'x-cobrowse-customer-token', 'apollo-require-preflight'],
+    }),
+    express.json({ limit: MAX_BATCH_BYTES }),
+    expressMiddleware(apollo, {
+      async context({ req, res }): Promise<GraphQLContext> {
+        const token = req.headers['x-cobrowse-customer-token'];
+        return {
+          ...deps,
+          viewer: await resolveViewer(deps.db, {
+            cookieHeader: req.headers.cookie,
+            customerToken: typeof token === 'string' ? token : undefined,
+          }),
+          requestOrigin: req.headers.origin ?? null,
+          selfOrigin: selfOriginOf(req.headers),
+          setCookie: (value) => res.append('Set-Cookie', value),
+          transport: 'http',
+          memo: new Map(),
+        };
+      },
+    }),
+  );
+  router.use('/api/graphql', rejectUnreadableBody);
+  return { router, stop: () => apollo.stop() };
+}
+
+/** A body that is not JSON, or too large, gets a GraphQL-shaped error instead of a stack trace. */
+const rejectUnreadableBody: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
+  if (res.headersSent) return next(error);
+  const tooLarge = error.type === 'entity.too.large';
+  res.status(error.status ?? 400).json({
+    errors: [
+      { message: tooLarge ? 'The request is too large.' : 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } },
+    ],
+  });
+};

@@ -1,0 +1,87 @@
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { WebSocketServer } from 'ws';
+import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
+import { resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext, type Viewer } from '../../graphql/context.ts';
+import { createDocumentCache } from '../../graphql/document-cache.ts';
+import { formatError } from '../../graphql/errors.ts';
+import { topics } from '../../graphql/pubsub/index.ts';
+import { toSessionState } from '../sessions/session-state.ts';
+
+interface ConnectionState {
+  viewer?: Viewer;
+  memo: Map<string, unknown>;
+}
+
+type Extra = { request: IncomingMessage; state?: ConnectionState };
+
+/** Room for a full snapshot batch plus the GraphQL envelope around it. */
+export const MAX_WS_PAYLOAD_BYTES = MAX_BATCH_BYTES + 64 * 1024;
+
+const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error).toJSON());
+
+/** Tells the agent that the customer's page connected or went away (a reload, a closed tab). */
+async function announceCustomer(deps: AppDeps, sessionId: string, event: 'customer-connected' | 'customer-disconnected') {
+  const session = await deps.db.session.findUnique({ where: { id: sessionId }, include: { agent: true } });
+  if (!session || session.status === 'ENDED') return;
+  await deps.pubsub.publish(topics.toAgent(sessionId), { type: 'session', event, session: toSessionState(session) });
+}
+
+/**
+ * GraphQL over WebSocket (graphql-ws) with the same schema, context and authorization as HTTP.
+ * The caller is resolved once per connection: the customer token from connectionParams, the
+ * sign-in cookie only when the page is our own origin (no cross-site socket hijacking).
+ */
+export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLSchema, deps: AppDeps) {
+  const documentFor = createDocumentCache(schema);
+  const contextFor = ({ request, state }: Extra): GraphQLContext => ({
+    ...deps,
+    viewer: state?.viewer ?? { user: null, customerSessionId: null, authToken: undefined },
+    requestOrigin: request.headers.origin ?? null,
+    selfOrigin: selfOriginOf(request.headers),
+    setCookie: () => {
+      throw new GraphQLError('Sign in over HTTP; cookies cannot be set on a WebSocket.', { extensions: { code: 'BAD_USER_INPUT' } });
+    },
+    transport: 'ws',
+    memo: state?.memo ?? new Map(),
+  });
+  return useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      schema,
+      async onConnect(ctx) {
+        const { request } = ctx.extra;
+        const sameOrigin = request.headers.origin === selfOriginOf(request.headers);
+        const customerToken = ctx.connectionParams?.customerToken;
+        const viewer = await resolveViewer(deps.db, {
+          cookieHeader: sameOrigin ? request.headers.cookie : undefined,
+          customerToken: typeof customerToken === 'string' ? customerToken : undefined,
+        });
+        ctx.extra.state = { viewer, memo: new Map() };
+        if (viewer.customerSessionId) void announceCustomer(deps, viewer.customerSessionId, 'customer-connected').catch(console.error);
+        return true;
+      },
+      async onClose(ctx) {
+        const sessionId = ctx.extra.state?.viewer?.customerSessionId;
+        if (sessionId) await announceCustomer(deps, sessionId, 'customer-disconnected').catch(console.error);
+      },
+      onSubscribe(ctx, _id, payload) {
+        const document = documentFor(payload.query);
+        if (Array.isArray(document)) return document as GraphQLError[];
+        return {
+          schema,
+          document: document as DocumentNode,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: contextFor(ctx.extra),
+        };
+      },
+      onError: (_ctx, _id, _payload, errors) => formatAll(errors),
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : undefined),
+    },
+    wss,
+  );
+}
+
+export { CloseCode };

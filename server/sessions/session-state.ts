@@ -1,0 +1,38 @@
+import type { ActorKind, SessionEventKind, SessionState, StreamMessage } from '../../protocol/index.ts';
+import { topics } from '../../graphql/pubsub/index.ts';
+import type { SessionRow, UserRow } from '../db/index.ts';
+import type { SessionDeps } from './deps.ts';
+
+export type SessionWithAgent = SessionRow & { agent: UserRow | null };
+
+/** What both sides are told about a session; nothing secret. */
+export function toSessionState(session: SessionWithAgent): SessionState {
+  return {
+    id: session.id,
+    code: session.code,
+    status: session.status,
+    mode: session.mode,
+    agentName: session.agent?.name ?? null,
+    endedBy: session.endedBy,
+    endReason: session.endReason,
+    writeRequest:
+      session.writeRequestId && session.writeRequestExpiresAt
+        ? { id: session.writeRequestId, expiresAt: session.writeRequestExpiresAt.toISOString() }
+        : null,
+  };
+}
+
+/** Tells the customer, the agent and lifecycle watchers that a session changed. */
+export async function publishSessionEvent(
+  { pubsub }: Pick<SessionDeps, 'pubsub'>,
+  event: SessionEventKind,
+  session: SessionWithAgent,
+  by?: ActorKind,
+): Promise<void> {
+  const message: StreamMessage = { type: 'session', event, session: toSessionState(session), ...(by ? { by } : {}) };
+  await Promise.all([
+    pubsub.publish(topics.toAgent(session.id), message),
+    pubsub.publish(topics.toCustomer(session.id), message),
+    pubsub.publish(topics.lifecycle, message),
+  ]);
+}

@@ -1,0 +1,76 @@
+import { randomInt } from 'node:crypto';
+import { badInput } from '../../graphql/errors.ts';
+import { appendAuditEvent } from '../audit/append-audit-event.ts';
+import { hashToken, newToken } from '../auth/tokens.ts';
+import { isUniqueViolation } from '../db/index.ts';
+import type { SessionDeps } from './deps.ts';
+import { publishSessionEvent, type SessionWithAgent } from './session-state.ts';
+
+const MAX_URL_LENGTH = 4096;
+const MAX_VIEWPORT_PX = 20_000;
+const CODE_ATTEMPTS = 5;
+
+export interface StartSessionInput {
+  /** Origin of the page that asked, already checked against the allowed origins. */
+  origin: string;
+  url: string;
+  viewportWidth: number;
+  viewportHeight: number;
+}
+
+function checkInput(input: StartSessionInput): void {
+  if (input.url.length > MAX_URL_LENGTH) throw badInput(`url is longer than ${MAX_URL_LENGTH} characters.`);
+  let pageOrigin: string;
+  try {
+    pageOrigin = new URL(input.url).origin;
+  } catch {
+    throw badInput('url is not a valid URL.');
+  }
+  if (pageOrigin !== input.origin) throw badInput('url must be on the page origin that starts the session.');
+  for (const [name, value] of [
+    ['viewportWidth', input.viewportWidth],
+    ['viewportHeight', input.viewportHeight],
+  ] as const) {
+    if (value < 1 || value > MAX_VIEWPORT_PX) throw badInput(`${name} must be between 1 and ${MAX_VIEWPORT_PX}.`);
+  }
+}
+
+const newSessionCode = (): string => String(randomInt(100_000_000, 1_000_000_000));
+
+/** Creates a waiting session for a customer (R1) and the secret that proves they own it. */
+export async function startSession(
+  deps: SessionDeps,
+  input: StartSessionInput,
+): Promise<{ session: SessionWithAgent; customerToken: string }> {
+  checkInput(input);
+  const customerToken = newToken();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const session = await deps.db.$transaction(async (tx) => {
+        const created = await tx.session.create({
+          data: {
+            code: newSessionCode(),
+            customerTokenHash: hashToken(customerToken),
+            origin: input.origin,
+            url: input.url,
+            viewportWidth: input.viewportWidth,
+            viewportHeight: input.viewportHeight,
+          },
+          include: { agent: true },
+        });
+        await appendAuditEvent(
+          tx,
+          created.id,
+          { kind: 'CUSTOMER', id: null },
+          { type: 'SESSION_STARTED', data: { origin: input.origin, url: input.url } },
+        );
+        return created;
+      });
+      await publishSessionEvent(deps, 'started', session);
+      return { session, customerToken };
+    } catch (error) {
+      // A clash of random codes is rare; draw again.
+      if (!isUniqueViolation(error) || attempt >= CODE_ATTEMPTS) throw error;
+    }
+  }
+}

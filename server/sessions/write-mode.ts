@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { WRITE_REQUEST_TTL_MS } from '../../protocol/index.ts';
+import { AppError, ErrorCode, forbidden, notFound } from '../../graphql/errors.ts';
+import { appendAuditEvent } from '../audit/append-audit-event.ts';
+import type { Actor } from '../audit/audit-event-types.ts';
+import type { UserRow } from '../db/index.ts';
+import { loadSiteSettings } from '../settings/site-settings.ts';
+import type { SessionDeps } from './deps.ts';
+import { publishSessionEvent } from './session-state.ts';
+
+const requestClosed = () => new AppError(ErrorCode.WRITE_REQUEST_CLOSED, 'This Write Mode request was already answered or has expired.');
+
+/** The agent asks for Write Mode (R10); the customer has WRITE_REQUEST_TTL_MS to answer. */
+export async function requestWriteMode(deps: SessionDeps, agent: UserRow, sessionId: string, ttlMs = WRITE_REQUEST_TTL_MS) {
+  const settings = await loadSiteSettings(deps.db);
+  if (!settings.writeModeEnabled) throw new AppError(ErrorCode.WRITE_MODE_DISABLED, 'Write Mode is turned off for this site.');
+  const session = await deps.db.session.findUnique({ where: { id: sessionId } });
+  if (!session) throw notFound('No such session.');
+  if (session.agentId !== agent.id) throw forbidden('You are not the agent of this session.');
+  if (session.status !== 'ACTIVE') throw new AppError(ErrorCode.SESSION_ENDED, 'The session is not active.');
+  if (session.mode === 'WRITE') throw new AppError(ErrorCode.BAD_USER_INPUT, 'You are already in Write Mode.');
+  const now = new Date();
+  if (session.writeRequestId && session.writeRequestExpiresAt && session.writeRequestExpiresAt > now) return session; // already asked
+
+  const requestId = randomUUID();
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  const updated = await deps.db.$transaction(async (tx) => {
+    const changed = await tx.session.update({
+      where: { id: sessionId },
+      data: { writeRequestId: requestId, writeRequestExpiresAt: expiresAt },
+      include: { agent: true },
+    });
+    await appendAuditEvent(tx, sessionId, { kind: 'AGENT', id: agent.id }, { type: 'WRITE_REQUESTED', data: { requestId } });
+    return changed;
+  });
+  await publishSessionEvent(deps, 'write-requested', updated, 'AGENT');
+  // The instance that took the request closes it; a restart in between is covered by the expiry check on answer.
+  setTimeout(() => void expireWriteRequest(deps, sessionId, requestId).catch(console.error), ttlMs).unref();
+  return updated;
+}
+
+/** The customer answers a Write Mode request, once (R10). */
+export async function answerWriteMode(deps: SessionDeps, sessionId: string, requestId: string, approve: boolean) {
+  const updated = await deps.db.$transaction(async (tx) => {
+    const answered = await tx.session.updateMany({
+      where: { id: sessionId, writeRequestId: requestId, writeRequestExpiresAt: { gt: new Date() }, status: 'ACTIVE' },
+      data: { writeRequestId: null, writeRequestExpiresAt: null, ...(approve ? { mode: 'WRITE' } : {}) },
+    });
+    if (answered.count === 0) throw requestClosed();
+    await appendAuditEvent(
+      tx,
+      sessionId,
+      { kind: 'CUSTOMER', id: null },
+      { type: approve ? 'WRITE_APPROVED' : 'WRITE_DECLINED', data: { requestId } },
+    );
+    return tx.session.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true } });
+  });
+  await publishSessionEvent(deps, approve ? 'write-approved' : 'write-declined', updated, 'CUSTOMER');
+  return updated;
+}
+
+/** Closes an unanswered request and tells both sides. */
+export async function expireWriteRequest(deps: SessionDeps, sessionId: string, requestId: string): Promise<void> {
+  const expired = await deps.db.$transaction(async (tx) => {
+    const closed = await tx.session.updateMany({
+      where: { id: sessionId, writeRequestId: requestId },
+      data: { writeRequestId: null, writeRequestExpiresAt: null },
+    });
+    if (closed.count === 0) return null;
+    await appendAuditEvent(tx, sessionId, { kind: 'SYSTEM', id: null }, { type: 'WRITE_EXPIRED', data: { requestId } });
+    return tx.session.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true } });
+  });
+  if (expired) await publishSessionEvent(deps, 'write-expired', expired);
+}
+
+/** Either side goes back to Pointer Mode at any time (R16); a pending request is dropped too. */
+export async function setPointerMode(deps: SessionDeps, sessionId: string, actor: Actor) {
+  const updated = await deps.db.$transaction(async (tx) => {
+    const changed = await tx.session.updateMany({
+      where: { id: sessionId, status: { not: 'ENDED' }, OR: [{ mode: 'WRITE' }, { writeRequestId: { not: null } }] },
+      data: { mode: 'POINTER', writeRequestId: null, writeRequestExpiresAt: null },
+    });
+    if (changed.count > 0) await appendAuditEvent(tx, sessionId, actor, { type: 'POINTER_MODE', data: { by: actor.kind } });
+    return {
+      changed: changed.count > 0,
+      session: await tx.session.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true } }),
+    };
+  });
+  if (updated.changed) await publishSessionEvent(deps, 'pointer-mode', updated.session, actor.kind);
+  return updated.session;
+}

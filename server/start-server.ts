@@ -1,0 +1,99 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { WebSocketServer } from 'ws';
+import { openPubSub } from '../graphql/pubsub/index.ts';
+import { buildSchema } from '../graphql/schema/index.ts';
+import type { AppDeps } from '../graphql/context.ts';
+import { seedDemoUsers } from '../prisma/seed.ts';
+import { readConfig, type Config } from './config.ts';
+import { openDatabase } from './db/open-database.ts';
+import { auditExportRoute } from './http/audit-export-route.ts';
+import { createGraphQLHttpRouter } from './http/graphql-http.ts';
+import { MAX_WS_PAYLOAD_BYTES, serveGraphQLOverWebSocket } from './http/graphql-ws-server.ts';
+import { guardPages } from './http/guard-pages.ts';
+import { serveWidget } from './http/serve-widget.ts';
+
+export const GRAPHQL_PATH = '/api/graphql';
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface StartOptions {
+  /** Overrides on top of the environment (tests pass port 0 and their own database). */
+  config?: Partial<Config>;
+  /** Serve the Next.js pages too (false: API and widget only, for fast tests). */
+  pages?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  deps: AppDeps;
+  stop: () => Promise<void>;
+}
+
+/** Starts the whole product on one port: pages, GraphQL over HTTP and WebSocket, the widget. */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const config = readConfig(process.env, options.config);
+  const database = await openDatabase(config.databaseUrl);
+  if (config.seedDemoUsers) await seedDemoUsers(database.prisma, log);
+  const pubsub = await openPubSub(config.redisUrl);
+  const deps: AppDeps = { db: database.prisma, pubsub, config };
+
+  const nextApp = options.pages === false ? null : await prepareNext(config);
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const schema = buildSchema();
+  const graphqlHttp = await createGraphQLHttpRouter(schema, deps, httpServer);
+
+  app.get('/widget.js', serveWidget(REPO_ROOT));
+  app.use(graphqlHttp.router);
+  app.use(auditExportRoute(deps));
+  app.use(guardPages(deps));
+  if (nextApp) {
+    const handle = nextApp.getRequestHandler();
+    app.all('/{*any}', (req, res) => handle(req, res));
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD_BYTES });
+  const graphqlWs = serveGraphQLOverWebSocket(wss, schema, deps);
+  const nextUpgrade = nextApp?.getUpgradeHandler();
+  httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (pathname === GRAPHQL_PATH) {
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    } else if (nextUpgrade) {
+      void nextUpgrade(request, socket, head); // Next's hot reload in `npm run dev`
+    } else {
+      socket.destroy();
+    }
+  });
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${port}`;
+  log(`Cobrowse listening on ${url} (${database.provider}, ${config.redisUrl ? 'Redis' : 'in-process'} pub/sub)`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await graphqlWs.dispose(); // closes every socket with 1001 "Going away"; clients reconnect elsewhere
+      wss.close();
+      await graphqlHttp.stop(); // drains in-flight HTTP requests and closes the listener
+      await nextApp?.close();
+      await pubsub.close();
+      await database.close();
+    })());
+  return { url, deps, stop };
+}
+
+async function prepareNext(config: Config) {
+  const { default: next } = await import('next');
+  const nextApp = next({ dev: config.dev, dir: REPO_ROOT, hostname: config.host, port: config.port });
+  await nextApp.prepare();
+  return nextApp;
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, readConfig } from '../server/config.ts';
+
+function runMain(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, exited, output: () => output };
+}
+
+describe('configuration and the server process', () => {
+  it('names every bad setting', () => {
+    assert.throws(
+      () =>
+        readConfig({
+          PORT: 'eighty',
+          DATABASE_URL: 'mysql://x',
+          ALLOWED_ORIGINS: 'https://ok.example,not a url',
+          SEED_DEMO_USERS: 'maybe',
+        }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        ['PORT', 'DATABASE_URL', 'ALLOWED_ORIGINS', 'SEED_DEMO_USERS', '"not a url"'].every((part) => error.message.includes(part)),
+    );
+  });
+
+  it('reads good settings and normalises origins', () => {
+    const config = readConfig({
+      PORT: '8080',
+      ALLOWED_ORIGINS: 'https://shop.example.com/, http://localhost:4000',
+      SEED_DEMO_USERS: 'false',
+    });
+    assert.equal(config.port, 8080);
+    assert.deepEqual(config.allowedOrigins, ['https://shop.example.com', 'http://localhost:4000']);
+    assert.equal(config.seedDemoUsers, false);
+    assert.equal(config.databaseUrl, 'file:./data/cobrowse.db');
+  });
+
+  it('refuses to start on a bad setting, with the reason', async () => {
+    const run = runMain({ PORT: 'abc' });
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /PORT/);
+  });
+
+  it('starts, seeds the demo users, and shuts down gracefully on SIGTERM', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cobrowse-main-'));
+    const run = runMain({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${path.join(dir, 'main.db')}`, NODE_ENV: 'production' });
+    const deadline = Date.now() + 60_000;
+    while (!/listening on (\S+)/.test(run.output()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const url = /listening on (\S+)/.exec(run.output())?.[1];
+    assert.ok(url, run.output());
+    assert.match(run.output(), /agent@example\.com.*cobrowse-demo/);
+    const health = await fetch(`${url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ health }"}',
+    });
+    assert.deepEqual(await health.json(), { data: { health: 'ok' } });
+    assert.equal((await fetch(`${url}/demo`)).status, 200);
+    assert.match(await (await fetch(`${url}/widget.js`)).text(), /Cobrowse/);
+    run.child.kill('SIGTERM');
+    assert.equal(await run.exited, 0);
+    assert.match(run.output(), /SIGTERM: shutting down gracefully/);
+    await rm(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, signInAs } from './browser.ts';
+import { startTestServer, type TestServer } from './test-server.ts';
+import { waitFor } from './wait-for.ts';
+
+/** The customer starts co-browse on a demo page; returns the 9-digit ID they see. */
+export async function customerStarts(customer: Page, baseUrl: string, path: string): Promise<string> {
+  await customer.goto(`${baseUrl}${path}`);
+  await customer.getByTestId('cobrowse-start').click();
+  const shown = await waitFor(
+    async () => (await customer.getByTestId('cobrowse-session-id').textContent())?.replace(/\D/g, ''),
+    'the session ID',
+  );
+  assert.match(shown, /^\d{9}$/);
+  return shown;
+}
+
+/** An agent signs in and joins by ID through the agent page. */
+export async function agentJoins(agent: Page, baseUrl: string, code: string, email = 'agent@example.com'): Promise<void> {
+  await signInAs(agent, baseUrl, email);
+  await agent.getByTestId('session-id-input').fill(code);
+  await agent.getByTestId('session-join').click();
+}
+
+/** Waits until a notice (testid `cobrowse-notice` or `agent-notice`) matches. */
+export const hasNotice = (page: Page, testId: string, pattern: RegExp) =>
+  waitFor(
+    async () => (await page.getByTestId(testId).allTextContents()).some((text) => pattern.test(text)),
+    `a ${testId} matching ${pattern}`,
+  );
+
+/** The customer's page as the agent sees it, inside the co-browse area's iframe. */
+export const agentView = (agent: Page) => agent.frameLocator('[data-testid=cobrowse-view] iframe');
+
+/**
+ * For a browser suite: a real server with pages and a Chromium, started before the suite's tests
+ * and stopped after them. `newPage` opens a page in a fresh context (its own cookies).
+ */
+export function browserSuite() {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    server = await startTestServer({ pages: true });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get server(): TestServer {
+      return server!;
+    },
+    newPage: async (width: number, height: number): Promise<Page> => (await browser!.newContext({ viewport: { width, height } })).newPage(),
+  };
+}

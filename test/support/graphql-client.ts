@@ -1,0 +1,156 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+  setCookie: string | null;
+}
+
+export interface CallOptions {
+  cookie?: string;
+  origin?: string;
+  customerToken?: string;
+}
+
+/** One GraphQL request over HTTP, as a browser would send it. */
+export async function gql<T = Record<string, unknown>>(
+  baseUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: CallOptions = {},
+): Promise<GraphQLResponse<T>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.cookie) headers.cookie = options.cookie;
+  if (options.origin) headers.origin = options.origin;
+  if (options.customerToken) headers['x-cobrowse-customer-token'] = options.customerToken;
+  const response = await fetch(`${baseUrl}/api/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'setCookie'>;
+  return { status: response.status, ...body, setCookie: response.headers.get('set-cookie') };
+}
+
+/** The first error code of a response, for terse assertions. */
+export const errorCode = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code;
+
+/** Signs in a seeded user and returns the cookie to send with later calls. */
+export async function signIn(baseUrl: string, email: string, password = 'cobrowse-demo'): Promise<string> {
+  const response = await gql(baseUrl, 'mutation($e: String!, $p: String!){ signIn(email: $e, password: $p){ id } }', {
+    e: email,
+    p: password,
+  });
+  if (!response.setCookie) throw new Error(`sign-in failed: ${JSON.stringify(response.errors)}`);
+  return response.setCookie.split(';')[0] as string;
+}
+
+export interface StartedSession {
+  id: string;
+  code: string;
+  customerToken: string;
+}
+
+/** Starts a session as the widget on the server's own (demo) origin would. */
+export async function startCustomerSession(baseUrl: string): Promise<StartedSession> {
+  const response = await gql<{ startSession: { customerToken: string; session: { id: string; code: string } } }>(
+    baseUrl,
+    'mutation($input: StartSessionInput!){ startSession(input: $input){ customerToken session { id code } } }',
+    { input: { url: `${baseUrl}/demo`, viewportWidth: 1280, viewportHeight: 800 } },
+    { origin: baseUrl },
+  );
+  if (!response.data) throw new Error(`start failed: ${JSON.stringify(response.errors)}`);
+  return { ...response.data.startSession.session, customerToken: response.data.startSession.customerToken };
+}
+
+/** A graphql-ws client that sends browser-like headers (Origin, Cookie) with the upgrade. */
+export function wsClient(baseUrl: string, options: { cookie?: string; customerToken?: string; origin?: string } = {}): Client {
+  const headers: Record<string, string> = { origin: options.origin ?? baseUrl };
+  if (options.cookie) headers.cookie = options.cookie;
+  class HeaderWebSocket extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { headers });
+    }
+  }
+  return createClient({
+    url: `${baseUrl.replace(/^http/, 'ws')}/api/graphql`,
+    webSocketImpl: HeaderWebSocket,
+    connectionParams: options.customerToken ? { customerToken: options.customerToken } : undefined,
+    retryAttempts: 0,
+    lazy: true,
+  });
+}
+
+/** Runs one operation over a graphql-ws client and resolves with its single result. */
+export function wsExecute<T = Record<string, unknown>>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ data?: T; errors?: GraphQLResponse['errors'] }> {
+  return new Promise((resolve, reject) => {
+    let result: { data?: T; errors?: GraphQLResponse['errors'] } | undefined;
+    client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => (result = value as typeof result),
+        error: (error) => (Array.isArray(error) ? resolve({ errors: error }) : reject(error)),
+        complete: () => resolve(result ?? {}),
+      },
+    );
+  });
+}
+
+/**
+ * Subscribes and collects every value; `next()` resolves with the first value matching a
+ * predicate that no earlier `next()` returned, waiting for it if needed.
+ */
+export function wsCollect<T>(client: Client, query: string, variables: Record<string, unknown>) {
+  const values: T[] = [];
+  const taken = new Set<number>();
+  const waiters: { match: (value: T) => boolean; resolve: (value: T) => void }[] = [];
+  let failure: unknown;
+  let completed = false;
+  const dispose = client.subscribe<Record<string, T>>(
+    { query, variables },
+    {
+      next: (value) => {
+        if (value.errors) {
+          failure = value.errors;
+          return;
+        }
+        const item = Object.values(value.data ?? {})[0] as T;
+        values.push(item);
+        const waiter = waiters.find((candidate) => candidate.match(item));
+        if (waiter) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          taken.add(values.length - 1);
+          waiter.resolve(item);
+        }
+      },
+      error: (error) => (failure = error),
+      complete: () => (completed = true),
+    },
+  );
+  return {
+    values,
+    get failure() {
+      return failure;
+    },
+    get completed() {
+      return completed;
+    },
+    dispose,
+    next(match: (value: T) => boolean = () => true, timeoutMs = 15_000): Promise<T> {
+      const index = values.findIndex((value, i) => !taken.has(i) && match(value));
+      if (index >= 0) {
+        taken.add(index);
+        return Promise.resolve(values[index]!);
+      }
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(values).slice(0, 500)}`)),
+          timeoutMs,
+        );
+        waiters.push({ match, resolve: (value) => (clearTimeout(timer), resolve(value)) });
+      });
+    },
+  };
+}

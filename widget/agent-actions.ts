@@ -1,0 +1,71 @@
+import { record } from 'rrweb';
+import type { ActionResult, AgentAction, SessionRules } from '../protocol/messages.ts';
+import { isMaskedField } from './masking.ts';
+import { WIDGET_ROOT_ID } from './ui/root.ts';
+
+type Outcome = Omit<ActionResult, 'id'>;
+
+const refuse = (reason: string): Outcome => ({ ok: false, reason });
+
+/** Fails closed: a selector this browser rejects disables rather than allows. */
+function isDisabledForAgents(element: Element, rules: SessionRules): boolean {
+  return rules.disabledSelectors.some((selector) => {
+    try {
+      return element.closest(selector) !== null;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** Sets a field's value the way typing does, so frameworks that track the native setter (React) see it. */
+function setFieldValue(field: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string): void {
+  const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(field), 'value')?.set;
+  if (setter) setter.call(field, value);
+  else field.value = value;
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+  field.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+function clickLikeAPerson(element: HTMLElement): void {
+  for (const type of ['pointerdown', 'mousedown', 'pointerup', 'mouseup']) {
+    element.dispatchEvent(
+      new (type.startsWith('pointer') ? PointerEvent : MouseEvent)(type, { bubbles: true, cancelable: true, view: window }),
+    );
+  }
+  element.focus({ preventScroll: true });
+  element.click(); // runs the page's own handlers and the default action (follow a link, tick a box)
+}
+
+/**
+ * Applies an agent's Write Mode action to the real page (R12, R13), unless the element is the
+ * widget itself, disabled for agents (R14, R23) or a masked field (R24): the widget checks this
+ * independently of the server. Navigation is returned as a function to run after reporting,
+ * since leaving the page closes the socket.
+ */
+export function applyAgentAction(action: AgentAction, rules: SessionRules): Outcome & { afterReport?: () => void } {
+  if (action.kind === 'navigate')
+    return { ok: true, afterReport: () => (action.to === 'reload' ? location.reload() : history[action.to]()) };
+  if (action.kind === 'open') {
+    const url = new URL(action.url, location.href);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return refuse('Only web addresses can be opened.');
+    return { ok: true, afterReport: () => location.assign(url.href) };
+  }
+  const node = record.mirror.getNode(action.nodeId);
+  const element = node instanceof Element ? node : node?.parentElement;
+  if (!element || !element.isConnected || element.closest('#' + WIDGET_ROOT_ID))
+    return refuse('That element is no longer on the customer’s page.');
+  if (isDisabledForAgents(element, rules)) return refuse('This control is disabled for agents; the customer can use it.');
+  if (action.kind === 'click') {
+    clickLikeAPerson(element as HTMLElement);
+    return { ok: true };
+  }
+  if (!(element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement)) {
+    return refuse('Only text fields and lists can be typed into.');
+  }
+  if (isMaskedField(element)) return refuse('This field is private: only the customer can fill it in.');
+  if (element.disabled || ('readOnly' in element && element.readOnly)) return refuse('This field cannot be edited.');
+  element.focus({ preventScroll: true });
+  setFieldValue(element, action.value);
+  return { ok: true };
+}

@@ -1,0 +1,87 @@
+/**
+ * Builds the customer widget: widget/index.ts → dist/widget.js, one minified IIFE.
+ * Run with `npm run build:widget`; fails when the bundle outgrows its gzip budget.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, type Plugin } from 'esbuild';
+
+/** The widget's size budget (SPEC §7): 30 KB gzipped. */
+export const MAX_WIDGET_GZIP_BYTES = 30 * 1024;
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Where the built widget goes; the server serves it at /widget.js. */
+export const WIDGET_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget.js');
+
+/**
+ * rrweb 2.2.2 ships one ES module holding record, replay and two copies of postcss (used only by
+ * the replayer). A few top-level statements there touch postcss for no effect, which keeps all of
+ * it (~40 KB gzip) in any bundle. Dropping those statements and marking the lazy postcss module
+ * pure lets esbuild tree-shake it. Canvas recording is off in the widget (recordCanvas: false), so
+ * its manager is replaced by the no-op it is in that case, which drops the canvas observers and
+ * their inline worker (~3 KB gzip). Each pattern must match, so an rrweb upgrade that changes the
+ * file fails the build instead of silently bloating or breaking it.
+ */
+export const trimRrwebPlugin: Plugin = {
+  name: 'trim-rrweb',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]rrweb[\\/]dist[\\/]rrweb\.js$/ }, async ({ path: file }) => {
+      let source = await readFile(file, 'utf8');
+      const edits: [RegExp, string][] = [
+        // `import_postcss.default.stringify;` and the like: re-export leftovers.
+        [/^import_postcss(\$\d+)?\.default(\.\w+)?;$/gm, ''],
+        // `var import_postcss = /* @__PURE__ */ __toESM((/* @__PURE__ */ __commonJSMin(...))(), 1)`: the inner call too is pure.
+        [/^(var import_postcss(\$\d+)? = \/\* @__PURE__ \*\/ __toESM(\$\d+)?\()\(/gm, '$1/* @__PURE__ */ ('],
+        // `var postcss_default = import_postcss.default;`: a property read esbuild cannot prove pure.
+        [/^var (\w+) = (import_postcss(\$\d+)?\.default);$/gm, 'var $1 = /* @__PURE__ */ (() => $2)();'],
+        // The canvas worker's Blob is built at load time, used only when recording canvases.
+        [/^var blob = (typeof self .*);$/m, 'var blob = /* @__PURE__ */ (() => $1)();'],
+        // With recordCanvas false the manager only ever has these five methods called, and they do nothing.
+        [
+          /^var CanvasManager = class \{$/m,
+          'var CanvasManager = class { reset() {} freeze() {} unfreeze() {} lock() {} unlock() {} };\nvar UnusedCanvasManager = class {',
+        ],
+      ];
+      for (const [pattern, replacement] of edits) {
+        if (!pattern.test(source)) throw new Error(`trim-rrweb: ${pattern} no longer matches rrweb's bundle; update widget/build.ts`);
+        source = source.replace(pattern, replacement);
+      }
+      return { contents: source, loader: 'js' };
+    });
+  },
+};
+
+/** Builds the widget and returns its size, raw and gzipped, in bytes. */
+export async function buildWidget(outfile = WIDGET_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  const result = await build({
+    entryPoints: [path.join(REPO_ROOT, 'widget', 'index.ts')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2020',
+    platform: 'browser',
+    legalComments: 'none',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [trimRrwebPlugin],
+    write: false,
+    logLevel: 'warning',
+  });
+  const code = result.outputFiles[0]?.contents;
+  if (!code) throw new Error('esbuild produced no output');
+  await mkdir(path.dirname(outfile), { recursive: true });
+  await writeFile(outfile, code);
+  return { bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const { bytes, gzipBytes } = await buildWidget();
+  const kb = (n: number) => (n / 1024).toFixed(1) + ' KB';
+  console.log(`dist/widget.js: ${kb(bytes)} minified, ${kb(gzipBytes)} gzipped (budget ${kb(MAX_WIDGET_GZIP_BYTES)})`);
+  if (gzipBytes > MAX_WIDGET_GZIP_BYTES) {
+    console.error(`The widget is over its budget by ${kb(gzipBytes - MAX_WIDGET_GZIP_BYTES)}.`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The customer widget, embedded with one tag on any allowed site:
+ * `<script src="https://cobrowse.example.com/widget.js" defer></script>`.
+ * It exposes `window.Cobrowse` and nothing else.
+ */
+import { createCobrowse, type CobrowseApi } from './cobrowse.ts';
+
+export type { CobrowseApi, CobrowseEventMap, StartedSession } from './cobrowse.ts';
+
+declare global {
+  interface Window {
+    /** The co-browse widget's public API. */
+    Cobrowse?: CobrowseApi;
+  }
+}
+
+// The server is wherever this script came from; currentScript is only set while it first runs.
+const script = document.currentScript as HTMLScriptElement | null;
+const serverOrigin = script?.src ? new URL(script.src).origin : location.origin;
+
+const boot = () => {
+  window.Cobrowse ??= Object.freeze(createCobrowse(serverOrigin));
+};
+
+if (document.body) boot();
+else addEventListener('DOMContentLoaded', boot);

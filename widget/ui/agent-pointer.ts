@@ -1,0 +1,46 @@
+/** How long the red click circle (R9) stays before it has faded out. */
+export const CLICK_RING_MS = 1000;
+
+/** The agent's pointer on the customer's screen (R9), and the red circle where the agent clicks. */
+export interface AgentPointer {
+  /** Moves the pointer to viewport coordinates and shows it. */
+  move(x: number, y: number): void;
+  /** Moves the pointer there and draws a fading red circle around it. */
+  click(x: number, y: number): void;
+  /** Hides the pointer (the agent left or the session ended). */
+  hide(): void;
+}
+
+/** Creates the pointer inside the widget's shadow root; it never takes pointer events from the page. */
+export function createAgentPointer(shadow: ShadowRoot): AgentPointer {
+  const pointer = document.createElement('div');
+  pointer.className = 'ptr';
+  pointer.hidden = true;
+  pointer.dataset.testid = 'cobrowse-agent-pointer';
+  pointer.setAttribute('aria-hidden', 'true');
+  pointer.innerHTML =
+    '<svg width="24" height="24" viewBox="0 0 24 24"><path d="M3 2l17 9.5-7.5 1.8L9 21z" fill="#7c3aed" stroke="#fff" stroke-width="1.6" stroke-linejoin="round"/></svg><span>Agent</span>';
+  shadow.append(pointer);
+
+  const move = (x: number, y: number) => {
+    pointer.hidden = false;
+    // The arrow's tip is at (3, 2) in its box.
+    pointer.style.transform = `translate(${x - 3}px,${y - 2}px)`;
+  };
+  return {
+    move,
+    click(x, y) {
+      move(x, y);
+      const ring = document.createElement('div');
+      ring.className = 'ring';
+      ring.dataset.testid = 'cobrowse-click-ring';
+      ring.style.left = x + 'px';
+      ring.style.top = y + 'px';
+      shadow.append(ring);
+      setTimeout(() => ring.remove(), CLICK_RING_MS);
+    },
+    hide() {
+      pointer.hidden = true;
+    },
+  };
+}
