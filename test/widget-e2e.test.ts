@@ -11,6 +11,7 @@ import { startServer, type RunningServer } from '../server/start-server.ts';
 import { buildWidget } from '../widget/build.ts';
 import { launchBrowser } from './support/browser.ts';
 import { gql, signIn, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const JOIN = 'mutation($code: String!){ joinSession(code: $code){ id } }';
 const EXIT = 'mutation($id: ID!){ exitSession(sessionId: $id){ id } }';
@@ -106,10 +107,12 @@ describe('the customer widget in a real browser', () => {
 
   async function startFromButton(page: Page) {
     await page.getByTestId('cobrowse-start').click();
-    const shown = (await page.getByTestId('cobrowse-session-id').textContent({ timeout: 5000 })) ?? '';
-    const code = /\d{9}/.exec(shown)?.[0];
-    assert.ok(code, `no nine-digit ID in "${shown}"`);
-    return code;
+    // The ID element exists (empty) before the start request answers, so wait for the digits.
+    return waitFor(
+      async () => /\d{9}/.exec((await page.getByTestId('cobrowse-session-id').textContent()) ?? '')?.[0],
+      'the nine-digit session ID',
+      5000,
+    );
   }
 
   async function joinAsAgent(code: string, cookie = agentCookie) {
