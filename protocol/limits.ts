@@ -24,3 +24,31 @@ export const WRITE_REQUEST_TTL_MS = 60_000;
 
 /** Controls agents may never use, whatever the admin adds (R23: every submit button). */
 export const DEFAULT_DISABLED_SELECTORS = ['button[type=submit]', 'input[type=submit]', 'input[type=image]', 'form button:not([type])'];
+
+/**
+ * Fields masked on every site, whatever the admin adds (R20): passwords (also after a "show
+ * password" toggle, which rrweb marks `data-rr-is-password`), one-time codes, payment cards,
+ * card-, CVV- and SSN-like names, and anything the page marks `data-cobrowse-mask`.
+ */
+export const DEFAULT_MASKED_FIELD_SELECTORS = [
+  'input[type=password]',
+  '[data-rr-is-password]',
+  '[autocomplete*=password]',
+  '[autocomplete*=one-time-code]',
+  '[autocomplete*=cc-]',
+  'input[name*=card i]',
+  'input[name*=cvv i]',
+  'input[name*=cvc i]',
+  'input[name*=ssn i]',
+  'input[data-cobrowse-mask]',
+  'textarea[data-cobrowse-mask]',
+  'select[data-cobrowse-mask]',
+];
+
+/** Elements and images the page itself marks private are recorded as placeholders. */
+export const DEFAULT_MASKED_ELEMENT_SELECTORS = ['[data-cobrowse-mask]:not(input, textarea, select, img)'];
+export const DEFAULT_MASKED_IMAGE_SELECTORS = ['img[data-cobrowse-mask]'];
+
+/** Most selectors or page patterns an admin may keep in one list, and the longest one. */
+export const MAX_RULES_PER_LIST = 100;
+export const MAX_RULE_LENGTH = 300;

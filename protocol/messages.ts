@@ -31,7 +31,21 @@ export interface SessionRules {
   writeModeEnabled: boolean;
   /** R14, R23: controls agents may not use (submit buttons by default); shown with a green border. */
   disabledSelectors: string[];
+  /** R20: inputs whose value, and elements whose text, agents see as `*` (the built-in ones included). */
+  maskedFieldSelectors: string[];
+  /** R21: elements recorded as a same-size placeholder. */
+  maskedElementSelectors: string[];
+  /** R21: images recorded as a grey area of the same size, without their URL. */
+  maskedImageSelectors: string[];
+  /** R21: pages (URL patterns, `*` matches anything) not recorded at all. */
+  maskedPagePatterns: string[];
 }
+
+/** How a masked element is marked in the recorded page (`data-cobrowse-masked`), for the agent's view. */
+export type MaskKind = 'field' | 'element' | 'image';
+
+/** The rrweb custom event the widget sends instead of a page hidden from agents (R21). */
+export const MASKED_PAGE_EVENT_TAG = 'cobrowse-masked-page';
 
 /**
  * What an agent does in Write Mode (R12, R13). Elements travel as rrweb node ids, which the

@@ -1,6 +1,6 @@
 import { record } from 'rrweb';
 import type { ActionResult, AgentAction, SessionRules } from '../protocol/messages.ts';
-import { isMaskedField } from './masking.ts';
+import type { Masking } from './masking.ts';
 import { WIDGET_ROOT_ID } from './ui/root.ts';
 
 type Outcome = Omit<ActionResult, 'id'>;
@@ -39,11 +39,15 @@ function clickLikeAPerson(element: HTMLElement): void {
 
 /**
  * Applies an agent's Write Mode action to the real page (R12, R13), unless the element is the
- * widget itself, disabled for agents (R14, R23) or a masked field (R24): the widget checks this
+ * widget itself, disabled for agents (R14, R23) or masked (R20, R21, R24): the widget checks this
  * independently of the server. Navigation is returned as a function to run after reporting,
  * since leaving the page closes the socket.
  */
-export function applyAgentAction(action: AgentAction, rules: SessionRules): Outcome & { afterReport?: () => void } {
+export function applyAgentAction(
+  action: AgentAction,
+  rules: SessionRules,
+  masking: Masking,
+): Outcome & { afterReport?: () => void } {
   if (action.kind === 'navigate')
     return { ok: true, afterReport: () => (action.to === 'reload' ? location.reload() : history[action.to]()) };
   if (action.kind === 'open') {
@@ -56,6 +60,7 @@ export function applyAgentAction(action: AgentAction, rules: SessionRules): Outc
   if (!element || !element.isConnected || element.closest('#' + WIDGET_ROOT_ID))
     return refuse('That element is no longer on the customer’s page.');
   if (isDisabledForAgents(element, rules)) return refuse('This control is disabled for agents; the customer can use it.');
+  if (masking.isMasked(element)) return refuse('This field is private: only the customer can fill it in or use it.');
   if (action.kind === 'click') {
     clickLikeAPerson(element as HTMLElement);
     return { ok: true };
@@ -63,7 +68,6 @@ export function applyAgentAction(action: AgentAction, rules: SessionRules): Outc
   if (!(element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement)) {
     return refuse('Only text fields and lists can be typed into.');
   }
-  if (isMaskedField(element)) return refuse('This field is private: only the customer can fill it in.');
   if (element.disabled || ('readOnly' in element && element.readOnly)) return refuse('This field cannot be edited.');
   element.focus({ preventScroll: true });
   setFieldValue(element, action.value);

@@ -81,7 +81,7 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
   let connected = false;
   let lost = false;
   let state: SessionState | null = null;
-  let rules: SessionRules = { writeModeEnabled: false, disabledSelectors: [] };
+  let rules: SessionRules | null = null;
 
   const emit = <E extends keyof CobrowseEventMap>(event: E, detail: CobrowseEventMap[E]) =>
     handlers.get(event)?.forEach((handler) => {
@@ -112,7 +112,9 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
 
   /** Applies an agent action in Write Mode only, and tells the agent what happened. */
   const onAction = (id: number, action: AgentAction) => {
-    const outcome = state?.mode === 'WRITE' ? applyAgentAction(action, rules) : { ok: false, reason: 'Write Mode is off.' };
+    const masking = recorder.masking();
+    const outcome =
+      state?.mode === 'WRITE' && rules && masking ? applyAgentAction(action, rules, masking) : { ok: false, reason: 'Write Mode is off.' };
     const reported = call(REPORT_ACTION, { result: { id, ok: outcome.ok, ...(outcome.reason ? { reason: outcome.reason } : {}) } });
     if ('afterReport' in outcome && outcome.afterReport) {
       const leave = outcome.afterReport;
@@ -160,8 +162,9 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
     panel.askWriteMode(session.writeRequest ? (session.agentName ?? '') : null);
     panel.showWriteMode(session.mode === 'WRITE');
     if (event === 'state') {
-      // First message of every (re)subscription: record, or send a fresh snapshot to resync the agent.
-      recorder.start();
+      // First session message of every (re)subscription, right after the rules: record under
+      // them, or send a fresh snapshot to resync the agent.
+      recorder.start(rules ?? undefined);
       recorder.setOnline(true);
     } else if (event === 'agent-joined') {
       notify(`${session.agentName ?? 'An agent'} joined your co-browse session`);

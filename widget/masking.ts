@@ -1,56 +1,151 @@
 import type { recordOptions } from 'rrweb';
+import type { RecordedEvent } from '../protocol/messages.ts';
+import {
+  DEFAULT_MASKED_ELEMENT_SELECTORS,
+  DEFAULT_MASKED_FIELD_SELECTORS,
+  DEFAULT_MASKED_IMAGE_SELECTORS,
+  type MaskKind,
+  type SessionRules,
+} from '../protocol/index.ts';
+import { WIDGET_ROOT_ID } from './ui/root.ts';
 
-/**
- * Inputs whose value never leaves the browser (B1, R20): passwords (also after a "show password"
- * toggle turned them into text — rrweb marks those `data-rr-is-password`), one-time codes,
- * payment card fields, and anything the page marks `data-cobrowse-mask`.
- */
-export const MASKED_INPUT_SELECTOR = [
-  'input[type=password]',
-  '[data-rr-is-password]',
-  '[autocomplete*=password]',
-  '[autocomplete*=one-time-code]',
-  '[autocomplete*=cc-]',
-  '[data-cobrowse-mask]',
-  '[data-cobrowse-mask] *',
-].join();
+/** The masking part of a session's rules; the built-in selectors always apply on top. */
+export type MaskingRules = Pick<SessionRules, 'maskedFieldSelectors' | 'maskedElementSelectors' | 'maskedImageSelectors' | 'maskedPagePatterns'>;
 
-/** Elements whose text content is replaced by `*` before it is recorded. */
-export const MASKED_TEXT_SELECTOR = '[data-cobrowse-mask]';
+export const NO_EXTRA_MASKING: MaskingRules = {
+  maskedFieldSelectors: [],
+  maskedElementSelectors: [],
+  maskedImageSelectors: [],
+  maskedPagePatterns: [],
+};
 
-/** Rules that can be added on top of the defaults (admin-chosen selectors arrive in a later issue). */
-export interface MaskingRules {
-  /** Extra CSS selectors whose input values and text are masked. */
-  maskSelectors?: string[];
+/** The rrweb options that apply the rules while recording, in the customer's browser (B1). */
+export type MaskingRecordOptions = Pick<recordOptions<unknown>, 'maskInputOptions' | 'maskInputFn' | 'maskTextSelector' | 'blockSelector'>;
+
+export interface Masking {
+  recordOptions: MaskingRecordOptions;
+  /** How the element is masked, if it is: marked on the recorded node for the agent's view. */
+  kindOf(element: Element): MaskKind | null;
+  /** Whether only the customer may use the element: it or a container of it is masked. */
+  isMasked(element: Element): boolean;
+  /** Why a page is hidden from agents entirely, or null when it may be recorded. */
+  pageHiddenBecause(url: string): string | null;
 }
 
-/** The rrweb options that apply the masking rules at record time, in the customer's browser. */
-export type MaskingOptions = Pick<recordOptions<unknown>, 'maskInputOptions' | 'maskInputFn' | 'maskTextSelector'>;
+/** Every input kind rrweb can mask; `maskInputFn` then decides per element. */
+const MASKABLE_INPUTS = 'text email tel number search url date month week time datetime-local textarea select password color range';
 
-/** Fails closed: a selector the browser rejects masks rather than leaks. */
-function mustMask(element: HTMLElement, selector: string): boolean {
+const FIELD_TAGS = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
+
+/** Whether this browser understands the selector (a page pattern is not checked here). */
+function understood(selector: string): boolean {
   try {
-    return (element as HTMLInputElement).type === 'password' || element.matches(selector);
-  } catch {
+    document.createDocumentFragment().querySelector(selector);
     return true;
+  } catch {
+    return false;
   }
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+
+/** `/account/*` matches paths (with the query), anything else the whole URL; `*` matches anything. */
+export function pageMatches(pattern: string, url: string): boolean {
+  const regex = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`, 'i');
+  const parsed = new URL(url);
+  return regex.test(pattern.startsWith('/') ? parsed.pathname + parsed.search : parsed.href);
+}
+
 /**
- * rrweb only calls `maskInputFn` for the input kinds flagged in `maskInputOptions`, so every
- * text-like kind is flagged and the function decides per element; passwords are always masked.
+ * Compiles a session's masking rules. rrweb ignores a selector it cannot parse — it would record
+ * what the rule meant to hide — so if any selector is beyond this browser, no page is recorded.
  */
-export function maskingOptions(rules: MaskingRules = {}): MaskingOptions {
-  const extra = rules.maskSelectors ?? [];
-  const inputSelector = [MASKED_INPUT_SELECTOR, ...extra].join();
-  const textSelector = [MASKED_TEXT_SELECTOR, ...extra].join();
-  const textLike = 'text email tel number search url date month week time datetime-local textarea select password';
+export function createMasking(rules: MaskingRules): Masking {
+  const fields = [...DEFAULT_MASKED_FIELD_SELECTORS, ...rules.maskedFieldSelectors];
+  const elements = [...DEFAULT_MASKED_ELEMENT_SELECTORS, ...rules.maskedElementSelectors];
+  const images = [...DEFAULT_MASKED_IMAGE_SELECTORS, ...rules.maskedImageSelectors];
+  const broken = [...fields, ...elements, ...images].find((selector) => !understood(selector));
+  const field = fields.join();
+  const element = elements.join();
+  const image = images.join();
+
+  const isMaskedInput = (input: Element) => (input as HTMLInputElement).type === 'password' || input.closest(field) !== null;
+  const kindOf = (node: Element): MaskKind | null => {
+    if (node.matches(image)) return 'image';
+    if (node.matches(element)) return 'element';
+    if (FIELD_TAGS.has(node.tagName) ? isMaskedInput(node) : node.matches(field)) return 'field';
+    return null;
+  };
+
   return {
-    maskInputOptions: Object.fromEntries(textLike.split(' ').map((kind) => [kind, true])),
-    maskInputFn: (text, element) => (mustMask(element, inputSelector) ? '*'.repeat(text.length) : text),
-    maskTextSelector: textSelector,
+    recordOptions: {
+      maskInputOptions: Object.fromEntries(MASKABLE_INPUTS.split(' ').map((kind) => [kind, true])),
+      maskInputFn: (text, input) => (isMaskedInput(input) ? '*'.repeat(text.length) : text),
+      maskTextSelector: field,
+      blockSelector: [`#${WIDGET_ROOT_ID}`, element, image].join(),
+    },
+    kindOf,
+    isMasked: (node) =>
+      broken !== undefined || node.closest([field, element, image].join()) !== null || (FIELD_TAGS.has(node.tagName) && isMaskedInput(node)),
+    pageHiddenBecause(url) {
+      if (broken) return `a masking rule this browser does not understand (${broken})`;
+      return rules.maskedPagePatterns.some((pattern) => pageMatches(pattern, url)) ? 'the site hides this page from agents' : null;
+    },
   };
 }
 
-/** Whether only the customer may edit this field: masked values are never the agent's to change (R24). */
-export const isMaskedField = (element: Element): boolean => element instanceof HTMLElement && mustMask(element, MASKED_INPUT_SELECTOR);
+/** The attribute that tells the agent's view a recorded node is masked, and how (purple border, grey image). */
+export const MASK_MARK_ATTRIBUTE = 'data-cobrowse-masked';
+
+const FULL_SNAPSHOT = 2;
+const INCREMENTAL = 3;
+const MUTATION = 0;
+const ELEMENT_NODE = 2;
+
+interface SerializedNode {
+  id: number;
+  type: number;
+  attributes?: Record<string, unknown>;
+  childNodes?: SerializedNode[];
+}
+
+/**
+ * Returns a function that marks masked elements in a recorded event, in place, before it leaves
+ * the page: snapshots, added nodes, and attribute changes (a toggled class may mask or unmask).
+ */
+export function createMaskMarker(masking: Masking, nodeOf: (id: number) => Node | null): (event: RecordedEvent) => void {
+  const marked = new WeakSet<Node>();
+  const kindOfId = (id: number) => {
+    const node = nodeOf(id);
+    if (!(node instanceof Element)) return { node, kind: null };
+    return { node, kind: masking.kindOf(node) };
+  };
+  const mark = (serialized: SerializedNode) => {
+    if (serialized.type === ELEMENT_NODE && serialized.attributes) {
+      const { node, kind } = kindOfId(serialized.id);
+      if (node && kind) {
+        serialized.attributes[MASK_MARK_ATTRIBUTE] = kind;
+        marked.add(node);
+      }
+    }
+    serialized.childNodes?.forEach(mark);
+  };
+  return (event) => {
+    const data = event.data as {
+      node?: SerializedNode;
+      source?: number;
+      adds?: { node: SerializedNode }[];
+      attributes?: { id: number; attributes: Record<string, unknown> }[];
+    };
+    if (event.type === FULL_SNAPSHOT && data.node) mark(data.node);
+    if (event.type !== INCREMENTAL || data.source !== MUTATION) return;
+    data.adds?.forEach((add) => mark(add.node));
+    for (const change of data.attributes ?? []) {
+      const { node, kind } = kindOfId(change.id);
+      if (!node || (!kind && !marked.has(node))) continue;
+      change.attributes[MASK_MARK_ATTRIBUTE] = kind;
+      if (kind) marked.add(node);
+      else marked.delete(node);
+    }
+  };
+}

@@ -1,8 +1,7 @@
 import { record } from 'rrweb';
 import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH } from '../protocol/limits.ts';
-import type { EventBatch, PointerTarget, RecordedEvent } from '../protocol/messages.ts';
-import { maskingOptions } from './masking.ts';
-import { WIDGET_ROOT_ID } from './ui/root.ts';
+import { MASKED_PAGE_EVENT_TAG, type EventBatch, type PointerTarget, type RecordedEvent } from '../protocol/messages.ts';
+import { createMaskMarker, createMasking, NO_EXTRA_MASKING, type Masking, type MaskingRules } from './masking.ts';
 
 /**
  * Events kept while the socket is down. Past this the buffer is dropped: the agent resyncs from
@@ -10,13 +9,20 @@ import { WIDGET_ROOT_ID } from './ui/root.ts';
  */
 export const MAX_OFFLINE_BUFFER_BYTES = 2 * 1024 * 1024;
 
-/** rrweb's event type of a full snapshot (EventType.FullSnapshot). */
+/** rrweb's event types of a full snapshot and of a custom event (EventType.FullSnapshot, .Custom). */
 const FULL_SNAPSHOT = 2;
+const CUSTOM = 5;
+
+/** How often the page address is checked against the masked page patterns (single-page apps). */
+const PAGE_CHECK_INTERVAL_MS = 250;
 
 /** Records the customer's page with rrweb (masking applied here, in the browser) and sends it in batches. */
 export interface Recorder {
-  /** Starts recording (a full snapshot first); when already recording, takes a fresh full snapshot. */
-  start(): void;
+  /**
+   * Starts recording under these masking rules (a full snapshot first); when already recording
+   * under the same rules, takes a fresh full snapshot.
+   */
+  start(rules?: MaskingRules): void;
   /** Sends a fresh full snapshot, e.g. when an agent joins or resyncs. */
   snapshot(): void;
   /** Whether batches can be sent now; while offline they are buffered (bounded). */
@@ -25,6 +31,8 @@ export interface Recorder {
   stop(): void;
   /** Where an agent's pointer lands in this viewport (B6): on the same element when it is known. */
   locate(target: PointerTarget): [x: number, y: number];
+  /** The masking in force, for checking agent actions (null when not recording). */
+  masking(): Masking | null;
 }
 
 /** Creates the recorder; `send` delivers one batch and settles when the server has taken it. */
@@ -65,43 +73,89 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
         schedule();
       });
   };
-  const emit = (event: RecordedEvent) => {
+  let masking: Masking | null = null;
+  let rulesKey = '';
+  let markMasked: (event: RecordedEvent) => void = () => {};
+  let pageTimer: ReturnType<typeof setInterval> | undefined;
+
+  const queue = (event: RecordedEvent) => {
     buffer.push(event);
-    // A single-page app changed its URL without a page load: a fresh snapshot carries the new
-    // address (rrweb's Meta event) and rebuilds the agent's view on a clean base.
-    if (location.href !== lastHref) {
-      lastHref = location.href;
-      queueMicrotask(snapshot);
-    }
     if (!online && (offlineBytes += JSON.stringify(event).length) > MAX_OFFLINE_BUFFER_BYTES) {
       buffer = [];
       offlineBytes = 0;
     }
     schedule();
   };
+  const emit = (event: RecordedEvent) => {
+    markMasked(event);
+    queue(event);
+    // A single-page app changed its URL without a page load: a fresh snapshot carries the new
+    // address (rrweb's Meta event) and rebuilds the agent's view on a clean base.
+    if (location.href !== lastHref) {
+      lastHref = location.href;
+      queueMicrotask(snapshot);
+    }
+  };
+  /** Instead of a hidden page, the agent gets its address (without query or hash) and the reason. */
+  const sendHiddenPage = (reason: string) =>
+    queue({
+      type: CUSTOM,
+      data: { tag: MASKED_PAGE_EVENT_TAG, payload: { href: location.origin + location.pathname, reason } },
+      timestamp: Date.now(),
+    });
   const snapshot = () => {
+    if (!masking) return;
+    const hiddenBecause = masking.pageHiddenBecause(location.href);
+    if (hiddenBecause) return sendHiddenPage(hiddenBecause);
     try {
       record.takeFullSnapshot(true);
     } catch {
       // Not recording yet (the page is still loading): the first snapshot is on its way.
     }
   };
+  const stopRecorder = () => {
+    stopRecording?.();
+    stopRecording = undefined;
+  };
+  const startRecorder = (active: Masking) => {
+    lastHref = location.href;
+    stopRecording =
+      record<RecordedEvent>({
+        emit,
+        ...active.recordOptions,
+        // Every move is kept (rrweb's throttle drops the one where the pointer stops), and the
+        // positions go out once per frame rather than rrweb's default 500 ms.
+        sampling: { mousemove: 0, mousemoveCallback: BATCH_INTERVAL_MS, scroll: 50 },
+        inlineStylesheet: true,
+        recordCanvas: false,
+        collectFonts: false,
+        // Images are never inlined: a masked one is blocked before its address is read.
+        inlineImages: false,
+      }) ?? (() => {});
+  };
 
   return {
-    start() {
-      if (stopRecording) return snapshot();
-      stopRecording =
-        record<RecordedEvent>({
-          emit,
-          ...maskingOptions(),
-          blockSelector: '#' + WIDGET_ROOT_ID,
-          // Every move is kept (rrweb's throttle drops the one where the pointer stops), and the
-          // positions go out once per frame rather than rrweb's default 500 ms.
-          sampling: { mousemove: 0, mousemoveCallback: BATCH_INTERVAL_MS, scroll: 50 },
-          inlineStylesheet: true,
-          recordCanvas: false,
-          collectFonts: false,
-        }) ?? (() => {});
+    start(rules = NO_EXTRA_MASKING) {
+      const key = JSON.stringify(rules);
+      if (masking && key === rulesKey) return snapshot();
+      stopRecorder();
+      clearInterval(pageTimer);
+      rulesKey = key;
+      const active = (masking = createMasking(rules));
+      markMasked = createMaskMarker(active, (id) => record.mirror.getNode(id));
+      // Records the page, or tells the agent it is hidden; rechecked as a single-page app moves on.
+      let shown: string | undefined;
+      const follow = () => {
+        const hiddenBecause = active.pageHiddenBecause(location.href);
+        const now = hiddenBecause === null ? 'recorded' : `${hiddenBecause} ${location.pathname}`;
+        if (now === shown) return;
+        shown = now;
+        stopRecorder();
+        if (hiddenBecause === null) startRecorder(active);
+        else sendHiddenPage(hiddenBecause);
+      };
+      follow();
+      pageTimer = setInterval(follow, PAGE_CHECK_INTERVAL_MS);
     },
     snapshot,
     setOnline(value) {
@@ -109,13 +163,16 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       schedule();
     },
     stop() {
-      stopRecording?.();
-      stopRecording = undefined;
+      stopRecorder();
+      clearInterval(pageTimer);
+      masking = null;
+      rulesKey = '';
       clearTimeout(timer);
       timer = undefined;
       buffer = [];
       online = false;
     },
+    masking: () => masking,
     locate(target) {
       const node = target.nodeId === undefined ? null : record.mirror.getNode(target.nodeId);
       if (node instanceof Element) {

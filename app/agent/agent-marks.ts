@@ -1,24 +1,46 @@
+import type { MaskKind } from '../../protocol/messages';
+
 const STYLE_ID = 'cobrowse-agent-marks';
 
+/** Set by the customer's widget on masked nodes before they are sent (see widget/masking.ts). */
+const MASKED = '[data-cobrowse-masked]';
+const maskedAs = (kind: MaskKind) => `[data-cobrowse-masked="${kind}"]`;
+
+/** How masked nodes look to the agent (R6, R21, R22): purple borders, grey images, striped placeholders. */
+const MASK_RULES = [
+  `${MASKED} { outline: 3px solid #9333ea !important; outline-offset: 1px !important; cursor: not-allowed !important; }`,
+  `${maskedAs('image')} { background: #d1d5db !important; }`,
+  `${maskedAs('element')} { background: repeating-linear-gradient(135deg, #ede9fe 0 10px, #f5f3ff 10px 20px) !important; overflow: hidden !important; }`,
+  `${maskedAs('element')}::before { content: "Hidden for the customer’s privacy"; display: block; padding: 6px 8px; font: 600 12px/1.3 system-ui, sans-serif; color: #6b21a8; }`,
+];
+
 /**
- * Marks controls the agent may not use with a green border (R23), inside the rebuilt page. One
- * rule per selector, so a selector this browser rejects cannot void the others.
+ * Marks the rebuilt page for the agent: controls the agent may not use get a green border (R23),
+ * masked fields, elements and images a purple one (R22). One rule per selector, so a selector
+ * this browser rejects cannot void the others.
  */
-export function markDisabledControls(document: Document, disabledSelectors: string[]): void {
+export function markAgentView(document: Document, disabledSelectors: string[]): void {
   document.getElementById(STYLE_ID)?.remove();
   const style = document.createElement('style');
   style.id = STYLE_ID;
   (document.head ?? document.documentElement).append(style);
-  for (const selector of disabledSelectors) {
+  const rules = [
+    ...disabledSelectors.map(
+      (selector) => `${selector} { outline: 3px solid #16a34a !important; outline-offset: 2px !important; cursor: not-allowed !important; }`,
+    ),
+    ...MASK_RULES,
+  ];
+  for (const rule of rules) {
     try {
-      style.sheet?.insertRule(
-        `${selector} { outline: 3px solid #16a34a !important; outline-offset: 2px !important; cursor: not-allowed !important; }`,
-      );
+      style.sheet?.insertRule(rule, style.sheet.cssRules.length);
     } catch {
       // not a selector this browser understands; the widget refuses such controls anyway
     }
   }
 }
+
+/** Whether the element is masked in the customer's page: only the customer may use it (R24). */
+export const isMasked = (element: Element): boolean => element.closest(MASKED) !== null;
 
 /** Whether the element is one the agent may not use. */
 export function isDisabledForAgents(element: Element, disabledSelectors: string[]): boolean {

@@ -3,9 +3,9 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import 'rrweb/dist/style.css';
 import type { AgentAction, PointerTarget, RecordedEvent, SessionMode } from '../../protocol/messages';
-import { describeElement, isDisabledForAgents, markDisabledControls } from './agent-marks';
+import { describeElement, isDisabledForAgents, isMasked, markAgentView } from './agent-marks';
 import { FieldEditor, editedFieldFor, type EditedField } from './field-editor';
-import { createLiveReplay, type LiveReplay } from './live-replay';
+import { createLiveReplay, type HiddenPage, type LiveReplay } from './live-replay';
 import { pointerTarget } from './pointer-target';
 
 /** The agent's pointer is sent at most this often (one message per frame). */
@@ -58,12 +58,13 @@ export function CobrowseStage({
   const [available, setAvailable] = useState({ width: 0, height: 0 });
   const [rings, setRings] = useState<{ id: number; x: number; y: number }[]>([]);
   const [editing, setEditing] = useState<EditedField | null>(null);
+  const [hidden, setHidden] = useState<HiddenPage | null>(null);
   const selectors = useRef(disabledSelectors);
   selectors.current = disabledSelectors;
 
   useEffect(() => {
     const document = replayRef.current?.iframe()?.contentDocument;
-    if (document) markDisabledControls(document, disabledSelectors);
+    if (document) markAgentView(document, disabledSelectors);
   }, [disabledSelectors]);
 
   useEffect(() => {
@@ -77,7 +78,14 @@ export function CobrowseStage({
         onViewport(next);
       },
       page: onPage,
-      rebuilt: (document) => markDisabledControls(document, selectors.current),
+      rebuilt: (document) => {
+        setHidden(null);
+        markAgentView(document, selectors.current);
+      },
+      hidden: (page) => {
+        setEditing(null);
+        setHidden(page);
+      },
     });
     replayRef.current = replay;
     onReady({ addEvents: (events) => replay.addEvents(events) });
@@ -139,6 +147,7 @@ export function CobrowseStage({
     const element = replay.iframe()?.contentDocument?.elementFromPoint(x, y);
     if (!element) return;
     if (isDisabledForAgents(element, selectors.current)) return onRefused('This control is disabled for agents. The customer can use it.');
+    if (isMasked(element)) return onRefused('This field is private: only the customer can fill it in or use it.');
     const nodeId = replay.nodeId(element);
     if (nodeId === null) return;
     const field = editedFieldFor(element, nodeId);
@@ -165,7 +174,20 @@ export function CobrowseStage({
           </div>
         </div>
       </div>
-      {!size && <p className="stage-waiting">Waiting for the customer’s page…</p>}
+      {hidden ? (
+        <div className="stage-hidden" data-testid="agent-page-hidden">
+          <span className="stage-hidden-icon" aria-hidden>
+            🔒
+          </span>
+          <strong>This page is hidden for the customer’s privacy</strong>
+          <span className="muted small">
+            The customer is on <code>{hidden.href}</code>; nothing of it is shared because {hidden.reason}. The view comes back when they
+            move to another page.
+          </span>
+        </div>
+      ) : (
+        !size && <p className="stage-waiting">Waiting for the customer’s page…</p>
+      )}
     </div>
   );
 }

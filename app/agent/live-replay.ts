@@ -1,9 +1,23 @@
 'use client';
 
 import { Replayer } from 'rrweb';
-import type { RecordedEvent } from '../../protocol/messages';
+import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../protocol/messages';
 
 const META_EVENT = 4;
+const CUSTOM_EVENT = 5;
+
+/** A page the customer's widget did not record, and why (R21). */
+export interface HiddenPage {
+  href: string;
+  reason: string;
+}
+
+function hiddenPage(event: RecordedEvent): HiddenPage | null {
+  if (event.type !== CUSTOM_EVENT) return null;
+  const data = event.data as { tag?: unknown; payload?: { href?: unknown; reason?: unknown } };
+  if (data.tag !== MASKED_PAGE_EVENT_TAG) return null;
+  return { href: String(data.payload?.href ?? ''), reason: String(data.payload?.reason ?? '') };
+}
 
 export interface LiveReplay {
   /** Applies a batch of the customer's recorded events as soon as possible. */
@@ -22,7 +36,12 @@ export interface LiveReplay {
  */
 export function createLiveReplay(
   root: HTMLElement,
-  on: { resize: (size: { width: number; height: number }) => void; page: (href: string) => void; rebuilt: (document: Document) => void },
+  on: {
+    resize: (size: { width: number; height: number }) => void;
+    page: (href: string) => void;
+    rebuilt: (document: Document) => void;
+    hidden: (page: HiddenPage) => void;
+  },
 ): LiveReplay {
   let replayer: Replayer | null = null;
 
@@ -46,6 +65,15 @@ export function createLiveReplay(
   return {
     addEvents(events) {
       for (const event of events) {
+        const hidden = hiddenPage(event);
+        if (hidden) {
+          // Nothing of that page was sent; drop the previous one rather than show it stale.
+          replayer?.destroy();
+          replayer = null;
+          on.page(hidden.href);
+          on.hidden(hidden);
+          continue;
+        }
         if (event.type === META_EVENT) {
           restart();
           const href = (event.data as { href?: unknown }).href;

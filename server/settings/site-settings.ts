@@ -1,54 +1,120 @@
-import { DEFAULT_DISABLED_SELECTORS, type SessionRules } from '../../protocol/index.ts';
+import { parse as parseSelector } from 'css-what';
+import {
+  DEFAULT_DISABLED_SELECTORS,
+  DEFAULT_MASKED_ELEMENT_SELECTORS,
+  DEFAULT_MASKED_FIELD_SELECTORS,
+  DEFAULT_MASKED_IMAGE_SELECTORS,
+  MAX_RULE_LENGTH,
+  MAX_RULES_PER_LIST,
+  type SessionRules,
+} from '../../protocol/index.ts';
 import { badInput } from '../../graphql/errors.ts';
 import type { PrismaClient } from '../db/index.ts';
 
 const SITE = 'site';
-const MAX_SELECTORS = 100;
-const MAX_SELECTOR_LENGTH = 300;
 
-export interface SiteSettingsValues {
+/** The lists an admin edits; each is stored as a JSON array in its own column. */
+export const SELECTOR_LISTS = ['disabledSelectors', 'maskedFieldSelectors', 'maskedElementSelectors', 'maskedImageSelectors'] as const;
+type SelectorList = (typeof SELECTOR_LISTS)[number];
+type RuleList = SelectorList | 'maskedPagePatterns';
+
+export type SiteSettingsValues = Record<RuleList, string[]> & {
   writeModeEnabled: boolean;
-  /** Admin-chosen selectors, on top of DEFAULT_DISABLED_SELECTORS. */
-  disabledSelectors: string[];
-}
+  recordingEnabled: boolean;
+};
+
+/** What every site has before the admin adds anything; shown on the admin page. */
+export const BUILT_IN_RULES = {
+  disabledSelectors: DEFAULT_DISABLED_SELECTORS,
+  maskedFieldSelectors: DEFAULT_MASKED_FIELD_SELECTORS,
+  maskedElementSelectors: DEFAULT_MASKED_ELEMENT_SELECTORS,
+  maskedImageSelectors: DEFAULT_MASKED_IMAGE_SELECTORS,
+  maskedPagePatterns: [] as string[],
+} satisfies Record<RuleList, string[]>;
+
+const RULE_LISTS = Object.keys(BUILT_IN_RULES) as RuleList[];
+
+/** Human names for error messages. */
+const LIST_NAMES: Record<RuleList, string> = {
+  disabledSelectors: 'Disabled controls',
+  maskedFieldSelectors: 'Masked fields',
+  maskedElementSelectors: 'Masked elements',
+  maskedImageSelectors: 'Masked images',
+  maskedPagePatterns: 'Masked pages',
+};
 
 /** The site's settings; defaults until an admin saves some. */
 export async function loadSiteSettings(db: PrismaClient): Promise<SiteSettingsValues> {
   const row = await db.siteSettings.findUnique({ where: { id: SITE } });
-  return { writeModeEnabled: row?.writeModeEnabled ?? true, disabledSelectors: row ? (JSON.parse(row.disabledSelectors) as string[]) : [] };
+  const list = (key: RuleList) => (row ? (JSON.parse(row[key]) as string[]) : []);
+  return {
+    writeModeEnabled: row?.writeModeEnabled ?? true,
+    recordingEnabled: row?.recordingEnabled ?? false,
+    ...(Object.fromEntries(RULE_LISTS.map((key) => [key, list(key)])) as Record<RuleList, string[]>),
+  };
 }
 
-/** The rules a session runs under: the admin's settings plus the built-in ones. */
+/** The rules a session runs under: the built-in ones plus the admin's. */
 export function sessionRules(settings: SiteSettingsValues): SessionRules {
-  return { writeModeEnabled: settings.writeModeEnabled, disabledSelectors: [...DEFAULT_DISABLED_SELECTORS, ...settings.disabledSelectors] };
+  const merged = (key: RuleList) => [...BUILT_IN_RULES[key], ...settings[key]];
+  return {
+    writeModeEnabled: settings.writeModeEnabled,
+    disabledSelectors: merged('disabledSelectors'),
+    maskedFieldSelectors: merged('maskedFieldSelectors'),
+    maskedElementSelectors: merged('maskedElementSelectors'),
+    maskedImageSelectors: merged('maskedImageSelectors'),
+    maskedPagePatterns: merged('maskedPagePatterns'),
+  };
 }
 
-/**
- * Rejects what cannot be a single CSS selector, naming it. (Browsers check the full grammar;
- * the widget also fails closed on a selector its browser rejects.)
- */
-function checkSelector(selector: string): string {
-  const trimmed = selector.trim();
-  if (!trimmed) throw badInput('A selector cannot be empty.');
-  if (trimmed.length > MAX_SELECTOR_LENGTH)
-    throw badInput(`The selector "${trimmed.slice(0, 40)}…" is longer than ${MAX_SELECTOR_LENGTH} characters.`);
-  if (/[{};]|\/\*/.test(trimmed)) throw badInput(`"${trimmed}" is not a CSS selector (no braces, semicolons or comments).`);
-  let depth = 0;
-  for (const char of trimmed) {
-    depth += char === '(' || char === '[' ? 1 : char === ')' || char === ']' ? -1 : 0;
-    if (depth < 0) break;
-  }
-  if (depth !== 0) throw badInput(`"${trimmed}" has unbalanced brackets.`);
+/** Trims one entry and rejects the empty or oversized, naming the list it is in. */
+function checkEntry(list: RuleList, entry: string): string {
+  const trimmed = entry.trim();
+  if (!trimmed) throw badInput(`${LIST_NAMES[list]}: an entry cannot be empty.`);
+  if (trimmed.length > MAX_RULE_LENGTH)
+    throw badInput(`${LIST_NAMES[list]}: "${trimmed.slice(0, 40)}…" is longer than ${MAX_RULE_LENGTH} characters.`);
   return trimmed;
 }
 
-/** Saves the site's settings (admins only; checked by the caller). */
+/** Rejects what is not a CSS selector list (css-what parses the selector grammar browsers use). */
+function checkSelector(list: SelectorList, entry: string): string {
+  const selector = checkEntry(list, entry);
+  try {
+    parseSelector(selector);
+  } catch (error) {
+    throw badInput(`${LIST_NAMES[list]}: "${selector}" is not a valid CSS selector (${(error as Error).message}).`);
+  }
+  return selector;
+}
+
+/** A page pattern is a URL or path in which `*` matches anything, e.g. `/account/*` or `https://shop.example/checkout*`. */
+function checkPagePattern(entry: string): string {
+  const pattern = checkEntry('maskedPagePatterns', entry);
+  if (/\s/.test(pattern)) throw badInput(`Masked pages: "${pattern}" contains spaces; use * to match anything.`);
+  if (!pattern.startsWith('/') && !pattern.startsWith('*') && !/^https?:\/\//.test(pattern))
+    throw badInput(`Masked pages: "${pattern}" must start with /, * or http(s)://.`);
+  return pattern;
+}
+
+function checkList(list: RuleList, entries: string[]): string[] {
+  if (entries.length > MAX_RULES_PER_LIST) throw badInput(`${LIST_NAMES[list]}: at most ${MAX_RULES_PER_LIST} entries.`);
+  const checked = entries.map((entry) => (list === 'maskedPagePatterns' ? checkPagePattern(entry) : checkSelector(list, entry)));
+  return [...new Set(checked)];
+}
+
+/** Saves the site's settings (admins only; checked by the caller). Nothing is saved if any entry is bad. */
 export async function updateSiteSettings(db: PrismaClient, input: Partial<SiteSettingsValues>): Promise<SiteSettingsValues> {
   const current = await loadSiteSettings(db);
-  const selectors = input.disabledSelectors ?? current.disabledSelectors;
-  if (selectors.length > MAX_SELECTORS) throw badInput(`At most ${MAX_SELECTORS} selectors.`);
-  const next = { writeModeEnabled: input.writeModeEnabled ?? current.writeModeEnabled, disabledSelectors: selectors.map(checkSelector) };
-  const data = { writeModeEnabled: next.writeModeEnabled, disabledSelectors: JSON.stringify(next.disabledSelectors) };
+  const next: SiteSettingsValues = {
+    writeModeEnabled: input.writeModeEnabled ?? current.writeModeEnabled,
+    recordingEnabled: input.recordingEnabled ?? current.recordingEnabled,
+    ...(Object.fromEntries(RULE_LISTS.map((key) => [key, checkList(key, input[key] ?? current[key])])) as Record<RuleList, string[]>),
+  };
+  const data = {
+    writeModeEnabled: next.writeModeEnabled,
+    recordingEnabled: next.recordingEnabled,
+    ...Object.fromEntries(RULE_LISTS.map((key) => [key, JSON.stringify(next[key])])),
+  };
   await db.siteSettings.upsert({ where: { id: SITE }, create: { id: SITE, ...data }, update: data });
   return next;
 }

@@ -1,26 +1,29 @@
-import { DEFAULT_DISABLED_SELECTORS } from '../../../protocol/index.ts';
-import { loadSiteSettings, updateSiteSettings, type SiteSettingsValues } from '../../../server/settings/site-settings.ts';
+import {
+  BUILT_IN_RULES,
+  loadSiteSettings,
+  updateSiteSettings,
+  type SiteSettingsValues,
+} from '../../../server/settings/site-settings.ts';
 import { requireUser } from '../../authorize.ts';
-import type { Resolvers } from '../../generated/resolvers-types.ts';
+import type { Resolvers, SiteSettingsInput } from '../../generated/resolvers-types.ts';
 
-const withDefaults = (settings: SiteSettingsValues) => ({ ...settings, defaultDisabledSelectors: DEFAULT_DISABLED_SELECTORS });
+const withBuiltIn = (settings: SiteSettingsValues) => ({ ...settings, builtIn: BUILT_IN_RULES });
+
+/** GraphQL's "absent or null" becomes "unchanged". */
+const given = (input: SiteSettingsInput): Partial<SiteSettingsValues> =>
+  Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined));
 
 export const settingsResolvers: Resolvers = {
   Query: {
     siteSettings: async (_parent, _args, ctx) => {
       requireUser(ctx, 'ADMIN');
-      return withDefaults(await loadSiteSettings(ctx.db));
+      return withBuiltIn(await loadSiteSettings(ctx.db));
     },
   },
   Mutation: {
     updateSiteSettings: async (_parent, { input }, ctx) => {
       requireUser(ctx, 'ADMIN');
-      return withDefaults(
-        await updateSiteSettings(ctx.db, {
-          writeModeEnabled: input.writeModeEnabled ?? undefined,
-          disabledSelectors: input.disabledSelectors ?? undefined,
-        }),
-      );
+      return withBuiltIn(await updateSiteSettings(ctx.db, given(input)));
     },
   },
 };

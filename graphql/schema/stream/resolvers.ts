@@ -105,9 +105,10 @@ export const streamResolvers: Resolvers = {
               ctx.db.session.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true } }),
               loadSiteSettings(ctx.db),
             ]);
+            // Rules first: the widget records under them from its first snapshot.
             return [
-              { type: 'session', event: 'state', session: toSessionState(session) },
               { type: 'rules', rules: sessionRules(settings) },
+              { type: 'session', event: 'state', session: toSessionState(session) },
             ];
           },
           isLast: (message) => isEnded(message) || (message.type === 'session' && message.session.status === 'ENDED'),
