@@ -12,3 +12,12 @@ export function requireUser(ctx: GraphQLContext, ...roles: Role[]) {
 
 /** True when the caller holds the customer token of this session. */
 export const isSessionCustomer = (ctx: GraphQLContext, sessionId: string): boolean => ctx.viewer.customerSessionId === sessionId;
+
+/**
+ * Who may read every session and its audit history: supervisors and admins — and, once API keys
+ * exist (B9), a read-only key. Returns the user, or null for a key.
+ */
+export function requireHistoryReader(ctx: GraphQLContext) {
+  if (ctx.viewer.apiKeyId && !ctx.viewer.user) return null;
+  return requireUser(ctx, 'SUPERVISOR', 'ADMIN');
+}

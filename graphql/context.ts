@@ -19,6 +19,8 @@ export interface Viewer {
   customerSessionId: string | null;
   /** The cookie token, kept so sign-out can revoke it. */
   authToken: string | undefined;
+  /** B9: the read-only API key the caller presented (Authorization: Bearer), if any. */
+  apiKeyId: string | null;
 }
 
 export interface GraphQLContext extends AppDeps {
@@ -48,7 +50,7 @@ export async function resolveViewer(db: PrismaClient, credentials: Credentials):
       ? db.session.findUnique({ where: { customerTokenHash: hashToken(credentials.customerToken) }, select: { id: true } })
       : null,
   ]);
-  return { user, customerSessionId: customerSession?.id ?? null, authToken };
+  return { user, customerSessionId: customerSession?.id ?? null, authToken, apiKeyId: null };
 }
 
 /** The origin a browser at this Host sees, honouring a proxy's X-Forwarded-Proto. */

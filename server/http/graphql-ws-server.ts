@@ -38,7 +38,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
   const documentFor = createDocumentCache(schema);
   const contextFor = ({ request, state }: Extra): GraphQLContext => ({
     ...deps,
-    viewer: state?.viewer ?? { user: null, customerSessionId: null, authToken: undefined },
+    viewer: state?.viewer ?? { user: null, customerSessionId: null, authToken: undefined, apiKeyId: null },
     requestOrigin: request.headers.origin ?? null,
     selfOrigin: selfOriginOf(request.headers),
     setCookie: () => {

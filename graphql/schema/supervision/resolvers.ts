@@ -1,5 +1,5 @@
 import { verifyAuditChain } from '../../../server/audit/verify-audit-chain.ts';
-import { requireUser } from '../../authorize.ts';
+import { requireHistoryReader } from '../../authorize.ts';
 import { badInput } from '../../errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 import { subscribeToTopics, topics } from '../../pubsub/index.ts';
@@ -9,20 +9,20 @@ const MAX_SESSIONS = 200;
 export const supervisionResolvers: Resolvers = {
   Query: {
     sessions(_parent, { limit }, ctx) {
-      requireUser(ctx, 'SUPERVISOR', 'ADMIN');
+      requireHistoryReader(ctx);
       const take = limit ?? 50;
       if (take < 1 || take > MAX_SESSIONS) throw badInput(`limit must be between 1 and ${MAX_SESSIONS}.`);
       return ctx.db.session.findMany({ orderBy: { createdAt: 'desc' }, take, include: { agent: true } });
     },
     verifyAudit(_parent, { sessionId }, ctx) {
-      requireUser(ctx, 'SUPERVISOR', 'ADMIN');
+      requireHistoryReader(ctx);
       return verifyAuditChain(ctx.db, sessionId);
     },
   },
   Subscription: {
     sessionLifecycle: {
       subscribe(_parent, _args, ctx) {
-        requireUser(ctx, 'SUPERVISOR', 'ADMIN');
+        requireHistoryReader(ctx);
         return subscribeToTopics(ctx.pubsub, [topics.lifecycle]);
       },
       resolve: (message: unknown) => message,
