@@ -127,3 +127,13 @@ export type StreamMessage =
   | { type: 'click'; target: PointerTarget }
   /** To the customer: send a fresh full snapshot (an agent joined or resynced). */
   | { type: 'snapshot-request' };
+
+/**
+ * B4, the masking preview: an admin page of the co-browse server frames a page of the site; the
+ * widget there says it is ready, gets the rules, and posts back what it would send to an agent.
+ * Window messages only — no session, nothing leaves the admin's browser.
+ */
+export type PreviewMessage =
+  | { type: 'cobrowse-preview-ready' }
+  | { type: 'cobrowse-preview-rules'; rules: SessionRules }
+  | { type: 'cobrowse-preview-events'; batch: EventBatch };

@@ -22,7 +22,7 @@ export const WIDGET_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget.js');
  * it (~40 KB gzip) in any bundle. Dropping those statements and marking the lazy postcss module
  * pure lets esbuild tree-shake it. Canvas recording is off in the widget (recordCanvas: false), so
  * its manager is replaced by the no-op it is in that case, which drops the canvas observers and
- * their inline worker (~3 KB gzip). Each pattern must match, so an rrweb upgrade that changes the
+ * their inline worker (~3 KB gzip); likewise the font observer and DOM slimming, both off. Each pattern must match, so an rrweb upgrade that changes the
  * file fails the build instead of silently bloating or breaking it.
  */
 export const trimRrwebPlugin: Plugin = {
@@ -39,6 +39,16 @@ export const trimRrwebPlugin: Plugin = {
         [/^var (\w+) = (import_postcss(\$\d+)?\.default);$/gm, 'var $1 = /* @__PURE__ */ (() => $2)();'],
         // The canvas worker's Blob is built at load time, used only when recording canvases.
         [/^var blob = (typeof self .*);$/m, 'var blob = /* @__PURE__ */ (() => $1)();'],
+        // With collectFonts false the font observer is never started.
+        [
+          /^function initFontObserver\(\{ fontCb, doc \}\) \{$/m,
+          'function initFontObserver() { return () => {}; }\nfunction unusedInitFontObserver({ fontCb, doc }) {',
+        ],
+        // With no slimDOMOptions (the widget sets none) every check in here is false.
+        [
+          /^function slimDOMExcluded\(sn, slimDOMOptions\) \{$/m,
+          'function slimDOMExcluded() { return false; }\nfunction unusedSlimDOMExcluded(sn, slimDOMOptions) {',
+        ],
         // With recordCanvas false the manager only ever has these five methods called, and they do nothing.
         [
           /^var CanvasManager = class \{$/m,
@@ -61,7 +71,7 @@ export async function buildWidget(outfile = WIDGET_OUTFILE): Promise<{ bytes: nu
     bundle: true,
     minify: true,
     format: 'iife',
-    target: 'es2020',
+    target: 'es2022',
     platform: 'browser',
     legalComments: 'none',
     define: { 'process.env.NODE_ENV': '"production"' },

@@ -4,6 +4,7 @@
  * It exposes `window.Cobrowse` and nothing else.
  */
 import { createCobrowse, type CobrowseApi } from './cobrowse.ts';
+import { answerMaskingPreview } from './preview.ts';
 
 export type { CobrowseApi, CobrowseEventMap, StartedSession } from './cobrowse.ts';
 
@@ -20,6 +21,7 @@ const serverOrigin = script?.src ? new URL(script.src).origin : location.origin;
 
 const boot = () => {
   window.Cobrowse ??= Object.freeze(createCobrowse(serverOrigin));
+  answerMaskingPreview(serverOrigin);
 };
 
 if (document.body) boot();

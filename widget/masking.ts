@@ -10,7 +10,10 @@ import {
 import { WIDGET_ROOT_ID } from './ui/root.ts';
 
 /** The masking part of a session's rules; the built-in selectors always apply on top. */
-export type MaskingRules = Pick<SessionRules, 'maskedFieldSelectors' | 'maskedElementSelectors' | 'maskedImageSelectors' | 'maskedPagePatterns'>;
+export type MaskingRules = Pick<
+  SessionRules,
+  'maskedFieldSelectors' | 'maskedElementSelectors' | 'maskedImageSelectors' | 'maskedPagePatterns'
+>;
 
 export const NO_EXTRA_MASKING: MaskingRules = {
   maskedFieldSelectors: [],
@@ -36,6 +39,17 @@ export interface Masking {
 const MASKABLE_INPUTS = 'text email tel number search url date month week time datetime-local textarea select password color range';
 
 const FIELD_TAGS = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
+
+/**
+ * Resource hints are never recorded (a blocked element keeps no attributes): the replay has no use
+ * for them, and they name what the page will show — React preloads every <img>, so a masked
+ * image's address would otherwise travel in the page's <head>.
+ */
+const RESOURCE_HINTS = 'link[rel~=preload],link[rel~=prefetch],link[rel~=modulepreload],link[rel~=prerender]';
+
+/** A masked <img> in a <picture> would still be named by its <source> siblings. */
+const pictureSources = (images: string[]) =>
+  CSS.supports('selector(:has(a))') ? images.map((image) => `picture:has(> ${image}) > source`) : [];
 
 /** Whether this browser understands the selector (a page pattern is not checked here). */
 function understood(selector: string): boolean {
@@ -82,11 +96,13 @@ export function createMasking(rules: MaskingRules): Masking {
       maskInputOptions: Object.fromEntries(MASKABLE_INPUTS.split(' ').map((kind) => [kind, true])),
       maskInputFn: (text, input) => (isMaskedInput(input) ? '*'.repeat(text.length) : text),
       maskTextSelector: field,
-      blockSelector: [`#${WIDGET_ROOT_ID}`, element, image].join(),
+      blockSelector: [`#${WIDGET_ROOT_ID}`, RESOURCE_HINTS, element, image, ...(broken ? [] : pictureSources(images))].join(),
     },
     kindOf,
     isMasked: (node) =>
-      broken !== undefined || node.closest([field, element, image].join()) !== null || (FIELD_TAGS.has(node.tagName) && isMaskedInput(node)),
+      broken !== undefined ||
+      node.closest([field, element, image].join()) !== null ||
+      (FIELD_TAGS.has(node.tagName) && isMaskedInput(node)),
     pageHiddenBecause(url) {
       if (broken) return `a masking rule this browser does not understand (${broken})`;
       return rules.maskedPagePatterns.some((pattern) => pageMatches(pattern, url)) ? 'the site hides this page from agents' : null;

@@ -46,6 +46,12 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
   let lastSentAt = 0;
   let seq = 0;
   let lastHref = location.href;
+  let masking: Masking | null = null;
+  let rulesKey = '';
+  let markMasked: (event: RecordedEvent) => void = () => {};
+  let pageTimer: ReturnType<typeof setInterval> | undefined;
+  /** What the agent was last given of this page: 'recorded', or why (and where) it is hidden. */
+  let shownPage: string | undefined;
 
   // One batch in flight at a time keeps batches in order and lets them grow under load.
   const schedule = () => {
@@ -53,6 +59,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
   };
   const flush = () => {
     timer = undefined;
+    checkPage();
     if (!online || sending || !buffer.length) return;
     const events = buffer.splice(0, MAX_EVENTS_PER_BATCH);
     offlineBytes = 0;
@@ -73,10 +80,6 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
         schedule();
       });
   };
-  let masking: Masking | null = null;
-  let rulesKey = '';
-  let markMasked: (event: RecordedEvent) => void = () => {};
-  let pageTimer: ReturnType<typeof setInterval> | undefined;
 
   const queue = (event: RecordedEvent) => {
     buffer.push(event);
@@ -87,14 +90,17 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     schedule();
   };
   const emit = (event: RecordedEvent) => {
-    markMasked(event);
-    queue(event);
     // A single-page app changed its URL without a page load: a fresh snapshot carries the new
-    // address (rrweb's Meta event) and rebuilds the agent's view on a clean base.
+    // address (rrweb's Meta event) and rebuilds the agent's view on a clean base — unless the
+    // new page is one agents may not see, of which this event is already part.
     if (location.href !== lastHref) {
       lastHref = location.href;
+      checkPage();
+      if (!stopRecording) return;
       queueMicrotask(snapshot);
     }
+    markMasked(event);
+    queue(event);
   };
   /** Instead of a hidden page, the agent gets its address (without query or hash) and the reason. */
   const sendHiddenPage = (reason: string) =>
@@ -133,6 +139,22 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
         inlineImages: false,
       }) ?? (() => {});
   };
+  /**
+   * Records the page, or tells the agent it is hidden (R21). Run on every batch and URL change,
+   * and on a timer for single-page apps that move on quietly: a page that became hidden drops
+   * whatever was recorded since, as that may already show it.
+   */
+  const checkPage = () => {
+    if (!masking) return;
+    const hiddenBecause = masking.pageHiddenBecause(location.href);
+    const now = hiddenBecause === null ? 'recorded' : `${hiddenBecause} ${location.pathname}`;
+    if (now === shownPage) return;
+    shownPage = now;
+    stopRecorder();
+    if (hiddenBecause === null) return startRecorder(masking);
+    buffer = [];
+    sendHiddenPage(hiddenBecause);
+  };
 
   return {
     start(rules = NO_EXTRA_MASKING) {
@@ -141,21 +163,11 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       stopRecorder();
       clearInterval(pageTimer);
       rulesKey = key;
-      const active = (masking = createMasking(rules));
-      markMasked = createMaskMarker(active, (id) => record.mirror.getNode(id));
-      // Records the page, or tells the agent it is hidden; rechecked as a single-page app moves on.
-      let shown: string | undefined;
-      const follow = () => {
-        const hiddenBecause = active.pageHiddenBecause(location.href);
-        const now = hiddenBecause === null ? 'recorded' : `${hiddenBecause} ${location.pathname}`;
-        if (now === shown) return;
-        shown = now;
-        stopRecorder();
-        if (hiddenBecause === null) startRecorder(active);
-        else sendHiddenPage(hiddenBecause);
-      };
-      follow();
-      pageTimer = setInterval(follow, PAGE_CHECK_INTERVAL_MS);
+      shownPage = undefined;
+      masking = createMasking(rules);
+      markMasked = createMaskMarker(masking, (id) => record.mirror.getNode(id));
+      checkPage();
+      pageTimer = setInterval(checkPage, PAGE_CHECK_INTERVAL_MS);
     },
     snapshot,
     setOnline(value) {

@@ -1,9 +1,11 @@
 'use client';
 
+import Link from 'next/link';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { SITE_SETTINGS, UPDATE_SITE_SETTINGS, type SiteSettings } from '../lib/documents';
+import { RULE_LISTS, SITE_SETTINGS, UPDATE_SITE_SETTINGS, type RuleList, type SiteSettings } from '../lib/documents';
 import { createGraphQLClients, describeError } from '../lib/graphql-client';
 import { TopBar } from '../lib/top-bar';
+import { AdminNav } from './admin-nav';
 
 const lines = (text: string) =>
   text
@@ -11,14 +13,92 @@ const lines = (text: string) =>
     .map((line) => line.trim())
     .filter(Boolean);
 
-/** Site rules for co-browsing: Write Mode on/off (R11) and controls agents may not use (R14, R23). */
+/** What each list is for, in the admin's words. */
+const LIST_COPY: Record<RuleList, { title: string; help: string; placeholder: string }> = {
+  maskedFieldSelectors: {
+    title: 'Masked fields',
+    help: 'Inputs whose characters agents see as ****, and elements whose text they see as ****. Purple border in the agent’s view.',
+    placeholder: '#account-number\n.balance',
+  },
+  maskedElementSelectors: {
+    title: 'Masked elements',
+    help: 'Whole elements replaced by a placeholder of the same size; nothing inside them is sent.',
+    placeholder: '.statement-table',
+  },
+  maskedImageSelectors: {
+    title: 'Masked images',
+    help: 'Images shown to agents as a grey area of the same size; their address is never sent.',
+    placeholder: 'img.id-card',
+  },
+  maskedPagePatterns: {
+    title: 'Masked pages',
+    help: 'Pages hidden from agents entirely. A path or URL where * matches anything, e.g. /account/* or https://shop.example/checkout*.',
+    placeholder: '/account/*',
+  },
+  disabledSelectors: {
+    title: 'Controls agents may not use',
+    help: 'Green border in the agent’s view; agent clicks on them do nothing. The customer can always use them.',
+    placeholder: '#delete-account',
+  },
+};
+
+type Drafts = Record<RuleList, string>;
+
+const draftsOf = (settings: SiteSettings): Drafts =>
+  Object.fromEntries(RULE_LISTS.map((list) => [list, settings[list].join('\n')])) as Drafts;
+
+function RuleListField({
+  list,
+  value,
+  builtIn,
+  onChange,
+}: {
+  list: RuleList;
+  value: string;
+  builtIn: string[];
+  onChange: (value: string) => void;
+}) {
+  const copy = LIST_COPY[list];
+  return (
+    <label className="field rule-list">
+      <span className="rule-title">{copy.title}</span>
+      <span className="muted small">{copy.help} One per line.</span>
+      <textarea
+        rows={3}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        placeholder={copy.placeholder}
+        spellCheck={false}
+        data-testid={`admin-${list}`}
+      />
+      {builtIn.length > 0 && (
+        <span className="built-in small">
+          Always on:{' '}
+          {builtIn.map((entry) => (
+            <code key={entry}>{entry}</code>
+          ))}
+        </span>
+      )}
+    </label>
+  );
+}
+
+/** Site rules for co-browsing: masking (R20–R22), Write Mode (R11), disabled controls (R14, R23), recording (B11). */
 export function AdminSettings() {
   const { urql } = useMemo(() => createGraphQLClients(), []);
   const [settings, setSettings] = useState<SiteSettings | null>(null);
   const [writeModeEnabled, setWriteModeEnabled] = useState(true);
-  const [selectors, setSelectors] = useState('');
+  const [recordingEnabled, setRecordingEnabled] = useState(false);
+  const [drafts, setDrafts] = useState<Drafts | null>(null);
   const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
+
+  const show = (saved: SiteSettings) => {
+    setSettings(saved);
+    setWriteModeEnabled(saved.writeModeEnabled);
+    setRecordingEnabled(saved.recordingEnabled);
+    setDrafts(draftsOf(saved));
+  };
 
   useEffect(() => {
     void urql
@@ -27,74 +107,110 @@ export function AdminSettings() {
       .then((result) => {
         if (!result.data)
           return setMessage({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not load the settings.' });
-        setSettings(result.data.siteSettings);
-        setWriteModeEnabled(result.data.siteSettings.writeModeEnabled);
-        setSelectors(result.data.siteSettings.disabledSelectors.join('\n'));
+        show(result.data.siteSettings);
       });
   }, [urql]);
 
   async function save(event: FormEvent) {
     event.preventDefault();
+    if (!drafts) return;
     setSaving(true);
+    const lists = Object.fromEntries(RULE_LISTS.map((list) => [list, lines(drafts[list])]));
     const result = await urql
-      .mutation<{
-        updateSiteSettings: SiteSettings;
-      }>(UPDATE_SITE_SETTINGS, { input: { writeModeEnabled, disabledSelectors: lines(selectors) } })
+      .mutation<{ updateSiteSettings: SiteSettings }>(UPDATE_SITE_SETTINGS, { input: { writeModeEnabled, recordingEnabled, ...lists } })
       .toPromise();
     setSaving(false);
+    // A rejected entry saves nothing and keeps the admin's text as typed, to fix and save again.
     if (!result.data) return setMessage({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not save.' });
-    setSettings(result.data.updateSiteSettings);
-    setMessage({ tone: 'success', text: 'Saved. The new rules apply from the next co-browse session.' });
+    show(result.data.updateSiteSettings);
+    setMessage({ tone: 'success', text: 'Saved. The new rules apply from the next co-browse session or page load.' });
   }
+
+  const listField = (list: RuleList) =>
+    drafts &&
+    settings && (
+      <RuleListField
+        key={list}
+        list={list}
+        value={drafts[list]}
+        builtIn={settings.builtIn[list]}
+        onChange={(value) => setDrafts({ ...drafts, [list]: value })}
+      />
+    );
 
   return (
     <div className="app-shell">
       <TopBar urql={urql} status="Admin" />
+      <AdminNav />
       <main className="admin-main">
-        <form className="settings-card" onSubmit={save}>
-          <h1>Co-browse rules</h1>
-          <label className="toggle">
-            <input
-              type="checkbox"
-              checked={writeModeEnabled}
-              onChange={(event) => setWriteModeEnabled(event.target.checked)}
-              data-testid="admin-write-mode"
-            />
-            <span>
-              <strong>Allow Write Mode</strong>
-              <span className="muted small">
-                Agents may ask customers for permission to click and type. When off, agents only see and point.
+        <form className="settings-stack" onSubmit={save}>
+          <section className="settings-card">
+            <header className="settings-head">
+              <div>
+                <h1>Sensitive data</h1>
+                <p className="muted small">
+                  Masking happens in the customer’s browser: a masked value never reaches our servers or the agent.
+                </p>
+              </div>
+              <Link href="/admin/preview" className="button ghost small" data-testid="admin-open-preview">
+                Preview what agents see
+              </Link>
+            </header>
+            {listField('maskedFieldSelectors')}
+            {listField('maskedElementSelectors')}
+            {listField('maskedImageSelectors')}
+            {listField('maskedPagePatterns')}
+          </section>
+
+          <section className="settings-card">
+            <h2>Agent control</h2>
+            <label className="toggle">
+              <input
+                type="checkbox"
+                checked={writeModeEnabled}
+                onChange={(event) => setWriteModeEnabled(event.target.checked)}
+                data-testid="admin-write-mode"
+              />
+              <span>
+                <strong>Allow Write Mode</strong>
+                <span className="muted small">
+                  Agents may ask customers for permission to click and type. When off, agents only see and point.
+                </span>
               </span>
-            </span>
-          </label>
-          <label className="field">
-            <span>Controls agents may not use (one CSS selector per line)</span>
-            <textarea
-              rows={5}
-              value={selectors}
-              onChange={(event) => setSelectors(event.target.value)}
-              placeholder="#delete-account"
-              data-testid="admin-disabled-selectors"
-            />
-          </label>
-          {settings && (
-            <p className="muted small">
-              Always disabled for agents: <code>{settings.defaultDisabledSelectors.join(', ')}</code>. Disabled controls show a green border
-              in the agent’s view.
-            </p>
-          )}
-          {message && (
-            <p
-              className={message.tone === 'error' ? 'alert' : 'success-text'}
-              role={message.tone === 'error' ? 'alert' : 'status'}
-              data-testid="admin-message"
-            >
-              {message.text}
-            </p>
-          )}
-          <button type="submit" className="button primary" disabled={saving || !settings} data-testid="admin-save">
-            {saving ? 'Saving…' : 'Save rules'}
-          </button>
+            </label>
+            {listField('disabledSelectors')}
+          </section>
+
+          <section className="settings-card">
+            <h2>Recording</h2>
+            <label className="toggle">
+              <input
+                type="checkbox"
+                checked={recordingEnabled}
+                onChange={(event) => setRecordingEnabled(event.target.checked)}
+                data-testid="admin-recording"
+              />
+              <span>
+                <strong>Keep session recordings</strong>
+                <span className="muted small">Stores each session’s masked page stream so supervisors can replay it after it ends.</span>
+              </span>
+            </label>
+          </section>
+
+          <div className="settings-actions">
+            {message && (
+              <p
+                className={message.tone === 'error' ? 'alert' : 'success-text'}
+                role={message.tone === 'error' ? 'alert' : 'status'}
+                data-testid="admin-message"
+              >
+                {message.text}
+              </p>
+            )}
+            <button type="submit" className="button primary" disabled={saving || !settings} data-testid="admin-save">
+              {saving ? 'Saving…' : 'Save rules'}
+            </button>
+          </div>
         </form>
       </main>
     </div>

@@ -11,7 +11,7 @@ const MASK_RULES = [
   `${MASKED} { outline: 3px solid #9333ea !important; outline-offset: 1px !important; cursor: not-allowed !important; }`,
   `${maskedAs('image')} { background: #d1d5db !important; }`,
   `${maskedAs('element')} { background: repeating-linear-gradient(135deg, #ede9fe 0 10px, #f5f3ff 10px 20px) !important; overflow: hidden !important; }`,
-  `${maskedAs('element')}::before { content: "Hidden for the customer’s privacy"; display: block; padding: 6px 8px; font: 600 12px/1.3 system-ui, sans-serif; color: #6b21a8; }`,
+  `${maskedAs('element')}::before { content: "Hidden"; display: block; padding: 2px 6px; font: 600 12px/1.3 system-ui, sans-serif; color: #6b21a8; }`,
 ];
 
 /**
@@ -26,7 +26,8 @@ export function markAgentView(document: Document, disabledSelectors: string[]): 
   (document.head ?? document.documentElement).append(style);
   const rules = [
     ...disabledSelectors.map(
-      (selector) => `${selector} { outline: 3px solid #16a34a !important; outline-offset: 2px !important; cursor: not-allowed !important; }`,
+      (selector) =>
+        `${selector} { outline: 3px solid #16a34a !important; outline-offset: 2px !important; cursor: not-allowed !important; }`,
     ),
     ...MASK_RULES,
   ];

@@ -92,12 +92,27 @@ export const SET_POINTER_MODE = gql`
   }
 `;
 
+const SITE_SETTINGS_FIELDS = `
+  writeModeEnabled
+  recordingEnabled
+  disabledSelectors
+  maskedFieldSelectors
+  maskedElementSelectors
+  maskedImageSelectors
+  maskedPagePatterns
+  builtIn {
+    disabledSelectors
+    maskedFieldSelectors
+    maskedElementSelectors
+    maskedImageSelectors
+    maskedPagePatterns
+  }
+`;
+
 export const SITE_SETTINGS = gql`
   query SiteSettings {
     siteSettings {
-      writeModeEnabled
-      disabledSelectors
-      defaultDisabledSelectors
+      ${SITE_SETTINGS_FIELDS}
     }
   }
 `;
@@ -105,18 +120,26 @@ export const SITE_SETTINGS = gql`
 export const UPDATE_SITE_SETTINGS = gql`
   mutation UpdateSiteSettings($input: SiteSettingsInput!) {
     updateSiteSettings(input: $input) {
-      writeModeEnabled
-      disabledSelectors
-      defaultDisabledSelectors
+      ${SITE_SETTINGS_FIELDS}
     }
   }
 `;
 
-export interface SiteSettings {
+/** The editable lists of a site's rules, in the order the admin page shows them. */
+export const RULE_LISTS = [
+  'maskedFieldSelectors',
+  'maskedElementSelectors',
+  'maskedImageSelectors',
+  'maskedPagePatterns',
+  'disabledSelectors',
+] as const;
+export type RuleList = (typeof RULE_LISTS)[number];
+
+export type SiteSettings = Record<RuleList, string[]> & {
   writeModeEnabled: boolean;
-  disabledSelectors: string[];
-  defaultDisabledSelectors: string[];
-}
+  recordingEnabled: boolean;
+  builtIn: Record<RuleList, string[]>;
+};
 
 export const SESSIONS = gql`
   query Sessions {
