@@ -43,8 +43,9 @@ describe('the session stream over GraphQL WebSocket', () => {
     const { session, customer, agent } = await joinedSession();
     const agentStream = wsCollect<StreamMessage>(agent, STREAM, { id: session.id });
     const customerStream = wsCollect<StreamMessage>(customer, STREAM, { id: session.id });
+    assert.equal((await agentStream.next()).type, 'rules', 'the rules come first, so the widget records under them');
     assert.equal((await agentStream.next()).type, 'session');
-    await customerStream.next();
+    await customerStream.next((message) => message.type === 'session');
 
     await wsExecute(agent, SEND_SIGNAL, { id: session.id, signal: { type: 'request-snapshot' } });
     await customerStream.next((message) => message.type === 'snapshot-request');
@@ -102,7 +103,7 @@ describe('the session stream over GraphQL WebSocket', () => {
   it('tells the agent when the customer’s page disconnects and comes back', async () => {
     const { session, customer, agent, close } = await joinedSession();
     const agentStream = wsCollect<StreamMessage>(agent, STREAM, { id: session.id });
-    await agentStream.next();
+    await agentStream.next((message) => message.type === 'session');
     await wsExecute(customer, SEND_EVENTS, { id: session.id, batch: batch(1) });
     await agentStream.next((message) => message.type === 'session' && message.event === 'customer-connected');
     await customer.dispose();
