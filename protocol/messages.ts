@@ -108,12 +108,15 @@ export type SessionEventKind =
   | 'write-declined'
   | 'write-expired'
   | 'pointer-mode'
+  /** B5: a supervisor started or stopped watching (read-only); both sides are told. */
+  | 'supervisor-joined'
+  | 'supervisor-left'
   | 'ended';
 
 /** Everything the server pushes on a `sessionStream` subscription. */
 export type StreamMessage =
   /** To both sides: the session's state changed (the first message of every subscription). */
-  | { type: 'session'; event: SessionEventKind; session: SessionState; by?: ActorKind }
+  | { type: 'session'; event: SessionEventKind; session: SessionState; by?: ActorKind; byName?: string }
   /** To both sides, once per subscription: the site's rules for this session. */
   | { type: 'rules'; rules: SessionRules }
   /** To the customer: an agent action to apply (Write Mode). */

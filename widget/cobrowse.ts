@@ -156,7 +156,7 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
     emit('ended', { endedBy });
   };
 
-  const onSession = (event: SessionEventKind, session: SessionState, by?: ActorKind) => {
+  const onSession = (event: SessionEventKind, session: SessionState, by?: ActorKind, byName?: string) => {
     state = session;
     if (event === 'ended' || session.status === 'ENDED') return finish(session.endedBy);
     panel.askWriteMode(session.writeRequest ? (session.agentName ?? '') : null);
@@ -178,6 +178,10 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
       notify('You declined Write Mode. The agent can still point.');
     } else if (event === 'write-expired') {
       notify('The Write Mode request expired.');
+    } else if (event === 'supervisor-joined') {
+      notify(`A supervisor${byName ? `, ${byName},` : ''} is now watching this session. They cannot click or type.`);
+    } else if (event === 'supervisor-left') {
+      notify('The supervisor stopped watching.');
     } else if (event === 'pointer-mode') {
       notify(by === 'AGENT' ? 'The agent switched back to Pointer Mode.' : 'Back to Pointer Mode: the agent can only point.');
     }
@@ -186,7 +190,7 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
   };
 
   const onMessage = (message: StreamMessage) => {
-    if (message.type === 'session') onSession(message.event, message.session, message.by);
+    if (message.type === 'session') onSession(message.event, message.session, message.by, message.byName);
     else if (message.type === 'rules') rules = message.rules;
     else if (message.type === 'action') onAction(message.id, message.action);
     else if (message.type === 'snapshot-request') recorder.snapshot();

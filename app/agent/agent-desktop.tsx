@@ -116,6 +116,10 @@ export function AgentDesktop() {
             return true;
           });
           return;
+        case 'supervisor-joined':
+          return notify('info', `${message.byName ?? 'A supervisor'} is watching this session (read-only).`);
+        case 'supervisor-left':
+          return notify('info', `${message.byName ?? 'The supervisor'} stopped watching.`);
       }
     },
     [leave, notify],

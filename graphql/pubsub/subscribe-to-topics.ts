@@ -11,6 +11,8 @@ interface Options<T> {
   isLast?: (message: T) => boolean;
   /** Drop messages this returns false for. */
   filter?: (message: T) => boolean;
+  /** Called once when the subscription ends, however it ends. */
+  onFinish?: () => void;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function subscribeToTopics<T>(
     if (!done) {
       done = true;
       wake?.();
+      options.onFinish?.();
       await Promise.allSettled(unsubscribes.map((unsubscribe) => unsubscribe()));
     }
     return { done: true, value: undefined };

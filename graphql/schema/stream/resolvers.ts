@@ -1,7 +1,8 @@
-import type { AgentAction, StreamMessage } from '../../../protocol/index.ts';
+import { MASKED_PAGE_EVENT_TAG, type AgentAction, type EventBatch, type StreamMessage } from '../../../protocol/index.ts';
 import { validateAgentSignal, validateEventBatch } from '../../../protocol/validate.ts';
 import { recordAuditEvent } from '../../../server/audit/record-audit-event.ts';
 import { toSessionState } from '../../../server/sessions/session-state.ts';
+import type { UserRow } from '../../../server/db/index.ts';
 import { loadSiteSettings, sessionRules } from '../../../server/settings/site-settings.ts';
 import { isSessionCustomer, requireUser } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
@@ -49,6 +50,68 @@ async function checkAction(ctx: GraphQLContext, sessionId: string, action: Agent
 
 const isEnded = (message: StreamMessage) => message.type === 'session' && message.event === 'ended';
 
+const META_EVENT = 4;
+const CUSTOM_EVENT = 5;
+
+/** The page a batch shows, from rrweb's Meta event or the widget's hidden-page event: origin and path only. */
+function pageIn(batch: EventBatch): { url: string; hidden: boolean } | null {
+  for (const event of batch.events) {
+    const data = event.data as { href?: unknown; tag?: unknown; payload?: { href?: unknown } } | null;
+    const hidden = event.type === CUSTOM_EVENT && data?.tag === MASKED_PAGE_EVENT_TAG;
+    const href = hidden ? data?.payload?.href : event.type === META_EVENT ? data?.href : undefined;
+    if (typeof href !== 'string') continue;
+    try {
+      const url = new URL(href);
+      return { url: url.origin + url.pathname, hidden };
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** Audits each page the customer's browser shows once per page load (resync snapshots repeat it). */
+function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatch): void {
+  const page = pageIn(batch);
+  const key = `page-of:${sessionId}`;
+  if (!page || ctx.memo.get(key) === page.url) return;
+  ctx.memo.set(key, page.url);
+  void recordAuditEvent(ctx.db, sessionId, { kind: 'CUSTOMER', id: null }, { type: 'PAGE_VISITED', data: page }).catch(console.error);
+}
+
+/** B5: a supervisor started or stopped watching; the customer and the agent are both told, and it is audited. */
+async function announceWatcher(
+  ctx: GraphQLContext,
+  sessionId: string,
+  supervisor: UserRow,
+  event: 'supervisor-joined' | 'supervisor-left',
+) {
+  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, include: { agent: true } });
+  if (!session || session.status === 'ENDED') return;
+  await recordAuditEvent(
+    ctx.db,
+    sessionId,
+    { kind: 'SUPERVISOR', id: supervisor.id },
+    event === 'supervisor-joined'
+      ? { type: 'SUPERVISOR_JOINED', data: { supervisorId: supervisor.id, supervisorName: supervisor.name } }
+      : { type: 'SUPERVISOR_LEFT', data: { supervisorId: supervisor.id } },
+  );
+  const message: StreamMessage = { type: 'session', event, session: toSessionState(session), by: 'SUPERVISOR', byName: supervisor.name };
+  await Promise.all([ctx.pubsub.publish(topics.toCustomer(sessionId), message), ctx.pubsub.publish(topics.toAgent(sessionId), message)]);
+}
+
+/** A watching supervisor may only ask for a fresh snapshot, to see the page from now on. */
+async function requestSnapshotAsWatcher(ctx: GraphQLContext, sessionId: string, signal: unknown): Promise<boolean> {
+  const checked = validateAgentSignal(signal);
+  if (!checked.ok) throw badInput(`Bad signal: ${checked.problem}`);
+  if (checked.value.type !== 'request-snapshot') throw forbidden('Supervisors watch sessions read-only.');
+  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { status: true } });
+  if (!session) throw notFound('No such session.');
+  if (session.status === 'ENDED') throw new AppError(ErrorCode.SESSION_ENDED, 'This session has ended.');
+  await ctx.pubsub.publish(topics.toCustomer(sessionId), { type: 'snapshot-request' } satisfies StreamMessage);
+  return true;
+}
+
 export const streamResolvers: Resolvers = {
   Mutation: {
     async sendEvents(_parent, { sessionId, batch }, ctx) {
@@ -57,10 +120,12 @@ export const streamResolvers: Resolvers = {
       if (!checked.ok) throw badInput(`Bad event batch: ${checked.problem}`);
       const message: StreamMessage = { type: 'events', batch: checked.value };
       await ctx.pubsub.publish(topics.toAgent(sessionId), message);
+      auditPageVisit(ctx, sessionId, checked.value);
       return true;
     },
     async sendSignal(_parent, { sessionId, signal }, ctx) {
-      requireUser(ctx, 'AGENT');
+      const user = requireUser(ctx, 'AGENT', 'SUPERVISOR', 'ADMIN');
+      if (user.role !== 'AGENT') return requestSnapshotAsWatcher(ctx, sessionId, signal);
       if (!(await isSessionAgent(ctx, sessionId))) throw forbidden('You are not the agent of this session.');
       const checked = validateAgentSignal(signal);
       if (!checked.ok) throw badInput(`Bad signal: ${checked.problem}`);
@@ -91,13 +156,20 @@ export const streamResolvers: Resolvers = {
     sessionStream: {
       async subscribe(_parent, { sessionId }, ctx) {
         const asCustomer = isSessionCustomer(ctx, sessionId);
+        // B5: supervisors and admins watch read-only, on the agent's side of the stream.
+        let watcher: UserRow | null = null;
         if (!asCustomer) {
-          requireUser(ctx, 'AGENT');
-          ctx.memo.delete(`agent-of:${sessionId}`);
-          if (!(await isSessionAgent(ctx, sessionId))) throw forbidden('Join the session before watching it.');
+          const user = requireUser(ctx, 'AGENT', 'SUPERVISOR', 'ADMIN');
+          if (user.role === 'AGENT') {
+            ctx.memo.delete(`agent-of:${sessionId}`);
+            if (!(await isSessionAgent(ctx, sessionId))) throw forbidden('Join the session before watching it.');
+          } else watcher = user;
         }
         const current = await ctx.db.session.findUnique({ where: { id: sessionId }, include: { agent: true } });
         if (!current) throw notFound('No such session.');
+        if (watcher && current.status === 'ENDED') throw new AppError(ErrorCode.SESSION_ENDED, 'This session has ended.');
+        if (watcher) await announceWatcher(ctx, sessionId, watcher, 'supervisor-joined');
+        const onFinish = watcher && (() => void announceWatcher(ctx, sessionId, watcher, 'supervisor-left').catch(console.error));
         const topic = asCustomer ? topics.toCustomer(sessionId) : topics.toAgent(sessionId);
         return subscribeToTopics<StreamMessage>(ctx.pubsub, [topic], {
           initial: async () => {
@@ -112,6 +184,7 @@ export const streamResolvers: Resolvers = {
             ];
           },
           isLast: (message) => isEnded(message) || (message.type === 'session' && message.session.status === 'ENDED'),
+          onFinish: onFinish || undefined,
         });
       },
       resolve: (message: StreamMessage) => message,

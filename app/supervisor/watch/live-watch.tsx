@@ -1,0 +1,84 @@
+'use client';
+
+import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { SessionState, StreamMessage } from '../../../protocol/messages';
+import { CobrowseStage, type StageHandle } from '../../agent/cobrowse-stage';
+import { useSessionStream } from '../../agent/use-session-stream';
+import { createGraphQLClients } from '../../lib/graphql-client';
+import { TopBar } from '../../lib/top-bar';
+
+const noop = () => {};
+const formatCode = (code: string) => code.replace(/(\d{3})(\d{3})(\d{3})/, '$1 $2 $3');
+
+/**
+ * B5: a supervisor watches a live session read-only — the customer's page as the agent sees it,
+ * with the customer's pointer. The customer and the agent are told someone is watching.
+ */
+export function LiveWatch() {
+  const sessionId = useSearchParams().get('session');
+  const [online, setOnline] = useState(false);
+  const { urql, ws } = useMemo(() => createGraphQLClients(setOnline), []);
+  const [session, setSession] = useState<SessionState | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [page, setPage] = useState<string | null>(null);
+  const stage = useRef<StageHandle | null>(null);
+
+  const onMessage = useCallback((message: StreamMessage) => {
+    if (message.type === 'events') return stage.current?.addEvents(message.batch.events);
+    if (message.type === 'session') setSession(message.session);
+  }, []);
+  const ended = session?.status === 'ENDED';
+  useSessionStream(ws, sessionId && !ended && !problem ? sessionId : null, onMessage, setProblem);
+
+  return (
+    <div className="app-shell">
+      <TopBar urql={urql} status={online ? 'Live' : 'Connecting…'} statusTone={online ? 'up' : 'down'} />
+      <main className="watch-main">
+        <header className="watch-head">
+          <div>
+            <h1>
+              {session ? `Session ${formatCode(session.code)}` : 'Watching a session'}
+              <span className="watch-badge">Read-only</span>
+            </h1>
+            <p className="muted small" data-testid="watch-status">
+              {ended
+                ? 'This session has ended.'
+                : session
+                  ? `${session.agentName ?? 'No agent yet'} · ${session.mode === 'WRITE' ? 'Write Mode' : 'Pointer Mode'} · ${session.status.toLowerCase()} — the customer has been told you are watching.`
+                  : 'Connecting…'}
+            </p>
+          </div>
+          <Link href="/supervisor" className="button ghost" data-testid="watch-stop">
+            Stop watching
+          </Link>
+        </header>
+        {problem && (
+          <p className="alert" role="alert" data-testid="watch-problem">
+            {problem}
+          </p>
+        )}
+        <section className="browser" data-testid="watch-view" aria-label="The customer's page">
+          <div className="browser-bar">
+            <span className="address readonly">{page ?? 'Waiting for the customer’s page…'}</span>
+          </div>
+          {sessionId && !ended && (
+            <CobrowseStage
+              viewportMode="fit"
+              mode="POINTER"
+              disabledSelectors={[]}
+              onAction={noop}
+              onRefused={noop}
+              onReady={(handle) => (stage.current = handle)}
+              onPointer={noop}
+              onClick={noop}
+              onViewport={noop}
+              onPage={setPage}
+            />
+          )}
+        </section>
+      </main>
+    </div>
+  );
+}
