@@ -1,143 +1,228 @@
 'use client';
 
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { SESSIONS, SESSION_HISTORY, type AuditEntry, type SessionListItem } from '../lib/documents';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { AdminNav } from '../admin/admin-nav';
+import { ME, type Me } from '../lib/documents';
 import { createGraphQLClients, describeError } from '../lib/graphql-client';
+import {
+  AGENTS,
+  SESSION_HISTORY_PAGE,
+  SESSION_LIFECYCLE,
+  SESSION_STATS,
+  type AgentOption,
+  type HistorySession,
+  type SessionHistoryPage,
+  type SessionStats,
+} from '../lib/supervision-documents';
 import { TopBar } from '../lib/top-bar';
+import { AuditTimeline } from './audit-timeline';
+import { formatDay } from './format';
+import { DEFAULT_FILTERS, dayBoundary, toSessionFilter, type HistoryFilterValues } from './history-filters';
+import { LiveSessions } from './live-sessions';
+import { PastSessions, type HistoryList } from './past-sessions';
+import { SessionCharts } from './session-charts';
 
-interface History {
-  events: AuditEntry[];
-  verification: { intact: boolean; events: number; brokenAt: number | null };
+const PAGE_SIZE = 25;
+const LIVE_STATUSES = ['WAITING', 'ACTIVE', 'PAUSED'] as const;
+/** Charts cover two weeks unless the filters name a range. */
+const DEFAULT_CHART_DAYS = 14;
+/** Lifecycle events come in bursts (start, join, mode change…); one reload per burst is enough. */
+const RELOAD_DEBOUNCE_MS = 250;
+
+const dayKey = (date: Date) =>
+  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+
+/** The charts' range in local days: the filter's dates, else the last two weeks. */
+function chartRange(filters: HistoryFilterValues) {
+  const toDay = filters.to || dayKey(new Date());
+  const fromDay = filters.from || dayKey(new Date(dayBoundary(toDay, false).getTime() - (DEFAULT_CHART_DAYS - 1) * 86_400_000));
+  return {
+    from: dayBoundary(fromDay, false).toISOString(),
+    to: dayBoundary(toDay, true).toISOString(),
+    label: `${formatDay(fromDay)} – ${formatDay(toDay)}`,
+  };
 }
 
-const time = (iso: string) => new Date(iso).toLocaleString();
-/** An event's data as words; internal ids are left out. */
-const details = (data: Record<string, unknown>) =>
-  Object.entries(data)
-    .filter(([key]) => !key.endsWith('Id'))
-    .map(([key, value]) => `${key}: ${String(value)}`)
-    .join(', ');
-const label = (type: string) => type.charAt(0) + type.slice(1).toLowerCase().replace(/_/g, ' ');
-
-/** Sessions, newest first, and one session's audit history with its hash-chain check (B3). */
+/** The supervisor page: live sessions, the filtered history, charts, and one session's audit timeline. */
 export function SessionHistory() {
-  const [live, setLive] = useState(false);
-  const { urql, ws } = useMemo(() => createGraphQLClients(setLive), []);
-  const [sessions, setSessions] = useState<SessionListItem[]>([]);
+  const [connected, setConnected] = useState(false);
+  const { urql, ws } = useMemo(() => createGraphQLClients(setConnected), []);
+  const [me, setMe] = useState<Me | null>(null);
+  const [agents, setAgents] = useState<AgentOption[]>([]);
+  const [live, setLive] = useState<HistorySession[] | null>(null);
+  const [filters, setFilters] = useState<HistoryFilterValues>(DEFAULT_FILTERS);
+  const [list, setList] = useState<HistoryList | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [newerAvailable, setNewerAvailable] = useState(false);
+  const [stats, setStats] = useState<SessionStats | null>(null);
+  const [statsError, setStatsError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const [history, setHistory] = useState<History | null>(null);
+  const [selectedVersion, setSelectedVersion] = useState(0);
   const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    const result = await urql.query<{ sessions: SessionListItem[] }>(SESSIONS, {}).toPromise();
-    if (result.data) setSessions(result.data.sessions);
-    else setError(describeError(result.error)?.message ?? 'Could not load sessions.');
-  }, [urql]);
+  const range = useMemo(() => chartRange(filters), [filters]);
+  // Only the newest request for the list may fill it (filters can change faster than answers come).
+  const listRequest = useRef(0);
+  const state = useRef({ filters, pages: 0, selected });
+  state.current.filters = filters;
+  state.current.selected = selected;
 
-  useEffect(() => void load(), [load]);
+  const fail = useCallback(
+    (result: { error?: Parameters<typeof describeError>[0] }, fallback: string) =>
+      setError(describeError(result.error)?.message ?? fallback),
+    [],
+  );
 
-  // Live: any session starting, being joined, changing mode or ending reloads the list.
-  useEffect(
-    () =>
-      ws.subscribe(
-        { query: 'subscription { sessionLifecycle }' },
-        { next: () => void load(), error: () => setLive(false), complete: () => {} },
-      ),
-    [ws, load],
+  const loadLive = useCallback(async () => {
+    const result = await urql
+      .query<SessionHistoryPage>(SESSION_HISTORY_PAGE, { filter: { status: LIVE_STATUSES }, first: 200 })
+      .toPromise();
+    if (result.data) setLive(result.data.sessionHistory.nodes);
+    else fail(result, 'Could not load the live sessions.');
+  }, [urql, fail]);
+
+  const loadFirstPage = useCallback(
+    async (values: HistoryFilterValues) => {
+      const request = ++listRequest.current;
+      setLoading(true);
+      const result = await urql
+        .query<SessionHistoryPage>(SESSION_HISTORY_PAGE, { filter: toSessionFilter(values), first: PAGE_SIZE })
+        .toPromise();
+      if (request !== listRequest.current) return;
+      setLoading(false);
+      if (!result.data) return fail(result, 'Could not load the history.');
+      const { nodes, pageInfo, totalCount } = result.data.sessionHistory;
+      state.current.pages = 1;
+      setNewerAvailable(false);
+      setList({ sessions: nodes, totalCount, endCursor: pageInfo.endCursor, hasNextPage: pageInfo.hasNextPage });
+    },
+    [urql, fail],
+  );
+
+  async function loadMore() {
+    if (!list?.endCursor) return;
+    const request = ++listRequest.current;
+    setLoading(true);
+    const result = await urql
+      .query<SessionHistoryPage>(SESSION_HISTORY_PAGE, { filter: toSessionFilter(filters), first: PAGE_SIZE, after: list.endCursor })
+      .toPromise();
+    if (request !== listRequest.current) return;
+    setLoading(false);
+    if (!result.data) return fail(result, 'Could not load more sessions.');
+    const { nodes, pageInfo, totalCount } = result.data.sessionHistory;
+    state.current.pages += 1;
+    setList({ sessions: [...list.sessions, ...nodes], totalCount, endCursor: pageInfo.endCursor, hasNextPage: pageInfo.hasNextPage });
+  }
+
+  const loadStats = useCallback(
+    async (values: HistoryFilterValues) => {
+      const { from, to } = chartRange(values);
+      const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      const result = await urql
+        .query<{ sessionStats: SessionStats }>(SESSION_STATS, { from, to, timeZone, agentId: values.agentId || null })
+        .toPromise();
+      if (result.data) {
+        setStats(result.data.sessionStats);
+        setStatsError(null);
+      } else {
+        setStats(null);
+        setStatsError(describeError(result.error)?.message ?? 'Could not load the statistics.');
+      }
+    },
+    [urql],
   );
 
   useEffect(() => {
-    if (!selected) return;
     void urql
-      .query<{ session: { auditEvents: AuditEntry[] }; verifyAudit: History['verification'] }>(SESSION_HISTORY, { sessionId: selected })
+      .query<{ me: Me | null }>(ME, {})
       .toPromise()
-      .then((result) => {
-        if (result.data) setHistory({ events: result.data.session.auditEvents, verification: result.data.verifyAudit });
-        else setError(describeError(result.error)?.message ?? 'Could not load the history.');
-      });
-  }, [urql, selected]);
+      .then((result) => setMe(result.data?.me ?? null));
+    void urql
+      .query<{ agents: AgentOption[] }>(AGENTS, {})
+      .toPromise()
+      .then((result) => setAgents(result.data?.agents ?? []));
+    void loadLive();
+  }, [urql, loadLive]);
+
+  useEffect(() => {
+    void loadFirstPage(filters);
+    void loadStats(filters);
+  }, [filters, loadFirstPage, loadStats]);
+
+  // B5: every lifecycle event refreshes the live list and the charts. The history reloads too,
+  // unless the supervisor paged further down it, where a reload would lose their place.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const changedSessions = new Set<string>();
+    const reload = () => {
+      void loadLive();
+      void loadStats(state.current.filters);
+      if (state.current.pages <= 1) void loadFirstPage(state.current.filters);
+      else setNewerAvailable(true);
+      if (state.current.selected && changedSessions.has(state.current.selected)) setSelectedVersion((version) => version + 1);
+      changedSessions.clear();
+    };
+    const unsubscribe = ws.subscribe<{ sessionLifecycle: { session?: { id: string } } }>(
+      { query: SESSION_LIFECYCLE },
+      {
+        next: (value) => {
+          const id = value.data?.sessionLifecycle.session?.id;
+          if (id) changedSessions.add(id);
+          clearTimeout(timer);
+          timer = setTimeout(reload, RELOAD_DEBOUNCE_MS);
+        },
+        error: () => setConnected(false),
+        complete: () => {},
+      },
+    );
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [ws, loadLive, loadStats, loadFirstPage]);
+
+  const select = (id: string) => {
+    setSelected(id);
+    setSelectedVersion((version) => version + 1);
+  };
 
   return (
     <div className="app-shell">
-      <TopBar urql={urql} status={live ? 'Supervisor · live' : 'Supervisor · connecting…'} statusTone={live ? 'up' : 'down'} />
-      <main className="supervisor-main">
-        <section className="panel">
-          <div className="panel-head">
-            <h1>Sessions</h1>
-            <button type="button" className="button small" onClick={() => void load()}>
-              Refresh
-            </button>
-          </div>
+      <TopBar
+        urql={urql}
+        status={connected ? 'Supervisor · live' : 'Supervisor · connecting…'}
+        statusTone={connected ? 'up' : 'down'}
+        who={me?.name}
+      />
+      <div className="page-body">
+        {me?.role === 'ADMIN' && <AdminNav />}
+        <main className="supervisor-page">
           {error && (
             <p className="alert" role="alert">
               {error}
             </p>
           )}
-          <table className="sessions-table">
-            <thead>
-              <tr>
-                <th>Session</th>
-                <th>Status</th>
-                <th>Agent</th>
-                <th>Started</th>
-                <th>Ended by</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.map((session) => (
-                <tr key={session.id} className={session.id === selected ? 'selected' : undefined} data-testid="session-row">
-                  <td>
-                    <button type="button" className="link-button" onClick={() => setSelected(session.id)}>
-                      {session.code.replace(/(\d{3})(\d{3})(\d{3})/, '$1 $2 $3')}
-                    </button>
-                  </td>
-                  <td>
-                    <span className={`status ${session.status.toLowerCase()}`}>{label(session.status)}</span>
-                  </td>
-                  <td>{session.agent?.name ?? '—'}</td>
-                  <td>{time(session.createdAt)}</td>
-                  <td>{session.endedBy ? label(session.endedBy) : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {sessions.length === 0 && !error && <p className="muted">No sessions yet.</p>}
-        </section>
-        {history && (
-          <section className="panel" aria-label="Audit history" data-testid="audit-history">
-            <div className="panel-head">
-              <h2>Audit history</h2>
-              <span className={`chain ${history.verification.intact ? 'ok' : 'broken'}`} data-testid="audit-verification">
-                {history.verification.intact
-                  ? `Chain intact (${history.verification.events} events)`
-                  : `Tampered at event ${history.verification.brokenAt}`}
-              </span>
+          <SessionCharts stats={stats} rangeLabel={range.label} error={statsError} />
+          <div className={`supervisor-columns${selected ? ' with-timeline' : ''}`}>
+            <div className="supervisor-lists">
+              <LiveSessions sessions={live} selectedId={selected} onSelect={select} />
+              <PastSessions
+                list={list}
+                loading={loading}
+                filters={filters}
+                agents={agents}
+                selectedId={selected}
+                newerAvailable={newerAvailable}
+                onFiltersChange={setFilters}
+                onLoadMore={() => void loadMore()}
+                onRefresh={() => void loadFirstPage(filters)}
+                onSelect={select}
+              />
             </div>
-            <p className="small">
-              Export:{' '}
-              <a href={`/api/sessions/${selected}/audit.json`} download>
-                JSON
-              </a>{' '}
-              ·{' '}
-              <a href={`/api/sessions/${selected}/audit.csv`} download>
-                CSV
-              </a>
-            </p>
-            <ol className="timeline">
-              {history.events.map((event) => (
-                <li key={event.sequence}>
-                  <span className="muted small">{time(event.at)}</span>
-                  <strong>{label(event.type)}</strong>
-                  <span className="muted small">
-                    by {label(event.actorKind)}
-                    {details(event.data) && ` · ${details(event.data)}`}
-                  </span>
-                </li>
-              ))}
-            </ol>
-          </section>
-        )}
-      </main>
+            {selected && <AuditTimeline urql={urql} sessionId={selected} version={selectedVersion} onClose={() => setSelected(null)} />}
+          </div>
+        </main>
+      </div>
     </div>
   );
 }

@@ -7,9 +7,10 @@ import { sessionResolvers } from './session/resolvers.ts';
 import { settingsResolvers } from './settings/resolvers.ts';
 import { streamResolvers } from './stream/resolvers.ts';
 import { supervisionResolvers } from './supervision/resolvers.ts';
+import { usersResolvers } from './users/resolvers.ts';
 import { writeResolvers } from './write/resolvers.ts';
 
-const DOMAINS = ['common', 'auth', 'session', 'stream', 'write', 'settings', 'supervision'] as const;
+const DOMAINS = ['common', 'auth', 'session', 'stream', 'write', 'settings', 'supervision', 'users'] as const;
 
 const typeDefs = DOMAINS.map((domain) => readFileSync(new URL(`./${domain}/schema.graphql`, import.meta.url), 'utf8'));
 
@@ -25,6 +26,7 @@ export function buildSchema(): GraphQLSchema {
       writeResolvers,
       settingsResolvers,
       supervisionResolvers,
+      usersResolvers,
     ] as never,
   });
 }

@@ -1,0 +1,272 @@
+'use client';
+
+import { Fragment, useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { ME, type Me } from '../../lib/documents';
+import { createGraphQLClients, describeError } from '../../lib/graphql-client';
+import { TopBar } from '../../lib/top-bar';
+import {
+  CREATE_USER,
+  MIN_PASSWORD_LENGTH,
+  RESET_PASSWORD,
+  SET_USER_ROLE,
+  USERS,
+  type ManagedUser,
+  type Role,
+} from '../../lib/user-documents';
+import { AdminNav } from '../admin-nav';
+
+const ROLES: { value: Role; label: string }[] = [
+  { value: 'AGENT', label: 'Agent' },
+  { value: 'SUPERVISOR', label: 'Supervisor' },
+  { value: 'ADMIN', label: 'Admin' },
+];
+
+type Message = { tone: 'success' | 'error'; text: string };
+
+const EMPTY_DRAFT = { name: '', email: '', role: 'AGENT' as Role, password: '' };
+
+/** Sets a new password for one user, inline in their row. */
+function ResetPasswordForm({
+  user,
+  onSave,
+  onCancel,
+}: {
+  user: ManagedUser;
+  onSave: (password: string) => Promise<boolean>;
+  onCancel: () => void;
+}) {
+  const [password, setPassword] = useState('');
+  const [saving, setSaving] = useState(false);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaving(true);
+    if (!(await onSave(password))) setSaving(false);
+  }
+  return (
+    <form className="reset-form" onSubmit={submit}>
+      <span className="small">
+        New password for <strong>{user.name}</strong>
+      </span>
+      <input
+        type="password"
+        value={password}
+        onChange={(event) => setPassword(event.target.value)}
+        placeholder={`At least ${MIN_PASSWORD_LENGTH} characters`}
+        aria-label={`New password for ${user.name}`}
+        minLength={MIN_PASSWORD_LENGTH}
+        autoComplete="new-password"
+        autoFocus
+        required
+        data-testid="user-new-password"
+      />
+      <button type="submit" className="button small primary" disabled={saving} data-testid="user-reset-password-save">
+        {saving ? 'Saving…' : 'Set password'}
+      </button>
+      <button type="button" className="button small subtle" onClick={onCancel}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
+/** Admins list users, add them, reset their passwords and change their roles. */
+export function UsersAdmin() {
+  const { urql } = useMemo(() => createGraphQLClients(), []);
+  const [me, setMe] = useState<Me | null>(null);
+  const [users, setUsers] = useState<ManagedUser[] | null>(null);
+  const [draft, setDraft] = useState(EMPTY_DRAFT);
+  const [creating, setCreating] = useState(false);
+  const [resetting, setResetting] = useState<string | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
+
+  const load = useCallback(async () => {
+    const result = await urql.query<{ users: ManagedUser[] }>(USERS, {}).toPromise();
+    if (result.data) setUsers(result.data.users);
+    else setMessage({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not load the users.' });
+  }, [urql]);
+
+  useEffect(() => {
+    void load();
+    void urql
+      .query<{ me: Me | null }>(ME, {})
+      .toPromise()
+      .then((result) => setMe(result.data?.me ?? null));
+  }, [urql, load]);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    setCreating(true);
+    const result = await urql.mutation<{ createUser: ManagedUser }>(CREATE_USER, { input: draft }).toPromise();
+    setCreating(false);
+    if (!result.data) return setMessage({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not add the user.' });
+    setDraft(EMPTY_DRAFT);
+    setMessage({ tone: 'success', text: `${result.data.createUser.name} can now sign in as ${result.data.createUser.email}.` });
+    await load();
+  }
+
+  async function resetPassword(user: ManagedUser, password: string): Promise<boolean> {
+    const result = await urql.mutation(RESET_PASSWORD, { userId: user.id, password }).toPromise();
+    if (result.error) {
+      setMessage({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not set the password.' });
+      return false;
+    }
+    setResetting(null);
+    setMessage({
+      tone: 'success',
+      text: `New password set for ${user.name}.${user.id === me?.id ? '' : ' They were signed out and use it from their next sign-in.'}`,
+    });
+    return true;
+  }
+
+  async function changeRole(user: ManagedUser, role: Role) {
+    const result = await urql.mutation<{ setUserRole: ManagedUser }>(SET_USER_ROLE, { userId: user.id, role }).toPromise();
+    if (!result.data) {
+      setMessage({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not change the role.' });
+      return load(); // puts the select back
+    }
+    // Without the admin role this page is closed to them; the sessions page is not.
+    if (user.id === me?.id && role !== 'ADMIN') return location.assign(role === 'SUPERVISOR' ? '/supervisor' : '/agent');
+    setMessage({ tone: 'success', text: `${user.name} is now ${role === 'ADMIN' ? 'an' : 'a'} ${role.toLowerCase()}.` });
+    await load();
+  }
+
+  const set = (key: keyof typeof EMPTY_DRAFT) => (event: { target: { value: string } }) =>
+    setDraft({ ...draft, [key]: event.target.value });
+
+  return (
+    <div className="app-shell">
+      <TopBar urql={urql} status="Admin" who={me?.name} />
+      <div className="page-body">
+        <AdminNav />
+        <main className="users-page">
+          <section className="settings-card users-card" aria-labelledby="users-heading">
+            <header className="settings-head">
+              <div>
+                <h1 id="users-heading">Users</h1>
+                <p className="muted small">
+                  Agents co-browse, supervisors see every session and its audit history, admins manage everything.
+                </p>
+              </div>
+            </header>
+            {message && (
+              <p
+                className={message.tone === 'error' ? 'alert' : 'success-text'}
+                role={message.tone === 'error' ? 'alert' : 'status'}
+                data-testid="users-message"
+              >
+                {message.text}
+              </p>
+            )}
+            <div className="table-scroll">
+              <table className="sessions-table users-table">
+                <thead>
+                  <tr>
+                    <th>Name</th>
+                    <th>Email</th>
+                    <th>Role</th>
+                    <th>
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {users?.map((user) => (
+                    <Fragment key={user.id}>
+                      <tr data-testid="user-row" className={resetting === user.id ? 'expanded' : undefined}>
+                        <td>
+                          <span className="user-name">
+                            <span className="avatar" aria-hidden="true">
+                              {user.name.charAt(0).toUpperCase()}
+                            </span>
+                            {user.name}
+                            {user.id === me?.id && <span className="you-badge">You</span>}
+                          </span>
+                        </td>
+                        <td className="muted">{user.email}</td>
+                        <td>
+                          <select
+                            className="role-select"
+                            value={user.role}
+                            onChange={(event) => void changeRole(user, event.target.value as Role)}
+                            aria-label={`Role of ${user.name}`}
+                            data-testid="user-role"
+                          >
+                            {ROLES.map((role) => (
+                              <option key={role.value} value={role.value}>
+                                {role.label}
+                              </option>
+                            ))}
+                          </select>
+                        </td>
+                        <td className="row-actions">
+                          <button
+                            type="button"
+                            className="button small subtle"
+                            onClick={() => setResetting(resetting === user.id ? null : user.id)}
+                            aria-expanded={resetting === user.id}
+                            data-testid="user-reset-password"
+                          >
+                            Reset password
+                          </button>
+                        </td>
+                      </tr>
+                      {resetting === user.id && (
+                        <tr className="reset-row">
+                          <td colSpan={4}>
+                            <ResetPasswordForm
+                              user={user}
+                              onSave={(password) => resetPassword(user, password)}
+                              onCancel={() => setResetting(null)}
+                            />
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+
+          <form className="settings-card add-user-card" onSubmit={create} aria-labelledby="add-user-heading">
+            <h2 id="add-user-heading">Add a user</h2>
+            <label className="field">
+              Name
+              <input value={draft.name} onChange={set('name')} required autoComplete="off" data-testid="user-create-name" />
+            </label>
+            <label className="field">
+              Email
+              <input type="email" value={draft.email} onChange={set('email')} required autoComplete="off" data-testid="user-create-email" />
+            </label>
+            <label className="field">
+              Role
+              <select value={draft.role} onChange={set('role')} data-testid="user-create-role">
+                {ROLES.map((role) => (
+                  <option key={role.value} value={role.value}>
+                    {role.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              Initial password
+              <input
+                type="password"
+                value={draft.password}
+                onChange={set('password')}
+                minLength={MIN_PASSWORD_LENGTH}
+                required
+                autoComplete="new-password"
+                data-testid="user-create-password"
+              />
+              <span className="muted small">At least {MIN_PASSWORD_LENGTH} characters. Share it with them privately.</span>
+            </label>
+            <button type="submit" className="button primary" disabled={creating} data-testid="user-create-submit">
+              {creating ? 'Adding…' : 'Add user'}
+            </button>
+          </form>
+        </main>
+      </div>
+    </div>
+  );
+}
