@@ -3,6 +3,7 @@ import type { Config } from '../server/config.ts';
 import { AUTH_COOKIE, findUserByAuthToken } from '../server/auth/auth-sessions.ts';
 import { hashToken } from '../server/auth/tokens.ts';
 import type { PrismaClient, UserRow } from '../server/db/index.ts';
+import type { RecordingWriter } from '../server/recording/recording-writer.ts';
 import type { PubSub } from './pubsub/index.ts';
 
 /** Long-lived services every resolver may use. */
@@ -10,6 +11,8 @@ export interface AppDeps {
   db: PrismaClient;
   pubsub: PubSub;
   config: Config;
+  /** B11: where recorded sessions' event streams go. */
+  recordings: RecordingWriter;
 }
 
 /** Who is calling: a signed-in user (cookie), a customer (session token), or nobody. */

@@ -15,6 +15,7 @@ import { createGraphQLHttpRouter } from './http/graphql-http.ts';
 import { MAX_WS_PAYLOAD_BYTES, serveGraphQLOverWebSocket } from './http/graphql-ws-server.ts';
 import { guardPages } from './http/guard-pages.ts';
 import { serveWidget } from './http/serve-widget.ts';
+import { createRecordingWriter } from './recording/recording-writer.ts';
 
 export const GRAPHQL_PATH = '/api/graphql';
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -40,7 +41,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const database = await openDatabase(config.databaseUrl);
   if (config.seedDemoUsers) await seedDemoUsers(database.prisma, log);
   const pubsub = await openPubSub(config.redisUrl);
-  const deps: AppDeps = { db: database.prisma, pubsub, config };
+  const recordings = createRecordingWriter(database.prisma);
+  const deps: AppDeps = { db: database.prisma, pubsub, config, recordings };
 
   const nextApp = options.pages === false ? null : await prepareNext(config);
   const app = express();
@@ -86,6 +88,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await graphqlHttp.stop(); // drains in-flight HTTP requests and closes the listener
       await nextApp?.close();
       await pubsub.close();
+      await recordings.close();
       await database.close();
     })());
   return { url, deps, stop };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readRecording } from '../server/recording/recording-writer.ts';
 import { signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
 import { errorCode, gql, signIn, wsClient, wsExecute } from './support/graphql-client.ts';
@@ -7,7 +8,7 @@ import { waitFor } from './support/wait-for.ts';
 
 const SIGNAL = 'mutation($id: ID!, $s: JSON!){ sendSignal(sessionId: $id, signal: $s) }';
 
-describe('a supervisor watching a live session in Chromium (B5)', () => {
+describe('supervisors watching live (B5) and replaying recorded sessions (B11) in Chromium', () => {
   const suite = browserSuite();
 
   it('shows the customer’s page read-only, tells the customer and the agent, and audits it', async () => {
@@ -48,5 +49,38 @@ describe('a supervisor watching a live session in Chromium (B5)', () => {
     const types = audit.map((event) => event.type);
     assert.ok(types.includes('SUPERVISOR_JOINED') && types.includes('SUPERVISOR_LEFT'), types.join());
     assert.ok(types.includes('PAGE_VISITED'), 'the customer’s page is in the history');
+  });
+
+  it('replays a recorded session after it ends, as the agent saw it', async () => {
+    const url = suite.server.url;
+    const admin = await signIn(url, 'admin@example.com');
+    await gql(url, 'mutation { updateSiteSettings(input: { recordingEnabled: true }) { recordingEnabled } }', {}, { cookie: admin });
+    const customer = await suite.newPage(1280, 800);
+    const code = await customerStarts(customer, url, '/demo/apply');
+    await customer.getByTestId('demo-password').pressSequentially('Replay-Secret-1');
+    await customer.getByTestId('demo-nav-home').click();
+    await customer.getByTestId('demo-counter-button').click();
+    await customer.getByTestId('demo-counter').getByText('refreshed 1×').waitFor();
+    const { id } = await suite.server.deps.db.session.findUniqueOrThrow({ where: { code } });
+    await waitFor(async () => {
+      await suite.server.deps.recordings.flush(id);
+      // React updates the figure's own text node: 4.10 becomes 4.15.
+      return JSON.stringify(await readRecording(suite.server.deps.db, id)).includes('"value":"4.15"');
+    }, 'the click to be recorded');
+    await customer.getByTestId('cobrowse-exit').click();
+
+    const supervisor = await suite.newPage(1440, 900);
+    await signInAs(supervisor, url, 'supervisor@example.com', `/supervisor/replay?session=${id}`);
+    const replay = supervisor.frameLocator('[data-testid=replay-view] iframe');
+    await replay.getByTestId('demo-password').waitFor();
+    assert.equal(await replay.getByTestId('demo-password').getAttribute('data-cobrowse-masked'), 'field');
+    await supervisor.getByTestId('replay-play').click();
+    await waitFor(
+      async () => /refreshed 1×/.test((await replay.getByTestId('demo-counter').textContent()) ?? ''),
+      'the end of the recording',
+    );
+    const stored = await suite.server.deps.db.recordingChunk.findMany({ where: { sessionId: id } });
+    assert.ok(stored.length > 0);
+    await gql(url, 'mutation { updateSiteSettings(input: { recordingEnabled: false }) { recordingEnabled } }', {}, { cookie: admin });
   });
 });

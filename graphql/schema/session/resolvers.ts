@@ -1,16 +1,17 @@
 import { endSession } from '../../../server/sessions/end-session.ts';
 import { joinSession } from '../../../server/sessions/join-session.ts';
 import { startSession } from '../../../server/sessions/start-session.ts';
-import { isSessionCustomer, requireUser } from '../../authorize.ts';
+import { readRecording } from '../../../server/recording/recording-writer.ts';
+import { isSessionCustomer, requireHistoryReader, requireUser } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { AppError, ErrorCode, forbidden } from '../../errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 import type { SessionRow } from '../../../server/db/index.ts';
 
-/** The customer of the session, its agent, supervisors and admins may read it. */
+/** The customer of the session, its agent, supervisors, admins and read-only API keys may read it. */
 function canRead(ctx: GraphQLContext, session: SessionRow): boolean {
   const user = ctx.viewer.user;
-  if (isSessionCustomer(ctx, session.id)) return true;
+  if (isSessionCustomer(ctx, session.id) || (ctx.viewer.apiKeyId && !user)) return true;
   if (!user) return false;
   return user.role !== 'AGENT' || session.agentId === user.id;
 }
@@ -53,9 +54,17 @@ export const sessionResolvers: Resolvers = {
     agent: (session, _args, ctx) =>
       'agent' in session ? (session.agent as never) : session.agentId ? ctx.db.user.findUnique({ where: { id: session.agentId } }) : null,
     async auditEvents(session, _args, ctx) {
-      const user = requireUser(ctx);
-      if (user.role === 'AGENT' && session.agentId !== user.id) throw forbidden('You cannot see this session’s history.');
+      if (!ctx.viewer.apiKeyId || ctx.viewer.user) {
+        const user = requireUser(ctx);
+        if (user.role === 'AGENT' && session.agentId !== user.id) throw forbidden('You cannot see this session’s history.');
+      }
       return ctx.db.auditEvent.findMany({ where: { sessionId: session.id }, orderBy: { sequence: 'asc' } });
+    },
+    async recording(session, _args, ctx) {
+      requireHistoryReader(ctx);
+      await ctx.recordings.flush(session.id); // a live session's last seconds, if this instance holds them
+      const events = await readRecording(ctx.db, session.id);
+      return { available: events.length > 0, events };
     },
   },
   AuditEvent: {

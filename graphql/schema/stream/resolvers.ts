@@ -70,6 +70,13 @@ function pageIn(batch: EventBatch): { url: string; hidden: boolean } | null {
   return null;
 }
 
+/** B11: whether the site keeps this session's events; read once per connection, not per batch. */
+async function isRecorded(ctx: GraphQLContext, sessionId: string): Promise<boolean> {
+  const key = `recorded:${sessionId}`;
+  if (!ctx.memo.has(key)) ctx.memo.set(key, (await loadSiteSettings(ctx.db)).recordingEnabled);
+  return ctx.memo.get(key) as boolean;
+}
+
 /** Audits each page the customer's browser shows once per page load (resync snapshots repeat it). */
 function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatch): void {
   const page = pageIn(batch);
@@ -121,6 +128,7 @@ export const streamResolvers: Resolvers = {
       const message: StreamMessage = { type: 'events', batch: checked.value };
       await ctx.pubsub.publish(topics.toAgent(sessionId), message);
       auditPageVisit(ctx, sessionId, checked.value);
+      if (await isRecorded(ctx, sessionId)) ctx.recordings.append(sessionId, checked.value.events);
       return true;
     },
     async sendSignal(_parent, { sessionId, signal }, ctx) {
