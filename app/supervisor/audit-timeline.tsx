@@ -119,6 +119,10 @@ export function AuditTimeline({
               ·{' '}
               <a href={`/api/sessions/${session.id}/audit.csv`} download>
                 CSV
+              </a>{' '}
+              ·{' '}
+              <a href={`/supervisor/replay?session=${session.id}`} data-testid="supervisor-replay">
+                Replay
               </a>
             </span>
           </div>
