@@ -176,9 +176,10 @@ export function CobrowseStage({
       </div>
       {hidden ? (
         <div className="stage-hidden" data-testid="agent-page-hidden">
-          <span className="stage-hidden-icon" aria-hidden>
-            🔒
-          </span>
+          <svg className="stage-hidden-icon" viewBox="0 0 24 24" width="36" height="36" aria-hidden>
+            <rect x="5" y="10" width="14" height="10" rx="2" fill="currentColor" />
+            <path d="M8 10V7a4 4 0 0 1 8 0v3" fill="none" stroke="currentColor" strokeWidth="2" />
+          </svg>
           <strong>This page is hidden for the customer’s privacy</strong>
           <span className="muted small">
             The customer is on <code>{hidden.href}</code>; nothing of it is shared because {hidden.reason}. The view comes back when they
