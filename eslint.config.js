@@ -3,7 +3,20 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.next', 'dist', 'generated', 'graphql/generated', 'data', 'next-env.d.ts', 'bench/results'] },
+  {
+    ignores: [
+      'node_modules',
+      '.next',
+      'dist',
+      'generated',
+      'graphql/generated',
+      'data',
+      'next-env.d.ts',
+      'bench/results',
+      'test-results',
+      '.scratch',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -43,11 +43,7 @@ function clickLikeAPerson(element: HTMLElement): void {
  * independently of the server. Navigation is returned as a function to run after reporting,
  * since leaving the page closes the socket.
  */
-export function applyAgentAction(
-  action: AgentAction,
-  rules: SessionRules,
-  masking: Masking,
-): Outcome & { afterReport?: () => void } {
+export function applyAgentAction(action: AgentAction, rules: SessionRules, masking: Masking): Outcome & { afterReport?: () => void } {
   if (action.kind === 'navigate')
     return { ok: true, afterReport: () => (action.to === 'reload' ? location.reload() : history[action.to]()) };
   if (action.kind === 'open') {

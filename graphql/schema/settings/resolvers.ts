@@ -1,9 +1,4 @@
-import {
-  BUILT_IN_RULES,
-  loadSiteSettings,
-  updateSiteSettings,
-  type SiteSettingsValues,
-} from '../../../server/settings/site-settings.ts';
+import { BUILT_IN_RULES, loadSiteSettings, updateSiteSettings, type SiteSettingsValues } from '../../../server/settings/site-settings.ts';
 import { requireUser } from '../../authorize.ts';
 import type { Resolvers, SiteSettingsInput } from '../../generated/resolvers-types.ts';
 
