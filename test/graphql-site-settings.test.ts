@@ -94,4 +94,38 @@ describe('Site masking rules over GraphQL', () => {
     assert.ok(rules?.maskedImageSelectors.includes('img.avatar'));
     assert.deepEqual(rules?.maskedPagePatterns, ['/account/*', 'https://shop.example/checkout*']);
   });
+
+  it('lets an admin allow another site without a restart: the widget may start there, CORS answers it', async () => {
+    const START = 'mutation($input: StartSessionInput!){ startSession(input: $input){ session { id } } }';
+    const input = { url: 'https://shop.example/cart', viewportWidth: 1280, viewportHeight: 800 };
+    const fromShop = () => gql(server.url, START, { input }, { origin: 'https://shop.example' });
+    assert.equal(errorCode(await fromShop()), 'ORIGIN_NOT_ALLOWED');
+
+    const bad = await update({ allowedOrigins: ['shop.example'] });
+    assert.match(bad.errors?.[0]?.message ?? '', /Allowed sites: "shop.example" is not a site origin/);
+    assert.match((await update({ allowedOrigins: ['https://shop.example/cart'] })).errors?.[0]?.message ?? '', /no path/);
+    const saved = await gql<{ updateSiteSettings: Lists }>(
+      server.url,
+      'mutation($o: [String!]!){ updateSiteSettings(input: { allowedOrigins: $o }){ allowedOrigins } }',
+      { o: ['https://shop.example/'] },
+      { cookie: adminCookie },
+    );
+    assert.deepEqual(saved.data?.updateSiteSettings.allowedOrigins, ['https://shop.example']);
+
+    assert.ok((await fromShop()).data, 'the start is accepted from the newly allowed site');
+    const preflight = await fetch(`${server.url}/api/graphql`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://shop.example');
+    const other = await fetch(`${server.url}/api/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+  });
 });

@@ -35,6 +35,11 @@ const LIST_COPY: Record<RuleList, { title: string; help: string; placeholder: st
     help: 'Pages hidden from agents entirely. A path or URL where * matches anything, e.g. /account/* or https://shop.example/checkout*.',
     placeholder: '/account/*',
   },
+  allowedOrigins: {
+    title: 'Allowed sites',
+    help: 'Sites that may embed the widget and that agents may open in Write Mode, e.g. https://shop.example. This server’s own pages are always allowed.',
+    placeholder: 'https://shop.example',
+  },
   disabledSelectors: {
     title: 'Controls agents may not use',
     help: 'Green border in the agent’s view; agent clicks on them do nothing. The customer can always use them.',
@@ -179,6 +184,11 @@ export function AdminSettings() {
               </span>
             </label>
             {listField('disabledSelectors')}
+          </section>
+
+          <section className="settings-card">
+            <h2>Sites</h2>
+            {listField('allowedOrigins')}
           </section>
 
           <section className="settings-card">

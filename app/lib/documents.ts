@@ -100,12 +100,14 @@ const SITE_SETTINGS_FIELDS = `
   maskedElementSelectors
   maskedImageSelectors
   maskedPagePatterns
+  allowedOrigins
   builtIn {
     disabledSelectors
     maskedFieldSelectors
     maskedElementSelectors
     maskedImageSelectors
     maskedPagePatterns
+    allowedOrigins
   }
 `;
 
@@ -132,6 +134,7 @@ export const RULE_LISTS = [
   'maskedImageSelectors',
   'maskedPagePatterns',
   'disabledSelectors',
+  'allowedOrigins',
 ] as const;
 export type RuleList = (typeof RULE_LISTS)[number];
 

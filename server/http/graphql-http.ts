@@ -8,6 +8,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
 import { resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
 import { formatError } from '../../graphql/errors.ts';
+import { isAllowedOrigin } from '../settings/allowed-origins.ts';
 
 /** POST /api/graphql with Apollo Server; CORS lets widgets on allowed sites start sessions. */
 export async function createGraphQLHttpRouter(
@@ -27,7 +28,13 @@ export async function createGraphQLHttpRouter(
   router.use(
     '/api/graphql',
     cors({
-      origin: (origin, callback) => callback(null, !origin || deps.config.allowedOrigins.includes(origin) ? (origin ?? false) : false),
+      origin: (origin, callback) => {
+        if (!origin) return callback(null, false);
+        isAllowedOrigin(deps, origin).then(
+          (allowed) => callback(null, allowed ? origin : false),
+          (error: Error) => callback(error),
+        );
+      },
       credentials: false,
       allowedHeaders: ['content-type', 'x-cobrowse-customer-token', 'apollo-require-preflight'],
     }),

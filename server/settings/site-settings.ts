@@ -10,13 +10,14 @@ import {
 } from '../../protocol/index.ts';
 import { badInput } from '../../graphql/errors.ts';
 import type { PrismaClient } from '../db/index.ts';
+import { forgetAllowedOrigins } from './allowed-origins.ts';
 
 const SITE = 'site';
 
 /** The lists an admin edits; each is stored as a JSON array in its own column. */
 export const SELECTOR_LISTS = ['disabledSelectors', 'maskedFieldSelectors', 'maskedElementSelectors', 'maskedImageSelectors'] as const;
 type SelectorList = (typeof SELECTOR_LISTS)[number];
-type RuleList = SelectorList | 'maskedPagePatterns';
+type RuleList = SelectorList | 'maskedPagePatterns' | 'allowedOrigins';
 
 export type SiteSettingsValues = Record<RuleList, string[]> & {
   writeModeEnabled: boolean;
@@ -30,6 +31,8 @@ export const BUILT_IN_RULES = {
   maskedElementSelectors: DEFAULT_MASKED_ELEMENT_SELECTORS,
   maskedImageSelectors: DEFAULT_MASKED_IMAGE_SELECTORS,
   maskedPagePatterns: [] as string[],
+  /** ALLOWED_ORIGINS from the environment adds to these (see allowed-origins.ts). */
+  allowedOrigins: [] as string[],
 } satisfies Record<RuleList, string[]>;
 
 const RULE_LISTS = Object.keys(BUILT_IN_RULES) as RuleList[];
@@ -41,6 +44,7 @@ const LIST_NAMES: Record<RuleList, string> = {
   maskedElementSelectors: 'Masked elements',
   maskedImageSelectors: 'Masked images',
   maskedPagePatterns: 'Masked pages',
+  allowedOrigins: 'Allowed sites',
 };
 
 /** The site's settings; defaults until an admin saves some. */
@@ -96,9 +100,29 @@ function checkPagePattern(entry: string): string {
   return pattern;
 }
 
+/** A site is an origin: scheme, host and port, e.g. https://shop.example (a trailing slash is dropped). */
+function checkOrigin(entry: string): string {
+  const origin = checkEntry('allowedOrigins', entry).replace(/\/$/, '');
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    // reported below
+  }
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.origin !== origin.toLowerCase())
+    throw badInput(`Allowed sites: "${origin}" is not a site origin like https://shop.example (no path).`);
+  return parsed.origin;
+}
+
+function checkEntryOf(list: RuleList, entry: string): string {
+  if (list === 'maskedPagePatterns') return checkPagePattern(entry);
+  if (list === 'allowedOrigins') return checkOrigin(entry);
+  return checkSelector(list, entry);
+}
+
 function checkList(list: RuleList, entries: string[]): string[] {
   if (entries.length > MAX_RULES_PER_LIST) throw badInput(`${LIST_NAMES[list]}: at most ${MAX_RULES_PER_LIST} entries.`);
-  const checked = entries.map((entry) => (list === 'maskedPagePatterns' ? checkPagePattern(entry) : checkSelector(list, entry)));
+  const checked = entries.map((entry) => checkEntryOf(list, entry));
   return [...new Set(checked)];
 }
 
@@ -116,5 +140,6 @@ export async function updateSiteSettings(db: PrismaClient, input: Partial<SiteSe
     ...Object.fromEntries(RULE_LISTS.map((key) => [key, JSON.stringify(next[key])])),
   };
   await db.siteSettings.upsert({ where: { id: SITE }, create: { id: SITE, ...data }, update: data });
+  forgetAllowedOrigins(db);
   return next;
 }

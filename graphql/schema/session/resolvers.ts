@@ -2,6 +2,7 @@ import { endSession } from '../../../server/sessions/end-session.ts';
 import { joinSession } from '../../../server/sessions/join-session.ts';
 import { startSession } from '../../../server/sessions/start-session.ts';
 import { readRecording } from '../../../server/recording/recording-writer.ts';
+import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { isSessionCustomer, requireHistoryReader, requireUser } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { AppError, ErrorCode, forbidden } from '../../errors.ts';
@@ -16,9 +17,9 @@ function canRead(ctx: GraphQLContext, session: SessionRow): boolean {
   return user.role !== 'AGENT' || session.agentId === user.id;
 }
 
-function isAllowedOrigin(ctx: GraphQLContext, origin: string | null): origin is string {
-  return origin !== null && (origin === ctx.selfOrigin || ctx.config.allowedOrigins.includes(origin));
-}
+/** The widget may start sessions from this server's own pages (the demo) and from allowed sites. */
+const mayStartFrom = async (ctx: GraphQLContext, origin: string | null): Promise<boolean> =>
+  origin !== null && (origin === ctx.selfOrigin || (await isAllowedOrigin(ctx, origin)));
 
 export const sessionResolvers: Resolvers = {
   Query: {
@@ -36,10 +37,11 @@ export const sessionResolvers: Resolvers = {
   },
   Mutation: {
     async startSession(_parent, { input }, ctx) {
-      if (!isAllowedOrigin(ctx, ctx.requestOrigin)) {
+      const origin = ctx.requestOrigin;
+      if (!(await mayStartFrom(ctx, origin)) || !origin) {
         throw new AppError(ErrorCode.ORIGIN_NOT_ALLOWED, 'Co-browse can only start from a page on an allowed site.');
       }
-      return startSession(ctx, { ...input, origin: ctx.requestOrigin });
+      return startSession(ctx, { ...input, origin });
     },
     joinSession: (_parent, { code }, ctx) => joinSession(ctx, requireUser(ctx, 'AGENT'), code),
     async exitSession(_parent, { sessionId }, ctx) {

@@ -1,8 +1,12 @@
 import { BUILT_IN_RULES, loadSiteSettings, updateSiteSettings, type SiteSettingsValues } from '../../../server/settings/site-settings.ts';
 import { requireUser } from '../../authorize.ts';
+import type { GraphQLContext } from '../../context.ts';
 import type { Resolvers, SiteSettingsInput } from '../../generated/resolvers-types.ts';
 
-const withBuiltIn = (settings: SiteSettingsValues) => ({ ...settings, builtIn: BUILT_IN_RULES });
+const withBuiltIn = (settings: SiteSettingsValues, ctx: GraphQLContext) => ({
+  ...settings,
+  builtIn: { ...BUILT_IN_RULES, allowedOrigins: ctx.config.allowedOrigins },
+});
 
 /** GraphQL's "absent or null" becomes "unchanged". */
 const given = (input: SiteSettingsInput): Partial<SiteSettingsValues> =>
@@ -12,13 +16,13 @@ export const settingsResolvers: Resolvers = {
   Query: {
     siteSettings: async (_parent, _args, ctx) => {
       requireUser(ctx, 'ADMIN');
-      return withBuiltIn(await loadSiteSettings(ctx.db));
+      return withBuiltIn(await loadSiteSettings(ctx.db), ctx);
     },
   },
   Mutation: {
     updateSiteSettings: async (_parent, { input }, ctx) => {
       requireUser(ctx, 'ADMIN');
-      return withBuiltIn(await updateSiteSettings(ctx.db, given(input)));
+      return withBuiltIn(await updateSiteSettings(ctx.db, given(input)), ctx);
     },
   },
 };

@@ -3,6 +3,7 @@ import { validateAgentSignal, validateEventBatch } from '../../../protocol/valid
 import { recordAuditEvent } from '../../../server/audit/record-audit-event.ts';
 import { toSessionState } from '../../../server/sessions/session-state.ts';
 import type { UserRow } from '../../../server/db/index.ts';
+import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings, sessionRules } from '../../../server/settings/site-settings.ts';
 import { isSessionCustomer, requireUser } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
@@ -42,7 +43,7 @@ async function checkAction(ctx: GraphQLContext, sessionId: string, action: Agent
     } catch {
       throw badInput('That is not a valid web address.');
     }
-    if (origin !== session.origin && !ctx.config.allowedOrigins.includes(origin)) {
+    if (origin !== session.origin && !(await isAllowedOrigin(ctx, origin))) {
       throw new AppError(ErrorCode.ORIGIN_NOT_ALLOWED, `${origin} is outside the customer’s site; co-browsing works only there.`);
     }
   }

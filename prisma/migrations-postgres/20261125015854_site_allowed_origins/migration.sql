@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SiteSettings" ADD COLUMN     "allowedOrigins" TEXT NOT NULL DEFAULT '[]';
