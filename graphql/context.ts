@@ -4,7 +4,13 @@ import { AUTH_COOKIE, findUserByAuthToken } from '../server/auth/auth-sessions.t
 import { hashToken } from '../server/auth/tokens.ts';
 import type { PrismaClient, UserRow } from '../server/db/index.ts';
 import type { RecordingWriter } from '../server/recording/recording-writer.ts';
+import { findApiKey } from '../server/auth/api-keys.ts';
+import { AppError, ErrorCode } from './errors.ts';
 import type { PubSub } from './pubsub/index.ts';
+
+/** A wrong or revoked key is refused outright (HTTP 401) rather than treated as anonymous. */
+export const invalidApiKey = () =>
+  new AppError(ErrorCode.UNAUTHENTICATED, 'This API key is not valid or has been revoked.', { http: { status: 401 } });
 
 /** Long-lived services every resolver may use. */
 export interface AppDeps {
@@ -42,10 +48,24 @@ export interface GraphQLContext extends AppDeps {
 export interface Credentials {
   cookieHeader: string | undefined;
   customerToken: string | undefined;
+  /** B9: `Authorization: Bearer <key>`, or graphql-ws connectionParams; a key speaks for nobody else. */
+  apiKey?: string | undefined;
 }
+
+/** The API key in an `Authorization: Bearer …` value, if that is what it holds. */
+export const bearerKey = (authorization: unknown): string | undefined =>
+  typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
+
+/** The anonymous caller. */
+export const NOBODY: Viewer = { user: null, customerSessionId: null, authToken: undefined, apiKeyId: null };
 
 /** Resolves the caller once per HTTP request or once per WebSocket connection. */
 export async function resolveViewer(db: PrismaClient, credentials: Credentials): Promise<Viewer> {
+  if (credentials.apiKey !== undefined) {
+    const key = await findApiKey(db, credentials.apiKey);
+    if (!key) throw invalidApiKey();
+    return { ...NOBODY, apiKeyId: key.id };
+  }
   const authToken = credentials.cookieHeader ? parseCookies(credentials.cookieHeader)[AUTH_COOKIE] : undefined;
   const [user, customerSession] = await Promise.all([
     findUserByAuthToken(db, authToken),

@@ -21,8 +21,9 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** An expected failure with a message meant for the user. */
 export class AppError extends GraphQLError {
-  constructor(code: ErrorCode, message: string) {
-    super(message, { extensions: { code } });
+  /** `http` sets the status Apollo answers with over HTTP (it is not sent to the client). */
+  constructor(code: ErrorCode, message: string, extra: { http?: { status: number } } = {}) {
+    super(message, { extensions: { code, ...extra } });
   }
 }
 
@@ -30,6 +31,9 @@ export const unauthenticated = (message = 'Sign in first.') => new AppError(Erro
 export const forbidden = (message = 'You are not allowed to do that.') => new AppError(ErrorCode.FORBIDDEN, message);
 export const badInput = (message: string) => new AppError(ErrorCode.BAD_USER_INPUT, message);
 export const notFound = (message: string) => new AppError(ErrorCode.NOT_FOUND, message);
+/** B9: keys read and subscribe; they never change anything. */
+export const readOnlyKeyError = () =>
+  new AppError(ErrorCode.FORBIDDEN, 'API keys are read-only: queries and subscriptions only.', { http: { status: 403 } });
 
 const KNOWN_CODES = new Set<string>([
   ...Object.values(ErrorCode),

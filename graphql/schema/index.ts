@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { apiKeysResolvers } from './apikeys/resolvers.ts';
 import { authResolvers } from './auth/resolvers.ts';
 import { commonResolvers } from './common/resolvers.ts';
 import { sessionResolvers } from './session/resolvers.ts';
@@ -10,7 +11,7 @@ import { supervisionResolvers } from './supervision/resolvers.ts';
 import { usersResolvers } from './users/resolvers.ts';
 import { writeResolvers } from './write/resolvers.ts';
 
-const DOMAINS = ['common', 'auth', 'session', 'stream', 'write', 'settings', 'supervision', 'users'] as const;
+const DOMAINS = ['common', 'auth', 'session', 'stream', 'write', 'settings', 'supervision', 'users', 'apikeys'] as const;
 
 const typeDefs = DOMAINS.map((domain) => readFileSync(new URL(`./${domain}/schema.graphql`, import.meta.url), 'utf8'));
 
@@ -27,6 +28,7 @@ export function buildSchema(): GraphQLSchema {
       settingsResolvers,
       supervisionResolvers,
       usersResolvers,
+      apiKeysResolvers,
     ] as never,
   });
 }

@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
-import { resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
-import { formatError } from '../../graphql/errors.ts';
+import { bearerKey, resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
+import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { isAllowedOrigin } from '../settings/allowed-origins.ts';
 
 /** POST /api/graphql with Apollo Server; CORS lets widgets on allowed sites start sessions. */
@@ -18,8 +18,16 @@ export async function createGraphQLHttpRouter(
 ): Promise<{ router: Router; stop: () => Promise<void> }> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
-    formatError: (formatted, error) => (error instanceof GraphQLError ? formatError(error).toJSON() : formatted),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), readOnlyApiKeys],
+    // GET queries need a header a browser cannot send cross-site without a CORS preflight; an API
+    // key's Authorization header is one, so `curl -H 'Authorization: Bearer …' '…?query=…'` works.
+    csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', 'authorization'] },
+    // `extensions.http` only sets the response status; clients need not see it.
+    formatError: (formatted, error) => {
+      const shown = error instanceof GraphQLError ? formatError(error).toJSON() : formatted;
+      const { http: _http, ...extensions } = shown.extensions ?? {};
+      return { ...shown, extensions };
+    },
     includeStacktraceInErrorResponses: false,
   });
   await apollo.start();
@@ -47,6 +55,7 @@ export async function createGraphQLHttpRouter(
           viewer: await resolveViewer(deps.db, {
             cookieHeader: req.headers.cookie,
             customerToken: typeof token === 'string' ? token : undefined,
+            apiKey: bearerKey(req.headers.authorization),
           }),
           requestOrigin: req.headers.origin ?? null,
           selfOrigin: selfOriginOf(req.headers),
@@ -60,6 +69,17 @@ export async function createGraphQLHttpRouter(
   router.use('/api/graphql', rejectUnreadableBody);
   return { router, stop: () => apollo.stop() };
 }
+
+/** B9: a request made with an API key may only read (mutations get 403, whatever they would do). */
+const readOnlyApiKeys: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, operation }) {
+        if (contextValue.viewer.apiKeyId && operation?.operation !== 'query') throw readOnlyKeyError();
+      },
+    };
+  },
+};
 
 /** A body that is not JSON, or too large, gets a GraphQL-shaped error instead of a stack trace. */
 const rejectUnreadableBody: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {

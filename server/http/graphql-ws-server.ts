@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
-import { resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext, type Viewer } from '../../graphql/context.ts';
+import { bearerKey, NOBODY, resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext, type Viewer } from '../../graphql/context.ts';
 import { createDocumentCache } from '../../graphql/document-cache.ts';
-import { formatError } from '../../graphql/errors.ts';
+import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { topics } from '../../graphql/pubsub/index.ts';
 import { toSessionState } from '../sessions/session-state.ts';
 
@@ -38,7 +38,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
   const documentFor = createDocumentCache(schema);
   const contextFor = ({ request, state }: Extra): GraphQLContext => ({
     ...deps,
-    viewer: state?.viewer ?? { user: null, customerSessionId: null, authToken: undefined, apiKeyId: null },
+    viewer: state?.viewer ?? NOBODY,
     requestOrigin: request.headers.origin ?? null,
     selfOrigin: selfOriginOf(request.headers),
     setCookie: () => {
@@ -54,10 +54,16 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
         const { request } = ctx.extra;
         const sameOrigin = request.headers.origin === selfOriginOf(request.headers);
         const customerToken = ctx.connectionParams?.customerToken;
-        const viewer = await resolveViewer(deps.db, {
-          cookieHeader: sameOrigin ? request.headers.cookie : undefined,
-          customerToken: typeof customerToken === 'string' ? customerToken : undefined,
-        });
+        let viewer: Viewer;
+        try {
+          viewer = await resolveViewer(deps.db, {
+            cookieHeader: sameOrigin ? request.headers.cookie : undefined,
+            customerToken: typeof customerToken === 'string' ? customerToken : undefined,
+            apiKey: bearerKey(ctx.connectionParams?.authorization) ?? bearerKey(request.headers.authorization),
+          });
+        } catch {
+          return false; // a wrong or revoked API key: closed with 4403 Forbidden
+        }
         ctx.extra.state = { viewer, memo: new Map() };
         if (viewer.customerSessionId) void announceCustomer(deps, viewer.customerSessionId, 'customer-connected').catch(console.error);
         return true;
@@ -69,6 +75,8 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
       onSubscribe(ctx, _id, payload) {
         const document = documentFor(payload.query);
         if (Array.isArray(document)) return document as GraphQLError[];
+        if (ctx.extra.state?.viewer?.apiKeyId && getOperationAST(document as DocumentNode, payload.operationName)?.operation === 'mutation')
+          return [readOnlyKeyError()];
         return {
           schema,
           document: document as DocumentNode,

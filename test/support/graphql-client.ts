@@ -10,6 +10,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface CallOptions {
   cookie?: string;
+  /** Sent as `Authorization: Bearer …` (B9). */
+  apiKey?: string;
   origin?: string;
   customerToken?: string;
 }
@@ -25,6 +27,7 @@ export async function gql<T = Record<string, unknown>>(
   if (options.cookie) headers.cookie = options.cookie;
   if (options.origin) headers.origin = options.origin;
   if (options.customerToken) headers['x-cobrowse-customer-token'] = options.customerToken;
+  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
   const response = await fetch(`${baseUrl}/api/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'setCookie'>;
   return { status: response.status, ...body, setCookie: response.headers.get('set-cookie') };
@@ -62,7 +65,10 @@ export async function startCustomerSession(baseUrl: string): Promise<StartedSess
 }
 
 /** A graphql-ws client that sends browser-like headers (Origin, Cookie) with the upgrade. */
-export function wsClient(baseUrl: string, options: { cookie?: string; customerToken?: string; origin?: string } = {}): Client {
+export function wsClient(
+  baseUrl: string,
+  options: { cookie?: string; customerToken?: string; origin?: string; apiKey?: string } = {},
+): Client {
   const headers: Record<string, string> = { origin: options.origin ?? baseUrl };
   if (options.cookie) headers.cookie = options.cookie;
   class HeaderWebSocket extends WebSocket {
@@ -73,7 +79,10 @@ export function wsClient(baseUrl: string, options: { cookie?: string; customerTo
   return createClient({
     url: `${baseUrl.replace(/^http/, 'ws')}/api/graphql`,
     webSocketImpl: HeaderWebSocket,
-    connectionParams: options.customerToken ? { customerToken: options.customerToken } : undefined,
+    connectionParams: {
+      ...(options.customerToken ? { customerToken: options.customerToken } : {}),
+      ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+    },
     retryAttempts: 0,
     lazy: true,
   });
