@@ -1,0 +1,159 @@
+'use client';
+
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { API_KEYS, CREATE_API_KEY, REVOKE_API_KEY, type ApiKey } from '../../lib/api-key-documents';
+import { createGraphQLClients, describeError } from '../../lib/graphql-client';
+import { TopBar } from '../../lib/top-bar';
+import { AdminNav } from '../admin-nav';
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+
+/** B9: read-only keys for third-party systems; each is shown once, when created. */
+export function ApiKeys() {
+  const { urql } = useMemo(() => createGraphQLClients(), []);
+  const [keys, setKeys] = useState<ApiKey[]>([]);
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
+  const [copied, setCopied] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    const result = await urql.query<{ apiKeys: ApiKey[] }>(API_KEYS, {}).toPromise();
+    if (result.data) setKeys(result.data.apiKeys);
+    else setError(describeError(result.error)?.message ?? 'Could not load the keys.');
+  }, [urql]);
+
+  useEffect(() => void load(), [load]);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    const result = await urql.mutation<{ createApiKey: { key: string; apiKey: ApiKey } }>(CREATE_API_KEY, { name }).toPromise();
+    setBusy(false);
+    if (!result.data) return setError(describeError(result.error)?.message ?? 'Could not create the key.');
+    setError(null);
+    setCopied(false);
+    setCreated({ name: result.data.createApiKey.apiKey.name, key: result.data.createApiKey.key });
+    setName('');
+    await load();
+  }
+
+  async function revoke(key: ApiKey) {
+    if (!confirm(`Revoke “${key.name}”? Systems using it are refused from now on.`)) return;
+    const result = await urql.mutation(REVOKE_API_KEY, { id: key.id }).toPromise();
+    if (result.error) return setError(describeError(result.error)?.message ?? 'Could not revoke the key.');
+    await load();
+  }
+
+  async function copy() {
+    if (!created) return;
+    await navigator.clipboard.writeText(created.key).then(
+      () => setCopied(true),
+      () => setCopied(false),
+    );
+  }
+
+  return (
+    <div className="app-shell">
+      <TopBar urql={urql} status="Admin" />
+      <div className="page-body">
+        <AdminNav />
+        <main className="users-page">
+          <section className="settings-card users-card" aria-labelledby="keys-heading">
+            <header className="settings-head">
+              <div>
+                <h1 id="keys-heading">API keys</h1>
+                <p className="muted small">
+                  Read-only keys let other systems query sessions and audit history and follow sessions live. See <code>docs/api.md</code>.
+                </p>
+              </div>
+            </header>
+            {error && (
+              <p className="alert" role="alert" data-testid="api-key-message">
+                {error}
+              </p>
+            )}
+            {created && (
+              <div className="key-reveal" data-testid="api-key-created">
+                <strong>Copy the key for “{created.name}” now: it is not shown again.</strong>
+                <div className="key-reveal-row">
+                  <code data-testid="api-key-secret">{created.key}</code>
+                  <button type="button" className="button small primary" onClick={copy}>
+                    {copied ? 'Copied' : 'Copy'}
+                  </button>
+                </div>
+              </div>
+            )}
+            <div className="table-scroll">
+              <table className="sessions-table">
+                <thead>
+                  <tr>
+                    <th>Name</th>
+                    <th>Key</th>
+                    <th>Created</th>
+                    <th>Last used</th>
+                    <th>
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {keys.map((key) => (
+                    <tr key={key.id} data-testid="api-key-row" className={key.revokedAt ? 'revoked' : undefined}>
+                      <td>{key.name}</td>
+                      <td>
+                        <code>{key.prefix}…</code>
+                      </td>
+                      <td className="muted">{when(key.createdAt)}</td>
+                      <td className="muted">{when(key.lastUsedAt)}</td>
+                      <td className="row-actions">
+                        {key.revokedAt ? (
+                          <span className="muted small">Revoked {when(key.revokedAt)}</span>
+                        ) : (
+                          <button
+                            type="button"
+                            className="button small subtle danger-text"
+                            onClick={() => revoke(key)}
+                            data-testid="api-key-revoke"
+                          >
+                            Revoke
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                  {keys.length === 0 && (
+                    <tr>
+                      <td colSpan={5} className="muted">
+                        No keys yet.
+                      </td>
+                    </tr>
+                  )}
+                </tbody>
+              </table>
+            </div>
+          </section>
+          <form className="settings-card add-user-card" onSubmit={create} aria-labelledby="new-key-heading">
+            <h2 id="new-key-heading">New key</h2>
+            <label className="field">
+              <span>What will use it?</span>
+              <input
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+                placeholder="CRM nightly export"
+                maxLength={80}
+                required
+                data-testid="api-key-name"
+              />
+            </label>
+            <span className="muted small">Keys can read and subscribe, never change anything.</span>
+            <button type="submit" className="button primary" disabled={busy} data-testid="api-key-create">
+              {busy ? 'Creating…' : 'Create key'}
+            </button>
+          </form>
+        </main>
+      </div>
+    </div>
+  );
+}
