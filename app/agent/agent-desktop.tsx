@@ -18,8 +18,7 @@ import { CobrowseStage, type StageHandle, type ViewportMode } from './cobrowse-s
 import { NavigationBar } from './navigation-bar';
 import { NoticeList, useNotices } from './notices';
 import { sendSignal, useSessionStream } from './use-session-stream';
-
-const formatCode = (code: string) => code.replace(/(\d{3})(\d{3})(\d{3})/, '$1 $2 $3');
+import { formatCode } from '../lib/session-code';
 
 function endedText(session: SessionState): string {
   if (session.endedBy === 'CUSTOMER') return 'The customer ended the co-browse session.';

@@ -1,6 +1,6 @@
 /** How the supervisor page writes codes, times, durations and enum values. */
 
-export const formatCode = (code: string) => code.replace(/(\d{3})(\d{3})(\d{3})/, '$1 $2 $3');
+export { formatCode } from '../lib/session-code';
 
 /** `SESSION_STARTED` → `Session started`. */
 export const label = (value: string) => value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, ' ');

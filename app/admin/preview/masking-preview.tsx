@@ -2,7 +2,8 @@
 
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { PreviewMessage, SessionRules } from '../../../protocol/messages';
-import { CobrowseStage, type StageHandle } from '../../agent/cobrowse-stage';
+import type { StageHandle } from '../../agent/cobrowse-stage';
+import { ReadOnlyStage } from '../../agent/read-only-stage';
 import { RULE_LISTS, SITE_SETTINGS, type SiteSettings } from '../../lib/documents';
 import { createGraphQLClients, describeError } from '../../lib/graphql-client';
 import { TopBar } from '../../lib/top-bar';
@@ -12,8 +13,6 @@ import { AdminNav } from '../admin-nav';
 const SOURCE_SIZE = { width: 1280, height: 800 };
 /** How long a framed page has to answer before the admin is told the widget is missing. */
 const ANSWER_TIMEOUT_MS = 8000;
-
-const noop = () => {};
 
 /** The rules a session would run under: the built-in ones plus the admin's, as the server sends them. */
 const rulesOf = (settings: SiteSettings): SessionRules => ({
@@ -130,19 +129,7 @@ export function MaskingPreview() {
             </p>
           )}
           {url && rules && (
-            <CobrowseStage
-              key={url}
-              viewportMode="fit"
-              mode="POINTER"
-              disabledSelectors={rules.disabledSelectors}
-              onAction={noop}
-              onRefused={noop}
-              onReady={(handle) => (stage.current = handle)}
-              onPointer={noop}
-              onClick={noop}
-              onViewport={noop}
-              onPage={noop}
-            />
+            <ReadOnlyStage key={url} disabledSelectors={rules.disabledSelectors} onReady={(handle) => (stage.current = handle)} />
           )}
         </section>
         {url && rules && (

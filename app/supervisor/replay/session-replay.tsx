@@ -8,6 +8,7 @@ import type { RecordedEvent } from '../../../protocol/messages';
 import { createGraphQLClients, describeError } from '../../lib/graphql-client';
 import { TopBar } from '../../lib/top-bar';
 import { RecordingPlayer } from './recording-player';
+import { formatCode } from '../../lib/session-code';
 
 const SESSION_RECORDING = gql`
   query SessionRecording($id: ID!) {
@@ -34,8 +35,6 @@ interface Recorded {
   agent: { name: string } | null;
   recording: { available: boolean; events: RecordedEvent[] };
 }
-
-const formatCode = (code: string) => code.replace(/(\d{3})(\d{3})(\d{3})/, '$1 $2 $3');
 
 /** B11: a supervisor replays a recorded session after it ends, masked as the agent saw it. */
 export function SessionReplay() {

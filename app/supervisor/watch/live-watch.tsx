@@ -4,13 +4,12 @@ import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { SessionState, StreamMessage } from '../../../protocol/messages';
-import { CobrowseStage, type StageHandle } from '../../agent/cobrowse-stage';
+import type { StageHandle } from '../../agent/cobrowse-stage';
+import { ReadOnlyStage } from '../../agent/read-only-stage';
 import { useSessionStream } from '../../agent/use-session-stream';
 import { createGraphQLClients } from '../../lib/graphql-client';
 import { TopBar } from '../../lib/top-bar';
-
-const noop = () => {};
-const formatCode = (code: string) => code.replace(/(\d{3})(\d{3})(\d{3})/, '$1 $2 $3');
+import { formatCode } from '../../lib/session-code';
 
 /**
  * B5: a supervisor watches a live session read-only — the customer's page as the agent sees it,
@@ -23,11 +22,13 @@ export function LiveWatch() {
   const [session, setSession] = useState<SessionState | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [page, setPage] = useState<string | null>(null);
+  const [disabledSelectors, setDisabledSelectors] = useState<string[]>([]);
   const stage = useRef<StageHandle | null>(null);
 
   const onMessage = useCallback((message: StreamMessage) => {
     if (message.type === 'events') return stage.current?.addEvents(message.batch.events);
     if (message.type === 'session') setSession(message.session);
+    if (message.type === 'rules') setDisabledSelectors(message.rules.disabledSelectors);
   }, []);
   const ended = session?.status === 'ENDED';
   useSessionStream(ws, sessionId && !ended && !problem ? sessionId : null, onMessage, setProblem);
@@ -63,20 +64,7 @@ export function LiveWatch() {
           <div className="browser-bar">
             <span className="address readonly">{page ?? 'Waiting for the customer’s page…'}</span>
           </div>
-          {sessionId && !ended && (
-            <CobrowseStage
-              viewportMode="fit"
-              mode="POINTER"
-              disabledSelectors={[]}
-              onAction={noop}
-              onRefused={noop}
-              onReady={(handle) => (stage.current = handle)}
-              onPointer={noop}
-              onClick={noop}
-              onViewport={noop}
-              onPage={setPage}
-            />
-          )}
+          {sessionId && !ended && <ReadOnlyStage disabledSelectors={disabledSelectors} onReady={(handle) => (stage.current = handle)} onPage={setPage} />}
         </section>
       </main>
     </div>

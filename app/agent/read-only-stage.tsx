@@ -1,0 +1,34 @@
+'use client';
+
+import { CobrowseStage, type StageHandle } from './cobrowse-stage';
+
+const noop = () => {};
+
+/**
+ * The agent's co-browse view with nothing sent back: for a supervisor watching (B5) and the
+ * admin's masking preview (B4). The mouse does nothing; the page and its borders show as for an agent.
+ */
+export function ReadOnlyStage({
+  disabledSelectors,
+  onReady,
+  onPage = noop,
+}: {
+  disabledSelectors: string[];
+  onReady: (handle: StageHandle | null) => void;
+  onPage?: (href: string) => void;
+}) {
+  return (
+    <CobrowseStage
+      viewportMode="fit"
+      mode="POINTER"
+      disabledSelectors={disabledSelectors}
+      onAction={noop}
+      onRefused={noop}
+      onReady={onReady}
+      onPointer={noop}
+      onClick={noop}
+      onViewport={noop}
+      onPage={onPage}
+    />
+  );
+}
