@@ -82,10 +82,10 @@ describe('Write Mode in Chromium', () => {
     await agentClicks(agent, 'demo-terms');
     await waitFor(() => customer.getByTestId('demo-terms').isChecked(), 'the agent’s tick on the customer page');
 
-    // A masked field stays the customer's.
+    // A masked field stays the customer's: the agent is told at once, and gets no editor for it.
     await agentClicks(agent, 'demo-password');
-    await agent.getByTestId('agent-field-editor').pressSequentially('agent-typed');
     await hasNotice(agent, 'agent-notice', /only the customer/i);
+    assert.equal(await agent.getByTestId('agent-field-editor').count(), 0);
     assert.equal(await customer.getByTestId('demo-password').inputValue(), '');
 
     // R23: the submit button is green-bordered for the agent and does nothing for them…
@@ -180,6 +180,17 @@ describe('Write Mode in Chromium', () => {
     assert.match(result.type === 'action-result' ? (result.reason ?? '') : '', /disabled for agents/);
     assert.equal(await customer.getByTestId('demo-result').count(), 0);
 
+    // …and a masked field, typed into around the agent page, stays the customer's (R24).
+    const cardId = nodeIdByTestId((fullSnapshot?.data as { node: unknown }).node, 'demo-card');
+    const typed = await wsExecute(raw, 'mutation($id: ID!, $s: JSON!){ sendSignal(sessionId: $id, signal: $s) }', {
+      id: sessionId,
+      s: { type: 'action', id: 3, action: { kind: 'input', nodeId: cardId, value: '4000 0000 0000 0002' } },
+    });
+    assert.deepEqual(typed, { data: { sendSignal: true } });
+    const typedResult = await stream.next((m) => m.type === 'action-result' && m.id === 3);
+    assert.match(typedResult.type === 'action-result' ? (typedResult.reason ?? '') : '', /only the customer/);
+    assert.equal(await customer.getByTestId('demo-card').inputValue(), '');
+
     // The agent's pointer button ends Write Mode; the customer is told.
     await agent.getByTestId('pointer-mode').click();
     await hasNotice(customer, 'cobrowse-notice', /agent switched back/i);
@@ -190,13 +201,13 @@ describe('Write Mode in Chromium', () => {
   it('lets an admin turn Write Mode off: agents then have no pencil (R11)', async () => {
     const admin = await newPage(1280, 800);
     await signInAs(admin, suite.server.url, 'admin@example.com', '/admin');
-    await admin.getByTestId('admin-disabled-selectors').fill('a[href');
+    await admin.getByTestId('admin-disabledSelectors').fill('a[href');
     await admin.getByTestId('admin-save').click();
     await waitFor(
-      async () => /unbalanced/.test((await admin.getByTestId('admin-message').textContent()) ?? ''),
+      async () => /"a\[href" is not a valid CSS selector/.test((await admin.getByTestId('admin-message').textContent()) ?? ''),
       'the bad selector to be named',
     );
-    await admin.getByTestId('admin-disabled-selectors').fill('');
+    await admin.getByTestId('admin-disabledSelectors').fill('');
     await admin.getByTestId('admin-write-mode').uncheck();
     await admin.getByTestId('admin-save').click();
     await waitFor(async () => /Saved/.test((await admin.getByTestId('admin-message').textContent()) ?? ''), 'the settings to save');
