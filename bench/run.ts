@@ -4,15 +4,18 @@ import { fileURLToPath } from 'node:url';
 import { measureBrowserLatency } from './browser-latency.ts';
 import { BATCHES_PER_SECOND, P99_LIMIT_MS, measureCapacity } from './relay-capacity.ts';
 import { bareRelay, cobrowseServer } from './relay-targets.ts';
+import { measureFirstSnapshot } from './widget-snapshot.ts';
 
-// `npm run bench`: session capacity of the product against a bare ws relay in one run, and the
-// browser end-to-end latency of one session in real Chromium (SPEC §7).
+// `npm run bench`: session capacity of the product against a bare ws relay in one run, the
+// browser end-to-end latency of one session, and the widget's first full snapshot of a large page,
+// in real Chromium (SPEC §7).
 const levels = (process.env.BENCH_LEVELS ?? '10,25,50,100,200,300,400').split(',').map(Number);
 const log = (line: string) => console.log(line);
 
 const bare = await measureCapacity(bareRelay(), levels, log);
 const product = await measureCapacity(cobrowseServer(), levels, log);
 const browser = await measureBrowserLatency(log);
+const snapshot = await measureFirstSnapshot(log);
 const ratio = bare.capacity === 0 ? 0 : product.capacity / bare.capacity;
 
 const result = {
@@ -23,6 +26,7 @@ const result = {
   cobrowse: product,
   capacityRatio: Math.round(ratio * 100) / 100,
   browserLatencyMs: browser,
+  widgetFirstSnapshot: snapshot,
 };
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
 await mkdir(dir, { recursive: true });

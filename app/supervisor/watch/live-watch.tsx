@@ -64,7 +64,9 @@ export function LiveWatch() {
           <div className="browser-bar">
             <span className="address readonly">{page ?? 'Waiting for the customer’s page…'}</span>
           </div>
-          {sessionId && !ended && <ReadOnlyStage disabledSelectors={disabledSelectors} onReady={(handle) => (stage.current = handle)} onPage={setPage} />}
+          {sessionId && !ended && (
+            <ReadOnlyStage disabledSelectors={disabledSelectors} onReady={(handle) => (stage.current = handle)} onPage={setPage} />
+          )}
         </section>
       </main>
     </div>

@@ -1,0 +1,92 @@
+import { deflateRawSync } from 'node:zlib';
+import { launchBrowser } from '../test/support/browser.ts';
+import { startTestServer } from '../test/support/test-server.ts';
+
+const ELEMENTS = 5000;
+const RUNS = 5;
+
+export interface SnapshotSummary {
+  elements: number;
+  runs: number;
+  /** Median time from the stream's `state` message (the widget starts recording) to the snapshot frame leaving. */
+  medianMs: number;
+  /** The snapshot frame's JSON, and what permessage-deflate makes of it when the socket negotiates it. */
+  payloadKB: number;
+  deflatedKB: number;
+  /** Whether this server's socket compressed frames in these runs. */
+  compressed: boolean;
+}
+
+/** Adds `count` elements to the page: sections of headings, paragraphs, lists, links and form fields. */
+const FILL_PAGE = `((count) => {
+  const main = document.querySelector('main');
+  let made = 0;
+  while (made < count) {
+    const section = document.createElement('section');
+    section.className = 'bench-section';
+    section.innerHTML =
+      '<h3 class="title">Statement line</h3><p class="text">Payment to <a href="#">Northwind Grocery</a> on the <span>12th</span></p>' +
+      '<ul class="list"><li>Amount <b>$42.10</b></li><li>Status <i>cleared</i></li></ul>' +
+      '<label>Note <input name="note" value="groceries"></label>';
+    main.append(section);
+    made += section.querySelectorAll('*').length + 1;
+  }
+})`;
+
+/**
+ * SPEC §7, widget: the first full snapshot of a page of 5,000 elements — how long it takes to
+ * leave the customer's browser once recording starts, and how large it is — read off the wire
+ * through Chromium's DevTools protocol, in real Chromium.
+ */
+export async function measureFirstSnapshot(log: (line: string) => void): Promise<SnapshotSummary> {
+  const server = await startTestServer({ pages: true });
+  const browser = await launchBrowser();
+  const times: number[] = [];
+  let frame = '';
+  let compressed = false;
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Network.enable');
+      let stateAt = 0;
+      const snapshot = new Promise<{ at: number; data: string }>((resolve) => {
+        cdp.on('Network.webSocketFrameReceived', (event) => {
+          if (!stateAt && event.response.payloadData.includes('"event":"state"')) stateAt = event.timestamp;
+        });
+        cdp.on('Network.webSocketFrameSent', (event) => {
+          const data = event.response.payloadData;
+          if (data.includes('"type":2,"data":{"node"')) resolve({ at: event.timestamp, data });
+        });
+      });
+      cdp.on('Network.webSocketHandshakeResponseReceived', (event) => {
+        if (/permessage-deflate/i.test(JSON.stringify(event.response.headers))) compressed = true;
+      });
+      await page.goto(`${server.url}/demo`);
+      await page.evaluate(`${FILL_PAGE}(${ELEMENTS})`);
+      const elements = await page.evaluate(() => document.querySelectorAll('*').length);
+      await page.getByTestId('cobrowse-start').click();
+      const sent = await snapshot;
+      times.push((sent.at - stateAt) * 1000);
+      frame = sent.data;
+      if (run === 0) log(`snapshot: page of ${elements} elements`);
+      await page.context().close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const summary: SnapshotSummary = {
+    elements: ELEMENTS,
+    runs: RUNS,
+    medianMs: Math.round(sorted[Math.floor(sorted.length / 2)]! * 10) / 10,
+    payloadKB: Math.round(Buffer.byteLength(frame) / 102.4) / 10,
+    deflatedKB: Math.round(deflateRawSync(frame).length / 102.4) / 10,
+    compressed,
+  };
+  log(
+    `snapshot: first full snapshot of ${ELEMENTS}+ elements leaves in ${summary.medianMs} ms (median of ${RUNS}); ${summary.payloadKB} KB of JSON, ${summary.deflatedKB} KB deflated (socket compression ${compressed ? 'on' : 'off'})`,
+  );
+  return summary;
+}
