@@ -4,6 +4,7 @@ import { startTestServer } from '../test/support/test-server.ts';
 
 const ELEMENTS = 5000;
 const RUNS = 5;
+const HYDRATION_MS = 1000;
 
 export interface SnapshotSummary {
   elements: number;
@@ -16,6 +17,13 @@ export interface SnapshotSummary {
   /** Whether this server's socket compressed frames in these runs. */
   compressed: boolean;
 }
+
+const countNodes = (value: unknown): number =>
+  Array.isArray(value)
+    ? value.reduce((sum: number, item) => sum + countNodes(item), 0)
+    : typeof value === 'object' && value !== null
+      ? ('tagName' in value ? 1 : 0) + Object.values(value).reduce((sum: number, item) => sum + countNodes(item), 0)
+      : 0;
 
 /** Adds `count` elements to the page: sections of headings, paragraphs, lists, links and form fields. */
 const FILL_PAGE = `((count) => {
@@ -63,13 +71,17 @@ export async function measureFirstSnapshot(log: (line: string) => void): Promise
         if (/permessage-deflate/i.test(JSON.stringify(event.response.headers))) compressed = true;
       });
       await page.goto(`${server.url}/demo`);
+      // After hydration (React would drop nodes it did not render) and once the widget is there.
+      await page.getByTestId('cobrowse-start').waitFor();
+      await page.waitForTimeout(HYDRATION_MS);
       await page.evaluate(`${FILL_PAGE}(${ELEMENTS})`);
       const elements = await page.evaluate(() => document.querySelectorAll('*').length);
       await page.getByTestId('cobrowse-start').click();
       const sent = await snapshot;
       times.push((sent.at - stateAt) * 1000);
       frame = sent.data;
-      if (run === 0) log(`snapshot: page of ${elements} elements`);
+      // The frame must hold the whole page (React drops nodes added before it hydrates).
+      if (run === 0) log(`snapshot: page of ${elements} elements, ${countNodes(JSON.parse(sent.data))} in the snapshot`);
       await page.context().close();
     }
   } finally {

@@ -163,9 +163,10 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
     panel.showWriteMode(session.mode === 'WRITE');
     if (event === 'state') {
       // First session message of every (re)subscription, right after the rules: record under
-      // them, or send a fresh snapshot to resync the agent.
-      recorder.start(rules ?? undefined);
+      // them, or send a fresh snapshot to resync the agent. Online first: the snapshot then goes
+      // straight out instead of being measured for the offline buffer.
       recorder.setOnline(true);
+      recorder.start(rules ?? undefined);
     } else if (event === 'agent-joined') {
       notify(`${session.agentName ?? 'An agent'} joined your co-browse session`);
       emit('agent-joined', { agentName: session.agentName });

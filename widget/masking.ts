@@ -80,6 +80,9 @@ export function createMasking(rules: MaskingRules): Masking {
   const images = [...DEFAULT_MASKED_IMAGE_SELECTORS, ...rules.maskedImageSelectors];
   const broken = [...fields, ...elements, ...images].find((selector) => !understood(selector));
   const field = fields.join();
+  // The built-in field selectors name inputs, which hold no text: only the admin's can mask text,
+  // and without any rrweb skips the check on every text node.
+  const text = rules.maskedFieldSelectors.join() || undefined;
   const element = elements.join();
   const image = images.join();
 
@@ -87,15 +90,15 @@ export function createMasking(rules: MaskingRules): Masking {
   const kindOf = (node: Element): MaskKind | null => {
     if (node.matches(image)) return 'image';
     if (node.matches(element)) return 'element';
-    if (FIELD_TAGS.has(node.tagName) ? isMaskedInput(node) : node.matches(field)) return 'field';
+    if (FIELD_TAGS.has(node.tagName) ? isMaskedInput(node) : text !== undefined && node.matches(text)) return 'field';
     return null;
   };
 
   return {
     recordOptions: {
       maskInputOptions: Object.fromEntries(MASKABLE_INPUTS.split(' ').map((kind) => [kind, true])),
-      maskInputFn: (text, input) => (isMaskedInput(input) ? '*'.repeat(text.length) : text),
-      maskTextSelector: field,
+      maskInputFn: (value, input) => (isMaskedInput(input) ? '*'.repeat(value.length) : value),
+      maskTextSelector: text,
       blockSelector: [`#${WIDGET_ROOT_ID}`, RESOURCE_HINTS, element, image, ...(broken ? [] : pictureSources(images))].join(),
     },
     kindOf,
