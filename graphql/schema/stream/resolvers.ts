@@ -1,4 +1,4 @@
-import { MASKED_PAGE_EVENT_TAG, type AgentAction, type EventBatch, type StreamMessage } from '../../../protocol/index.ts';
+import type { AgentAction, StreamMessage } from '../../../protocol/index.ts';
 import { validateAgentSignal, validateEventBatch } from '../../../protocol/validate.ts';
 import { recordAuditEvent } from '../../../server/audit/record-audit-event.ts';
 import { toSessionState } from '../../../server/sessions/session-state.ts';
@@ -6,6 +6,8 @@ import type { UserRow } from '../../../server/db/index.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings, sessionRules } from '../../../server/settings/site-settings.ts';
 import { isSessionCustomer, requireUser } from '../../authorize.ts';
+import { keepTraceOfBatch } from './batch-traces.ts';
+import { announceWatcher, requestSnapshotAsWatcher } from './watchers.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
@@ -51,75 +53,6 @@ async function checkAction(ctx: GraphQLContext, sessionId: string, action: Agent
 
 const isEnded = (message: StreamMessage) => message.type === 'session' && message.event === 'ended';
 
-const META_EVENT = 4;
-const CUSTOM_EVENT = 5;
-
-/** The page a batch shows, from rrweb's Meta event or the widget's hidden-page event: origin and path only. */
-function pageIn(batch: EventBatch): { url: string; hidden: boolean } | null {
-  for (const event of batch.events) {
-    const data = event.data as { href?: unknown; tag?: unknown; payload?: { href?: unknown } } | null;
-    const hidden = event.type === CUSTOM_EVENT && data?.tag === MASKED_PAGE_EVENT_TAG;
-    const href = hidden ? data?.payload?.href : event.type === META_EVENT ? data?.href : undefined;
-    if (typeof href !== 'string') continue;
-    try {
-      const url = new URL(href);
-      return { url: url.origin + url.pathname, hidden };
-    } catch {
-      return null;
-    }
-  }
-  return null;
-}
-
-/** B11: whether the site keeps this session's events; read once per connection, not per batch. */
-async function isRecorded(ctx: GraphQLContext, sessionId: string): Promise<boolean> {
-  const key = `recorded:${sessionId}`;
-  if (!ctx.memo.has(key)) ctx.memo.set(key, (await loadSiteSettings(ctx.db)).recordingEnabled);
-  return ctx.memo.get(key) as boolean;
-}
-
-/** Audits each page the customer's browser shows once per page load (resync snapshots repeat it). */
-function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatch): void {
-  const page = pageIn(batch);
-  const key = `page-of:${sessionId}`;
-  if (!page || ctx.memo.get(key) === page.url) return;
-  ctx.memo.set(key, page.url);
-  void recordAuditEvent(ctx.db, sessionId, { kind: 'CUSTOMER', id: null }, { type: 'PAGE_VISITED', data: page }).catch(console.error);
-}
-
-/** B5: a supervisor started or stopped watching; the customer and the agent are both told, and it is audited. */
-async function announceWatcher(
-  ctx: GraphQLContext,
-  sessionId: string,
-  supervisor: UserRow,
-  event: 'supervisor-joined' | 'supervisor-left',
-) {
-  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, include: { agent: true } });
-  if (!session || session.status === 'ENDED') return;
-  await recordAuditEvent(
-    ctx.db,
-    sessionId,
-    { kind: 'SUPERVISOR', id: supervisor.id },
-    event === 'supervisor-joined'
-      ? { type: 'SUPERVISOR_JOINED', data: { supervisorId: supervisor.id, supervisorName: supervisor.name } }
-      : { type: 'SUPERVISOR_LEFT', data: { supervisorId: supervisor.id } },
-  );
-  const message: StreamMessage = { type: 'session', event, session: toSessionState(session), by: 'SUPERVISOR', byName: supervisor.name };
-  await Promise.all([ctx.pubsub.publish(topics.toCustomer(sessionId), message), ctx.pubsub.publish(topics.toAgent(sessionId), message)]);
-}
-
-/** A watching supervisor may only ask for a fresh snapshot, to see the page from now on. */
-async function requestSnapshotAsWatcher(ctx: GraphQLContext, sessionId: string, signal: unknown): Promise<boolean> {
-  const checked = validateAgentSignal(signal);
-  if (!checked.ok) throw badInput(`Bad signal: ${checked.problem}`);
-  if (checked.value.type !== 'request-snapshot') throw forbidden('Supervisors watch sessions read-only.');
-  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { status: true } });
-  if (!session) throw notFound('No such session.');
-  if (session.status === 'ENDED') throw new AppError(ErrorCode.SESSION_ENDED, 'This session has ended.');
-  await ctx.pubsub.publish(topics.toCustomer(sessionId), { type: 'snapshot-request' } satisfies StreamMessage);
-  return true;
-}
-
 export const streamResolvers: Resolvers = {
   Mutation: {
     async sendEvents(_parent, { sessionId, batch }, ctx) {
@@ -128,8 +61,7 @@ export const streamResolvers: Resolvers = {
       if (!checked.ok) throw badInput(`Bad event batch: ${checked.problem}`);
       const message: StreamMessage = { type: 'events', batch: checked.value };
       await ctx.pubsub.publish(topics.toAgent(sessionId), message);
-      auditPageVisit(ctx, sessionId, checked.value);
-      if (await isRecorded(ctx, sessionId)) ctx.recordings.append(sessionId, checked.value.events);
+      await keepTraceOfBatch(ctx, sessionId, checked.value);
       return true;
     },
     async sendSignal(_parent, { sessionId, signal }, ctx) {

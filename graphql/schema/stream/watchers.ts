@@ -1,0 +1,41 @@
+import { validateAgentSignal } from '../../../protocol/validate.ts';
+import type { StreamMessage } from '../../../protocol/index.ts';
+import { recordAuditEvent } from '../../../server/audit/record-audit-event.ts';
+import type { UserRow } from '../../../server/db/index.ts';
+import { toSessionState } from '../../../server/sessions/session-state.ts';
+import type { GraphQLContext } from '../../context.ts';
+import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../errors.ts';
+import { topics } from '../../pubsub/index.ts';
+
+/** B5: a supervisor started or stopped watching; the customer and the agent are both told, and it is audited. */
+export async function announceWatcher(
+  ctx: GraphQLContext,
+  sessionId: string,
+  supervisor: UserRow,
+  event: 'supervisor-joined' | 'supervisor-left',
+) {
+  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, include: { agent: true } });
+  if (!session || session.status === 'ENDED') return;
+  await recordAuditEvent(
+    ctx.db,
+    sessionId,
+    { kind: 'SUPERVISOR', id: supervisor.id },
+    event === 'supervisor-joined'
+      ? { type: 'SUPERVISOR_JOINED', data: { supervisorId: supervisor.id, supervisorName: supervisor.name } }
+      : { type: 'SUPERVISOR_LEFT', data: { supervisorId: supervisor.id } },
+  );
+  const message: StreamMessage = { type: 'session', event, session: toSessionState(session), by: 'SUPERVISOR', byName: supervisor.name };
+  await Promise.all([ctx.pubsub.publish(topics.toCustomer(sessionId), message), ctx.pubsub.publish(topics.toAgent(sessionId), message)]);
+}
+
+/** A watching supervisor may only ask for a fresh snapshot, to see the page from now on. */
+export async function requestSnapshotAsWatcher(ctx: GraphQLContext, sessionId: string, signal: unknown): Promise<boolean> {
+  const checked = validateAgentSignal(signal);
+  if (!checked.ok) throw badInput(`Bad signal: ${checked.problem}`);
+  if (checked.value.type !== 'request-snapshot') throw forbidden('Supervisors watch sessions read-only.');
+  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { status: true } });
+  if (!session) throw notFound('No such session.');
+  if (session.status === 'ENDED') throw new AppError(ErrorCode.SESSION_ENDED, 'This session has ended.');
+  await ctx.pubsub.publish(topics.toCustomer(sessionId), { type: 'snapshot-request' } satisfies StreamMessage);
+  return true;
+}
