@@ -88,6 +88,30 @@ function RuleListField({
   );
 }
 
+function Toggle({
+  checked,
+  onChange,
+  testId,
+  title,
+  help,
+}: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  testId: string;
+  title: string;
+  help: string;
+}) {
+  return (
+    <label className="toggle">
+      <input type="checkbox" checked={checked} onChange={(event) => onChange(event.target.checked)} data-testid={testId} />
+      <span>
+        <strong>{title}</strong>
+        <span className="muted small">{help}</span>
+      </span>
+    </label>
+  );
+}
+
 /** Site rules for co-browsing: masking (R20–R22), Write Mode (R11), disabled controls (R14, R23), recording (B11). */
 export function AdminSettings() {
   const { urql } = useMemo(() => createGraphQLClients(), []);
@@ -169,20 +193,13 @@ export function AdminSettings() {
 
           <section className="settings-card">
             <h2>Agent control</h2>
-            <label className="toggle">
-              <input
-                type="checkbox"
-                checked={writeModeEnabled}
-                onChange={(event) => setWriteModeEnabled(event.target.checked)}
-                data-testid="admin-write-mode"
-              />
-              <span>
-                <strong>Allow Write Mode</strong>
-                <span className="muted small">
-                  Agents may ask customers for permission to click and type. When off, agents only see and point.
-                </span>
-              </span>
-            </label>
+            <Toggle
+              checked={writeModeEnabled}
+              onChange={setWriteModeEnabled}
+              testId="admin-write-mode"
+              title="Allow Write Mode"
+              help="Agents may ask customers for permission to click and type. When off, agents only see and point."
+            />
             {listField('disabledSelectors')}
           </section>
 
@@ -193,18 +210,13 @@ export function AdminSettings() {
 
           <section className="settings-card">
             <h2>Recording</h2>
-            <label className="toggle">
-              <input
-                type="checkbox"
-                checked={recordingEnabled}
-                onChange={(event) => setRecordingEnabled(event.target.checked)}
-                data-testid="admin-recording"
-              />
-              <span>
-                <strong>Keep session recordings</strong>
-                <span className="muted small">Stores each session’s masked page stream so supervisors can replay it after it ends.</span>
-              </span>
-            </label>
+            <Toggle
+              checked={recordingEnabled}
+              onChange={setRecordingEnabled}
+              testId="admin-recording"
+              title="Keep session recordings"
+              help="Stores each session’s masked page stream so supervisors can replay it after it ends."
+            />
           </section>
 
           <div className="settings-actions">
