@@ -14,6 +14,19 @@ export const ErrorCode = {
   WRITE_MODE_DISABLED: 'WRITE_MODE_DISABLED',
   WRITE_MODE_REQUIRED: 'WRITE_MODE_REQUIRED',
   WRITE_REQUEST_CLOSED: 'WRITE_REQUEST_CLOSED',
+  /** Too many attempts from this account, agent or address; `extensions.retryAfterSeconds` says when to try again. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** A GraphQL document over the size, token, depth, alias or cost limits. */
+  QUERY_TOO_LARGE: 'QUERY_TOO_LARGE',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
+  /** A session code that is unknown, ended, expired or taken: one answer, so codes cannot be probed. */
+  SESSION_UNAVAILABLE: 'SESSION_UNAVAILABLE',
+  /** The audit trail could not be written, so the change it records was not made. */
+  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
+  /** A per-session cap (audit rows, recording bytes, chat messages) was reached. */
+  LIMIT_REACHED: 'LIMIT_REACHED',
+  CHAT_ENDED: 'CHAT_ENDED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
