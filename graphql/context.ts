@@ -3,6 +3,7 @@ import type { Config } from '../server/config.ts';
 import { AUTH_COOKIE, findUserByAuthToken } from '../server/auth/auth-sessions.ts';
 import { hashToken } from '../server/auth/tokens.ts';
 import type { PrismaClient, UserRow } from '../server/db/index.ts';
+import type { RateLimits } from '../server/limits/rate-limiter.ts';
 import type { RecordingWriter } from '../server/recording/recording-writer.ts';
 import { findApiKey } from '../server/auth/api-keys.ts';
 import { AppError, ErrorCode } from './errors.ts';
@@ -19,6 +20,8 @@ export interface AppDeps {
   config: Config;
   /** B11: where recorded sessions' event streams go. */
   recordings: RecordingWriter;
+  /** Throttles for sign-in, joins and anonymous calls (memory, or Redis across instances). */
+  limits: RateLimits;
 }
 
 /** Who is calling: a signed-in user (cookie), a customer (session token), or nobody. */
@@ -34,6 +37,8 @@ export interface Viewer {
 
 export interface GraphQLContext extends AppDeps {
   viewer: Viewer;
+  /** The caller's IP address (the proxy's X-Forwarded-For only when TRUST_PROXY says so), for rate limits. */
+  clientAddress: string;
   /** Origin header of the request or WebSocket upgrade. */
   requestOrigin: string | null;
   /** This server's own origin, as the browser sees it (the demo site's origin). */
@@ -81,4 +86,21 @@ export function selfOriginOf(headers: Record<string, string | string[] | undefin
   const forwarded = headers['x-forwarded-proto'];
   const proto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim() || 'http';
   return `${proto}://${headers.host ?? 'localhost'}`;
+}
+
+/**
+ * The address a request came from: the socket's peer, or — behind a proxy the operator trusts
+ * (TRUST_PROXY=true) — the left-most X-Forwarded-For entry. Never trusted by default, or anyone
+ * could pick a fresh address per attempt and walk past every rate limit.
+ */
+export function clientAddressOf(
+  request: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string | undefined } },
+  trustProxy: boolean,
+): string {
+  if (trustProxy) {
+    const forwarded = request.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return request.socket.remoteAddress ?? 'unknown';
 }

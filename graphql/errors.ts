@@ -35,7 +35,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** An expected failure with a message meant for the user. */
 export class AppError extends GraphQLError {
   /** `http` sets the status Apollo answers with over HTTP (it is not sent to the client). */
-  constructor(code: ErrorCode, message: string, extra: { http?: { status: number } } = {}) {
+  constructor(code: ErrorCode, message: string, extra: { http?: { status: number }; retryAfterSeconds?: number } = {}) {
     super(message, { extensions: { code, ...extra } });
   }
 }
@@ -44,6 +44,9 @@ export const unauthenticated = (message = 'Sign in first.') => new AppError(Erro
 export const forbidden = (message = 'You are not allowed to do that.') => new AppError(ErrorCode.FORBIDDEN, message);
 export const badInput = (message: string) => new AppError(ErrorCode.BAD_USER_INPUT, message);
 export const notFound = (message: string) => new AppError(ErrorCode.NOT_FOUND, message);
+/** Over a rate limit; HTTP answers 429 and the client is told when to try again. */
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new AppError(ErrorCode.RATE_LIMITED, message, { http: { status: 429 }, retryAfterSeconds });
 /** B9: keys read and subscribe; they never change anything. */
 export const readOnlyKeyError = () =>
   new AppError(ErrorCode.FORBIDDEN, 'API keys are read-only: queries and subscriptions only.', { http: { status: 403 } });

@@ -9,6 +9,10 @@ export interface Config {
   /** Extra origins whose pages may start sessions; the server's own origin (the demo) always may. */
   allowedOrigins: string[];
   seedDemoUsers: boolean;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (for rate limits). */
+  trustProxy: boolean;
+  /** Prefix of every Redis key and channel this deployment uses, so deployments (and tests) can share one Redis. */
+  redisPrefix: string;
   dev: boolean;
 }
 
@@ -47,6 +51,11 @@ const environment = z.object({
     .transform((value) => value.split(',').filter((part) => part.trim() !== ''))
     .pipe(z.array(origin)),
   SEED_DEMO_USERS: booleanFlag.default(true),
+  TRUST_PROXY: booleanFlag.default(false),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.-]{1,40}$/, 'letters, digits, dot, dash or underscore (at most 40)')
+    .default('cobrowse'),
 });
 
 /** Thrown when the environment holds a bad value; the message names every bad variable. */
@@ -70,6 +79,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     redisUrl: values.REDIS_URL,
     allowedOrigins: values.ALLOWED_ORIGINS,
     seedDemoUsers: values.SEED_DEMO_USERS,
+    trustProxy: values.TRUST_PROXY,
+    redisPrefix: values.REDIS_PREFIX,
     dev: false,
     ...overrides,
   };

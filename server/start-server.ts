@@ -15,6 +15,7 @@ import { createGraphQLHttpRouter } from './http/graphql-http.ts';
 import { MAX_WS_PAYLOAD_BYTES, serveGraphQLOverWebSocket } from './http/graphql-ws-server.ts';
 import { guardPages } from './http/guard-pages.ts';
 import { serveWidget } from './http/serve-widget.ts';
+import { openRateLimits } from './limits/rate-limiter.ts';
 import { createRecordingWriter } from './recording/recording-writer.ts';
 
 export const GRAPHQL_PATH = '/api/graphql';
@@ -42,7 +43,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   if (config.seedDemoUsers) await seedDemoUsers(database.prisma, log);
   const pubsub = await openPubSub(config.redisUrl);
   const recordings = createRecordingWriter(database.prisma);
-  const deps: AppDeps = { db: database.prisma, pubsub, config, recordings };
+  const limits = openRateLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix });
+  const deps: AppDeps = { db: database.prisma, pubsub, config, recordings, limits };
 
   const nextApp = options.pages === false ? null : await prepareNext(config);
   const app = express();
@@ -89,6 +91,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await nextApp?.close();
       await pubsub.close();
       await recordings.close();
+      await limits.close();
       await database.close();
     })());
   return { url, deps, stop };

@@ -6,7 +6,7 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
-import { bearerKey, resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
+import { bearerKey, clientAddressOf, resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
 import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { isAllowedOrigin } from '../settings/allowed-origins.ts';
 
@@ -57,6 +57,7 @@ export async function createGraphQLHttpRouter(
             customerToken: typeof token === 'string' ? token : undefined,
             apiKey: bearerKey(req.headers.authorization),
           }),
+          clientAddress: clientAddressOf(req, deps.config.trustProxy),
           requestOrigin: req.headers.origin ?? null,
           selfOrigin: selfOriginOf(req.headers),
           setCookie: (value) => res.append('Set-Cookie', value),

@@ -4,7 +4,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
-import { bearerKey, NOBODY, resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext, type Viewer } from '../../graphql/context.ts';
+import { bearerKey, clientAddressOf, NOBODY, resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext, type Viewer } from '../../graphql/context.ts';
 import { createDocumentCache } from '../../graphql/document-cache.ts';
 import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { topics } from '../../graphql/pubsub/index.ts';
@@ -39,6 +39,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
   const contextFor = ({ request, state }: Extra): GraphQLContext => ({
     ...deps,
     viewer: state?.viewer ?? NOBODY,
+    clientAddress: clientAddressOf(request, deps.config.trustProxy),
     requestOrigin: request.headers.origin ?? null,
     selfOrigin: selfOriginOf(request.headers),
     setCookie: () => {
