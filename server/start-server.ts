@@ -14,6 +14,7 @@ import { auditExportRoute } from './http/audit-export-route.ts';
 import { createGraphQLHttpRouter } from './http/graphql-http.ts';
 import { MAX_WS_PAYLOAD_BYTES, serveGraphQLOverWebSocket } from './http/graphql-ws-server.ts';
 import { guardPages } from './http/guard-pages.ts';
+import { healthRoutes } from './http/health-routes.ts';
 import { serveWidget } from './http/serve-widget.ts';
 import { openRateLimits } from './limits/rate-limiter.ts';
 import { createRecordingWriter } from './recording/recording-writer.ts';
@@ -53,6 +54,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const schema = buildSchema();
   const graphqlHttp = await createGraphQLHttpRouter(schema, deps, httpServer);
 
+  const health = healthRoutes(deps);
+  app.use(health.router);
   app.get('/widget.js', serveWidget(REPO_ROOT));
   app.use(graphqlHttp.router);
   app.use(auditExportRoute(deps));
@@ -92,6 +95,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await pubsub.close();
       await recordings.close();
       await limits.close();
+      await health.close();
       await database.close();
     })());
   return { url, deps, stop };
