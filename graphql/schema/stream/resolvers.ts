@@ -73,19 +73,23 @@ export const streamResolvers: Resolvers = {
       const value = checked.value;
       if (value.type === 'action') {
         await checkAction(ctx, sessionId, value.action);
+        const to = value.action.kind === 'navigate' ? value.action.to : value.action.kind === 'open' ? value.action.url : undefined;
+        // Audited before it reaches the customer, never with the typed value: an action the
+        // audit trail cannot hold is not sent at all.
+        await recordAuditEvent(
+          ctx.db,
+          sessionId,
+          { kind: 'AGENT', id: user.id },
+          { type: 'AGENT_ACTION', data: { kind: value.action.kind, target: value.target ?? null, ...(to ? { to } : {}) } },
+        ).catch((error: unknown) => {
+          console.error(error);
+          throw new AppError(ErrorCode.AUDIT_UNAVAILABLE, 'The action could not be audited, so it was not sent; try again.');
+        });
         await ctx.pubsub.publish(topics.toCustomer(sessionId), {
           type: 'action',
           id: value.id,
           action: value.action,
         } satisfies StreamMessage);
-        const to = value.action.kind === 'navigate' ? value.action.to : value.action.kind === 'open' ? value.action.url : undefined;
-        // Audited off the stream's path; never the typed value.
-        void recordAuditEvent(
-          ctx.db,
-          sessionId,
-          { kind: 'AGENT', id: ctx.viewer.user!.id },
-          { type: 'AGENT_ACTION', data: { kind: value.action.kind, target: value.target ?? null, ...(to ? { to } : {}) } },
-        ).catch(console.error);
         return true;
       }
       const message: StreamMessage = value.type === 'request-snapshot' ? { type: 'snapshot-request' } : value;
