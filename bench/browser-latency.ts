@@ -1,6 +1,5 @@
 import { launchBrowser } from '../test/support/browser.ts';
 import { agentJoins, customerStarts } from '../test/support/cobrowse-pages.ts';
-import { startTestServer } from '../test/support/test-server.ts';
 
 const SAMPLES = 150;
 const GAP_MS = 100;
@@ -49,8 +48,7 @@ const RECORD_CUSTOMER_MOVES = `(() => {
  * Browser end to end, real Chromium, one session (SPEC §7): how long a DOM change on the
  * customer's page and a customer pointer move take to show in the agent's replay.
  */
-export async function measureBrowserLatency(log: (line: string) => void) {
-  const server = await startTestServer({ pages: true });
+export async function measureBrowserLatency(server: { url: string }, log: (line: string) => void) {
   const browser = await launchBrowser();
   try {
     const customer = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
@@ -96,6 +94,5 @@ export async function measureBrowserLatency(log: (line: string) => void) {
     return result;
   } finally {
     await browser.close();
-    await server.close();
   }
 }

@@ -6,6 +6,8 @@ export const BATCHES_PER_SECOND = 30;
 const STEP_MS = 4000;
 const WARMUP_MS = 1000;
 export const P99_LIMIT_MS = 100;
+/** How long a step waits, after its last send, for batches still in flight. */
+const LANDING_MS = 2000;
 
 export interface StepResult {
   sessions: number;
@@ -32,9 +34,12 @@ export async function measureCapacity(
   const sessions: BenchSession[] = [];
   let latencies: number[] = [];
   let received = 0;
-  let recording = false;
+  // A batch belongs to a step when it was SENT inside the step's window, whenever it arrives: a
+  // backlog sent before the window does not count, and a slow batch sent inside it is waited for.
+  const window = { start: Infinity, end: -Infinity };
+  const inWindow = (at: number) => at >= window.start && at <= window.end;
   const onReceive = (batch: { sentAt: number }) => {
-    if (!recording) return;
+    if (!inWindow(batch.sentAt)) return;
     received++;
     latencies.push(now() - batch.sentAt);
   };
@@ -51,8 +56,9 @@ export async function measureCapacity(
         setTimeout(
           () => {
             const interval = setInterval(() => {
-              session.send(realisticBatch(seq++, now()));
-              if (recording) sent++;
+              const at = now();
+              session.send(realisticBatch(seq++, at));
+              if (inWindow(at)) sent++;
             }, 1000 / BATCHES_PER_SECOND);
             timers.push(interval as unknown as ReturnType<typeof setTimeout>);
           },
@@ -60,11 +66,14 @@ export async function measureCapacity(
         ),
       );
       await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
-      recording = true;
+      window.start = now();
+      window.end = Infinity;
       await new Promise((resolve) => setTimeout(resolve, STEP_MS));
-      recording = false;
+      window.end = now();
       for (const timer of timers) clearInterval(timer);
-      await new Promise((resolve) => setTimeout(resolve, 300)); // let in-flight batches land
+      // Let in-flight batches land; one still missing after this is counted as lost.
+      const landBy = now() + LANDING_MS;
+      while (received < sent && now() < landBy) await new Promise((resolve) => setTimeout(resolve, 20));
       const sorted = latencies.sort((a, b) => a - b);
       const step = { sessions: level, sent, received, p50: round(percentile(sorted, 0.5)), p99: round(percentile(sorted, 0.99)) };
       steps.push(step);

@@ -1,6 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
 import { launchBrowser } from '../test/support/browser.ts';
-import { startTestServer } from '../test/support/test-server.ts';
 
 const ELEMENTS = 5000;
 const RUNS = 5;
@@ -46,8 +45,7 @@ const FILL_PAGE = `((count) => {
  * leave the customer's browser once recording starts, and how large it is — read off the wire
  * through Chromium's DevTools protocol, in real Chromium.
  */
-export async function measureFirstSnapshot(log: (line: string) => void): Promise<SnapshotSummary> {
-  const server = await startTestServer({ pages: true });
+export async function measureFirstSnapshot(server: { url: string }, log: (line: string) => void): Promise<SnapshotSummary> {
   const browser = await launchBrowser();
   const times: number[] = [];
   let frame = '';
@@ -86,7 +84,6 @@ export async function measureFirstSnapshot(log: (line: string) => void): Promise
     }
   } finally {
     await browser.close();
-    await server.close();
   }
   const sorted = [...times].sort((a, b) => a - b);
   const summary: SnapshotSummary = {
