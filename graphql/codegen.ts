@@ -16,6 +16,8 @@ const config: CodegenConfig = {
           User: '../../server/db/index.ts#UserRow',
           Session: '../../server/db/index.ts#SessionRow',
           AuditEvent: '../../server/db/index.ts#AuditEventRow',
+          Chat: '../../server/chat/chat-rows.ts#ChatRow',
+          ChatMessage: '../../server/chat/chat-rows.ts#ChatMessageRow',
         },
       },
     },

@@ -27,6 +27,7 @@ export const ErrorCode = {
   /** A per-session cap (audit rows, recording bytes, chat messages) was reached. */
   LIMIT_REACHED: 'LIMIT_REACHED',
   CHAT_ENDED: 'CHAT_ENDED',
+  CHAT_TAKEN: 'CHAT_TAKEN',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 

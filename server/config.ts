@@ -13,6 +13,8 @@ export interface Config {
   trustProxy: boolean;
   /** Prefix of every Redis key and channel this deployment uses, so deployments (and tests) can share one Redis. */
   redisPrefix: string;
+  /** Most messages one chat may hold (customer, agent and server messages together). */
+  chatMaxMessages: number;
   dev: boolean;
 }
 
@@ -56,6 +58,7 @@ const environment = z.object({
     .string()
     .regex(/^[\w.-]{1,40}$/, 'letters, digits, dot, dash or underscore (at most 40)')
     .default('cobrowse'),
+  CHAT_MAX_MESSAGES: z.coerce.number().int().min(10).max(100_000).default(500),
 });
 
 /** Thrown when the environment holds a bad value; the message names every bad variable. */
@@ -81,6 +84,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     seedDemoUsers: values.SEED_DEMO_USERS,
     trustProxy: values.TRUST_PROXY,
     redisPrefix: values.REDIS_PREFIX,
+    chatMaxMessages: values.CHAT_MAX_MESSAGES,
     dev: false,
     ...overrides,
   };

@@ -3,6 +3,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { apiKeysResolvers } from './apikeys/resolvers.ts';
 import { authResolvers } from './auth/resolvers.ts';
+import { chatResolvers } from './chat/resolvers.ts';
 import { commonResolvers } from './common/resolvers.ts';
 import { sessionResolvers } from './session/resolvers.ts';
 import { settingsResolvers } from './settings/resolvers.ts';
@@ -11,7 +12,7 @@ import { supervisionResolvers } from './supervision/resolvers.ts';
 import { usersResolvers } from './users/resolvers.ts';
 import { writeResolvers } from './write/resolvers.ts';
 
-const DOMAINS = ['common', 'auth', 'session', 'stream', 'write', 'settings', 'supervision', 'users', 'apikeys'] as const;
+const DOMAINS = ['common', 'auth', 'session', 'stream', 'write', 'settings', 'supervision', 'users', 'apikeys', 'chat'] as const;
 
 const typeDefs = DOMAINS.map((domain) => readFileSync(new URL(`./${domain}/schema.graphql`, import.meta.url), 'utf8'));
 
@@ -29,6 +30,7 @@ export function buildSchema(): GraphQLSchema {
       supervisionResolvers,
       usersResolvers,
       apiKeysResolvers,
+      chatResolvers,
     ] as never,
   });
 }

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { badInput } from '../../graphql/errors.ts';
 import { appendAuditEvent } from '../audit/append-audit-event.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
+import { announceCobrowseInChat, chatForNewSession } from '../chat/link-cobrowse.ts';
 import { isUniqueViolation } from '../db/index.ts';
 import type { SessionDeps } from './deps.ts';
 import { publishSessionEvent, type SessionWithAgent } from './session-state.ts';
@@ -16,6 +17,8 @@ export interface StartSessionInput {
   url: string;
   viewportWidth: number;
   viewportHeight: number;
+  /** R2: the customer's chat token when co-browse starts from a chat. */
+  chatToken?: string | null | undefined;
 }
 
 function checkInput(input: StartSessionInput): void {
@@ -43,6 +46,7 @@ export async function startSession(
   input: StartSessionInput,
 ): Promise<{ session: SessionWithAgent; customerToken: string }> {
   checkInput(input);
+  const chat = input.chatToken ? await chatForNewSession(deps, input.chatToken, input.origin) : null;
   const customerToken = newToken();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -55,6 +59,7 @@ export async function startSession(
             url: input.url,
             viewportWidth: input.viewportWidth,
             viewportHeight: input.viewportHeight,
+            chatId: chat?.id ?? null,
           },
           include: { agent: true },
         });
@@ -67,6 +72,7 @@ export async function startSession(
         return created;
       });
       await publishSessionEvent(deps, 'started', session);
+      if (chat) await announceCobrowseInChat(deps, chat.id, session);
       return { session, customerToken };
     } catch (error) {
       // A clash of random codes is rare; draw again.

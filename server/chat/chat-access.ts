@@ -1,0 +1,52 @@
+import { forbidden, notFound, unauthenticated } from '../../graphql/errors.ts';
+import type { GraphQLContext } from '../../graphql/context.ts';
+import type { Actor } from '../audit/audit-event-types.ts';
+import { hashToken } from '../auth/tokens.ts';
+import type { ChatWithAgent } from './chat-rows.ts';
+
+/** Who is acting on a chat: its customer (with the chat's token) or its agent. */
+export interface ChatParticipant {
+  chat: ChatWithAgent;
+  actor: Actor;
+  /** Shown next to their messages. */
+  name: string | null;
+}
+
+async function loadChat(ctx: GraphQLContext, chatId: string): Promise<ChatWithAgent> {
+  const chat = await ctx.db.chat.findUnique({ where: { id: chatId }, include: { agent: true } });
+  if (!chat) throw notFound('No such chat.');
+  return chat;
+}
+
+/** True when `chatToken` is this chat's customer secret. */
+export const holdsChatToken = (chat: { customerTokenHash: string }, chatToken: string | null | undefined): boolean =>
+  typeof chatToken === 'string' && chatToken !== '' && hashToken(chatToken) === chat.customerTokenHash;
+
+/**
+ * The chat's customer (proved by the token) or the agent who accepted it; nobody else may write
+ * in a chat. Another chat's token or another agent is refused without telling which chat exists.
+ */
+export async function chatParticipant(ctx: GraphQLContext, chatId: string, chatToken: string | null | undefined): Promise<ChatParticipant> {
+  const chat = await loadChat(ctx, chatId);
+  if (holdsChatToken(chat, chatToken)) return { chat, actor: { kind: 'CUSTOMER', id: null }, name: null };
+  if (chatToken) throw forbidden('This chat token does not open that chat.');
+  const user = ctx.viewer.user;
+  if (!user) throw unauthenticated();
+  if (user.role !== 'AGENT' || chat.agentId !== user.id)
+    throw forbidden('Only the chat’s customer and the agent who accepted it can do that.');
+  return { chat, actor: { kind: 'AGENT', id: user.id }, name: user.name };
+}
+
+/**
+ * Who may read a chat: its customer and its agent, supervisors, admins and read-only API keys.
+ */
+export async function readableChat(ctx: GraphQLContext, chatId: string, chatToken: string | null | undefined): Promise<ChatWithAgent> {
+  const chat = await loadChat(ctx, chatId);
+  if (holdsChatToken(chat, chatToken)) return chat;
+  if (chatToken) throw forbidden('This chat token does not open that chat.');
+  if (ctx.viewer.apiKeyId && !ctx.viewer.user) return chat;
+  const user = ctx.viewer.user;
+  if (!user) throw unauthenticated();
+  if (user.role === 'AGENT' && chat.agentId !== user.id) throw forbidden('This chat is not yours.');
+  return chat;
+}
