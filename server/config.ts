@@ -13,6 +13,15 @@ export interface Config {
   trustProxy: boolean;
   /** Prefix of every Redis key and channel this deployment uses, so deployments (and tests) can share one Redis. */
   redisPrefix: string;
+  /** A subscriber whose undelivered messages pass this many bytes is cut off (SLOW_CONSUMER) and resyncs. */
+  subscriberQueueBytes: number;
+  /** A WebSocket whose unsent bytes stay above this for `socketBufferGraceMs` is closed. */
+  socketBufferBytes: number;
+  socketBufferGraceMs: number;
+  /** Live subscriptions one WebSocket may hold (TOO_MANY_SUBSCRIPTIONS past it). */
+  maxSubscriptionsPerSocket: number;
+  /** Open WebSockets from one client address; more are refused with HTTP 429. */
+  maxSocketsPerAddress: number;
   /** Most messages one chat may hold (customer, agent and server messages together). */
   chatMaxMessages: number;
   dev: boolean;
@@ -58,6 +67,11 @@ const environment = z.object({
     .string()
     .regex(/^[\w.-]{1,40}$/, 'letters, digits, dot, dash or underscore (at most 40)')
     .default('cobrowse'),
+  SUBSCRIBER_QUEUE_BYTES: z.coerce.number().int().min(65_536).default(16 * 1024 * 1024),
+  SOCKET_BUFFER_BYTES: z.coerce.number().int().min(65_536).default(8 * 1024 * 1024),
+  SOCKET_BUFFER_GRACE_MS: z.coerce.number().int().min(100).default(10_000),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1000).default(20),
+  MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
   CHAT_MAX_MESSAGES: z.coerce.number().int().min(10).max(100_000).default(500),
 });
 
@@ -84,6 +98,11 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     seedDemoUsers: values.SEED_DEMO_USERS,
     trustProxy: values.TRUST_PROXY,
     redisPrefix: values.REDIS_PREFIX,
+    subscriberQueueBytes: values.SUBSCRIBER_QUEUE_BYTES,
+    socketBufferBytes: values.SOCKET_BUFFER_BYTES,
+    socketBufferGraceMs: values.SOCKET_BUFFER_GRACE_MS,
+    maxSubscriptionsPerSocket: values.MAX_SUBSCRIPTIONS_PER_SOCKET,
+    maxSocketsPerAddress: values.MAX_SOCKETS_PER_ADDRESS,
     chatMaxMessages: values.CHAT_MAX_MESSAGES,
     dev: false,
     ...overrides,

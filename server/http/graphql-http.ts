@@ -3,11 +3,12 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
-import express, { type ErrorRequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
 import { bearerKey, clientAddressOf, resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
-import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
+import { ErrorCode, formatError, readOnlyKeyError } from '../../graphql/errors.ts';
+import { isQueryTooLong, limitErrorOf, queryLimitRules, queryParseOptions, queryTooLarge } from '../../graphql/query-limits.ts';
 import { isAllowedOrigin } from '../settings/allowed-origins.ts';
 
 /** POST /api/graphql with Apollo Server; CORS lets widgets on allowed sites start sessions. */
@@ -24,11 +25,16 @@ export async function createGraphQLHttpRouter(
     csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', 'authorization'] },
     // `extensions.http` only sets the response status; clients need not see it.
     formatError: (formatted, error) => {
-      const shown = error instanceof GraphQLError ? formatError(error).toJSON() : formatted;
+      const limited = error instanceof GraphQLError ? limitErrorOf(error) : null;
+      const shown = limited ? limited.toJSON() : error instanceof GraphQLError ? formatError(error).toJSON() : formatted;
       const { http: _http, ...extensions } = shown.extensions ?? {};
       return { ...shown, extensions };
     },
     includeStacktraceInErrorResponses: false,
+    introspection: true, // docs/api.md: third parties discover the schema (Apollo would turn it off in production)
+    // The same document limits as the WebSocket's document cache (graphql/query-limits.ts).
+    parseOptions: queryParseOptions,
+    validationRules: queryLimitRules(),
   });
   await apollo.start();
 
@@ -47,6 +53,7 @@ export async function createGraphQLHttpRouter(
       allowedHeaders: ['content-type', 'x-cobrowse-customer-token', 'apollo-require-preflight'],
     }),
     express.json({ limit: MAX_BATCH_BYTES }),
+    rejectLongQuery,
     expressMiddleware(apollo, {
       async context({ req, res }): Promise<GraphQLContext> {
         const token = req.headers['x-cobrowse-customer-token'];
@@ -82,13 +89,24 @@ const readOnlyApiKeys: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
+/** A query text over the size limit is refused before Apollo parses it (POST body or GET query string). */
+const rejectLongQuery: RequestHandler = (req, res, next) => {
+  const body: unknown = req.body;
+  const posted = body && typeof body === 'object' && 'query' in body ? body.query : undefined;
+  if (!isQueryTooLong(posted) && !isQueryTooLong(req.query.query)) return next();
+  const { http: _http, ...extensions } = queryTooLarge().extensions;
+  res.status(413).json({ errors: [{ message: queryTooLarge().message, extensions }] });
+};
+
 /** A body that is not JSON, or too large, gets a GraphQL-shaped error instead of a stack trace. */
 const rejectUnreadableBody: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
   if (res.headersSent) return next(error);
   const tooLarge = error.type === 'entity.too.large';
   res.status(error.status ?? 400).json({
     errors: [
-      { message: tooLarge ? 'The request is too large.' : 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } },
+      tooLarge
+        ? { message: 'The request is too large.', extensions: { code: ErrorCode.QUERY_TOO_LARGE } }
+        : { message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } },
     ],
   });
 };

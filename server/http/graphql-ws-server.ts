@@ -9,6 +9,7 @@ import { createDocumentCache } from '../../graphql/document-cache.ts';
 import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { topics } from '../../graphql/pubsub/index.ts';
 import { toSessionState } from '../sessions/session-state.ts';
+import { closeSlowSockets, createSubscriptionCounter, limitSocketsPerAddress } from './socket-limits.ts';
 
 interface ConnectionState {
   viewer?: Viewer;
@@ -36,6 +37,9 @@ async function announceCustomer(deps: AppDeps, sessionId: string, event: 'custom
  */
 export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLSchema, deps: AppDeps) {
   const documentFor = createDocumentCache(schema);
+  const subscriptions = createSubscriptionCounter(deps.config);
+  limitSocketsPerAddress(wss, deps.config);
+  const stopClosingSlowSockets = closeSlowSockets(wss, deps.config);
   const contextFor = ({ request, state }: Extra): GraphQLContext => ({
     ...deps,
     viewer: state?.viewer ?? NOBODY,
@@ -48,7 +52,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
     transport: 'ws',
     memo: state?.memo ?? new Map(),
   });
-  return useServer<Record<string, unknown> | undefined, Extra>(
+  const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
       async onConnect(ctx) {
@@ -73,11 +77,13 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
         const sessionId = ctx.extra.state?.viewer?.customerSessionId;
         if (sessionId) await announceCustomer(deps, sessionId, 'customer-disconnected').catch(console.error);
       },
-      onSubscribe(ctx, _id, payload) {
+      onSubscribe(ctx, id, payload) {
         const document = documentFor(payload.query);
         if (Array.isArray(document)) return document as GraphQLError[];
-        if (ctx.extra.state?.viewer?.apiKeyId && getOperationAST(document as DocumentNode, payload.operationName)?.operation === 'mutation')
-          return [readOnlyKeyError()];
+        const operation = getOperationAST(document as DocumentNode, payload.operationName)?.operation;
+        if (ctx.extra.state?.viewer?.apiKeyId && operation === 'mutation') return [readOnlyKeyError()];
+        const refused = operation === 'subscription' ? subscriptions.admit(ctx, id) : null;
+        if (refused) return [refused];
         return {
           schema,
           document: document as DocumentNode,
@@ -86,11 +92,13 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
           contextValue: contextFor(ctx.extra),
         };
       },
+      onComplete: (ctx, id) => subscriptions.release(ctx, id),
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : undefined),
     },
     wss,
   );
+  return { dispose: () => (stopClosingSlowSockets(), server.dispose()) };
 }
 
 export { CloseCode };

@@ -130,6 +130,7 @@ export const streamResolvers: Resolvers = {
           },
           isLast: (message) => isEnded(message) || (message.type === 'session' && message.session.status === 'ENDED'),
           onFinish: onFinish || undefined,
+          maxQueuedBytes: ctx.config.subscriberQueueBytes,
         });
       },
       resolve: (message: StreamMessage) => message,

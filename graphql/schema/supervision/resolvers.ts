@@ -54,7 +54,7 @@ export const supervisionResolvers: Resolvers = {
     sessionLifecycle: {
       subscribe(_parent, _args, ctx) {
         requireHistoryReader(ctx);
-        return subscribeToTopics(ctx.pubsub, [topics.lifecycle]);
+        return subscribeToTopics(ctx.pubsub, [topics.lifecycle], { maxQueuedBytes: ctx.config.subscriberQueueBytes });
       },
       resolve: (message: unknown) => message,
     },

@@ -1,0 +1,70 @@
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { GraphQLError, type ParseOptions, type ValidationRule } from 'graphql';
+import { AppError, ErrorCode } from './errors.ts';
+
+/**
+ * Limits on a GraphQL document, the same over HTTP and WebSocket. Every operation the product
+ * sends (pages, widget, docs example, tests) and the standard introspection query pass them with
+ * room to spare: the largest is introspection (~2,050 characters, under 256 tokens; depth and cost
+ * are not counted for `__schema`), the deepest depth 5, the costliest the supervisor's audit
+ * timeline (`first: 200` literal, ~5,100 by graphql-armor's cost model). No product operation
+ * uses aliases.
+ */
+export const QUERY_LIMITS = {
+  /** Characters of the query text; variables (a batch of events) do not count. */
+  maxChars: 16_000,
+  /** Tokens the parser reads before it gives up (graphql's `maxTokens`). */
+  maxTokens: 2_000,
+  maxDepth: 10,
+  maxAliases: 15,
+  maxCost: 20_000,
+} as const;
+
+/** graphql's parser stops early on documents with too many tokens. */
+export const queryParseOptions: ParseOptions = { maxTokens: QUERY_LIMITS.maxTokens };
+
+export const queryTooLarge = () =>
+  new AppError(
+    ErrorCode.QUERY_TOO_LARGE,
+    `The query is too large (at most ${QUERY_LIMITS.maxChars} characters and ${QUERY_LIMITS.maxTokens} tokens).`,
+    { http: { status: 413 } },
+  );
+
+/** The query text itself is over the size limit (checked before anything parses it). */
+export const isQueryTooLong = (query: unknown): boolean => typeof query === 'string' && query.length > QUERY_LIMITS.maxChars;
+
+/** Depth, alias and cost rules that report QUERY_TOO_COMPLEX instead of throwing out of validate(). */
+export function queryLimitRules(): ValidationRule[] {
+  const report = {
+    propagateOnRejection: false,
+    onReject: [
+      (context: { reportError: (error: GraphQLError) => void } | null, error: GraphQLError) =>
+        context?.reportError(new AppError(ErrorCode.QUERY_TOO_COMPLEX, error.message.replace(/^Syntax Error: /, ''))),
+    ],
+  };
+  return [
+    maxDepthRule({ n: QUERY_LIMITS.maxDepth, ...report }),
+    maxAliasesRule({ n: QUERY_LIMITS.maxAliases, ...report }),
+    costLimitRule({ maxCost: QUERY_LIMITS.maxCost, ...report }),
+  ] as ValidationRule[];
+}
+
+/** graphql 16's message when `maxTokens` stops the parser ("…contains more that N tokens…"). */
+const TOO_MANY_TOKENS = /Document contains more th(?:an|at) \d+ tokens/;
+
+/**
+ * The named limit error behind a parse or validation error, if there is one: Apollo wraps
+ * validation errors (GRAPHQL_VALIDATION_FAILED) and parse errors (GRAPHQL_PARSE_FAILED) and keeps
+ * ours as `originalError`.
+ */
+export function limitErrorOf(error: GraphQLError): GraphQLError | null {
+  const original = error.originalError;
+  if (original instanceof AppError) {
+    const code = original.extensions.code;
+    if (code === ErrorCode.QUERY_TOO_COMPLEX || code === ErrorCode.QUERY_TOO_LARGE) return original;
+  }
+  if (TOO_MANY_TOKENS.test(error.message)) return queryTooLarge();
+  return null;
+}

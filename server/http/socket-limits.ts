@@ -1,0 +1,92 @@
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { clientAddressOf } from '../../graphql/context.ts';
+import { AppError, ErrorCode } from '../../graphql/errors.ts';
+import type { Config } from '../config.ts';
+
+/**
+ * Close code for a socket that stopped reading while the server had data for it. Not one of
+ * graphql-ws's fatal codes, so the widget and the agent page reconnect and resync from a snapshot.
+ */
+export const SLOW_SOCKET_CLOSE_CODE = 4413;
+
+/** A socket asked to close but still not gone after this long is dropped outright. */
+const TERMINATE_AFTER_MS = 5_000;
+
+type SocketLimitConfig = Pick<
+  Config,
+  'socketBufferBytes' | 'socketBufferGraceMs' | 'maxSocketsPerAddress' | 'maxSubscriptionsPerSocket' | 'trustProxy'
+>;
+
+/**
+ * Closes sockets whose unsent bytes (`bufferedAmount`) stay above the limit for the grace period,
+ * so one agent on a stalled network holds neither the server's memory nor anyone else's stream.
+ * Checked a few times per grace period; returns the function that stops checking.
+ */
+export function closeSlowSockets(wss: WebSocketServer, config: SocketLimitConfig): () => void {
+  const overSince = new WeakMap<WebSocket, number>();
+  const interval = Math.max(50, Math.floor(config.socketBufferGraceMs / 4));
+  const timer = setInterval(() => {
+    const now = Date.now();
+    for (const socket of wss.clients) {
+      if (socket.readyState !== socket.OPEN || socket.bufferedAmount <= config.socketBufferBytes) {
+        overSince.delete(socket);
+        continue;
+      }
+      const since = overSince.get(socket) ?? now;
+      overSince.set(socket, since);
+      if (now - since < config.socketBufferGraceMs) continue;
+      socket.close(SLOW_SOCKET_CLOSE_CODE, 'Too slow: the connection fell behind');
+      // The close frame waits behind the unread data; do not keep that data for ws's 30 s close timeout.
+      setTimeout(() => socket.readyState !== socket.CLOSED && socket.terminate(), TERMINATE_AFTER_MS).unref();
+    }
+  }, interval);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Refuses a WebSocket upgrade (HTTP 429) from an address that already holds the maximum number of
+ * open sockets. ws asks `verifyClient` before completing an upgrade, also in `noServer` mode.
+ */
+export function limitSocketsPerAddress(wss: WebSocketServer, config: SocketLimitConfig): void {
+  const open = new Map<string, number>();
+  const addressOf = (request: IncomingMessage) => clientAddressOf(request, config.trustProxy);
+  wss.options.verifyClient = ({ req }: { req: IncomingMessage }, callback: (ok: boolean, code?: number, message?: string) => void) => {
+    if ((open.get(addressOf(req)) ?? 0) >= config.maxSocketsPerAddress) callback(false, 429, 'Too many connections from this address');
+    else callback(true);
+  };
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const address = addressOf(request);
+    open.set(address, (open.get(address) ?? 0) + 1);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left > 0) open.set(address, left);
+      else open.delete(address);
+    });
+  });
+}
+
+/** Counts each socket's live subscriptions (keyed by its graphql-ws context) against a cap. */
+export function createSubscriptionCounter(config: SocketLimitConfig) {
+  const live = new WeakMap<object, Set<string>>();
+  return {
+    /** Registers a subscription, or returns the error to answer it with when the socket is full. */
+    admit(connection: object, id: string): AppError | null {
+      let ids = live.get(connection);
+      if (!ids) live.set(connection, (ids = new Set()));
+      if (ids.size >= config.maxSubscriptionsPerSocket) {
+        return new AppError(
+          ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+          `At most ${config.maxSubscriptionsPerSocket} subscriptions per connection; end one first.`,
+        );
+      }
+      ids.add(id);
+      return null;
+    },
+    /** The operation ended, however it ended (graphql-ws's onComplete). */
+    release(connection: object, id: string): void {
+      live.get(connection)?.delete(id);
+    },
+  };
+}
