@@ -23,6 +23,10 @@ export interface SessionState {
   endReason: string | null;
   /** The agent's Write Mode request awaiting the customer's answer (R10). */
   writeRequest: { id: string; expiresAt: string } | null;
+  /** Whether the customer's page has a live connection (B2); false from the moment its last socket closed. */
+  customerConnected: boolean;
+  /** Since when the customer has had no connection (ISO time), or null while connected. */
+  customerGoneAt: string | null;
 }
 
 /** Site rules both sides apply during a session. */

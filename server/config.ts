@@ -24,6 +24,8 @@ export interface Config {
   maxSocketsPerAddress: number;
   /** Most messages one chat may hold (customer, agent and server messages together). */
   chatMaxMessages: number;
+  /** A session whose customer has had no connection for this long ends with reason `timeout`. */
+  customerGoneTimeoutSeconds: number;
   dev: boolean;
 }
 
@@ -73,6 +75,7 @@ const environment = z.object({
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1000).default(20),
   MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
   CHAT_MAX_MESSAGES: z.coerce.number().int().min(10).max(100_000).default(500),
+  CUSTOMER_GONE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
 });
 
 /** Thrown when the environment holds a bad value; the message names every bad variable. */
@@ -104,6 +107,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     maxSubscriptionsPerSocket: values.MAX_SUBSCRIPTIONS_PER_SOCKET,
     maxSocketsPerAddress: values.MAX_SOCKETS_PER_ADDRESS,
     chatMaxMessages: values.CHAT_MAX_MESSAGES,
+    customerGoneTimeoutSeconds: values.CUSTOMER_GONE_TIMEOUT_SECONDS,
     dev: false,
     ...overrides,
   };

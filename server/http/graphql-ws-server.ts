@@ -7,8 +7,7 @@ import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
 import { bearerKey, clientAddressOf, NOBODY, resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext, type Viewer } from '../../graphql/context.ts';
 import { createDocumentCache } from '../../graphql/document-cache.ts';
 import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
-import { topics } from '../../graphql/pubsub/index.ts';
-import { toSessionState } from '../sessions/session-state.ts';
+import { startCustomerPresence } from '../sessions/presence-service.ts';
 import { closeSlowSockets, createSubscriptionCounter, limitSocketsPerAddress } from './socket-limits.ts';
 
 interface ConnectionState {
@@ -23,13 +22,6 @@ export const MAX_WS_PAYLOAD_BYTES = MAX_BATCH_BYTES + 64 * 1024;
 
 const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error).toJSON());
 
-/** Tells the agent that the customer's page connected or went away (a reload, a closed tab). */
-async function announceCustomer(deps: AppDeps, sessionId: string, event: 'customer-connected' | 'customer-disconnected') {
-  const session = await deps.db.session.findUnique({ where: { id: sessionId }, include: { agent: true } });
-  if (!session || session.status === 'ENDED') return;
-  await deps.pubsub.publish(topics.toAgent(sessionId), { type: 'session', event, session: toSessionState(session) });
-}
-
 /**
  * GraphQL over WebSocket (graphql-ws) with the same schema, context and authorization as HTTP.
  * The caller is resolved once per connection: the customer token from connectionParams, the
@@ -37,6 +29,7 @@ async function announceCustomer(deps: AppDeps, sessionId: string, event: 'custom
  */
 export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLSchema, deps: AppDeps) {
   const documentFor = createDocumentCache(schema);
+  const presence = startCustomerPresence(deps); // B2: the customer's page connected or gone, and the gone-timeout
   const subscriptions = createSubscriptionCounter(deps.config);
   limitSocketsPerAddress(wss, deps.config);
   const stopClosingSlowSockets = closeSlowSockets(wss, deps.config);
@@ -70,12 +63,11 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
           return false; // a wrong or revoked API key: closed with 4403 Forbidden
         }
         ctx.extra.state = { viewer, memo: new Map() };
-        if (viewer.customerSessionId) void announceCustomer(deps, viewer.customerSessionId, 'customer-connected').catch(console.error);
+        if (viewer.customerSessionId) presence.connected(ctx.extra.socket, viewer.customerSessionId);
         return true;
       },
       async onClose(ctx) {
-        const sessionId = ctx.extra.state?.viewer?.customerSessionId;
-        if (sessionId) await announceCustomer(deps, sessionId, 'customer-disconnected').catch(console.error);
+        presence.disconnected(ctx.extra.socket);
       },
       onSubscribe(ctx, id, payload) {
         const document = documentFor(payload.query);
@@ -98,7 +90,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
     },
     wss,
   );
-  return { dispose: () => (stopClosingSlowSockets(), server.dispose()) };
+  return { dispose: async () => (stopClosingSlowSockets(), await presence.stop(), await server.dispose()) };
 }
 
 export { CloseCode };

@@ -19,6 +19,8 @@ export function toSessionState(session: SessionWithAgent): SessionState {
       session.writeRequestId && session.writeRequestExpiresAt
         ? { id: session.writeRequestId, expiresAt: session.writeRequestExpiresAt.toISOString() }
         : null,
+    customerConnected: session.customerGoneAt === null,
+    customerGoneAt: session.customerGoneAt?.toISOString() ?? null,
   };
 }
 
