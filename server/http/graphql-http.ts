@@ -19,7 +19,7 @@ export async function createGraphQLHttpRouter(
 ): Promise<{ router: Router; stop: () => Promise<void> }> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), readOnlyApiKeys],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), readOnlyApiKeys, subscriptionsOverWebSocketOnly],
     // GET queries need a header a browser cannot send cross-site without a CORS preflight; an API
     // key's Authorization header is one, so `curl -H 'Authorization: Bearer …' '…?query=…'` works.
     csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', 'authorization'] },
@@ -84,6 +84,23 @@ const readOnlyApiKeys: ApolloServerPlugin<GraphQLContext> = {
     return {
       async didResolveOperation({ contextValue, operation }) {
         if (contextValue.viewer.apiKeyId && operation?.operation !== 'query') throw readOnlyKeyError();
+      },
+    };
+  },
+};
+
+/**
+ * Subscriptions are served over WebSocket only. Over HTTP Apollo would run one as a query: its
+ * `subscribe` (where the access check lives) never runs and the answer is a server error.
+ */
+const subscriptionsOverWebSocketOnly: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === 'subscription')
+          throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) at this address.', {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
       },
     };
   },
