@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createMemoryPubSub } from '../graphql/pubsub/memory-pubsub.ts';
+import type { PubSub } from '../graphql/pubsub/pubsub.ts';
+import { subscribeToTopics } from '../graphql/pubsub/subscribe-to-topics.ts';
+import type { StreamMessage } from '../protocol/index.ts';
+import { SLOW_SOCKET_CLOSE_CODE } from '../server/http/socket-limits.ts';
+import { gql, signIn, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
+import { startTestServer, type TestServer } from './support/test-server.ts';
+
+const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
+const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
+const JOIN = 'mutation($code: String!){ joinSession(code: $code){ id } }';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A real in-process pub/sub that also says how many topic listeners are attached right now. */
+function countingPubSub(): PubSub & { listeners: () => number } {
+  const inner = createMemoryPubSub();
+  let live = 0;
+  return {
+    publish: (topic, message) => inner.publish(topic, message),
+    async subscribe(topic, onMessage) {
+      const unsubscribe = await inner.subscribe(topic, onMessage);
+      live++;
+      return async () => {
+        live--;
+        await unsubscribe();
+      };
+    },
+    close: () => inner.close(),
+    listeners: () => live,
+  };
+}
+
+describe('subscribeToTopics', () => {
+  it('cuts a subscriber by the bytes it has not taken, not by how many messages', async () => {
+    const pubsub = countingPubSub();
+    const many = await subscribeToTopics<{ text: string }>(pubsub, ['small'], { maxQueuedBytes: 1024 * 1024 });
+    // 6,000 small messages (~0.5 MB in all) are more than the old 5,000-message cap, and within budget.
+    for (let i = 0; i < 6000; i++) await pubsub.publish('small', { text: `pointer ${i}`.padEnd(20) });
+    for (let i = 0; i < 6000; i++) assert.equal((await many.next()).value?.text.trim(), `pointer ${i}`);
+    await many.return!();
+
+    const big = await subscribeToTopics<{ text: string }>(pubsub, ['big'], { maxQueuedBytes: 1024 * 1024 });
+    // Three 600 KB snapshots nobody reads: far fewer messages, far more bytes.
+    for (let i = 0; i < 3; i++) await pubsub.publish('big', { text: 'x'.repeat(600_000) });
+    await assert.rejects(big.next(), (error: Error & { extensions?: { code?: string } }) => error.extensions?.code === 'SLOW_CONSUMER');
+    assert.equal(pubsub.listeners(), 0, 'a cut subscriber lets go of its topics');
+  });
+
+  it('removes its topic listeners when the first-state fetch throws', async () => {
+    const pubsub = countingPubSub();
+    let finished = 0;
+    await assert.rejects(
+      subscribeToTopics(pubsub, ['a', 'b'], {
+        initial: async () => {
+          throw new Error('database unavailable');
+        },
+        onFinish: () => finished++,
+      }),
+      /database unavailable/,
+    );
+    assert.equal(pubsub.listeners(), 0, 'no listener left on either topic');
+    assert.equal(finished, 1, 'onFinish runs once, so a watcher is announced as gone');
+  });
+});
+
+/** A graphql-ws client whose underlying `ws` socket the test can reach (to stop reading from it). */
+function rawClient(url: string, cookie: string): { client: Client; socket: () => WebSocket } {
+  let socket: WebSocket | undefined;
+  class Captured extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { headers: { origin: url, cookie } });
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the test needs this very socket
+      socket = this;
+    }
+  }
+  const client = createClient({ url: `${url.replace(/^http/, 'ws')}/api/graphql`, webSocketImpl: Captured, retryAttempts: 0, lazy: true });
+  return { client, socket: () => socket! };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+describe('a slow agent socket', () => {
+  let server: TestServer;
+  let url: string;
+
+  before(async () => {
+    server = await startTestServer({
+      config: { subscriberQueueBytes: 2 * 1024 * 1024, socketBufferBytes: 256 * 1024, socketBufferGraceMs: 500 },
+    });
+    url = server.url;
+  });
+  after(() => server.close());
+
+  it('never blocks the customer or another session, and is cut off and closed', async () => {
+    const [slowCookie, fastCookie] = await Promise.all([signIn(url, 'agent@example.com'), signIn(url, 'agent2@example.com')]);
+    const slowSession = await startCustomerSession(url);
+    const fastSession = await startCustomerSession(url);
+    await gql(url, JOIN, { code: slowSession.code }, { cookie: slowCookie });
+    await gql(url, JOIN, { code: fastSession.code }, { cookie: fastCookie });
+
+    const slow = rawClient(url, slowCookie);
+    const slowStream = wsCollect<StreamMessage>(slow.client, STREAM, { id: slowSession.id });
+    await slowStream.next((message) => message.type === 'session');
+    const fastAgent = wsClient(url, { cookie: fastCookie });
+    const fastStream = wsCollect<StreamMessage>(fastAgent, STREAM, { id: fastSession.id });
+    await fastStream.next((message) => message.type === 'session');
+
+    // The slow agent's browser stops reading: its kernel buffers fill, then the server's.
+    const slowSocket = slow.socket();
+    const closed = new Promise<number>((resolve) => slowSocket.once('close', (code) => resolve(code)));
+    (slowSocket as unknown as { _socket: { pause: () => void } })._socket.pause();
+
+    const slowCustomer = wsClient(url, { customerToken: slowSession.customerToken });
+    const fastCustomer = wsClient(url, { customerToken: fastSession.customerToken });
+    const snapshot = 'x'.repeat(500_000);
+    const bigBatch = (seq: number) => ({ seq, sentAt: Date.now(), events: [{ type: 2, data: { snapshot }, timestamp: Date.now() }] });
+    const smallBatch = (seq: number) => ({
+      seq,
+      sentAt: Date.now(),
+      events: [{ type: 3, data: { source: 1, positions: [] }, timestamp: Date.now() }],
+    });
+
+    const BIG_BATCHES = 60;
+    const sendLatencies: number[] = [];
+    const fastLatencies: number[] = [];
+    let pumping = true;
+    const otherSession = (async () => {
+      for (let seq = 1; pumping; seq++) {
+        const sentAt = Date.now();
+        assert.deepEqual(await wsExecute(fastCustomer, SEND_EVENTS, { id: fastSession.id, batch: smallBatch(seq) }), {
+          data: { sendEvents: true },
+        });
+        await fastStream.next((message) => message.type === 'events' && message.batch.seq === seq, 5000);
+        fastLatencies.push(Date.now() - sentAt);
+        await sleep(40);
+      }
+    })();
+    for (let seq = 1; seq <= BIG_BATCHES; seq++) {
+      const sentAt = Date.now();
+      const result = await wsExecute(slowCustomer, SEND_EVENTS, { id: slowSession.id, batch: bigBatch(seq) });
+      assert.deepEqual(result, { data: { sendEvents: true } });
+      sendLatencies.push(Date.now() - sentAt);
+      await sleep(10);
+    }
+    await sleep(1500); // longer than the socket grace period
+    pumping = false;
+    await otherSession;
+
+    // Generous bounds (two shared cores run these tests): a blocked path would not answer at all.
+    assert.ok(median(sendLatencies) < 1000, `customer sendEvents median ${median(sendLatencies)} ms`);
+    assert.ok(Math.max(...sendLatencies) < 5000, `customer sendEvents max ${Math.max(...sendLatencies)} ms`);
+    assert.ok(fastLatencies.length >= 10, `the other session kept flowing (${fastLatencies.length} batches)`);
+    assert.ok(median(fastLatencies) < 1000, `other session delivery median ${median(fastLatencies)} ms`);
+
+    // Reading again, the slow agent finds the server gave up on it: the socket is closed.
+    (slowSocket as unknown as { _socket: { resume: () => void } })._socket.resume();
+    const code = await Promise.race([closed, sleep(15_000).then(() => 'still open')]);
+    assert.ok(code === SLOW_SOCKET_CLOSE_CODE || code === 1006, `closed with ${code}`);
+    const delivered = slowStream.values.filter((message) => message.type === 'events').length;
+    assert.ok(delivered < BIG_BATCHES, `the server stopped sending to it (${delivered} of ${BIG_BATCHES} delivered)`);
+
+    await Promise.all([slowCustomer.dispose(), fastCustomer.dispose(), fastAgent.dispose(), slow.client.dispose()]);
+  });
+});
