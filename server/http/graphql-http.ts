@@ -31,6 +31,9 @@ export async function createGraphQLHttpRouter(
       return { ...shown, extensions };
     },
     includeStacktraceInErrorResponses: false,
+    // server/main.ts stops everything in order on SIGTERM; Apollo's own handler would re-send the
+    // signal after stopping itself, and the second signal reads as "stop now" (exit code 1).
+    stopOnTerminationSignals: false,
     introspection: true, // docs/api.md: third parties discover the schema (Apollo would turn it off in production)
     // The same document limits as the WebSocket's document cache (graphql/query-limits.ts).
     parseOptions: queryParseOptions,
