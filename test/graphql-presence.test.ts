@@ -118,7 +118,9 @@ describe('customer presence and the gone-customer timeout (B2)', () => {
     assert.equal(ended.status, 'ENDED');
     assert.equal(ended.endReason, 'timeout');
     assert.equal(ended.endedBy, 'SYSTEM');
-    const seen = stateOf(await lifecycle.next((message) => isSession(message) && message.event === 'ended' && message.session.id === session.id));
+    const seen = stateOf(
+      await lifecycle.next((message) => isSession(message) && message.event === 'ended' && message.session.id === session.id),
+    );
     assert.equal(seen.endReason, 'timeout');
 
     const audit = await server.deps.db.auditEvent.findMany({ where: { sessionId: session.id }, orderBy: { sequence: 'asc' } });

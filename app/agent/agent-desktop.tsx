@@ -19,8 +19,11 @@ import { NavigationBar } from './navigation-bar';
 import { NoticeList, useNotices } from './notices';
 import { sendSignal, useSessionStream } from './use-session-stream';
 import { formatCode } from '../lib/session-code';
+import { ConnectionRtt } from './connection-rtt';
+import { CustomerPresence } from './customer-presence';
 
 function endedText(session: SessionState): string {
+  if (session.endReason === 'timeout') return 'The co-browse session ended: the customer was gone for too long.';
   if (session.endedBy === 'CUSTOMER') return 'The customer ended the co-browse session.';
   if (session.endedBy === 'AGENT') return 'You ended the co-browse session.';
   return 'The co-browse session ended.';
@@ -33,7 +36,10 @@ export function AgentDesktop() {
   const { notices, notify, dismiss } = useNotices();
   const [me, setMe] = useState<Me | null>(null);
   const [session, setSession] = useState<SessionSummary | null>(null);
-  const [customerOnline, setCustomerOnline] = useState(true);
+  // B2: when the customer's last connection closed (null while connected, undefined until the server says).
+  const [customerGoneAt, setCustomerGoneAt] = useState<string | null | undefined>(undefined);
+  const customerOnline = customerGoneAt === null;
+  const customerGone = useRef(false);
   const [joining, setJoining] = useState(false);
   const [code, setCode] = useState('');
   const [viewportMode, setViewportMode] = useState<ViewportMode>('fit');
@@ -71,7 +77,8 @@ export function AgentDesktop() {
     setPageUrl(null);
     setRules(null);
     setWriteRequested(false);
-    setCustomerOnline(true);
+    setCustomerGoneAt(undefined);
+    customerGone.current = false;
   }, []);
 
   const onMessage = useCallback(
@@ -84,6 +91,9 @@ export function AgentDesktop() {
       const state = message.session;
       setSession((current) => (current ? { ...current, status: state.status, mode: state.mode } : current));
       setWriteRequested(state.writeRequest !== null);
+      const wasGone = customerGone.current;
+      customerGone.current = state.customerGoneAt !== null;
+      setCustomerGoneAt(state.customerGoneAt ?? null);
       switch (message.event) {
         case 'write-approved':
           return notify('success', 'The customer approved Write Mode. You can click and type in their page.');
@@ -106,15 +116,10 @@ export function AgentDesktop() {
           }
           return;
         case 'customer-disconnected':
-          setCustomerOnline(false);
           // A page load within the site, a closed tab, a dropped network or a visit to another site (R15).
           return notify('warning', 'Paused: the customer is loading a page, left the site or went offline. Waiting for them to come back…');
         case 'customer-connected':
-          setCustomerOnline((wasOnline) => {
-            if (!wasOnline) notify('success', 'The customer’s page is back.');
-            return true;
-          });
-          return;
+          return wasGone ? notify('success', 'The customer’s page is back.') : undefined;
         case 'supervisor-joined':
           return notify('info', `${message.byName ?? 'A supervisor'} is watching this session (read-only).`);
         case 'supervisor-left':
@@ -182,10 +187,9 @@ export function AgentDesktop() {
         <section className="toolbar" aria-label="Session">
           {session ? (
             <div className="session-info">
-              <span className={`status-dot ${customerOnline ? 'live' : 'waiting'}`} aria-hidden="true" />
               <div>
                 <div className="session-title">Session {formatCode(session.code)}</div>
-                <div className="muted small">{customerOnline ? 'Customer connected' : 'Paused: waiting for the customer’s page'}</div>
+                <CustomerPresence goneAt={customerGoneAt} />
               </div>
               {inWriteMode ? (
                 <span className="badge write" title="You can click, type and navigate in the customer's page.">
@@ -251,6 +255,7 @@ export function AgentDesktop() {
             </form>
           )}
           <div className="toolbar-end">
+            <ConnectionRtt ws={ws} />
             <div className="segmented" role="group" aria-label="View size">
               <button type="button" aria-pressed={viewportMode === 'fit'} onClick={() => setViewportMode('fit')} data-testid="viewport-fit">
                 Scale to fit
