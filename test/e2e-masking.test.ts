@@ -114,8 +114,8 @@ describe('Sensitive data in Chromium', () => {
 
     for (const testId of ['demo-password', 'demo-card', 'demo-ssn', 'demo-notes', 'demo-coapplicant-card', 'demo-email'])
       await waitFor(async () => (await maskKind(view, testId)) === 'field', `${testId} marked masked for the agent`);
-    assert.equal(await view.getByTestId('demo-notes').inputValue(), '*'.repeat(SECRETS.notes.length));
-    assert.equal(await view.getByTestId('demo-coapplicant-card').inputValue(), '*'.repeat(SECRETS.coApplicantCard.length));
+    assert.equal(await view.getByTestId('demo-notes').inputValue(), '****', 'the mask has one length');
+    assert.equal(await view.getByTestId('demo-coapplicant-card').inputValue(), '****');
     assert.equal(await style(view, '[data-testid=demo-coapplicant-card]', 'outlineColor'), PURPLE);
     const image = view.locator('img[data-cobrowse-masked=image]');
     assert.equal(await image.getAttribute('src'), null);
@@ -134,10 +134,7 @@ describe('Sensitive data in Chromium', () => {
     await customer.reload();
     await waitFor(() => view.getByTestId('demo-password').count(), 'the reloaded page in the agent view');
     await customer.getByTestId('demo-password').pressSequentially(SECRETS.afterReload);
-    await waitFor(
-      async () => (await view.getByTestId('demo-password').inputValue()) === '*'.repeat(SECRETS.afterReload.length),
-      'the masked retyped password',
-    );
+    await waitFor(async () => (await view.getByTestId('demo-password').inputValue()) === '****', 'the masked retyped password');
 
     // A page hidden by URL pattern: the agent is told, and sees nothing of it.
     await customer.getByTestId('demo-nav-help').click();

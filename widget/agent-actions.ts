@@ -18,6 +18,23 @@ function isDisabledForAgents(element: Element, rules: SessionRules): boolean {
   });
 }
 
+/**
+ * Whether the customer can see the element, so an agent never works a control they cannot:
+ * not inert, with a box, and neither it nor a container display:none, visibility:hidden,
+ * opacity:0 or skipped (`hidden`, a closed <details>, content-visibility).
+ */
+function isShown(element: Element): boolean {
+  const box = element.getBoundingClientRect();
+  return (
+    box.width > 0 &&
+    box.height > 0 &&
+    !element.closest('[inert]') &&
+    ('checkVisibility' in element
+      ? element.checkVisibility({ opacityProperty: true, visibilityProperty: true })
+      : getComputedStyle(element).visibility === 'visible')
+  );
+}
+
 /** Sets a field's value the way typing does, so frameworks that track the native setter (React) see it. */
 function setFieldValue(field: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string): void {
   const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(field), 'value')?.set;
@@ -39,7 +56,8 @@ function clickLikeAPerson(element: HTMLElement): void {
 
 /**
  * Applies an agent's Write Mode action to the real page (R12, R13), unless the element is the
- * widget itself, disabled for agents (R14, R23) or masked (R20, R21, R24): the widget checks this
+ * widget itself, not shown to the customer, disabled for agents (R14, R23; also through its
+ * container or a label) or masked (R20, R21, R24): the widget checks this
  * independently of the server. Navigation is returned as a function to run after reporting,
  * since leaving the page closes the socket.
  */
@@ -55,8 +73,14 @@ export function applyAgentAction(action: AgentAction, rules: SessionRules, maski
   const element = node instanceof Element ? node : node?.parentElement;
   if (!element || !element.isConnected || element.closest('#' + WIDGET_ROOT_ID))
     return refuse('That element is no longer on the customer’s page.');
-  if (isDisabledForAgents(element, rules)) return refuse('This control is disabled for agents; the customer can use it.');
-  if (masking.isMasked(element)) return refuse('This field is private: only the customer can fill it in or use it.');
+  if (!isShown(element)) return refuse('The customer cannot see that element, so it cannot be used.');
+  // A label works the control it names: that control is checked too.
+  const control = (element.closest('label') as HTMLLabelElement | null)?.control;
+  const targets = control ? [element, control] : [element];
+  if (targets.some((target) => isDisabledForAgents(target, rules)))
+    return refuse('This control is disabled for agents; the customer can use it.');
+  if (targets.some((target) => masking.isMasked(target)))
+    return refuse('This field is private: only the customer can fill it in or use it.');
   if (action.kind === 'click') {
     clickLikeAPerson(element as HTMLElement);
     return { ok: true };

@@ -1,9 +1,8 @@
-import type { Client } from 'graphql-ws';
 import type { ActorKind, AgentAction, SessionEventKind, SessionRules, SessionState, StreamMessage } from '../protocol/messages.ts';
 import { applyAgentAction } from './agent-actions.ts';
 import { createRecorder } from './recorder.ts';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
-import { execute, openSocket, postGraphQL } from './transport.ts';
+import { execute, openSocket, postGraphQL, type Client } from './transport.ts';
 import { createAgentPointer } from './ui/agent-pointer.ts';
 import type { NoticeKind } from './ui/notices.ts';
 import { createPanel } from './ui/panel.ts';

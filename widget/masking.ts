@@ -7,6 +7,7 @@ import {
   type MaskKind,
   type SessionRules,
 } from '../protocol/index.ts';
+import { pageMatches } from '../protocol/page-patterns.ts';
 import { WIDGET_ROOT_ID } from './ui/root.ts';
 
 /** The masking part of a session's rules; the built-in selectors always apply on top. */
@@ -23,7 +24,10 @@ export const NO_EXTRA_MASKING: MaskingRules = {
 };
 
 /** The rrweb options that apply the rules while recording, in the customer's browser (B1). */
-export type MaskingRecordOptions = Pick<recordOptions<unknown>, 'maskInputOptions' | 'maskInputFn' | 'maskTextSelector' | 'blockSelector'>;
+export type MaskingRecordOptions = Pick<
+  recordOptions<unknown>,
+  'maskInputOptions' | 'maskInputFn' | 'maskTextSelector' | 'maskTextFn' | 'blockSelector'
+>;
 
 export interface Masking {
   recordOptions: MaskingRecordOptions;
@@ -35,8 +39,18 @@ export interface Masking {
   pageHiddenBecause(url: string): string | null;
 }
 
-/** Every input kind rrweb can mask; `maskInputFn` then decides per element. */
-const MASKABLE_INPUTS = 'text email tel number search url date month week time datetime-local textarea select password color range';
+/**
+ * Every input kind rrweb can mask; `maskInputFn` then decides per element. rrweb never masks a
+ * checkbox's or radio's state: the mask marker does (see `scrubField`).
+ */
+const MASKABLE_INPUTS = 'text email tel number search url date month week time datetime-local textarea select password color range hidden';
+
+/**
+ * What every masked value or text shows (R20): always the same, so not even its length leaks.
+ * An empty field stays empty, so the agent can still see whether it was filled in.
+ */
+export const MASK = '****';
+const maskText = (text: string) => (text.trim() ? MASK : text);
 
 const FIELD_TAGS = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
 
@@ -59,15 +73,6 @@ function understood(selector: string): boolean {
   } catch {
     return false;
   }
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-
-/** `/account/*` matches paths (with the query), anything else the whole URL; `*` matches anything. */
-export function pageMatches(pattern: string, url: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`, 'i');
-  const parsed = new URL(url);
-  return regex.test(pattern.startsWith('/') ? parsed.pathname + parsed.search : parsed.href);
 }
 
 /**
@@ -97,8 +102,9 @@ export function createMasking(rules: MaskingRules): Masking {
   return {
     recordOptions: {
       maskInputOptions: Object.fromEntries(MASKABLE_INPUTS.split(' ').map((kind) => [kind, true])),
-      maskInputFn: (value, input) => (isMaskedInput(input) ? '*'.repeat(value.length) : value),
+      maskInputFn: (value, input) => (value && isMaskedInput(input) ? MASK : value),
       maskTextSelector: text,
+      maskTextFn: maskText,
       blockSelector: [`#${WIDGET_ROOT_ID}`, RESOURCE_HINTS, element, image, ...(broken ? [] : pictureSources(images))].join(),
     },
     kindOf,
@@ -119,6 +125,7 @@ export const MASK_MARK_ATTRIBUTE = 'data-cobrowse-masked';
 const FULL_SNAPSHOT = 2;
 const INCREMENTAL = 3;
 const MUTATION = 0;
+const INPUT = 5;
 const ELEMENT_NODE = 2;
 
 interface SerializedNode {
@@ -129,8 +136,18 @@ interface SerializedNode {
 }
 
 /**
+ * A masked field's `value` (also of hidden inputs, checkboxes and radios, which rrweb records
+ * as they are) shows as the mask, and whether it is checked is never sent: it looks unchecked.
+ */
+function scrubField(attributes: Record<string, unknown>): void {
+  if (attributes.value) attributes.value = MASK;
+  delete attributes.checked;
+}
+
+/**
  * Returns a function that marks masked elements in a recorded event, in place, before it leaves
- * the page: snapshots, added nodes, and attribute changes (a toggled class may mask or unmask).
+ * the page: snapshots, added nodes, and attribute changes (a toggled class may mask or unmask);
+ * masked fields are scrubbed there and in input events.
  */
 export function createMaskMarker(masking: Masking, nodeOf: (id: number) => Node | null): (event: RecordedEvent) => void {
   const marked = new WeakSet<Node>();
@@ -143,6 +160,7 @@ export function createMaskMarker(masking: Masking, nodeOf: (id: number) => Node 
     if (serialized.type === ELEMENT_NODE && serialized.attributes) {
       const { node, kind } = kindOfId(serialized.id);
       if (node && kind) {
+        if (kind === 'field') scrubField(serialized.attributes);
         serialized.attributes[MASK_MARK_ATTRIBUTE] = kind;
         marked.add(node);
       }
@@ -155,13 +173,22 @@ export function createMaskMarker(masking: Masking, nodeOf: (id: number) => Node 
       source?: number;
       adds?: { node: SerializedNode }[];
       attributes?: { id: number; attributes: Record<string, unknown> }[];
+      id?: number;
+      text?: string;
+      isChecked?: boolean;
     };
     if (event.type === FULL_SNAPSHOT && data.node) mark(data.node);
-    if (event.type !== INCREMENTAL || data.source !== MUTATION) return;
+    if (event.type !== INCREMENTAL) return;
+    if (data.source === INPUT && kindOfId(data.id!).kind === 'field') {
+      data.text &&= MASK;
+      data.isChecked = false;
+    }
+    if (data.source !== MUTATION) return;
     data.adds?.forEach((add) => mark(add.node));
     for (const change of data.attributes ?? []) {
       const { node, kind } = kindOfId(change.id);
       if (!node || (!kind && !marked.has(node))) continue;
+      if (kind === 'field') scrubField(change.attributes);
       change.attributes[MASK_MARK_ATTRIBUTE] = kind;
       if (kind) marked.add(node);
       else marked.delete(node);

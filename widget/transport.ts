@@ -1,4 +1,3 @@
-import { createClient, type Client } from 'graphql-ws';
 import { MAX_RECONNECT_DELAY_MS } from '../protocol/limits.ts';
 
 /** The path of GraphQL over HTTP and over WebSocket on the co-browse server. */
@@ -66,27 +65,97 @@ export interface SocketListeners {
   closed: () => void;
 }
 
+type Payload = { query: string; variables: Record<string, unknown> };
+type Sink<T> = { next: (value: GraphQLResult<T>) => void; error: (error: unknown) => void; complete: () => void };
+
+/** The widget's socket: GraphQL operations over the graphql-transport-ws protocol. */
+export interface Client {
+  /** Runs an operation, re-sent after every reconnect until it completes; returns how to stop it. */
+  subscribe<T>(payload: Payload, sink: Sink<T>): () => void;
+  /** Closes the socket for good. */
+  dispose(): void;
+}
+
+/** Close codes after which reconnecting cannot help (as graphql-ws decides): operations fail. */
+const FATAL_CLOSE_CODES = [4004, 4005, 4400, 4401, 4406, 4409, 4429, 4500];
+
 /**
- * Opens the session's socket at once (not lazily) and keeps it open across server restarts and
- * network drops; active subscriptions are re-sent by graphql-ws after every reconnect.
+ * Opens the session's socket at once and keeps it open across server restarts and network
+ * drops; operations still running are re-sent after every reconnect. A small client of the
+ * graphql-transport-ws protocol, written for the widget's size budget: graphql-ws's client
+ * would take a tenth of it.
  */
 export function openSocket(serverOrigin: string, customerToken: string, listeners: SocketListeners): Client {
-  const client = createClient({
-    url: serverOrigin.replace(/^http/, 'ws') + GRAPHQL_PATH,
-    connectionParams: () => ({ customerToken }),
-    lazy: false,
-    keepAlive: KEEP_ALIVE_MS,
-    retryAttempts: Infinity,
-    shouldRetry: () => true,
-    // Jittered so that many widgets do not reconnect in step after a server restart.
-    retryWait: (retries) =>
-      new Promise((resolve) =>
-        setTimeout(resolve, Math.min(MAX_RECONNECT_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** retries) * (0.5 + Math.random() / 2)),
-      ),
-  });
-  client.on('connected', listeners.connected);
-  client.on('closed', listeners.closed);
-  return client;
+  const url = serverOrigin.replace(/^http/, 'ws') + GRAPHQL_PATH;
+  const operations = new Map<string, { payload: Payload; sink: Sink<never> }>();
+  let socket: WebSocket | undefined;
+  let ready = false;
+  let disposed = false;
+  let retries = 0;
+  let lastId = 0;
+  let pinger: ReturnType<typeof setInterval> | undefined;
+  const send = (message: object) => ready && socket!.send(JSON.stringify(message));
+
+  const connect = () => {
+    const current = (socket = new WebSocket(url, 'graphql-transport-ws'));
+    let awaitingPong = false;
+    const closed = (code: number) => {
+      current.onclose = current.onmessage = null;
+      clearInterval(pinger);
+      ready = false;
+      listeners.closed();
+      if (disposed) return;
+      if (FATAL_CLOSE_CODES.includes(code)) {
+        operations.forEach(({ sink }) => sink.error({ code }));
+        operations.clear();
+      }
+      // Jittered so that many widgets do not reconnect in step after a server restart.
+      const wait = Math.min(MAX_RECONNECT_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** retries++) * (0.5 + Math.random() / 2);
+      setTimeout(connect, wait);
+    };
+    current.onopen = () => current.send(JSON.stringify({ type: 'connection_init', payload: { customerToken } }));
+    current.onclose = (event) => closed(event.code);
+    current.onmessage = ({ data }) => {
+      const message = JSON.parse(data as string) as { type: string; id?: string; payload?: never };
+      const operation = operations.get(message.id!);
+      if (message.type === 'ping') current.send('{"type":"pong"}');
+      else if (message.type === 'pong') awaitingPong = false;
+      else if (message.type === 'connection_ack') {
+        ready = true;
+        retries = 0;
+        // A ping unanswered by the next one means the connection is dead, though not closed.
+        pinger = setInterval(() => {
+          if (awaitingPong) {
+            current.close(4499, 'Terminated');
+            return closed(4499);
+          }
+          awaitingPong = true;
+          send({ type: 'ping' });
+        }, KEEP_ALIVE_MS);
+        listeners.connected();
+        operations.forEach(({ payload }, id) => send({ id, type: 'subscribe', payload }));
+      } else if (operation && message.type === 'next') operation.sink.next(message.payload!);
+      else if (operation) {
+        operations.delete(message.id!);
+        if (message.type === 'error') operation.sink.error(message.payload);
+        else operation.sink.complete();
+      }
+    };
+  };
+  connect();
+
+  return {
+    subscribe(payload, sink) {
+      const id = String(++lastId);
+      operations.set(id, { payload, sink: sink as Sink<never> });
+      send({ id, type: 'subscribe', payload });
+      return () => void (operations.delete(id) && send({ id, type: 'complete' }));
+    },
+    dispose() {
+      disposed = true;
+      socket!.close(1000, 'Normal Closure');
+    },
+  };
 }
 
 /** Runs one query or mutation over the socket and resolves with its data. */

@@ -8,6 +8,7 @@ import {
   MAX_RULES_PER_LIST,
   type SessionRules,
 } from '../../protocol/index.ts';
+import { normalizePagePattern } from '../../protocol/page-patterns.ts';
 import { badInput } from '../../graphql/errors.ts';
 import type { PrismaClient } from '../db/index.ts';
 import { forgetAllowedOrigins } from './allowed-origins.ts';
@@ -91,13 +92,19 @@ function checkSelector(list: SelectorList, entry: string): string {
   return selector;
 }
 
-/** A page pattern is a URL or path in which `*` matches anything, e.g. `/account/*` or `https://shop.example/checkout*`. */
+/**
+ * A page pattern is a URL or path in which `*` matches anything, e.g. `/account/*` or
+ * `https://shop.example/checkout*`. Saved normalized, the way pages are matched
+ * (protocol/page-patterns.ts): `//a/%62/` is saved as `/a/b`.
+ */
 function checkPagePattern(entry: string): string {
   const pattern = checkEntry('maskedPagePatterns', entry);
   if (/\s/.test(pattern)) throw badInput(`Masked pages: "${pattern}" contains spaces; use * to match anything.`);
   if (!pattern.startsWith('/') && !pattern.startsWith('*') && !/^https?:\/\//.test(pattern))
     throw badInput(`Masked pages: "${pattern}" must start with /, * or http(s)://.`);
-  return pattern;
+  if (pattern.includes('#'))
+    throw badInput(`Masked pages: "${pattern}" contains #; hash routes (/#/account) are matched as paths, so write /account/*.`);
+  return normalizePagePattern(pattern);
 }
 
 /** A site is an origin: scheme, host and port, e.g. https://shop.example (a trailing slash is dropped). */
