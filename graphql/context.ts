@@ -1,4 +1,5 @@
 import { parse as parseCookies } from 'cookie';
+import type { AuditQueue } from '../server/audit/audit-queue.ts';
 import type { Config } from '../server/config.ts';
 import { AUTH_COOKIE, findUserByAuthToken } from '../server/auth/auth-sessions.ts';
 import { hashToken } from '../server/auth/tokens.ts';
@@ -22,6 +23,8 @@ export interface AppDeps {
   recordings: RecordingWriter;
   /** Throttles for sign-in, joins and anonymous calls (memory, or Redis across instances). */
   limits: RateLimits;
+  /** The durable path for audit events nobody waits for (page visits, supervisors watching). */
+  audit: AuditQueue;
 }
 
 /** Who is calling: a signed-in user (cookie), a customer (session token), or nobody. */

@@ -24,6 +24,10 @@ export interface Config {
   maxSocketsPerAddress: number;
   /** Most messages one chat may hold (customer, agent and server messages together). */
   chatMaxMessages: number;
+  /** Audit rows one session may hold; past it agent actions are refused and page visits dropped (lifecycle events always written). */
+  maxAuditEventsPerSession: number;
+  /** Fire-and-forget audit events waiting (e.g. while the database is down) past which new ones are dropped and logged. */
+  auditQueueMaxEvents: number;
   /** A session whose customer has had no connection for this long ends with reason `timeout`. */
   customerGoneTimeoutSeconds: number;
   dev: boolean;
@@ -75,6 +79,8 @@ const environment = z.object({
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1000).default(20),
   MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
   CHAT_MAX_MESSAGES: z.coerce.number().int().min(10).max(100_000).default(500),
+  MAX_AUDIT_EVENTS_PER_SESSION: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
+  AUDIT_QUEUE_MAX_EVENTS: z.coerce.number().int().min(1).default(100_000),
   CUSTOMER_GONE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
 });
 
@@ -107,6 +113,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     maxSubscriptionsPerSocket: values.MAX_SUBSCRIPTIONS_PER_SOCKET,
     maxSocketsPerAddress: values.MAX_SOCKETS_PER_ADDRESS,
     chatMaxMessages: values.CHAT_MAX_MESSAGES,
+    maxAuditEventsPerSession: values.MAX_AUDIT_EVENTS_PER_SESSION,
+    auditQueueMaxEvents: values.AUDIT_QUEUE_MAX_EVENTS,
     customerGoneTimeoutSeconds: values.CUSTOMER_GONE_TIMEOUT_SECONDS,
     dev: false,
     ...overrides,

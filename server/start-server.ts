@@ -8,6 +8,7 @@ import { openPubSub } from '../graphql/pubsub/index.ts';
 import { buildSchema } from '../graphql/schema/index.ts';
 import type { AppDeps } from '../graphql/context.ts';
 import { seedDemoUsers } from '../prisma/seed.ts';
+import { createAuditQueue } from './audit/audit-queue.ts';
 import { readConfig, type Config } from './config.ts';
 import { openDatabase } from './db/open-database.ts';
 import { auditExportRoute } from './http/audit-export-route.ts';
@@ -45,7 +46,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const pubsub = await openPubSub(config.redisUrl);
   const recordings = createRecordingWriter(database.prisma);
   const limits = openRateLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix });
-  const deps: AppDeps = { db: database.prisma, pubsub, config, recordings, limits };
+  const audit = createAuditQueue(database.prisma, {
+    maxEventsPerSession: config.maxAuditEventsPerSession,
+    maxQueued: config.auditQueueMaxEvents,
+    log,
+  });
+  const deps: AppDeps = { db: database.prisma, pubsub, config, recordings, limits, audit };
 
   const nextApp = options.pages === false ? null : await prepareNext(config);
   const app = express();
@@ -94,6 +100,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await nextApp?.close();
       await pubsub.close();
       await recordings.close();
+      await audit.close(); // after the sockets: their last supervisor-left events are queued by then
       await limits.close();
       await health.close();
       await database.close();

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { TransactionClient } from '../db/index.ts';
-import type { Actor, AuditEventInput } from './audit-event-types.ts';
+import { isHighVolume, type Actor, type AuditEventInput } from './audit-event-types.ts';
 
 /** The hash of the (absent) event before a session's first one. */
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** Rows one session's audit trail may hold before high-volume kinds are dropped (MAX_AUDIT_EVENTS_PER_SESSION). */
+export const DEFAULT_MAX_AUDIT_EVENTS = 10_000;
 
 /** Canonical text of an event, so the chain can be recomputed from stored rows (B3). */
 export function auditEventDigest(
@@ -14,24 +17,71 @@ export function auditEventDigest(
   return createHash('sha256').update(prevHash).update(canonical).digest('hex');
 }
 
+/** What became of an event: stored, stored as the one AUDIT_CAPPED marker instead, or dropped past the cap. */
+export type AppendOutcome = 'written' | 'capped' | 'dropped';
+
+export interface AppendOptions {
+  /** Past this many rows, high-volume kinds (agent actions, page visits) are not stored. */
+  maxEvents?: number;
+}
+
 /**
  * Appends one event to a session's hash chain. Call inside the transaction that makes the
  * change it records, so the change and its audit row land together or not at all.
+ *
+ * The session row holds the chain's head (hash and count) so that removing the newest rows shows
+ * on verification. Incrementing the count first takes the session row's lock, so concurrent
+ * appenders on PostgreSQL queue here instead of clashing on the sequence number.
  */
-export async function appendAuditEvent(tx: TransactionClient, sessionId: string, actor: Actor, event: AuditEventInput): Promise<void> {
-  const last = await tx.auditEvent.findFirst({
-    where: { sessionId },
-    orderBy: { sequence: 'desc' },
-    select: { sequence: true, hash: true },
+export async function appendAuditEvent(
+  tx: TransactionClient,
+  sessionId: string,
+  actor: Actor,
+  event: AuditEventInput,
+  options: AppendOptions = {},
+): Promise<AppendOutcome> {
+  const maxEvents = options.maxEvents ?? DEFAULT_MAX_AUDIT_EVENTS;
+  let stored: AuditEventInput = event;
+  let outcome: AppendOutcome = 'written';
+  if (isHighVolume(event.type)) {
+    const head = await tx.session.findUniqueOrThrow({ where: { id: sessionId }, select: { auditCount: true } });
+    if (head.auditCount >= maxEvents) {
+      const marked = await tx.auditEvent.findFirst({ where: { sessionId, type: 'AUDIT_CAPPED' }, select: { id: true } });
+      if (marked) return 'dropped';
+      stored = { type: 'AUDIT_CAPPED', data: { limit: maxEvents, firstDropped: event.type } };
+      outcome = 'capped';
+    }
+  }
+
+  const claimed = await tx.session.update({
+    where: { id: sessionId },
+    data: { auditCount: { increment: 1 } },
+    select: { auditCount: true, auditHeadHash: true },
   });
+  let sequence = claimed.auditCount;
+  let prevHash = claimed.auditHeadHash ?? GENESIS_HASH;
+  if (claimed.auditHeadHash === null && sequence === 1) {
+    // A session older than the stored head: continue from its newest row.
+    const last = await tx.auditEvent.findFirst({
+      where: { sessionId },
+      orderBy: { sequence: 'desc' },
+      select: { sequence: true, hash: true },
+    });
+    if (last) {
+      sequence = last.sequence + 1;
+      prevHash = last.hash;
+    }
+  }
   const row = {
-    sequence: (last?.sequence ?? 0) + 1,
+    sequence,
     at: new Date(),
     actorKind: actor.kind,
     actorId: actor.id,
-    type: event.type,
-    data: JSON.stringify(event.data),
+    type: stored.type,
+    data: JSON.stringify(stored.data),
   };
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  await tx.auditEvent.create({ data: { ...row, sessionId, prevHash, hash: auditEventDigest(prevHash, row) } });
+  const hash = auditEventDigest(prevHash, row);
+  await tx.auditEvent.create({ data: { ...row, sessionId, prevHash, hash } });
+  await tx.session.update({ where: { id: sessionId }, data: { auditHeadHash: hash, auditCount: sequence } });
+  return outcome;
 }

@@ -17,7 +17,20 @@ export type AuditEventInput =
   /** A page the customer's browser showed in the session (origin and path only). */
   | { type: 'PAGE_VISITED'; data: { url: string; hidden: boolean } }
   /** Kind and target only: typed values are never stored. */
-  | { type: 'AGENT_ACTION'; data: { kind: string; target: string | null; to?: string } };
+  | { type: 'AGENT_ACTION'; data: { kind: string; target: string | null; to?: string } }
+  /** The session reached its audit cap: later high-volume events (this kind first) are not stored. */
+  | { type: 'AUDIT_CAPPED'; data: { limit: number; firstDropped: string } }
+  /** An agent's join by this session's code was refused (it was taken, ended or expired). */
+  | { type: 'JOIN_REFUSED'; data: { agentId: string; reason: 'taken' | 'ended' | 'expired' } }
+  /** The session's recording reached its byte cap and stopped; the live stream went on. */
+  | { type: 'RECORDING_CAPPED'; data: { maxBytes: number } };
+
+export type AuditEventType = AuditEventInput['type'];
+
+/** Kinds a session can produce without bound; past the cap they are dropped, lifecycle events never are. */
+const HIGH_VOLUME: ReadonlySet<AuditEventType> = new Set(['AGENT_ACTION', 'PAGE_VISITED']);
+
+export const isHighVolume = (type: AuditEventType): boolean => HIGH_VOLUME.has(type);
 
 export interface Actor {
   kind: ActorKind;

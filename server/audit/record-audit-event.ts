@@ -1,21 +1,23 @@
+import { AppError, ErrorCode } from '../../graphql/errors.ts';
 import type { PrismaClient } from '../db/index.ts';
-import { isUniqueViolation } from '../db/index.ts';
-import { appendAuditEvent } from './append-audit-event.ts';
+import { appendAuditEvent, type AppendOptions } from './append-audit-event.ts';
 import type { Actor, AuditEventInput } from './audit-event-types.ts';
-
-const ATTEMPTS = 5;
+import { runAudited } from './run-audited.ts';
 
 /**
- * Records an event that changes no other row (an agent action) in its own transaction, retrying
- * when a concurrent append took the same sequence number. Callers do not await it on the stream.
+ * Records an event that changes no other row (an agent action, which must be on record before it
+ * is sent) in its own transaction, retrying on chain clashes. Refuses with LIMIT_REACHED when the
+ * session's audit cap leaves no room for it. Fire-and-forget events go through the audit queue.
  */
-export async function recordAuditEvent(db: PrismaClient, sessionId: string, actor: Actor, event: AuditEventInput): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db.$transaction((tx) => appendAuditEvent(tx, sessionId, actor, event));
-      return;
-    } catch (error) {
-      if (!isUniqueViolation(error) || attempt >= ATTEMPTS) throw error;
-    }
+export async function recordAuditEvent(
+  db: PrismaClient,
+  sessionId: string,
+  actor: Actor,
+  event: AuditEventInput,
+  options: AppendOptions = {},
+): Promise<void> {
+  const outcome = await runAudited(db, (tx) => appendAuditEvent(tx, sessionId, actor, event, options));
+  if (outcome !== 'written') {
+    throw new AppError(ErrorCode.LIMIT_REACHED, 'This session’s audit trail is full, so nothing more can be recorded or sent.');
   }
 }

@@ -3,6 +3,7 @@ import { WRITE_REQUEST_TTL_MS } from '../../protocol/index.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../../graphql/errors.ts';
 import { appendAuditEvent } from '../audit/append-audit-event.ts';
 import type { Actor } from '../audit/audit-event-types.ts';
+import { runAudited } from '../audit/run-audited.ts';
 import type { UserRow } from '../db/index.ts';
 import { loadSiteSettings } from '../settings/site-settings.ts';
 import type { SessionDeps } from './deps.ts';
@@ -24,14 +25,15 @@ export async function requestWriteMode(deps: SessionDeps, agent: UserRow, sessio
 
   const requestId = randomUUID();
   const expiresAt = new Date(now.getTime() + ttlMs);
-  const updated = await deps.db.$transaction(async (tx) => {
-    const changed = await tx.session.update({
-      where: { id: sessionId },
+  const updated = await runAudited(deps.db, async (tx) => {
+    // Conditional: the session may have ended or changed hands since it was read.
+    const changed = await tx.session.updateMany({
+      where: { id: sessionId, agentId: agent.id, status: 'ACTIVE', mode: 'POINTER' },
       data: { writeRequestId: requestId, writeRequestExpiresAt: expiresAt },
-      include: { agent: true },
     });
+    if (changed.count === 0) throw new AppError(ErrorCode.SESSION_ENDED, 'The session is not active.');
     await appendAuditEvent(tx, sessionId, { kind: 'AGENT', id: agent.id }, { type: 'WRITE_REQUESTED', data: { requestId } });
-    return changed;
+    return tx.session.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true } });
   });
   await publishSessionEvent(deps, 'write-requested', updated, 'AGENT');
   // The instance that took the request closes it; a restart in between is covered by the expiry check on answer.
@@ -41,7 +43,7 @@ export async function requestWriteMode(deps: SessionDeps, agent: UserRow, sessio
 
 /** The customer answers a Write Mode request, once (R10). */
 export async function answerWriteMode(deps: SessionDeps, sessionId: string, requestId: string, approve: boolean) {
-  const updated = await deps.db.$transaction(async (tx) => {
+  const updated = await runAudited(deps.db, async (tx) => {
     const answered = await tx.session.updateMany({
       where: { id: sessionId, writeRequestId: requestId, writeRequestExpiresAt: { gt: new Date() }, status: 'ACTIVE' },
       data: { writeRequestId: null, writeRequestExpiresAt: null, ...(approve ? { mode: 'WRITE' } : {}) },
@@ -61,7 +63,7 @@ export async function answerWriteMode(deps: SessionDeps, sessionId: string, requ
 
 /** Closes an unanswered request and tells both sides. */
 export async function expireWriteRequest(deps: SessionDeps, sessionId: string, requestId: string): Promise<void> {
-  const expired = await deps.db.$transaction(async (tx) => {
+  const expired = await runAudited(deps.db, async (tx) => {
     const closed = await tx.session.updateMany({
       where: { id: sessionId, writeRequestId: requestId },
       data: { writeRequestId: null, writeRequestExpiresAt: null },
@@ -75,7 +77,7 @@ export async function expireWriteRequest(deps: SessionDeps, sessionId: string, r
 
 /** Either side goes back to Pointer Mode at any time (R16); a pending request is dropped too. */
 export async function setPointerMode(deps: SessionDeps, sessionId: string, actor: Actor) {
-  const updated = await deps.db.$transaction(async (tx) => {
+  const updated = await runAudited(deps.db, async (tx) => {
     const changed = await tx.session.updateMany({
       where: { id: sessionId, status: { not: 'ENDED' }, OR: [{ mode: 'WRITE' }, { writeRequestId: { not: null } }] },
       data: { mode: 'POINTER', writeRequestId: null, writeRequestExpiresAt: null },

@@ -1,6 +1,5 @@
 import { validateAgentSignal } from '../../../protocol/validate.ts';
 import type { StreamMessage } from '../../../protocol/index.ts';
-import { recordAuditEvent } from '../../../server/audit/record-audit-event.ts';
 import type { UserRow } from '../../../server/db/index.ts';
 import { toSessionState } from '../../../server/sessions/session-state.ts';
 import type { GraphQLContext } from '../../context.ts';
@@ -14,16 +13,16 @@ export async function announceWatcher(
   supervisor: UserRow,
   event: 'supervisor-joined' | 'supervisor-left',
 ) {
-  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, include: { agent: true } });
-  if (!session || session.status === 'ENDED') return;
-  await recordAuditEvent(
-    ctx.db,
+  // Queued before anything can fail, so the watch is on record even while the database is down.
+  ctx.audit.enqueue(
     sessionId,
     { kind: 'SUPERVISOR', id: supervisor.id },
     event === 'supervisor-joined'
       ? { type: 'SUPERVISOR_JOINED', data: { supervisorId: supervisor.id, supervisorName: supervisor.name } }
       : { type: 'SUPERVISOR_LEFT', data: { supervisorId: supervisor.id } },
   );
+  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, include: { agent: true } });
+  if (!session || session.status === 'ENDED') return;
   const message: StreamMessage = { type: 'session', event, session: toSessionState(session), by: 'SUPERVISOR', byName: supervisor.name };
   await Promise.all([ctx.pubsub.publish(topics.toCustomer(sessionId), message), ctx.pubsub.publish(topics.toAgent(sessionId), message)]);
 }
