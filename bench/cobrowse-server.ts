@@ -17,6 +17,9 @@ const server = await startServer({
     databaseUrl: `file:${path.join(dir, 'bench.db')}`,
     seedDemoUsers: false,
     redisUrl: process.env.BENCH_REDIS_URL,
+    // Every simulated customer comes from 127.0.0.1: lift the per-address limits meant for the internet.
+    startSessionsPerAddressPerMinute: 1_000_000,
+    sendEventsPerAddressPerMinute: 100_000_000,
   },
 });
 const passwordHash = await hashPassword('bench');

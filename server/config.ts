@@ -24,6 +24,20 @@ export interface Config {
   maxSocketsPerAddress: number;
   /** Most messages one chat may hold (customer, agent and server messages together). */
   chatMaxMessages: number;
+  /** A session no agent joined within this many seconds is refused on join and ended as `expired`. */
+  waitingSessionTtlSeconds: number;
+  /** How often each instance looks for expired waiting sessions to end. */
+  waitingSessionSweepSeconds: number;
+  /** Failed joins (unknown, ended, expired, taken codes) one agent / one address may make per 10 minutes before a lockout. */
+  joinFailuresPerAgent: number;
+  joinFailuresPerAddress: number;
+  joinLockoutSeconds: number;
+  /** Anonymous session starts per client address per minute. */
+  startSessionsPerAddressPerMinute: number;
+  /** Customer event batches per client address per minute (one session sends at most 30 a second). */
+  sendEventsPerAddressPerMinute: number;
+  /** Compressed recording bytes kept per session; past it the recording stops (the live stream goes on). */
+  recordingMaxBytesPerSession: number;
   /** Audit rows one session may hold; past it agent actions are refused and page visits dropped (lifecycle events always written). */
   maxAuditEventsPerSession: number;
   /** Fire-and-forget audit events waiting (e.g. while the database is down) past which new ones are dropped and logged. */
@@ -79,6 +93,14 @@ const environment = z.object({
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1000).default(20),
   MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
   CHAT_MAX_MESSAGES: z.coerce.number().int().min(10).max(100_000).default(500),
+  WAITING_SESSION_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
+  WAITING_SESSION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(60),
+  JOIN_FAILURES_PER_AGENT: z.coerce.number().int().min(1).default(10),
+  JOIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  JOIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+  START_SESSIONS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  SEND_EVENTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(10_000),
+  RECORDING_MAX_BYTES_PER_SESSION: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   MAX_AUDIT_EVENTS_PER_SESSION: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
   AUDIT_QUEUE_MAX_EVENTS: z.coerce.number().int().min(1).default(100_000),
   CUSTOMER_GONE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
@@ -113,6 +135,14 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     maxSubscriptionsPerSocket: values.MAX_SUBSCRIPTIONS_PER_SOCKET,
     maxSocketsPerAddress: values.MAX_SOCKETS_PER_ADDRESS,
     chatMaxMessages: values.CHAT_MAX_MESSAGES,
+    waitingSessionTtlSeconds: values.WAITING_SESSION_TTL_SECONDS,
+    waitingSessionSweepSeconds: values.WAITING_SESSION_SWEEP_SECONDS,
+    joinFailuresPerAgent: values.JOIN_FAILURES_PER_AGENT,
+    joinFailuresPerAddress: values.JOIN_FAILURES_PER_ADDRESS,
+    joinLockoutSeconds: values.JOIN_LOCKOUT_SECONDS,
+    startSessionsPerAddressPerMinute: values.START_SESSIONS_PER_ADDRESS_PER_MINUTE,
+    sendEventsPerAddressPerMinute: values.SEND_EVENTS_PER_ADDRESS_PER_MINUTE,
+    recordingMaxBytesPerSession: values.RECORDING_MAX_BYTES_PER_SESSION,
     maxAuditEventsPerSession: values.MAX_AUDIT_EVENTS_PER_SESSION,
     auditQueueMaxEvents: values.AUDIT_QUEUE_MAX_EVENTS,
     customerGoneTimeoutSeconds: values.CUSTOMER_GONE_TIMEOUT_SECONDS,

@@ -19,6 +19,7 @@ import { healthRoutes } from './http/health-routes.ts';
 import { serveWidget } from './http/serve-widget.ts';
 import { openRateLimits } from './limits/rate-limiter.ts';
 import { createRecordingWriter } from './recording/recording-writer.ts';
+import { startWaitingSessionSweep } from './sessions/expire-waiting-sessions.ts';
 
 export const GRAPHQL_PATH = '/api/graphql';
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -44,7 +45,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const database = await openDatabase(config.databaseUrl);
   if (config.seedDemoUsers) await seedDemoUsers(database.prisma, log);
   const pubsub = await openPubSub(config.redisUrl);
-  const recordings = createRecordingWriter(database.prisma);
+  const recordings = createRecordingWriter(database.prisma, { maxBytesPerSession: config.recordingMaxBytesPerSession });
   const limits = openRateLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix });
   const audit = createAuditQueue(database.prisma, {
     maxEventsPerSession: config.maxAuditEventsPerSession,
@@ -52,6 +53,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     log,
   });
   const deps: AppDeps = { db: database.prisma, pubsub, config, recordings, limits, audit };
+  const stopExpiringSessions = startWaitingSessionSweep(deps);
 
   const nextApp = options.pages === false ? null : await prepareNext(config);
   const app = express();
@@ -98,6 +100,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       wss.close();
       await graphqlHttp.stop(); // drains in-flight HTTP requests and closes the listener
       await nextApp?.close();
+      await stopExpiringSessions();
       await pubsub.close();
       await recordings.close();
       await audit.close(); // after the sockets: their last supervisor-left events are queued by then

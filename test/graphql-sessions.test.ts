@@ -71,7 +71,7 @@ describe('sessions over GraphQL HTTP', () => {
       { cookie: agent },
     );
     assert.equal(again.errors, undefined);
-    assert.equal(errorCode(await gql(url, JOIN, { code: session.code }, { cookie: agent2 })), 'SESSION_TAKEN');
+    assert.equal(errorCode(await gql(url, JOIN, { code: session.code }, { cookie: agent2 })), 'SESSION_UNAVAILABLE');
     await gql(url, EXIT, { id: session.id }, { cookie: agent });
   });
 
@@ -96,19 +96,19 @@ describe('sessions over GraphQL HTTP', () => {
     const session = await startCustomerSession(url);
     const results = await Promise.all([agent, agent2].map((cookie) => gql(url, JOIN, { code: session.code }, { cookie })));
     const codes = results.map((result) => errorCode(result) ?? 'OK').sort();
-    assert.deepEqual(codes, ['OK', 'SESSION_TAKEN']);
+    assert.deepEqual(codes, ['OK', 'SESSION_UNAVAILABLE']);
     const winner = results.findIndex((result) => !result.errors);
     await gql(url, EXIT, { id: session.id }, { cookie: [agent, agent2][winner] });
   });
 
   it('explains a wrong, malformed or ended session ID', async () => {
-    assert.equal(errorCode(await gql(url, JOIN, { code: '000000000' }, { cookie: agent })), 'NOT_FOUND');
+    assert.equal(errorCode(await gql(url, JOIN, { code: '000000000' }, { cookie: agent })), 'SESSION_UNAVAILABLE');
     const malformed = await gql(url, JOIN, { code: '12ab' }, { cookie: agent });
     assert.equal(errorCode(malformed), 'BAD_USER_INPUT');
     assert.match(malformed.errors![0]!.message, /9 digits/);
     const session = await startCustomerSession(url);
     await gql(url, EXIT, { id: session.id }, { customerToken: session.customerToken });
-    assert.equal(errorCode(await gql(url, JOIN, { code: session.code }, { cookie: agent })), 'SESSION_ENDED');
+    assert.equal(errorCode(await gql(url, JOIN, { code: session.code }, { cookie: agent })), 'SESSION_UNAVAILABLE');
   });
 
   it('scopes a customer token to its own session', async () => {

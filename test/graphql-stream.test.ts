@@ -118,6 +118,6 @@ describe('the session stream over GraphQL WebSocket', () => {
   it('cannot join through the stream of an ended session', async () => {
     const session = await startCustomerSession(url);
     await gql(url, 'mutation($id: ID!){ exitSession(sessionId: $id){ id } }', { id: session.id }, { customerToken: session.customerToken });
-    assert.equal(errorCode(await gql(url, JOIN, { code: session.code }, { cookie: agentCookie })), 'SESSION_ENDED');
+    assert.equal(errorCode(await gql(url, JOIN, { code: session.code }, { cookie: agentCookie })), 'SESSION_UNAVAILABLE');
   });
 });

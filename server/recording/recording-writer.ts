@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { RecordedEvent } from '../../protocol/index.ts';
+import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { isUniqueViolation, type PrismaClient } from '../db/index.ts';
 
 const gzipAsync = promisify(gzip);
@@ -11,6 +12,8 @@ const FLUSH_INTERVAL_MS = 2000;
 /** …or as soon as this much JSON is waiting. */
 const FLUSH_BYTES = 512 * 1024;
 const ATTEMPTS = 5;
+/** Capped sessions remembered by this instance (oldest forgotten first); the database stays the judge. */
+const CAPPED_REMEMBERED = 10_000;
 
 interface Pending {
   events: RecordedEvent[];
@@ -29,12 +32,45 @@ export interface RecordingWriter {
   close(): Promise<void>;
 }
 
-export function createRecordingWriter(db: PrismaClient): RecordingWriter {
+export interface RecordingOptions {
+  /** Compressed bytes one session may keep (RECORDING_MAX_BYTES_PER_SESSION). */
+  maxBytesPerSession: number;
+}
+
+export function createRecordingWriter(db: PrismaClient, options: RecordingOptions): RecordingWriter {
   const pending = new Map<string, Pending>();
   const writing = new Set<Promise<void>>();
+  const capped = new Set<string>();
+
+  /** Counts a chunk against the session's cap (Session.recordedBytes), atomically across instances. */
+  async function reserve(sessionId: string, bytes: number): Promise<boolean> {
+    const room = options.maxBytesPerSession - bytes;
+    if (room < 0) return false;
+    const counted = await db.session.updateMany({
+      where: { id: sessionId, recordedBytes: { lte: room } },
+      data: { recordedBytes: { increment: bytes } },
+    });
+    return counted.count === 1;
+  }
+
+  /** Past the cap the recording stops for good (the live stream is not touched), audited once. */
+  async function stopRecording(sessionId: string) {
+    if (capped.has(sessionId)) return;
+    capped.add(sessionId);
+    if (capped.size > CAPPED_REMEMBERED) capped.delete(capped.values().next().value as string);
+    const noted = await db.auditEvent.findFirst({ where: { sessionId, type: 'RECORDING_CAPPED' }, select: { id: true } });
+    if (noted) return; // another instance got there first
+    await recordAuditEvent(
+      db,
+      sessionId,
+      { kind: 'SYSTEM', id: null },
+      { type: 'RECORDING_CAPPED', data: { maxBytes: options.maxBytesPerSession } },
+    );
+  }
 
   async function store(sessionId: string, events: RecordedEvent[]) {
     const data = await gzipAsync(JSON.stringify(events));
+    if (!(await reserve(sessionId, data.length))) return stopRecording(sessionId);
     // The next sequence number; two instances writing at once retry on the unique (sessionId, sequence).
     for (let attempt = 1; ; attempt++) {
       const last = await db.recordingChunk.findFirst({ where: { sessionId }, orderBy: { sequence: 'desc' }, select: { sequence: true } });
@@ -60,6 +96,7 @@ export function createRecordingWriter(db: PrismaClient): RecordingWriter {
 
   return {
     append(sessionId, events) {
+      if (capped.has(sessionId)) return;
       const bytes = JSON.stringify(events).length;
       const entry = pending.get(sessionId) ?? {
         events: [],

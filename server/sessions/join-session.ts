@@ -1,34 +1,46 @@
 import { SESSION_CODE_PATTERN } from '../../protocol/index.ts';
-import { AppError, ErrorCode, badInput, notFound } from '../../graphql/errors.ts';
+import { AppError, ErrorCode, badInput } from '../../graphql/errors.ts';
 import { appendAuditEvent } from '../audit/append-audit-event.ts';
-import type { UserRow } from '../db/index.ts';
+import { runAudited } from '../audit/run-audited.ts';
+import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import type { SessionRow, UserRow } from '../db/index.ts';
+import { joinFailureLimits, type LimitDeps } from '../limits/public-surface-limits.ts';
 import type { SessionDeps } from './deps.ts';
+import { endSession } from './end-session.ts';
+import { waitingCutoff } from './expire-waiting-sessions.ts';
 import { publishSessionEvent, type SessionWithAgent } from './session-state.ts';
 
-const sessionTaken = () => new AppError(ErrorCode.SESSION_TAKEN, 'Another agent is already in this session.');
+export type JoinDeps = SessionDeps & LimitDeps;
+
+type RefusalReason = 'taken' | 'ended' | 'expired';
+
+/** The one answer for a code that cannot be joined, whatever the reason, so codes cannot be probed. */
+export const sessionUnavailable = () =>
+  new AppError(
+    ErrorCode.SESSION_UNAVAILABLE,
+    'This session ID cannot be joined. Check the digits with the customer, or ask them to start a new session.',
+  );
+
 const agentBusy = () => new AppError(ErrorCode.AGENT_BUSY, 'You already have a co-browse session open. Exit it before joining another.');
 
-/**
- * An agent joins a waiting session by its code (R3). One session per agent (R5) and one agent
- * per session (R7) are enforced by conditional updates, so concurrent joins cannot both win.
- * Joining again a session the agent already holds (a double click, a reload) returns it.
- */
-export async function joinSession(deps: SessionDeps, agent: UserRow, rawCode: string): Promise<SessionWithAgent> {
-  const code = rawCode.replace(/[\s-]/g, '');
-  if (!SESSION_CODE_PATTERN.test(code)) throw badInput('A session ID is 9 digits, like 123 123 123.');
-  const session = await deps.db.session.findUnique({ where: { code }, include: { agent: true } });
-  if (!session) throw notFound(`There is no session ${code}. Check the digits with the customer.`);
-  if (session.status === 'ENDED')
-    throw new AppError(ErrorCode.SESSION_ENDED, `Session ${code} has ended. Ask the customer to start a new one.`);
-  if (session.agentId === agent.id) return session;
-  if (session.agentId !== null) throw sessionTaken();
+function refusalOf(session: SessionRow, cutoff: Date): RefusalReason | null {
+  if (session.status === 'ENDED') return 'ended';
+  if (session.agentId !== null) return 'taken';
+  if (session.status === 'WAITING' && session.createdAt <= cutoff) return 'expired';
+  return null;
+}
 
-  const joined = await deps.db.$transaction(async (tx) => {
+/**
+ * One session per agent (R5) and one agent per session (R7) are enforced by conditional updates,
+ * so concurrent joins cannot both win; null when another agent (or the expiry) got there first.
+ */
+async function claim(deps: SessionDeps, session: SessionRow, agent: UserRow, cutoff: Date): Promise<SessionWithAgent | null> {
+  const joined = await runAudited(deps.db, async (tx) => {
     const claimed = await tx.session.updateMany({
-      where: { id: session.id, agentId: null, status: 'WAITING' },
+      where: { id: session.id, agentId: null, status: 'WAITING', createdAt: { gt: cutoff } },
       data: { agentId: agent.id, status: 'ACTIVE', joinedAt: new Date() },
     });
-    if (claimed.count === 0) throw sessionTaken();
+    if (claimed.count === 0) return null;
     const reserved = await tx.user.updateMany({ where: { id: agent.id, activeSessionId: null }, data: { activeSessionId: session.id } });
     if (reserved.count === 0) throw agentBusy();
     await appendAuditEvent(
@@ -39,6 +51,51 @@ export async function joinSession(deps: SessionDeps, agent: UserRow, rawCode: st
     );
     return tx.session.findUniqueOrThrow({ where: { id: session.id }, include: { agent: true } });
   });
-  await publishSessionEvent(deps, 'agent-joined', joined);
+  if (joined) await publishSessionEvent(deps, 'agent-joined', joined);
   return joined;
+}
+
+/**
+ * Leaves a trace of a refused join in the session the code belongs to (never elsewhere), and ends
+ * an expired one on the spot. Not awaited: an existing code must not answer slower than an unknown one.
+ */
+function noteRefusal(deps: SessionDeps, session: SessionRow, agent: UserRow, reason: RefusalReason): void {
+  void (async () => {
+    await recordAuditEvent(
+      deps.db,
+      session.id,
+      { kind: 'AGENT', id: agent.id },
+      { type: 'JOIN_REFUSED', data: { agentId: agent.id, reason } },
+    );
+    if (reason === 'expired') await endSession(deps, session.id, { kind: 'SYSTEM', id: null }, 'expired');
+  })().catch(console.error);
+}
+
+/**
+ * An agent joins a waiting session by its code (R3). Joining again a session the agent already
+ * holds (a double click, a reload) returns it. Unknown, ended, expired and taken codes all get the
+ * same SESSION_UNAVAILABLE and count as failures towards a lockout, per agent and per address.
+ */
+export async function joinSession(deps: JoinDeps, agent: UserRow, rawCode: string, clientAddress: string): Promise<SessionWithAgent> {
+  const code = rawCode.replace(/[\s-]/g, '');
+  if (!SESSION_CODE_PATTERN.test(code)) throw badInput('A session ID is 9 digits, like 123 123 123.');
+  const failures = joinFailureLimits(deps);
+  await failures.check(agent.id, clientAddress);
+
+  const session = await deps.db.session.findUnique({ where: { code }, include: { agent: true } });
+  if (session && session.agentId === agent.id && session.status !== 'ENDED') return session;
+  const cutoff = waitingCutoff(deps.config);
+  if (session) {
+    let reason = refusalOf(session, cutoff);
+    if (reason === null) {
+      const joined = await claim(deps, session, agent, cutoff);
+      if (joined) return joined;
+      reason = 'taken'; // another agent won the race, or the customer left meanwhile
+    }
+    noteRefusal(deps, session, agent, reason);
+  } else {
+    console.warn(`Join refused: no session has the code agent ${agent.id} typed (from ${clientAddress}).`);
+  }
+  await failures.failed(agent.id, clientAddress);
+  throw sessionUnavailable();
 }

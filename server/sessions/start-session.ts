@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { badInput } from '../../graphql/errors.ts';
 import { appendAuditEvent } from '../audit/append-audit-event.ts';
+import { runAudited } from '../audit/run-audited.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
 import { announceCobrowseInChat, chatForNewSession } from '../chat/link-cobrowse.ts';
 import { isUniqueViolation } from '../db/index.ts';
@@ -21,21 +22,26 @@ export interface StartSessionInput {
   chatToken?: string | null | undefined;
 }
 
-function checkInput(input: StartSessionInput): void {
+/**
+ * Checks the input and returns the page's address without its query string and fragment: they
+ * often carry tokens, e-mail addresses or order numbers, and are never stored or shown.
+ */
+function checkInput(input: StartSessionInput): string {
   if (input.url.length > MAX_URL_LENGTH) throw badInput(`url is longer than ${MAX_URL_LENGTH} characters.`);
-  let pageOrigin: string;
+  let page: URL;
   try {
-    pageOrigin = new URL(input.url).origin;
+    page = new URL(input.url);
   } catch {
     throw badInput('url is not a valid URL.');
   }
-  if (pageOrigin !== input.origin) throw badInput('url must be on the page origin that starts the session.');
+  if (page.origin !== input.origin) throw badInput('url must be on the page origin that starts the session.');
   for (const [name, value] of [
     ['viewportWidth', input.viewportWidth],
     ['viewportHeight', input.viewportHeight],
   ] as const) {
     if (value < 1 || value > MAX_VIEWPORT_PX) throw badInput(`${name} must be between 1 and ${MAX_VIEWPORT_PX}.`);
   }
+  return page.origin + page.pathname;
 }
 
 const newSessionCode = (): string => String(randomInt(100_000_000, 1_000_000_000));
@@ -45,18 +51,18 @@ export async function startSession(
   deps: SessionDeps,
   input: StartSessionInput,
 ): Promise<{ session: SessionWithAgent; customerToken: string }> {
-  checkInput(input);
+  const url = checkInput(input);
   const chat = input.chatToken ? await chatForNewSession(deps, input.chatToken, input.origin) : null;
   const customerToken = newToken();
   for (let attempt = 1; ; attempt++) {
     try {
-      const session = await deps.db.$transaction(async (tx) => {
+      const session = await runAudited(deps.db, async (tx) => {
         const created = await tx.session.create({
           data: {
             code: newSessionCode(),
             customerTokenHash: hashToken(customerToken),
             origin: input.origin,
-            url: input.url,
+            url,
             viewportWidth: input.viewportWidth,
             viewportHeight: input.viewportHeight,
             chatId: chat?.id ?? null,
@@ -67,7 +73,7 @@ export async function startSession(
           tx,
           created.id,
           { kind: 'CUSTOMER', id: null },
-          { type: 'SESSION_STARTED', data: { origin: input.origin, url: input.url } },
+          { type: 'SESSION_STARTED', data: { origin: input.origin, url } },
         );
         return created;
       });

@@ -1,6 +1,7 @@
 import { endSession } from '../../../server/sessions/end-session.ts';
 import { joinSession } from '../../../server/sessions/join-session.ts';
 import { startSession } from '../../../server/sessions/start-session.ts';
+import { startSessionLimit } from '../../../server/limits/public-surface-limits.ts';
 import { readRecording } from '../../../server/recording/recording-writer.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { isSessionCustomer, requireHistoryReader, requireUser } from '../../authorize.ts';
@@ -37,13 +38,14 @@ export const sessionResolvers: Resolvers = {
   },
   Mutation: {
     async startSession(_parent, { input }, ctx) {
+      await startSessionLimit(ctx).consume(ctx.clientAddress); // anonymous: every attempt counts
       const origin = ctx.requestOrigin;
       if (!(await mayStartFrom(ctx, origin)) || !origin) {
         throw new AppError(ErrorCode.ORIGIN_NOT_ALLOWED, 'Co-browse can only start from a page on an allowed site.');
       }
       return startSession(ctx, { ...input, origin });
     },
-    joinSession: (_parent, { code }, ctx) => joinSession(ctx, requireUser(ctx, 'AGENT'), code),
+    joinSession: (_parent, { code }, ctx) => joinSession(ctx, requireUser(ctx, 'AGENT'), code, ctx.clientAddress),
     async exitSession(_parent, { sessionId }, ctx) {
       if (isSessionCustomer(ctx, sessionId)) return endSession(ctx, sessionId, { kind: 'CUSTOMER', id: null }, 'customer exited');
       const user = requireUser(ctx);

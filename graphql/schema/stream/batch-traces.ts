@@ -1,5 +1,5 @@
 import { MASKED_PAGE_EVENT_TAG, type EventBatch } from '../../../protocol/index.ts';
-import { recordAuditEvent } from '../../../server/audit/record-audit-event.ts';
+import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings } from '../../../server/settings/site-settings.ts';
 import type { GraphQLContext } from '../../context.ts';
 
@@ -30,13 +30,32 @@ async function isRecorded(ctx: GraphQLContext, sessionId: string): Promise<boole
   return ctx.memo.get(key) as boolean;
 }
 
-/** Audits each page the customer's browser shows once per page load (resync snapshots repeat it). */
+/** Whether a page is on this server's own site (the demo) or an allowed one; cached by isAllowedOrigin. */
+async function isOnAllowedSite(ctx: GraphQLContext, pageUrl: string): Promise<boolean> {
+  const { origin } = new URL(pageUrl);
+  return origin === ctx.selfOrigin || isAllowedOrigin(ctx, origin);
+}
+
+/**
+ * Audits each page the customer's browser shows once per page load (resync snapshots repeat it),
+ * on allowed sites only: a page elsewhere is not co-browsed (R15), and a hostile client must not
+ * fill the audit trail with addresses of its choosing.
+ */
 function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatch): void {
   const page = pageIn(batch);
   const key = `page-of:${sessionId}`;
   if (!page || ctx.memo.get(key) === page.url) return;
   ctx.memo.set(key, page.url);
-  void recordAuditEvent(ctx.db, sessionId, { kind: 'CUSTOMER', id: null }, { type: 'PAGE_VISITED', data: page }).catch(console.error);
+  // Checked one after the other, so the trail keeps the order the pages were shown in.
+  const queueKey = `page-audits-of:${sessionId}`;
+  const previous = (ctx.memo.get(queueKey) as Promise<void> | undefined) ?? Promise.resolve();
+  const next = previous
+    .then(async () => {
+      if (await isOnAllowedSite(ctx, page.url))
+        ctx.audit.enqueue(sessionId, { kind: 'CUSTOMER', id: null }, { type: 'PAGE_VISITED', data: page });
+    })
+    .catch(console.error);
+  ctx.memo.set(queueKey, next);
 }
 
 /**

@@ -7,6 +7,7 @@ import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings, sessionRules } from '../../../server/settings/site-settings.ts';
 import { isSessionCustomer, requireUser } from '../../authorize.ts';
 import { keepTraceOfBatch } from './batch-traces.ts';
+import { admitCustomerBatch } from './customer-batch-guard.ts';
 import { announceWatcher, requestSnapshotAsWatcher } from './watchers.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../errors.ts';
@@ -57,6 +58,7 @@ export const streamResolvers: Resolvers = {
   Mutation: {
     async sendEvents(_parent, { sessionId, batch }, ctx) {
       if (!isSessionCustomer(ctx, sessionId)) throw forbidden('Only this session’s customer can send its page.');
+      await admitCustomerBatch(ctx, sessionId);
       const checked = validateEventBatch(batch);
       if (!checked.ok) throw badInput(`Bad event batch: ${checked.problem}`);
       const message: StreamMessage = { type: 'events', batch: checked.value };

@@ -1,0 +1,29 @@
+import { sendEventsLimit } from '../../../server/limits/public-surface-limits.ts';
+import type { GraphQLContext } from '../../context.ts';
+import { AppError, ErrorCode } from '../../errors.ts';
+
+/** How long a connection trusts that its session is still open before reading it again. */
+const OPEN_STATUS_TTL_MS = 1000;
+
+const sessionEnded = () => new AppError(ErrorCode.SESSION_ENDED, 'This co-browse session has ended.');
+
+/**
+ * Admits a customer's event batch: within the address's budget, and only while the session is
+ * waiting, active or paused. Paused stays open because R15 pauses a session while the customer
+ * is off the site *until they come back* — the page they come back to arrives as a batch.
+ * Batches come up to 30 a second, so the status is read at most once a second per connection,
+ * and an ended session is remembered for good.
+ */
+export async function admitCustomerBatch(ctx: GraphQLContext, sessionId: string): Promise<void> {
+  await sendEventsLimit(ctx).consume(ctx.clientAddress);
+  const key = `open-until:${sessionId}`;
+  const known = ctx.memo.get(key) as number | 'ended' | undefined;
+  if (known === 'ended') throw sessionEnded();
+  if (known !== undefined && known > Date.now()) return;
+  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { status: true } });
+  if (!session || session.status === 'ENDED') {
+    ctx.memo.set(key, 'ended');
+    throw sessionEnded();
+  }
+  ctx.memo.set(key, Date.now() + OPEN_STATUS_TTL_MS);
+}
