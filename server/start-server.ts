@@ -15,6 +15,7 @@ import { auditExportRoute } from './http/audit-export-route.ts';
 import { createGraphQLHttpRouter } from './http/graphql-http.ts';
 import { MAX_WS_PAYLOAD_BYTES, serveGraphQLOverWebSocket } from './http/graphql-ws-server.ts';
 import { guardPages } from './http/guard-pages.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { serveWidget } from './http/serve-widget.ts';
 import { openRateLimits } from './limits/rate-limiter.ts';
@@ -58,6 +59,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const nextApp = options.pages === false ? null : await prepareNext(config);
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(deps));
   const httpServer = createServer(app);
   const schema = buildSchema();
   const graphqlHttp = await createGraphQLHttpRouter(schema, deps, httpServer);

@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { AppDeps } from '../../graphql/context.ts';
+import { loadSiteSettings } from '../settings/site-settings.ts';
+import { rolesForPath } from './guard-pages.ts';
+
+/** The admin's allowed sites are read again at most this often (they change rarely). */
+const ORIGINS_CACHE_MS = 5000;
+
+/** Only plain origins go into a policy: anything else could smuggle in a directive. */
+const PLAIN_ORIGIN = /^https?:\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
+
+/** Pages of signed-in people (and the sign-in page): what the strict policy protects. */
+export const isSignedInPage = (pathname: string) =>
+  rolesForPath(pathname) !== null || pathname === '/login' || pathname.startsWith('/login/');
+
+type Locals = { siteOrigins?: string[] };
+const siteOriginsOf = (res: ServerResponse) => ((res as ServerResponse & { locals: Locals }).locals.siteOrigins ?? []).join(' ');
+
+/**
+ * The Content-Security-Policy of the agent, supervisor, admin and sign-in pages. The agent's view
+ * rebuilds a customer's page — hostile input — inside a sandboxed iframe (no scripts run there) that
+ * inherits this policy, so the policy decides what that page can make the agent's browser fetch:
+ * images, styles, fonts and media only from this server and the allowed sites (plus data:/blob:,
+ * which rrweb uses for inlined images and canvas), never an arbitrary internal address.
+ *
+ * Scripts: Next's App Router puts inline bootstrap scripts into the page. A nonce would need every
+ * one of these pages rendered per request (they are prerendered at build time, and Next only adds
+ * a nonce while rendering); so scripts are limited to this origin plus inline ones, without
+ * `unsafe-eval` (Next's dev server needs it, so `npm run dev` gets it). What would inject an
+ * inline script here is already stopped by React's escaping, and the replayed page cannot run
+ * scripts at all (sandbox).
+ */
+function signedInPagePolicy(dev: boolean) {
+  const site = (_req: IncomingMessage, res: ServerResponse) => siteOriginsOf(res);
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'", ...(dev ? ["'unsafe-eval'"] : [])],
+        styleSrc: ["'self'", "'unsafe-inline'", site],
+        imgSrc: ["'self'", 'data:', 'blob:', site],
+        fontSrc: ["'self'", 'data:', site],
+        mediaSrc: ["'self'", 'data:', 'blob:', site],
+        // The app's own GraphQL (HTTP and WebSocket) only; a replayed page gets no beacon out.
+        connectSrc: ["'self'", ...(dev ? ['ws:', 'wss:'] : [])],
+        // The masking preview frames pages of the allowed sites; the replay frame is about:blank.
+        frameSrc: ["'self'", 'blob:', site],
+        childSrc: ["'self'", 'blob:', site],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'"],
+      },
+    },
+    strictTransportSecurity: false, // the operator's TLS proxy decides on HSTS
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+}
+
+/**
+ * Security headers: everywhere `nosniff` and a referrer policy that sends no path off-site; on
+ * signed-in pages also the strict CSP above, framing only by this origin, and no caching. Other
+ * paths (the widget script, the demo site, the API) stay embeddable by the allowed sites.
+ */
+export function securityHeaders(deps: Pick<AppDeps, 'db' | 'config'>): RequestHandler {
+  const strict = signedInPagePolicy(deps.config.dev);
+  let cached: { origins: Promise<string[]>; until: number } | undefined;
+  const siteOrigins = async (): Promise<string[]> => {
+    if (!cached || cached.until < Date.now()) {
+      const origins = loadSiteSettings(deps.db).then((settings) => settings.allowedOrigins);
+      cached = { origins, until: Date.now() + ORIGINS_CACHE_MS };
+      origins.catch(() => (cached = undefined));
+    }
+    const all = [...deps.config.allowedOrigins, ...(await cached.origins)];
+    return [...new Set(all)].filter((origin) => PLAIN_ORIGIN.test(origin));
+  };
+  return (req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+    if (!isSignedInPage(req.path)) return next();
+    res.setHeader('Cache-Control', 'no-store');
+    siteOrigins().then(
+      (origins) => {
+        (res.locals as Locals).siteOrigins = origins;
+        strict(req, res, next);
+      },
+      (error: unknown) => next(error),
+    );
+  };
+}
