@@ -13,6 +13,8 @@ export interface Config {
   trustProxy: boolean;
   /** Prefix of every Redis key and channel this deployment uses, so deployments (and tests) can share one Redis. */
   redisPrefix: string;
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: string;
   /** A subscriber whose undelivered messages pass this many bytes is cut off (SLOW_CONSUMER) and resyncs. */
   subscriberQueueBytes: number;
   /** A WebSocket whose unsent bytes stay above this for `socketBufferGraceMs` is closed. */
@@ -83,6 +85,7 @@ const environment = z.object({
     .pipe(z.array(origin)),
   SEED_DEMO_USERS: booleanFlag.default(true),
   TRUST_PROXY: booleanFlag.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_PREFIX: z
     .string()
     .regex(/^[\w.-]{1,40}$/, 'letters, digits, dot, dash or underscore (at most 40)')
@@ -129,6 +132,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     seedDemoUsers: values.SEED_DEMO_USERS,
     trustProxy: values.TRUST_PROXY,
     redisPrefix: values.REDIS_PREFIX,
+    logLevel: values.LOG_LEVEL,
     subscriberQueueBytes: values.SUBSCRIBER_QUEUE_BYTES,
     socketBufferBytes: values.SOCKET_BUFFER_BYTES,
     socketBufferGraceMs: values.SOCKET_BUFFER_GRACE_MS,

@@ -17,6 +17,8 @@ import { MAX_WS_PAYLOAD_BYTES, serveGraphQLOverWebSocket } from './http/graphql-
 import { guardPages } from './http/guard-pages.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { healthRoutes } from './http/health-routes.ts';
+import { createLogger, requestLogger, type Logger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
 import { serveWidget } from './http/serve-widget.ts';
 import { openRateLimits } from './limits/rate-limiter.ts';
 import { createRecordingWriter } from './recording/recording-writer.ts';
@@ -31,6 +33,8 @@ export interface StartOptions {
   /** Serve the Next.js pages too (false: API and widget only, for fast tests). */
   pages?: boolean;
   log?: (line: string) => void;
+  /** A logger of the caller's (otherwise JSON lines on stdout, or to `log` when given). */
+  logger?: Logger;
 }
 
 export interface RunningServer {
@@ -41,11 +45,15 @@ export interface RunningServer {
 
 /** Starts the whole product on one port: pages, GraphQL over HTTP and WebSocket, the widget. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? ((line: string) => console.log(line));
   const config = readConfig(process.env, options.config);
+  const lines = options.log;
+  const logger =
+    options.logger ?? createLogger({ level: config.logLevel, lines: lines && ((line) => lines((JSON.parse(line) as { msg: string }).msg)) });
+  const log = (line: string) => logger.info(line);
   const database = await openDatabase(config.databaseUrl);
   if (config.seedDemoUsers) await seedDemoUsers(database.prisma, log);
-  const pubsub = await openPubSub(config.redisUrl);
+  const metrics = createMetrics({ db: database.prisma });
+  const pubsub = metrics.instrumentPubSub(await openPubSub(config.redisUrl));
   const recordings = createRecordingWriter(database.prisma, { maxBytesPerSession: config.recordingMaxBytesPerSession });
   const limits = openRateLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix });
   const audit = createAuditQueue(database.prisma, {
@@ -59,13 +67,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const nextApp = options.pages === false ? null : await prepareNext(config);
   const app = express();
   app.disable('x-powered-by');
+  app.use(metrics.timeRequests, requestLogger(logger));
   app.use(securityHeaders(deps));
   const httpServer = createServer(app);
   const schema = buildSchema();
   const graphqlHttp = await createGraphQLHttpRouter(schema, deps, httpServer);
 
   const health = healthRoutes(deps);
-  app.use(health.router);
+  app.use(health.router, metrics.router());
   app.get('/widget.js', serveWidget(REPO_ROOT));
   app.use(graphqlHttp.router);
   app.use(auditExportRoute(deps));
@@ -77,6 +86,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD_BYTES });
   const graphqlWs = serveGraphQLOverWebSocket(wss, schema, deps);
+  metrics.watchSockets(wss);
   const nextUpgrade = nextApp?.getUpgradeHandler();
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;

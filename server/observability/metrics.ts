@@ -1,0 +1,146 @@
+import express, { type RequestHandler, type Router } from 'express';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WebSocketServer, WebSocket } from 'ws';
+import type { PubSub } from '../../graphql/pubsub/index.ts';
+import type { PrismaClient } from '../db/index.ts';
+
+const SESSION_STATES = ['WAITING', 'ACTIVE', 'PAUSED', 'ENDED'] as const;
+
+/** The kind of a pub/sub topic, as a label with few values (never a session id). */
+const topicKind = (topic: string): string => /:(agent|customer)$/.exec(topic)?.[1] ?? topic.split(':')[0] ?? 'other';
+
+/**
+ * Prometheus metrics at GET /metrics (prom-client), one registry per server so several servers
+ * in one process (tests) do not mix: sessions by state, messages and bytes relayed, request and
+ * relay latency, audit write failures, and Node's own process metrics.
+ */
+export function createMetrics(deps: { db: PrismaClient }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  new Gauge({
+    name: 'cobrowse_sessions',
+    help: 'Co-browse sessions by state',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const counts = await deps.db.session.groupBy({ by: ['status'], _count: { _all: true } });
+      for (const state of SESSION_STATES) this.set({ state }, counts.find((row) => row.status === state)?._count._all ?? 0);
+    },
+  });
+  const sockets = new Set<WebSocket>();
+  let closedSocketBytesSent = 0;
+  new Gauge({
+    name: 'cobrowse_websocket_connections',
+    help: 'Open GraphQL WebSocket connections',
+    registers: [registry],
+    collect() {
+      this.set(sockets.size);
+    },
+  });
+  const wsMessagesIn = new Counter({
+    name: 'cobrowse_ws_messages_received_total',
+    help: 'WebSocket messages received',
+    registers: [registry],
+  });
+  const wsBytesIn = new Counter({ name: 'cobrowse_ws_bytes_received_total', help: 'WebSocket bytes received', registers: [registry] });
+  const wsBytesOut = new Counter({
+    name: 'cobrowse_ws_bytes_sent_total',
+    help: 'WebSocket bytes sent (socket level)',
+    registers: [registry],
+  });
+  let reportedBytesOut = 0;
+  const bytesWritten = (socket: WebSocket) => (socket as unknown as { _socket?: { bytesWritten: number } })._socket?.bytesWritten ?? 0;
+  const published = new Counter({
+    name: 'cobrowse_pubsub_messages_published_total',
+    help: 'Messages published to the pub/sub (relayed between customers, agents and watchers)',
+    labelNames: ['topic'],
+    registers: [registry],
+  });
+  const publishFailures = new Counter({
+    name: 'cobrowse_pubsub_publish_failures_total',
+    help: 'Publishes the pub/sub refused',
+    registers: [registry],
+  });
+  const relayLatency = new Histogram({
+    name: 'cobrowse_pubsub_publish_seconds',
+    help: 'Time to hand a message to the pub/sub (Redis round trip when configured)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'cobrowse_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route kind and status class',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  const auditWriteFailures = new Counter({
+    name: 'cobrowse_audit_write_failures_total',
+    help: 'Audit rows that could not be written at the first attempt (retried by the audit queue)',
+    registers: [registry],
+  });
+
+  const routeKind = (path: string) =>
+    path.startsWith('/api/graphql') ? 'graphql' : path.startsWith('/api/') ? 'api' : path.startsWith('/_next/') ? 'asset' : 'page';
+
+  return {
+    registry,
+    auditWriteFailures,
+    /** Times every HTTP request. */
+    timeRequests: ((req, res, next) => {
+      const end = httpDuration.startTimer();
+      res.once('finish', () => end({ method: req.method, route: routeKind(req.originalUrl), status: `${Math.floor(res.statusCode / 100)}xx` }));
+      next();
+    }) as RequestHandler,
+    /** Counts WebSocket traffic; messages in as they arrive, bytes out read off the sockets on scrape. */
+    watchSockets(wss: WebSocketServer) {
+      wss.on('connection', (socket: WebSocket) => {
+        sockets.add(socket);
+        socket.on('message', (data: Buffer) => {
+          wsMessagesIn.inc();
+          wsBytesIn.inc(data.length);
+        });
+        socket.once('close', () => {
+          closedSocketBytesSent += bytesWritten(socket);
+          sockets.delete(socket);
+        });
+      });
+    },
+    /** Wraps a pub/sub so every publish is counted and timed. */
+    instrumentPubSub(pubsub: PubSub): PubSub {
+      return {
+        ...pubsub,
+        async publish(topic, message) {
+          const end = relayLatency.startTimer();
+          try {
+            await pubsub.publish(topic, message);
+            published.inc({ topic: topicKind(topic) });
+          } catch (error) {
+            publishFailures.inc();
+            throw error;
+          } finally {
+            end();
+          }
+        },
+        subscribe: (topic, onMessage) => pubsub.subscribe(topic, onMessage),
+        close: () => pubsub.close(),
+      };
+    },
+    /** GET /metrics in Prometheus' text format. */
+    router(): Router {
+      const router = express.Router();
+      router.get('/metrics', async (_req, res) => {
+        let total = closedSocketBytesSent;
+        for (const socket of sockets) total += bytesWritten(socket);
+        if (total > reportedBytesOut) wsBytesOut.inc(total - reportedBytesOut);
+        reportedBytesOut = total;
+        res.set('content-type', registry.contentType).set('cache-control', 'no-store');
+        res.send(await registry.metrics());
+      });
+      return router;
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
