@@ -5,6 +5,7 @@ import { clearSession, loadSession, saveSession, type StoredSession } from './se
 import { execute, openSocket, postGraphQL, type Client } from './transport.ts';
 import { createAgentPointer } from './ui/agent-pointer.ts';
 import type { NoticeKind } from './ui/notices.ts';
+import { showRtt } from './ui/rtt.ts';
 import { createPanel } from './ui/panel.ts';
 import { createShadowRoot } from './ui/root.ts';
 import { WIDGET_CSS } from './ui/styles.ts';
@@ -240,6 +241,7 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
         notify('Connection lost. Reconnecting…', 'error');
         emit('connection', { connected });
       },
+      rtt: (ms) => showRtt(shadow, ms),
     });
     subscribe();
   };

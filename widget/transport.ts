@@ -63,6 +63,8 @@ export interface SocketListeners {
   connected: () => void;
   /** The socket closed; it is retried for ever, with capped exponential backoff. */
   closed: () => void;
+  /** B7: the socket's round-trip time in ms, after every ping's pong. */
+  rtt?: (ms: number) => void;
 }
 
 type Payload = { query: string; variables: Record<string, unknown> };
@@ -99,6 +101,12 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
   const connect = () => {
     const current = (socket = new WebSocket(url, 'graphql-transport-ws'));
     let awaitingPong = false;
+    let pingAt = 0;
+    const ping = () => {
+      awaitingPong = true;
+      pingAt = Date.now();
+      send({ type: 'ping' });
+    };
     const closed = (code: number) => {
       current.onclose = current.onmessage = null;
       clearInterval(pinger);
@@ -119,8 +127,10 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
       const message = JSON.parse(data as string) as { type: string; id?: string; payload?: never };
       const operation = operations.get(message.id!);
       if (message.type === 'ping') current.send('{"type":"pong"}');
-      else if (message.type === 'pong') awaitingPong = false;
-      else if (message.type === 'connection_ack') {
+      else if (message.type === 'pong') {
+        awaitingPong = false;
+        listeners.rtt?.(Date.now() - pingAt);
+      } else if (message.type === 'connection_ack') {
         ready = true;
         retries = 0;
         // A ping unanswered by the next one means the connection is dead, though not closed.
@@ -129,9 +139,9 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
             current.close(4499, 'Terminated');
             return closed(4499);
           }
-          awaitingPong = true;
-          send({ type: 'ping' });
+          ping();
         }, KEEP_ALIVE_MS);
+        ping(); // the first round-trip reading at once
         listeners.connected();
         operations.forEach(({ payload }, id) => send({ id, type: 'subscribe', payload }));
       } else if (operation && message.type === 'next') operation.sink.next(message.payload!);
