@@ -8,7 +8,7 @@ import { bearerKey, clientAddressOf, NOBODY, resolveViewer, selfOriginOf, type A
 import { createDocumentCache } from '../../graphql/document-cache.ts';
 import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { startCustomerPresence } from '../sessions/presence-service.ts';
-import { closeSlowSockets, createSubscriptionCounter, limitSocketsPerAddress } from './socket-limits.ts';
+import { closeSlowSocket, closeSlowSockets, createSubscriptionCounter, isSlowConsumerError, limitSocketsPerAddress } from './socket-limits.ts';
 
 interface ConnectionState {
   viewer?: Viewer;
@@ -85,7 +85,10 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
         };
       },
       onComplete: (ctx, id) => subscriptions.release(ctx, id),
-      onError: (_ctx, _id, _payload, errors) => formatAll(errors),
+      onError: (ctx, _id, _payload, errors) => {
+        if (errors.some(isSlowConsumerError)) closeSlowSocket(ctx.extra.socket); // the client reconnects and resyncs
+        return formatAll(errors);
+      },
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : undefined),
     },
     wss,

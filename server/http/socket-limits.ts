@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { clientAddressOf } from '../../graphql/context.ts';
 import { AppError, ErrorCode } from '../../graphql/errors.ts';
@@ -35,15 +36,29 @@ export function closeSlowSockets(wss: WebSocketServer, config: SocketLimitConfig
       }
       const since = overSince.get(socket) ?? now;
       overSince.set(socket, since);
-      if (now - since < config.socketBufferGraceMs) continue;
-      socket.close(SLOW_SOCKET_CLOSE_CODE, 'Too slow: the connection fell behind');
-      // The close frame waits behind the unread data; do not keep that data for ws's 30 s close timeout.
-      setTimeout(() => socket.readyState !== socket.CLOSED && socket.terminate(), TERMINATE_AFTER_MS).unref();
+      if (now - since >= config.socketBufferGraceMs) closeSlowSocket(socket);
     }
   }, interval);
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * Closes a socket that fell behind (SLOW_SOCKET_CLOSE_CODE). Once closing, nothing more is queued
+ * on it — not even the SLOW_CONSUMER error of a cut subscription — so the client sees a dropped
+ * connection, reconnects, and its still-active subscriptions restart from a fresh state.
+ */
+export function closeSlowSocket(socket: WebSocket): void {
+  if (socket.readyState !== socket.OPEN) return;
+  socket.close(SLOW_SOCKET_CLOSE_CODE, 'Too slow: the connection fell behind');
+  // The close frame waits behind the unread data; do not keep that data for ws's 30 s close timeout.
+  setTimeout(() => socket.readyState !== socket.CLOSED && socket.terminate(), TERMINATE_AFTER_MS).unref();
+}
+
+/** A subscription cut by subscribeToTopics for falling behind (graphql-ws wraps the thrown error). */
+export const isSlowConsumerError = (error: GraphQLError): boolean =>
+  error.extensions?.code === ErrorCode.SLOW_CONSUMER ||
+  (error.originalError instanceof GraphQLError && error.originalError.extensions?.code === ErrorCode.SLOW_CONSUMER);
 
 /**
  * Refuses a WebSocket upgrade (HTTP 429) from an address that already holds the maximum number of
