@@ -14,13 +14,13 @@ const REPO = new URL('..', import.meta.url).pathname;
 
 /**
  * Every GraphQL document the product writes down: string and template literals in app/, widget/,
- * docs/examples/ and test/ that start like an operation, with `${…}` filled from the file's own
+ * docs/examples/ and test/ (not the attack tests) that start like an operation, with `${…}` filled from the file's own
  * constants (fragments of field lists), plus the ```graphql blocks of docs/api.md.
  */
 function productDocuments(): { where: string; text: string }[] {
   const files = execFileSync('git', ['ls-files', 'app', 'widget', 'docs/examples', 'test'], { cwd: REPO, encoding: 'utf8' })
     .split('\n')
-    .filter((file) => /\.(ts|tsx)$/.test(file));
+    .filter((file) => /\.(ts|tsx)$/.test(file) && !file.startsWith('test/security-')); // attack tests send over-limit queries on purpose
   const found: { where: string; text: string }[] = [];
   for (const file of files) {
     const source = ts.createSourceFile(file, readFileSync(REPO + file, 'utf8'), ts.ScriptTarget.Latest, true);
