@@ -155,7 +155,8 @@ describe('Masking and Write Mode integrity in Chromium', () => {
     );
     const customerWire = await captureNetwork(customer, { urls: 'widget' });
     const agentFrames = captureWebSocketFrames(agent);
-    const code = await customerStarts(customer, site.origin, '/t/home');
+    // Started on an address with a query and a fragment: neither is sent to start the session.
+    const code = await customerStarts(customer, site.origin, '/t/home?ref=Start-Query-Secret-31#Start-Hash-Secret-32');
     await agentJoins(agent, suite.server.url, code);
     const view = agentView(agent);
     const shownAgain = async () => {
@@ -180,6 +181,10 @@ describe('Masking and Write Mode integrity in Chromium', () => {
     await customer.waitForTimeout(500);
 
     const everything = [...(await customerWire.texts()), ...agentFrames];
+    const starts = everything.filter((text) => text.includes('startSession'));
+    assert.equal(starts.length, 1);
+    assert.ok(!/Start-(Query|Hash)-Secret/.test(starts[0]!), starts[0]);
+    assert.equal((await suite.server.deps.db.session.findUniqueOrThrow({ where: { code } })).url, `${site.origin}/t/home`);
     assert.ok(
       everything.some((text) => text.includes('Home-Visible')),
       'the visible page travelled',

@@ -262,7 +262,7 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
           const { startSession } = await postGraphQL<{ startSession: { customerToken: string; session: { id: string; code: string } } }>(
             serverOrigin,
             START_SESSION,
-            { input: { url: location.href, viewportWidth: innerWidth, viewportHeight: innerHeight } },
+            { input: { url: location.origin + location.pathname, viewportWidth: innerWidth, viewportHeight: innerHeight } },
           );
           const started = { sessionId: startSession.session.id, code: startSession.session.code };
           const session = { ...started, customerToken: startSession.customerToken };
