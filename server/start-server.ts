@@ -76,6 +76,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const health = healthRoutes(deps);
   app.use(health.router, metrics.router());
   app.get('/widget.js', serveWidget(REPO_ROOT));
+  app.get('/widget-chat.js', serveWidget(REPO_ROOT, 'widget-chat.js'));
   app.use(graphqlHttp.router);
   app.use(auditExportRoute(deps));
   app.use(guardPages(deps));

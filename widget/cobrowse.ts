@@ -1,5 +1,6 @@
 import type { ActorKind, AgentAction, SessionEventKind, SessionRules, SessionState, StreamMessage } from '../protocol/messages.ts';
 import { applyAgentAction } from './agent-actions.ts';
+import { addChatButton, openChatToken } from './chat/launcher.ts';
 import { createRecorder } from './recorder.ts';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
 import { execute, openSocket, postGraphQL, type Client } from './transport.ts';
@@ -82,6 +83,8 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
   let lost = false;
   let state: SessionState | null = null;
   let rules: SessionRules | null = null;
+  /** Set from start() until the new session's first state: an agent may already be in it (R2). */
+  let fresh = false;
 
   const emit = <E extends keyof CobrowseEventMap>(event: E, detail: CobrowseEventMap[E]) =>
     handlers.get(event)?.forEach((handler) => {
@@ -103,6 +106,7 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
     },
     pointerMode: () => void call(POINTER_MODE, {}),
   });
+  addChatButton(shadow, serverOrigin);
 
   /** Runs a mutation for the current session on its socket; failures become notices. */
   const call = (query: string, variables: Record<string, unknown>) =>
@@ -167,6 +171,12 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
       // straight out instead of being measured for the offline buffer.
       recorder.setOnline(true);
       recorder.start(rules ?? undefined);
+      // From a chat the agent joins at once, maybe before this stream was up: say so all the same.
+      if (fresh && session.status === 'ACTIVE') {
+        notify(`${session.agentName ?? 'An agent'} joined your co-browse session`);
+        emit('agent-joined', { agentName: session.agentName });
+      }
+      fresh = false;
     } else if (event === 'agent-joined') {
       notify(`${session.agentName ?? 'An agent'} joined your co-browse session`);
       emit('agent-joined', { agentName: session.agentName });
@@ -262,11 +272,19 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
           const { startSession } = await postGraphQL<{ startSession: { customerToken: string; session: { id: string; code: string } } }>(
             serverOrigin,
             START_SESSION,
-            { input: { url: location.origin + location.pathname, viewportWidth: innerWidth, viewportHeight: innerHeight } },
+            {
+              input: {
+                url: location.origin + location.pathname,
+                viewportWidth: innerWidth,
+                viewportHeight: innerHeight,
+                chatToken: openChatToken(),
+              },
+            },
           );
           const started = { sessionId: startSession.session.id, code: startSession.session.code };
           const session = { ...started, customerToken: startSession.customerToken };
           saveSession(session);
+          fresh = true;
           open(session);
           notify('Session started. Read the ID to your agent.');
           emit('started', started);

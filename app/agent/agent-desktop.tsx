@@ -21,6 +21,7 @@ import { sendSignal, useSessionStream } from './use-session-stream';
 import { formatCode } from '../lib/session-code';
 import { ConnectionRtt } from './connection-rtt';
 import { CustomerPresence } from './customer-presence';
+import { ChatPanel } from './chat-panel';
 
 function endedText(session: SessionState): string {
   if (session.endReason === 'timeout') return 'The co-browse session ended: the customer was gone for too long.';
@@ -180,7 +181,7 @@ export function AgentDesktop() {
   const inWriteMode = session?.mode === 'WRITE';
 
   return (
-    <div className="app-shell">
+    <div className="app-shell agent-shell">
       <TopBar urql={urql} status={connected ? 'Online' : 'Reconnecting…'} statusTone={connected ? 'up' : 'down'} who={me?.name} />
 
       <main className="agent-main">
@@ -313,6 +314,16 @@ export function AgentDesktop() {
           )}
         </section>
       </main>
+      <ChatPanel
+        urql={urql}
+        ws={ws}
+        notify={notify}
+        hasSession={session !== null}
+        onJoined={(joined) => {
+          setSession(joined);
+          notify('success', `The customer started co-browse from the chat: connected to session ${formatCode(joined.code)}.`);
+        }}
+      />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { describeError } from '../lib/graphql-client';
 import { AUDIT_TIMELINE, type AuditTimelineResult, type TimelineEvent } from '../lib/supervision-documents';
 import { between, formatClock, formatCode, formatDateTime, formatDuration, label, shortUrl } from './format';
+import { SessionChat } from './session-chat';
 
 /**
  * An event's data as words. Internal ids, the page address (listed under Pages visited) and
@@ -157,6 +158,8 @@ export function AuditTimeline({
               </ol>
             </div>
           )}
+
+          <SessionChat urql={urql} sessionId={sessionId} version={version} />
 
           <h3>Events</h3>
           <ol className="timeline">

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 
-/** The built widget at /widget.js, loadable from any site that embeds it. */
-export function serveWidget(repoRoot: string): RequestHandler {
-  const file = path.join(repoRoot, 'dist', 'widget.js');
+/** The built widget at /widget.js (and its chat window, /widget-chat.js), loadable from any site that embeds it. */
+export function serveWidget(repoRoot: string, name = 'widget.js'): RequestHandler {
+  const file = path.join(repoRoot, 'dist', name);
   return async (_req, res) => {
     try {
       const body = await readFile(file);

@@ -59,6 +59,11 @@ export const chatResolvers: Resolvers = {
     async sendChatMessage(_parent, { chatId, text, chatToken }, ctx) {
       const { chat, actor, name } = await chatParticipant(ctx, chatId, chatToken);
       const message = await postChatMessage(ctx, chat, actor, actor.kind === 'CUSTOMER' ? customerNameOf(chat) : name, text);
+      if (chat.status === 'QUEUED' && actor.kind === 'CUSTOMER') {
+        // Agents picking from the queue see what the customer is asking.
+        const update: ChatQueueMessage = { type: 'queued', chat: toQueuedChat(chat, message.text) };
+        await ctx.pubsub.publish(chatTopics.queue, update);
+      }
       return { ...message, senderName: actor.kind === 'CUSTOMER' ? customerNameOf(chat) : name } satisfies NamedMessage;
     },
     acceptChat: (_parent, { chatId }, ctx) => acceptChat(ctx, requireUser(ctx, 'AGENT'), chatId),
