@@ -78,8 +78,12 @@ export function freshAddress(): string {
   return `10.${(addressCounter >> 16) & 255}.${(addressCounter >> 8) & 255}.${addressCounter & 255}`;
 }
 
-/** A graphql-ws client that upgrades with browser-like headers and presents the identity as the widget or an API client would. */
-export function wsConnect(baseUrl: string, options: CallOptions = {}): Client {
+/**
+ * A graphql-ws client that upgrades with browser-like headers and presents the identity as the
+ * widget or an API client would. `persistent` keeps one socket open until disposed (as the widget
+ * does); otherwise the socket opens for the first operation and closes after the last.
+ */
+export function wsConnect(baseUrl: string, options: CallOptions & { persistent?: boolean } = {}): Client {
   const headers = headersFor(baseUrl, { ...options, identity: { cookie: options.identity?.cookie } });
   class HeaderWebSocket extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
@@ -95,7 +99,7 @@ export function wsConnect(baseUrl: string, options: CallOptions = {}): Client {
       ...(identity.apiKey ? { authorization: `Bearer ${identity.apiKey}` } : {}),
     },
     retryAttempts: 0,
-    lazy: true,
+    lazy: !options.persistent,
   });
 }
 
