@@ -78,7 +78,7 @@ export interface Client {
   dispose(): void;
 }
 
-/** Close codes after which reconnecting cannot help (as graphql-ws decides): operations fail. */
+/** Close codes after which reconnecting cannot help (as graphql-ws decides): operations fail, and the socket stays closed. */
 const FATAL_CLOSE_CODES = [4004, 4005, 4400, 4401, 4406, 4409, 4429, 4500];
 
 /**
@@ -115,7 +115,7 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
       if (disposed) return;
       if (FATAL_CLOSE_CODES.includes(code)) {
         operations.forEach(({ sink }) => sink.error({ code }));
-        operations.clear();
+        return operations.clear();
       }
       // Jittered so that many widgets do not reconnect in step after a server restart.
       const wait = Math.min(MAX_RECONNECT_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** retries++) * (0.5 + Math.random() / 2);
