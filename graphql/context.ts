@@ -1,7 +1,7 @@
 import { parse as parseCookies } from 'cookie';
 import type { AuditQueue } from '../server/audit/audit-queue.ts';
 import type { Config } from '../server/config.ts';
-import { AUTH_COOKIE, findUserByAuthToken } from '../server/auth/auth-sessions.ts';
+import { AUTH_COOKIE, findAuthSession } from '../server/auth/auth-sessions.ts';
 import { hashToken } from '../server/auth/tokens.ts';
 import type { PrismaClient, UserRow } from '../server/db/index.ts';
 import type { RateLimits } from '../server/limits/rate-limiter.ts';
@@ -36,6 +36,8 @@ export interface Viewer {
   authToken: string | undefined;
   /** B9: the read-only API key the caller presented (Authorization: Bearer), if any. */
   apiKeyId: string | null;
+  /** When the cookie's sign-in ends; a WebSocket admitted with it is closed then. */
+  authExpiresAt?: Date;
 }
 
 export interface GraphQLContext extends AppDeps {
@@ -75,13 +77,19 @@ export async function resolveViewer(db: PrismaClient, credentials: Credentials):
     return { ...NOBODY, apiKeyId: key.id };
   }
   const authToken = credentials.cookieHeader ? parseCookies(credentials.cookieHeader)[AUTH_COOKIE] : undefined;
-  const [user, customerSession] = await Promise.all([
-    findUserByAuthToken(db, authToken),
+  const [signedIn, customerSession] = await Promise.all([
+    findAuthSession(db, authToken),
     credentials.customerToken
       ? db.session.findUnique({ where: { customerTokenHash: hashToken(credentials.customerToken) }, select: { id: true } })
       : null,
   ]);
-  return { user, customerSessionId: customerSession?.id ?? null, authToken, apiKeyId: null };
+  return {
+    user: signedIn?.user ?? null,
+    customerSessionId: customerSession?.id ?? null,
+    authToken,
+    apiKeyId: null,
+    ...(signedIn && { authExpiresAt: signedIn.expiresAt }),
+  };
 }
 
 /** The origin a browser at this Host sees, honouring a proxy's X-Forwarded-Proto. */

@@ -8,7 +8,16 @@ export interface Config {
   redisUrl: string | undefined;
   /** Extra origins whose pages may start sessions; the server's own origin (the demo) always may. */
   allowedOrigins: string[];
+  /**
+   * Whether an empty database gets the demo users (published password): SEED_DEMO_USERS, or when
+   * unset, only on the quick start's embedded default (DATABASE_URL unset). Otherwise an empty
+   * database gets one admin (`adminEmail`) with a random password printed once in the log.
+   */
   seedDemoUsers: boolean;
+  /** The first admin's email on an empty database without demo users. */
+  adminEmail: string;
+  /** The Secure flag of the sign-in cookie (COOKIE_SECURE); never taken from a request header. */
+  cookieSecure: boolean;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (for rate limits). */
   trustProxy: boolean;
   /** Prefix of every Redis key and channel this deployment uses, so deployments (and tests) can share one Redis. */
@@ -63,6 +72,9 @@ const origin = z
     }
   });
 
+/** The quick start's embedded SQLite file, used when DATABASE_URL is unset. */
+export const DEFAULT_DATABASE_URL = 'file:./data/cobrowse.db';
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -73,7 +85,7 @@ const environment = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgres:// (PostgreSQL)')
-    .default('file:./data/cobrowse.db'),
+    .optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -83,7 +95,14 @@ const environment = z.object({
     .default('')
     .transform((value) => value.split(',').filter((part) => part.trim() !== ''))
     .pipe(z.array(origin)),
-  SEED_DEMO_USERS: booleanFlag.default(true),
+  SEED_DEMO_USERS: booleanFlag.optional(),
+  ADMIN_EMAIL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address such as admin@company.com')
+    .default('admin@cobrowse.local'),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false'], { message: 'must be auto, true or false' }).default('auto'),
   TRUST_PROXY: booleanFlag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_PREFIX: z
@@ -123,13 +142,20 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const values = parsed.data;
+  // The quick start (`npm start` with nothing set) runs on http://localhost with a SQLite file:
+  // friendly defaults there; any configured database is treated as a real deployment.
+  const embeddedDefault = values.DATABASE_URL === undefined;
+  const dev = overrides.dev ?? false;
   return {
     port: values.PORT,
     host: values.HOST,
-    databaseUrl: values.DATABASE_URL,
+    databaseUrl: values.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     redisUrl: values.REDIS_URL,
     allowedOrigins: values.ALLOWED_ORIGINS,
-    seedDemoUsers: values.SEED_DEMO_USERS,
+    seedDemoUsers: values.SEED_DEMO_USERS ?? embeddedDefault,
+    adminEmail: values.ADMIN_EMAIL,
+    // auto: Secure on a real deployment (served over HTTPS); not on the quick start or in dev.
+    cookieSecure: values.COOKIE_SECURE === 'auto' ? !embeddedDefault && !dev : values.COOKIE_SECURE === 'true',
     trustProxy: values.TRUST_PROXY,
     redisPrefix: values.REDIS_PREFIX,
     logLevel: values.LOG_LEVEL,
@@ -150,7 +176,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     maxAuditEventsPerSession: values.MAX_AUDIT_EVENTS_PER_SESSION,
     auditQueueMaxEvents: values.AUDIT_QUEUE_MAX_EVENTS,
     customerGoneTimeoutSeconds: values.CUSTOMER_GONE_TIMEOUT_SECONDS,
-    dev: false,
+    dev,
     ...overrides,
   };
 }

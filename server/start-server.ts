@@ -7,7 +7,7 @@ import { WebSocketServer } from 'ws';
 import { openPubSub } from '../graphql/pubsub/index.ts';
 import { buildSchema } from '../graphql/schema/index.ts';
 import type { AppDeps } from '../graphql/context.ts';
-import { seedDemoUsers } from '../prisma/seed.ts';
+import { seedEmptyDatabase } from '../prisma/seed.ts';
 import { createAuditQueue } from './audit/audit-queue.ts';
 import { readConfig, type Config } from './config.ts';
 import { openDatabase } from './db/open-database.ts';
@@ -51,7 +51,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     options.logger ?? createLogger({ level: config.logLevel, lines: lines && ((line) => lines((JSON.parse(line) as { msg: string }).msg)) });
   const log = (line: string) => logger.info(line);
   const database = await openDatabase(config.databaseUrl);
-  if (config.seedDemoUsers) await seedDemoUsers(database.prisma, log);
+  await seedEmptyDatabase(database.prisma, { demoUsers: config.seedDemoUsers, adminEmail: config.adminEmail }, log);
   const metrics = createMetrics({ db: database.prisma });
   const pubsub = metrics.instrumentPubSub(await openPubSub(config.redisUrl));
   const recordings = createRecordingWriter(database.prisma, { maxBytesPerSession: config.recordingMaxBytesPerSession });

@@ -52,7 +52,9 @@ describe('database', () => {
         ['supervisor@example.com', 'SUPERVISOR'],
       ],
     );
-    assert.ok(users.every((user) => user.passwordHash.startsWith('$2') && !user.passwordHash.includes('cobrowse-demo')));
+    assert.ok(
+      users.every((user) => user.passwordHash.startsWith('scrypt$') && !user.passwordHash.includes('cobrowse-demo') && user.isDemo),
+    );
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /cobrowse-demo/);
     await db.close();

@@ -54,7 +54,13 @@ describe('configuration and the server process', () => {
 
   it('starts, seeds the demo users, and shuts down gracefully on SIGTERM', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cobrowse-main-'));
-    const run = runMain({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${path.join(dir, 'main.db')}`, NODE_ENV: 'production' });
+    const run = runMain({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `file:${path.join(dir, 'main.db')}`,
+      SEED_DEMO_USERS: 'true', // a configured database gets the demo users only when asked (test/security-accounts)
+      NODE_ENV: 'production',
+    });
     const deadline = Date.now() + 60_000;
     while (!/listening on (\S+)/.test(run.output()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     const url = /listening on (\S+)/.exec(run.output())?.[1];

@@ -1,10 +1,19 @@
 'use client';
 
 import { useSearchParams } from 'next/navigation';
-import { useMemo, useState, type FormEvent } from 'react';
+import { gql } from '@urql/core';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Logo } from '../lib/logo';
 import { createGraphQLClients, describeError } from '../lib/graphql-client';
 import { SIGN_IN, type Me } from '../lib/documents';
+
+/** The demo accounts that still have the published password; none on a real deployment. */
+const DEMO_ACCOUNTS = gql`
+  query DemoAccounts {
+    demoAccounts
+  }
+`;
+const DEMO_PASSWORD = 'cobrowse-demo';
 
 const HOME_BY_ROLE: Record<Me['role'], string> = { AGENT: '/agent', SUPERVISOR: '/supervisor', ADMIN: '/admin' };
 
@@ -18,6 +27,14 @@ export function LoginForm() {
     params.get('reason') === 'role' ? 'Your account cannot open that page. Sign in with another account.' : null,
   );
   const [busy, setBusy] = useState(false);
+  const [demoAccounts, setDemoAccounts] = useState<string[]>([]);
+
+  useEffect(() => {
+    void urql
+      .query<{ demoAccounts: string[] }>(DEMO_ACCOUNTS, {})
+      .toPromise()
+      .then((result) => setDemoAccounts(result.data?.demoAccounts ?? []));
+  }, [urql]);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -58,10 +75,17 @@ export function LoginForm() {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
-      <aside className="hint">
-        <strong>Demo accounts</strong> (password <code>cobrowse-demo</code>): <code>agent@example.com</code>,{' '}
-        <code>agent2@example.com</code>, <code>supervisor@example.com</code>, <code>admin@example.com</code>
-      </aside>
+      {demoAccounts.length > 0 && (
+        <aside className="hint" data-testid="login-demo-accounts">
+          <strong>Demo accounts</strong> (password <code>{DEMO_PASSWORD}</code>):{' '}
+          {demoAccounts.map((email, index) => (
+            <span key={email}>
+              {index > 0 && ', '}
+              <code>{email}</code>
+            </span>
+          ))}
+        </aside>
+      )}
     </div>
   );
 }

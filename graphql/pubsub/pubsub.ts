@@ -16,4 +16,6 @@ export const topics = {
   toCustomer: (sessionId: string) => `session:${sessionId}:customer`,
   /** Lifecycle of every session, for supervisors and the API. */
   lifecycle: 'sessions:lifecycle',
+  /** Sign-outs, password resets, role changes and revoked API keys, for every instance's open sockets. */
+  authRevocations: 'auth:revocations',
 } as const;

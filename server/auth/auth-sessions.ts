@@ -13,19 +13,27 @@ export async function createAuthSession(db: PrismaClient, userId: string): Promi
   return token;
 }
 
-/** The user a cookie token belongs to, if it is known and not expired. */
-export async function findUserByAuthToken(db: PrismaClient, token: string | undefined): Promise<UserRow | null> {
+/** The user a cookie token belongs to and when that sign-in ends, if it is known and not expired. */
+export async function findAuthSession(db: PrismaClient, token: string | undefined): Promise<{ user: UserRow; expiresAt: Date } | null> {
   if (!token) return null;
   const found = await db.authSession.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
-  if (!found || found.expiresAt.getTime() < Date.now()) return null;
-  return found.user;
+  if (!found || found.expiresAt.getTime() <= Date.now()) return null;
+  return { user: found.user, expiresAt: found.expiresAt };
+}
+
+/** The user a cookie token belongs to, if it is known and not expired. */
+export async function findUserByAuthToken(db: PrismaClient, token: string | undefined): Promise<UserRow | null> {
+  return (await findAuthSession(db, token))?.user ?? null;
 }
 
 export async function deleteAuthSession(db: PrismaClient, token: string | undefined): Promise<void> {
   if (token) await db.authSession.deleteMany({ where: { tokenHash: hashToken(token) } });
 }
 
-/** The Set-Cookie value for a signed-in browser (or a cleared one when token is null). */
+/**
+ * The Set-Cookie value for a signed-in browser (or a cleared one when token is null). `secure`
+ * comes from configuration (COOKIE_SECURE), never from a request header a client could forge.
+ */
 export function authCookie(token: string | null, secure: boolean): string {
   const parts = [
     `${AUTH_COOKIE}=${token ?? ''}`,

@@ -4,9 +4,19 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
-import { bearerKey, clientAddressOf, NOBODY, resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext, type Viewer } from '../../graphql/context.ts';
+import {
+  bearerKey,
+  clientAddressOf,
+  NOBODY,
+  resolveViewer,
+  selfOriginOf,
+  type AppDeps,
+  type GraphQLContext,
+  type Viewer,
+} from '../../graphql/context.ts';
 import { createDocumentCache } from '../../graphql/document-cache.ts';
 import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
+import { createSocketRights } from '../auth/socket-registry.ts';
 import { startCustomerPresence } from '../sessions/presence-service.ts';
 import { closeSlowSocket, closeSlowSockets, createSubscriptionCounter, isSlowConsumerError, limitSocketsPerAddress } from './socket-limits.ts';
 
@@ -33,6 +43,8 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
   const subscriptions = createSubscriptionCounter(deps.config);
   limitSocketsPerAddress(wss, deps.config);
   const stopClosingSlowSockets = closeSlowSockets(wss, deps.config);
+  const rights = createSocketRights(deps); // sign-out, reset, role change, revoked key and expiry reach open sockets
+  wss.once('close', () => void rights.close());
   const contextFor = ({ request, state }: Extra): GraphQLContext => ({
     ...deps,
     viewer: state?.viewer ?? NOBODY,
@@ -63,13 +75,18 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
           return false; // a wrong or revoked API key: closed with 4403 Forbidden
         }
         ctx.extra.state = { viewer, memo: new Map() };
+        await rights.ready;
+        rights.track(ctx.extra.socket, viewer);
         if (viewer.customerSessionId) presence.connected(ctx.extra.socket, viewer.customerSessionId);
         return true;
       },
       async onClose(ctx) {
+        rights.untrack(ctx.extra.socket);
         presence.disconnected(ctx.extra.socket);
       },
-      onSubscribe(ctx, id, payload) {
+      async onSubscribe(ctx, id, payload) {
+        const revoked = await rights.recheck(ctx.extra.socket);
+        if (revoked) return [revoked];
         const document = documentFor(payload.query);
         if (Array.isArray(document)) return document as GraphQLError[];
         const operation = getOperationAST(document as DocumentNode, payload.operationName)?.operation;

@@ -17,6 +17,8 @@ export interface RateLimiter {
   check(key: string): Promise<void>;
   /** Forgets a key (e.g. after a successful sign-in). */
   reset(key: string): Promise<void>;
+  /** Gives back points spent up front for an attempt that turned out fine. */
+  refund(key: string, points?: number): Promise<void>;
 }
 
 export interface RateLimits {
@@ -44,6 +46,9 @@ function wrap(inner: RateLimiterAbstract, rule: LimitRule, message: string): Rat
     },
     async reset(key) {
       await inner.delete(key);
+    },
+    async refund(key, points = 1) {
+      await inner.reward(key, points);
     },
   };
 }

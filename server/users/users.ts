@@ -1,17 +1,17 @@
 import { badInput, notFound } from '../../graphql/errors.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import { hashPassword, MAX_PASSWORD_LENGTH } from '../auth/passwords.ts';
+import { MAX_EMAIL_LENGTH } from '../auth/sign-in.ts';
 import { hashToken } from '../auth/tokens.ts';
 import { isUniqueViolation, type PrismaClient, type Role, type UserRow } from '../db/index.ts';
 
 export const MIN_PASSWORD_LENGTH = 10;
-// The sign-in form refuses longer credentials, so a longer password could never be used.
-const MAX_CREDENTIAL_LENGTH = 256;
 const MAX_NAME_LENGTH = 100;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function checkPassword(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) throw badInput(`The password needs at least ${MIN_PASSWORD_LENGTH} characters.`);
-  if (password.length > MAX_CREDENTIAL_LENGTH) throw badInput(`The password can have at most ${MAX_CREDENTIAL_LENGTH} characters.`);
+  // Sign-in refuses longer passwords, so a longer one could never be used.
+  if (password.length > MAX_PASSWORD_LENGTH) throw badInput(`The password can have at most ${MAX_PASSWORD_LENGTH} characters.`);
 }
 
 export const listUsers = (db: PrismaClient): Promise<UserRow[]> => db.user.findMany({ orderBy: [{ name: 'asc' }, { email: 'asc' }] });
@@ -29,8 +29,7 @@ export async function createUser(db: PrismaClient, input: NewUser): Promise<User
   // Sign-in looks emails up trimmed and lower-cased, so they are stored that way.
   const email = input.email.trim().toLowerCase();
   if (!name || name.length > MAX_NAME_LENGTH) throw badInput(`The name needs 1 to ${MAX_NAME_LENGTH} characters.`);
-  if (email.length > MAX_CREDENTIAL_LENGTH || !EMAIL_PATTERN.test(email))
-    throw badInput('Enter an email address such as name@company.com.');
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL_PATTERN.test(email)) throw badInput('Enter an email address such as name@company.com.');
   checkPassword(input.password);
   const passwordHash = await hashPassword(input.password);
   try {
@@ -43,7 +42,8 @@ export async function createUser(db: PrismaClient, input: NewUser): Promise<User
 
 /**
  * Sets a new password and signs the user out everywhere — except the browser of `keepAuthToken`
- * (an admin resetting their own password stays signed in).
+ * (an admin resetting their own password stays signed in). A demo user stops being one: the
+ * published password no longer opens the account.
  */
 export async function resetPassword(db: PrismaClient, userId: string, password: string, keepAuthToken?: string): Promise<UserRow> {
   checkPassword(password);
@@ -52,7 +52,7 @@ export async function resetPassword(db: PrismaClient, userId: string, password: 
     const found = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
     if (!found) throw notFound('No such user.');
     await tx.authSession.deleteMany({ where: { userId, ...(keepAuthToken && { NOT: { tokenHash: hashToken(keepAuthToken) } }) } });
-    return tx.user.update({ where: { id: userId }, data: { passwordHash } });
+    return tx.user.update({ where: { id: userId }, data: { passwordHash, isDemo: false } });
   });
 }
 

@@ -1,4 +1,5 @@
 import { apiKeyNameProblem, createApiKey, listApiKeys, revokeApiKey } from '../../../server/auth/api-keys.ts';
+import { announceRevocation } from '../../../server/auth/revocations.ts';
 import { requireUser } from '../../authorize.ts';
 import { badInput, notFound } from '../../errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
@@ -22,6 +23,7 @@ export const apiKeysResolvers: Resolvers = {
       requireUser(ctx, 'ADMIN');
       const key = await revokeApiKey(ctx.db, id);
       if (!key) throw notFound('No such API key.');
+      await announceRevocation(ctx.pubsub, { kind: 'api-key-revoked', apiKeyId: key.id });
       return key;
     },
   },

@@ -1,26 +1,29 @@
 import { authCookie, createAuthSession, deleteAuthSession } from '../../../server/auth/auth-sessions.ts';
-import { verifyPassword } from '../../../server/auth/passwords.ts';
-import { badInput, unauthenticated } from '../../errors.ts';
+import { announceRevocation } from '../../../server/auth/revocations.ts';
+import { signInWithPassword } from '../../../server/auth/sign-in.ts';
+import { hashToken } from '../../../server/auth/tokens.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
-
-const MAX_CREDENTIAL_LENGTH = 256;
 
 export const authResolvers: Resolvers = {
   Query: {
     me: (_parent, _args, ctx) => ctx.viewer.user,
+    async demoAccounts(_parent, _args, ctx) {
+      const users = await ctx.db.user.findMany({ where: { isDemo: true }, select: { email: true }, orderBy: { email: 'asc' } });
+      return users.map((user) => user.email);
+    },
   },
   Mutation: {
     async signIn(_parent, { email, password }, ctx) {
-      if (email.length > MAX_CREDENTIAL_LENGTH || password.length > MAX_CREDENTIAL_LENGTH) throw badInput('Email or password is too long.');
-      const user = await ctx.db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-      if (!user || !(await verifyPassword(password, user.passwordHash))) throw unauthenticated('Wrong email or password.');
+      const user = await signInWithPassword(ctx, { email, password, clientAddress: ctx.clientAddress });
       const token = await createAuthSession(ctx.db, user.id);
-      ctx.setCookie(authCookie(token, ctx.selfOrigin.startsWith('https:')));
+      ctx.setCookie(authCookie(token, ctx.config.cookieSecure));
       return user;
     },
     async signOut(_parent, _args, ctx) {
-      await deleteAuthSession(ctx.db, ctx.viewer.authToken);
-      ctx.setCookie(authCookie(null, ctx.selfOrigin.startsWith('https:')));
+      const token = ctx.viewer.authToken;
+      await deleteAuthSession(ctx.db, token);
+      if (token) await announceRevocation(ctx.pubsub, { kind: 'signed-out', authTokenHash: hashToken(token) });
+      ctx.setCookie(authCookie(null, ctx.config.cookieSecure));
       return true;
     },
   },

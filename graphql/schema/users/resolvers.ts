@@ -1,3 +1,5 @@
+import { announceRevocation } from '../../../server/auth/revocations.ts';
+import { hashToken } from '../../../server/auth/tokens.ts';
 import { createUser, listUsers, resetPassword, setUserRole } from '../../../server/users/users.ts';
 import { requireUser } from '../../authorize.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
@@ -14,13 +16,19 @@ export const usersResolvers: Resolvers = {
       requireUser(ctx, 'ADMIN');
       return createUser(ctx.db, input);
     },
-    resetPassword(_parent, { userId, password }, ctx) {
+    async resetPassword(_parent, { userId, password }, ctx) {
       requireUser(ctx, 'ADMIN');
-      return resetPassword(ctx.db, userId, password, ctx.viewer.authToken);
+      const keep = ctx.viewer.authToken;
+      const user = await resetPassword(ctx.db, userId, password, keep);
+      // Open sockets of the user's other browsers were admitted with sign-ins that just ended.
+      await announceRevocation(ctx.pubsub, { kind: 'password-reset', userId, ...(keep && { keepAuthTokenHash: hashToken(keep) }) });
+      return user;
     },
-    setUserRole(_parent, { userId, role }, ctx) {
+    async setUserRole(_parent, { userId, role }, ctx) {
       requireUser(ctx, 'ADMIN');
-      return setUserRole(ctx.db, userId, role);
+      const user = await setUserRole(ctx.db, userId, role);
+      await announceRevocation(ctx.pubsub, { kind: 'role-changed', userId });
+      return user;
     },
   },
 };
