@@ -447,7 +447,7 @@ describe('Fuzzing one server over HTTP and WebSocket while a legitimate session 
   async function call(query: string, variables: Record<string, unknown>, identity: Identity, address = '192.0.2.1') {
     const answer = await httpGraphQL(url, { query, variables }, { identity, address });
     if (!answer.json?.data || answer.json.errors) throw new Error(`setup call failed: ${answer.text.slice(0, 300)}`);
-    return { data: answer.json.data as Record<string, never>, setCookie: answer.setCookie };
+    return { data: answer.json.data as Record<string, unknown>, setCookie: answer.setCookie };
   }
   const signIn = async (email: string) =>
     (await call('mutation($e: String!, $p: String!){ signIn(email: $e, password: $p){ id } }', { e: email, p: PASSWORD }, {})).setCookie!;
