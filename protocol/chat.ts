@@ -57,8 +57,14 @@ export interface QueuedChat {
   preview: string | null;
 }
 
-/** What agents hear on the `chatQueue` subscription: the current queue first, then changes. */
-export type ChatQueueMessage = { type: 'queued'; chat: QueuedChat } | { type: 'removed'; chatId: string };
+/**
+ * What agents hear on the `chatQueue` subscription: the whole queue first (again after every
+ * reconnect, replacing what the page had), then chats joining, changing and leaving it.
+ */
+export type ChatQueueMessage =
+  | { type: 'snapshot'; chats: QueuedChat[] }
+  | { type: 'queued'; chat: QueuedChat }
+  | { type: 'removed'; chatId: string };
 
 /** The message the server posts into a chat when its customer starts co-browse (R2). */
 export const cobrowseStartText = (code: string): string => `{start:${code}}`;

@@ -68,9 +68,12 @@ describe('Chat over GraphQL: queue, messages, authorization, limits, co-browse f
     const refused = await gql(server.url, START_CHAT, { input: { url: 'https://evil.example/' } }, { origin: 'https://evil.example' });
     assert.equal(errorCode(refused), 'ORIGIN_NOT_ALLOWED');
 
+    const early = await startChat();
     const agentWs = wsClient(server.url, { cookie: agent });
     const queue = wsCollect<ChatQueueMessage>(agentWs, 'subscription{ chatQueue }', {});
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The whole queue first, so a page (re)subscribing replaces what it had.
+    const snapshot = await queue.next();
+    assert.ok(snapshot.type === 'snapshot' && snapshot.chats.some((queued) => queued.id === early.id), JSON.stringify(snapshot));
     const chat = await startChat('Jane');
     await queue.next((message) => message.type === 'queued' && message.chat.id === chat.id && message.chat.customerName === 'Jane');
 

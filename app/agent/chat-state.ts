@@ -30,11 +30,13 @@ export function useChatQueue(ws: WsClient): QueuedChat[] {
             const message = data?.chatQueue;
             if (!message) return;
             setQueue((current) =>
-              message.type === 'removed'
-                ? current.filter((chat) => chat.id !== message.chatId)
-                : current.some((chat) => chat.id === message.chat.id)
-                  ? current.map((chat) => (chat.id === message.chat.id ? message.chat : chat)) // a newer preview
-                  : [...current, message.chat],
+              message.type === 'snapshot'
+                ? message.chats
+                : message.type === 'removed'
+                  ? current.filter((chat) => chat.id !== message.chatId)
+                  : current.some((chat) => chat.id === message.chat.id)
+                    ? current.map((chat) => (chat.id === message.chat.id ? message.chat : chat)) // a newer preview
+                    : [...current, message.chat],
             );
           },
           error: () => {},

@@ -20,6 +20,8 @@ import { subscribeToTopics } from '../../pubsub/index.ts';
 const STREAM_HISTORY = 500;
 const MAX_MESSAGES_PAGE = 500;
 const MAX_CHATS_PAGE = 200;
+/** The oldest queued chats an agent's page is sent on (re)subscribing; a flooded queue is not sent whole. */
+const MAX_QUEUE_SHOWN = 200;
 
 /** Chats start from this server's own pages (the demo) and from allowed sites, as sessions do. */
 const mayStartFrom = async (ctx: GraphQLContext, origin: string | null): Promise<boolean> =>
@@ -101,9 +103,10 @@ export const chatResolvers: Resolvers = {
             const queued = await ctx.db.chat.findMany({
               where: { status: 'QUEUED' },
               orderBy: { createdAt: 'asc' },
+              take: MAX_QUEUE_SHOWN,
               include: { messages: { where: { sender: 'CUSTOMER' }, orderBy: { sequence: 'desc' }, take: 1 } },
             });
-            return queued.map((chat): ChatQueueMessage => ({ type: 'queued', chat: toQueuedChat(chat, chat.messages[0]?.text ?? null) }));
+            return [{ type: 'snapshot', chats: queued.map((chat) => toQueuedChat(chat, chat.messages[0]?.text ?? null)) }];
           },
         });
       },
