@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { recordAuditEvent } from '../server/audit/record-audit-event.ts';
 import { verifyAuditChain } from '../server/audit/verify-audit-chain.ts';
@@ -118,6 +119,46 @@ function raceSuite(name: string, databaseUrl: () => string | undefined, cleanup:
       assert.equal(types.filter((type) => type === 'PAGE_VISITED').length, 10);
       assert.deepEqual(await verifyAuditChain(server.deps.db, session.id), { intact: true, events: types.length, brokenAt: null });
       assert.equal((await server.deps.db.user.findUniqueOrThrow({ where: { id: agents[0]!.id } })).activeSessionId, null);
+    });
+
+    it('counts sessionStats in the database, across a daylight-saving change', async () => {
+      // New York moved to daylight time at 2020-03-08 07:00 UTC (02:00 EST → 03:00 EDT).
+      const times: [string, string | null][] = [
+        ['2020-03-08T04:59:00Z', '2020-03-08T05:00:30Z'], // 23:59 EST on the 7th; 90 s
+        ['2020-03-08T05:00:00Z', null], // 00:00 EST on the 8th
+        ['2020-03-08T06:59:59.999Z', '2020-03-08T07:00:29.999Z'], // 01:59:59 EST; 30 s
+        ['2020-03-09T03:59:59Z', null], // 23:59:59 EDT on the 8th
+        ['2020-03-09T04:00:00Z', '2020-03-09T04:01:00Z'], // 00:00 EDT on the 9th; 60 s
+      ];
+      for (const [createdAt, endedAt] of times) {
+        const session = await startCustomerSession(server.url);
+        await server.deps.db.session.update({
+          where: { id: session.id },
+          data: { createdAt: new Date(createdAt), endedAt: endedAt ? new Date(endedAt) : null, status: endedAt ? 'ENDED' : 'WAITING' },
+        });
+      }
+      const supervisor = await signIn(server.url, 'supervisor@example.com');
+      const stats = await gql<{ sessionStats: Record<string, unknown> }>(
+        server.url,
+        `query($tz: String){ sessionStats(from: "2020-03-07T05:00:00Z", to: "2020-03-10T03:59:59Z", timeZone: $tz) {
+          totalSessions endedSessions averageDurationSeconds sessionsPerDay { day sessions } } }`,
+        { tz: 'America/New_York' },
+        { cookie: supervisor },
+      );
+      assert.deepEqual(
+        stats.data?.sessionStats,
+        {
+          totalSessions: 5,
+          endedSessions: 3,
+          averageDurationSeconds: 60,
+          sessionsPerDay: [
+            { day: '2020-03-07', sessions: 1 },
+            { day: '2020-03-08', sessions: 3 },
+            { day: '2020-03-09', sessions: 1 },
+          ],
+        },
+        JSON.stringify(stats.errors),
+      );
     });
   });
 }
@@ -268,6 +309,50 @@ describe('audit trail integrity and cap', () => {
     );
     assert.deepEqual(await verify(session.id), { intact: true, events: 7, brokenAt: null });
     await exit(session.id);
+  });
+
+  it('pages through a recording, a few chunks at a time', async () => {
+    const admin = await signIn(server.url, 'admin@example.com');
+    const on = await gql(
+      server.url,
+      'mutation{ updateSiteSettings(input: { recordingEnabled: true }){ recordingEnabled } }',
+      {},
+      { cookie: admin },
+    );
+    assert.ok(on.data, JSON.stringify(on.errors));
+    const session = await startCustomerSession(server.url);
+    // Stored chunks as the recording writer leaves them: 25 of them, 2 events each.
+    for (let sequence = 1; sequence <= 25; sequence++) {
+      const events = [0, 1].map((i) => ({ type: 3, data: { source: 1 }, timestamp: sequence * 10 + i }));
+      await server.deps.db.recordingChunk.create({ data: { sessionId: session.id, sequence, data: gzipSync(JSON.stringify(events)) } });
+    }
+    const RECORDING = `query($id: ID!, $first: Int, $after: String){ session(id: $id){
+      recording(first: $first, after: $after){ available events pageInfo { hasNextPage endCursor } } } }`;
+    type Page = { available: boolean; events: { timestamp: number }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const read = (variables: Record<string, unknown>) =>
+      gql<{ session: { recording: Page } }>(server.url, RECORDING, { id: session.id, ...variables }, { cookie: supervisor });
+
+    const timestamps: number[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const page: Page = (await read({ first: 10, after })).data!.session.recording;
+      assert.equal(page.available, true);
+      timestamps.push(...page.events.map((event) => event.timestamp));
+      pages += 1;
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    assert.equal(pages, 3);
+    assert.deepEqual(
+      timestamps,
+      Array.from({ length: 50 }, (_, i) => (Math.floor(i / 2) + 1) * 10 + (i % 2)),
+    );
+    // The default page is 10 chunks, and one page never holds more than 20.
+    assert.equal((await read({})).data!.session.recording.events.length, 20);
+    assert.equal(errorCode(await read({ first: 21 })), 'BAD_USER_INPUT');
+    assert.equal(errorCode(await read({ after: 'bm9wZQ' })), 'BAD_USER_INPUT');
+    await gql(server.url, 'mutation{ updateSiteSettings(input: { recordingEnabled: false }){ recordingEnabled } }', {}, { cookie: admin });
   });
 
   it('refuses a verification to an agent', async () => {

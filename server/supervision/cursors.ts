@@ -39,3 +39,12 @@ export function decodeAuditCursor(cursor: string): number {
   if (!/^\d{1,9}$/.test(text)) throw badCursor();
   return Number(text);
 }
+
+/** Recording chunks sort by their per-session sequence number. */
+export const encodeRecordingCursor = (sequence: number): string => encode(`recording:${sequence}`);
+
+export function decodeRecordingCursor(cursor: string): number {
+  const text = decode(cursor, 'recording');
+  if (!/^\d{1,9}$/.test(text)) throw badCursor();
+  return Number(text);
+}

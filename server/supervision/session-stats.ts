@@ -1,5 +1,7 @@
+import { Prisma } from '../../generated/prisma/sqlite/client.ts';
 import { badInput } from '../../graphql/errors.ts';
 import type { PrismaClient } from '../db/index.ts';
+import { timeZoneSegments, type OffsetSegment } from './time-zone-offsets.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_STATS_RANGE_MS = 14 * DAY_MS;
@@ -52,22 +54,68 @@ function daysBetween(first: string, last: string): string[] {
   return days;
 }
 
+export type DatabaseProvider = 'sqlite' | 'postgresql';
+
+/** SQL for a DateTime column as milliseconds since the epoch (UTC), on either database. */
+const epochMs = (provider: DatabaseProvider, column: string): Prisma.Sql =>
+  Prisma.raw(
+    provider === 'sqlite'
+      ? `CAST(ROUND((julianday("${column}") - 2440587.5) * 86400000) AS INTEGER)`
+      : `(EXTRACT(EPOCH FROM "${column}") * 1000)::float8`,
+  );
+
+/** SQL for the local calendar day (YYYY-MM-DD) of an instant, from the time zone's UTC offsets over the range. */
+function localDay(provider: DatabaseProvider, ms: Prisma.Sql, segments: OffsetSegment[]): Prisma.Sql {
+  // The offsets are integers we computed, inlined so the CASE needs no parameters.
+  const offset =
+    segments.length === 1
+      ? `${segments[0]!.offsetMs}`
+      : `CASE ${segments
+          .slice(0, -1)
+          .map((segment) => `WHEN ${ms.sql} < ${segment.untilMs} THEN ${segment.offsetMs}`)
+          .join(' ')} ELSE ${segments.at(-1)!.offsetMs} END`;
+  const local = `(${ms.sql} + ${offset})`;
+  return Prisma.raw(
+    provider === 'sqlite'
+      ? `strftime('%Y-%m-%d', ${local} / 1000, 'unixepoch')`
+      : `to_char(to_timestamp(${local} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+  );
+}
+
+const asNumber = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+
 /**
- * Numbers for the supervisor's charts over sessions started in [from, to]. Only the few columns
- * needed are read and aggregated here rather than in SQL: date bucketing differs between SQLite and
- * PostgreSQL, and a year of sessions is a small read.
+ * Numbers for the supervisor's charts over sessions started in [from, to], counted and averaged by
+ * the database (a year of sessions is never loaded into memory). Days are bucketed with the time
+ * zone's UTC offsets over the range (worked out here, DST changes included), because SQLite has
+ * no time zones; the same SQL shape runs on PostgreSQL.
  */
-export async function computeSessionStats(db: PrismaClient, query: SessionStatsQuery): Promise<SessionStats> {
+export async function computeSessionStats(
+  db: PrismaClient,
+  query: SessionStatsQuery,
+  provider: DatabaseProvider = 'sqlite',
+): Promise<SessionStats> {
   const to = query.to ?? new Date();
   const from = query.from ?? new Date(to.getTime() - DEFAULT_STATS_RANGE_MS);
   if (from > to) throw badInput('from must not be after to.');
   if (to.getTime() - from.getTime() > MAX_STATS_RANGE_DAYS * DAY_MS)
     throw badInput(`The range can be at most ${MAX_STATS_RANGE_DAYS} days.`);
-  const dayOf = dayKeyFormatter(query.timeZone ?? 'UTC');
+  const timeZone = query.timeZone ?? 'UTC';
+  const dayOf = dayKeyFormatter(timeZone);
 
+  const createdMs = epochMs(provider, 'createdAt');
+  const where = Prisma.sql`WHERE ${createdMs} >= ${from.getTime()} AND ${createdMs} <= ${to.getTime()}${
+    query.agentId ? Prisma.sql` AND "agentId" = ${query.agentId}` : Prisma.empty
+  }`;
   const sessionWhere = { createdAt: { gte: from, lte: to }, ...(query.agentId && { agentId: query.agentId }) };
-  const [sessions, writeModeCounts] = await Promise.all([
-    db.session.findMany({ where: sessionWhere, select: { createdAt: true, endedAt: true } }),
+  const [totals, days, writeModeCounts] = await Promise.all([
+    db.$queryRaw<{ total: unknown; ended: unknown; average_ms: unknown }[]>`
+      SELECT COUNT(*) AS total, COUNT("endedAt") AS ended, AVG(${epochMs(provider, 'endedAt')} - ${createdMs}) AS average_ms
+      FROM "Session" ${where}`,
+    db.$queryRaw<{ day: string; sessions: unknown }[]>`
+      SELECT day, COUNT(*) AS sessions
+      FROM (SELECT ${localDay(provider, createdMs, timeZoneSegments(timeZone, from.getTime(), to.getTime()))} AS day FROM "Session" ${where}) AS started
+      GROUP BY day`,
     db.auditEvent.groupBy({
       by: ['type'],
       where: { type: { in: [...WRITE_MODE_EVENTS] }, session: sessionWhere },
@@ -76,16 +124,9 @@ export async function computeSessionStats(db: PrismaClient, query: SessionStatsQ
   ]);
 
   const perDay = new Map(daysBetween(dayOf(from), dayOf(to)).map((day) => [day, 0]));
-  let endedSessions = 0;
-  let totalDurationMs = 0;
-  for (const session of sessions) {
-    const day = dayOf(session.createdAt);
-    perDay.set(day, (perDay.get(day) ?? 0) + 1);
-    if (session.endedAt) {
-      endedSessions += 1;
-      totalDurationMs += session.endedAt.getTime() - session.createdAt.getTime();
-    }
-  }
+  for (const row of days) perDay.set(row.day, asNumber(row.sessions));
+  const endedSessions = asNumber(totals[0]?.ended);
+  const averageMs = totals[0]?.average_ms;
 
   const count = (type: (typeof WRITE_MODE_EVENTS)[number]) => writeModeCounts.find((row) => row.type === type)?._count._all ?? 0;
   const requested = count('WRITE_REQUESTED');
@@ -93,10 +134,10 @@ export async function computeSessionStats(db: PrismaClient, query: SessionStatsQ
   return {
     from,
     to,
-    totalSessions: sessions.length,
+    totalSessions: asNumber(totals[0]?.total),
     sessionsPerDay: [...perDay].map(([day, count]) => ({ day, sessions: count })),
     endedSessions,
-    averageDurationSeconds: endedSessions > 0 ? totalDurationMs / endedSessions / 1000 : null,
+    averageDurationSeconds: endedSessions > 0 && averageMs !== null && averageMs !== undefined ? Number(averageMs) / 1000 : null,
     writeModeRequested: requested,
     writeModeApproved: approved,
     writeModeDeclined: count('WRITE_DECLINED'),

@@ -11,7 +11,7 @@ import { RecordingPlayer } from './recording-player';
 import { formatCode } from '../../lib/session-code';
 
 const SESSION_RECORDING = gql`
-  query SessionRecording($id: ID!) {
+  query SessionRecording($id: ID!, $after: String) {
     session(id: $id) {
       id
       code
@@ -20,9 +20,13 @@ const SESSION_RECORDING = gql`
       agent {
         name
       }
-      recording {
+      recording(first: 20, after: $after) {
         available
         events
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
       }
     }
   }
@@ -33,7 +37,23 @@ interface Recorded {
   createdAt: string;
   endedAt: string | null;
   agent: { name: string } | null;
-  recording: { available: boolean; events: RecordedEvent[] };
+  recording: { available: boolean; events: RecordedEvent[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+}
+
+type Urql = ReturnType<typeof createGraphQLClients>['urql'];
+
+/** The whole recording, read a page at a time (the server never sends a long session in one answer). */
+async function loadRecording(urql: Urql, id: string): Promise<Recorded> {
+  let after: string | null = null;
+  let whole: Recorded | null = null;
+  for (;;) {
+    const result = await urql.query<{ session: Recorded | null }>(SESSION_RECORDING, { id, after }).toPromise();
+    const page = result.data?.session;
+    if (!page) throw new Error(describeError(result.error)?.message ?? 'No such session.');
+    whole = whole ? { ...whole, recording: { ...page.recording, events: [...whole.recording.events, ...page.recording.events] } } : page;
+    if (!page.recording.pageInfo.hasNextPage) return whole;
+    after = page.recording.pageInfo.endCursor;
+  }
 }
 
 /** B11: a supervisor replays a recorded session after it ends, masked as the agent saw it. */
@@ -45,13 +65,7 @@ export function SessionReplay() {
 
   useEffect(() => {
     if (!sessionId) return setProblem('No session was chosen.');
-    void urql
-      .query<{ session: Recorded | null }>(SESSION_RECORDING, { id: sessionId })
-      .toPromise()
-      .then((result) => {
-        if (result.data?.session) setSession(result.data.session);
-        else setProblem(describeError(result.error)?.message ?? 'No such session.');
-      });
+    void loadRecording(urql, sessionId).then(setSession, (error: Error) => setProblem(error.message));
   }, [urql, sessionId]);
 
   return (

@@ -2,7 +2,7 @@ import { endSession } from '../../../server/sessions/end-session.ts';
 import { joinSession } from '../../../server/sessions/join-session.ts';
 import { startSession } from '../../../server/sessions/start-session.ts';
 import { startSessionLimit } from '../../../server/limits/public-surface-limits.ts';
-import { readRecording } from '../../../server/recording/recording-writer.ts';
+import { findRecordingPage } from '../../../server/supervision/recording-pages.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { isSessionCustomer, requireHistoryReader, requireUser } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
@@ -64,11 +64,10 @@ export const sessionResolvers: Resolvers = {
       }
       return ctx.db.auditEvent.findMany({ where: { sessionId: session.id }, orderBy: { sequence: 'asc' } });
     },
-    async recording(session, _args, ctx) {
+    async recording(session, { first, after }, ctx) {
       requireHistoryReader(ctx);
       await ctx.recordings.flush(session.id); // a live session's last seconds, if this instance holds them
-      const events = await readRecording(ctx.db, session.id);
-      return { available: events.length > 0, events };
+      return findRecordingPage(ctx.db, session.id, { first, after });
     },
   },
   AuditEvent: {

@@ -39,7 +39,8 @@ export const supervisionResolvers: Resolvers = {
     },
     sessionStats(_parent, { from, to, timeZone, agentId }, ctx) {
       requireHistoryReader(ctx);
-      return computeSessionStats(ctx.db, { from: dateArg(from, 'from'), to: dateArg(to, 'to'), timeZone, agentId });
+      const provider = ctx.config.databaseUrl.startsWith('file:') ? 'sqlite' : 'postgresql';
+      return computeSessionStats(ctx.db, { from: dateArg(from, 'from'), to: dateArg(to, 'to'), timeZone, agentId }, provider);
     },
     agents(_parent, _args, ctx) {
       requireHistoryReader(ctx);
