@@ -102,6 +102,21 @@ describe('a hostile customer page co-browsed in Chromium', () => {
         if (name !== 'connect-src') assert.ok(sources.includes(siteOrigin), `${path} ${name} allows the allowed site`);
       }
       assert.doesNotMatch(csp, /unsafe-eval/, path);
+      // Scripts only with this response's nonce (Next puts it on its own), never any inline one.
+      const scripts = directive('script-src');
+      assert.match(scripts, /'nonce-[A-Za-z0-9+/=]{16,}'/, path);
+      assert.match(scripts, /'strict-dynamic'/, path);
+      assert.doesNotMatch(scripts, /unsafe-inline/, path);
+      const nonce = /'nonce-([^']+)'/.exec(scripts)![1]!;
+      const html = await response.text();
+      const tags = [...html.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
+      assert.ok(tags.length > 0 && tags.every((tag) => tag.includes(`nonce="${nonce}"`)), `${path}: every script carries the nonce`);
+      const again = await fetch(`${server.url}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+      assert.doesNotMatch(
+        again.headers.get('content-security-policy') ?? '',
+        new RegExp(nonce.replace(/[+/=]/g, '\\$&')),
+        'a fresh nonce per response',
+      );
       assert.match(csp, /frame-ancestors 'self'/, path);
       assert.match(csp, /object-src 'none'/, path);
       assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);

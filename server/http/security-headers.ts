@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -15,8 +16,8 @@ const PLAIN_ORIGIN = /^https?:\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
 export const isSignedInPage = (pathname: string) =>
   rolesForPath(pathname) !== null || pathname === '/login' || pathname.startsWith('/login/');
 
-type Locals = { siteOrigins?: string[] };
-const siteOriginsOf = (res: ServerResponse) => ((res as ServerResponse & { locals: Locals }).locals.siteOrigins ?? []).join(' ');
+type Locals = { siteOrigins?: string[]; nonce?: string };
+const localsOf = (res: ServerResponse) => (res as ServerResponse & { locals: Locals }).locals;
 
 /**
  * The Content-Security-Policy of the agent, supervisor, admin and sign-in pages. The agent's view
@@ -25,21 +26,21 @@ const siteOriginsOf = (res: ServerResponse) => ((res as ServerResponse & { local
  * images, styles, fonts and media only from this server and the allowed sites (plus data:/blob:,
  * which rrweb uses for inlined images and canvas), never an arbitrary internal address.
  *
- * Scripts: Next's App Router puts inline bootstrap scripts into the page. A nonce would need every
- * one of these pages rendered per request (they are prerendered at build time, and Next only adds
- * a nonce while rendering); so scripts are limited to this origin plus inline ones, without
- * `unsafe-eval` (Next's dev server needs it, so `npm run dev` gets it). What would inject an
- * inline script here is already stopped by React's escaping, and the replayed page cannot run
- * scripts at all (sandbox).
+ * Scripts: only those carrying this response's nonce, and what they load ('strict-dynamic'). Next
+ * reads the nonce from the request's Content-Security-Policy header and puts it on its own inline
+ * and chunk scripts while rendering, so these pages render per request (their segment layouts say
+ * `dynamic = 'force-dynamic'`). No `unsafe-inline`, no `unsafe-eval` (Next's dev server needs
+ * eval, so `npm run dev` gets it). The replayed page cannot run scripts at all (sandbox).
  */
 function signedInPagePolicy(dev: boolean) {
-  const site = (_req: IncomingMessage, res: ServerResponse) => siteOriginsOf(res);
+  const site = (_req: IncomingMessage, res: ServerResponse) => (localsOf(res).siteOrigins ?? []).join(' ');
+  const nonce = (_req: IncomingMessage, res: ServerResponse) => `'nonce-${localsOf(res).nonce}'`;
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'", ...(dev ? ["'unsafe-eval'"] : [])],
+        scriptSrc: [nonce, "'strict-dynamic'", "'self'", ...(dev ? ["'unsafe-eval'"] : [])],
         styleSrc: ["'self'", "'unsafe-inline'", site],
         imgSrc: ["'self'", 'data:', 'blob:', site],
         fontSrc: ["'self'", 'data:', site],
@@ -86,8 +87,12 @@ export function securityHeaders(deps: Pick<AppDeps, 'db' | 'config'>): RequestHa
     res.setHeader('Cache-Control', 'no-store');
     siteOrigins().then(
       (origins) => {
-        (res.locals as Locals).siteOrigins = origins;
-        strict(req, res, next);
+        Object.assign(res.locals as Locals, { siteOrigins: origins, nonce: randomBytes(16).toString('base64') });
+        strict(req, res, (error?: unknown) => {
+          // Next takes the nonce for its scripts from the request's policy (as behind its own proxy.ts).
+          req.headers['content-security-policy'] = String(res.getHeader('content-security-policy'));
+          next(error);
+        });
       },
       (error: unknown) => next(error),
     );
