@@ -47,10 +47,13 @@ async function loadRecording(urql: Urql, id: string): Promise<Recorded> {
   let after: string | null = null;
   let whole: Recorded | null = null;
   for (;;) {
-    const result = await urql.query<{ session: Recorded | null }>(SESSION_RECORDING, { id, after }).toPromise();
-    const page = result.data?.session;
+    const result: { data?: { session: Recorded | null }; error?: Parameters<typeof describeError>[0] } = await urql
+      .query<{ session: Recorded | null }>(SESSION_RECORDING, { id, after })
+      .toPromise();
+    const page: Recorded | null | undefined = result.data?.session;
     if (!page) throw new Error(describeError(result.error)?.message ?? 'No such session.');
-    whole = whole ? { ...whole, recording: { ...page.recording, events: [...whole.recording.events, ...page.recording.events] } } : page;
+    const events: RecordedEvent[] = whole ? [...whole.recording.events, ...page.recording.events] : page.recording.events;
+    whole = { ...page, recording: { ...page.recording, events } };
     if (!page.recording.pageInfo.hasNextPage) return whole;
     after = page.recording.pageInfo.endCursor;
   }
