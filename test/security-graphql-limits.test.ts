@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
 import ts from 'typescript';
 import WebSocket from 'ws';
+import { createDocumentCache, MAX_CACHED_QUERY_CHARS } from '../graphql/document-cache.ts';
 import { QUERY_LIMITS, queryLimitRules, queryParseOptions } from '../graphql/query-limits.ts';
 import { buildSchema } from '../graphql/schema/index.ts';
 import { errorCode, gql, signIn, startCustomerSession, wsClient, wsExecute } from './support/graphql-client.ts';
@@ -118,6 +119,16 @@ describe('GraphQL document limits', () => {
       const refused = validate(schema, document, rules).filter((error) => LIMIT_CODES.has(String(error.extensions.code)));
       assert.deepEqual(refused, [], `${where}: ${text.replace(/\s+/g, ' ')}`);
     }
+  });
+
+  it('caches only short documents, so distinct large ones cannot fill memory', () => {
+    const documentFor = createDocumentCache(buildSchema());
+    const short = '{ health }';
+    assert.equal(documentFor(short), documentFor(short), 'a short document is parsed once');
+    const long = `{ health }\n#${'x'.repeat(MAX_CACHED_QUERY_CHARS)}`;
+    const first = documentFor(long);
+    assert.ok(!Array.isArray(first), 'a long document within the limits still runs');
+    assert.notEqual(documentFor(long), first, 'but is not kept');
   });
 
   it('keeps introspection working over HTTP and WebSocket', async () => {
