@@ -20,7 +20,14 @@ export async function admitCustomerBatch(ctx: GraphQLContext, sessionId: string)
   const known = ctx.memo.get(key) as number | 'ended' | undefined;
   if (known === 'ended') throw sessionEnded();
   if (known !== undefined && known > Date.now()) return;
-  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { status: true } });
+  let session: { status: string } | null;
+  try {
+    session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { status: true } });
+  } catch (error) {
+    // The database is briefly down: a session known to be open stays so (its page visits are queued).
+    if (known !== undefined) return;
+    throw error;
+  }
   if (!session || session.status === 'ENDED') {
     ctx.memo.set(key, 'ended');
     throw sessionEnded();
