@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
@@ -53,22 +54,44 @@ function headersFor(baseUrl: string, options: CallOptions): Record<string, strin
   return headers;
 }
 
-/** POSTs a GraphQL request (an object, or a raw string body sent as is). */
-export async function httpGraphQL(baseUrl: string, body: unknown, options: CallOptions = {}): Promise<HttpAnswer> {
-  const response = await fetch(`${baseUrl}/api/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headersFor(baseUrl, options) },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+/**
+ * POSTs a GraphQL request (an object, or a raw string body sent as is) on a connection of its own
+ * (no keep-alive: a reused socket the server is closing would read as a reset, not as its answer).
+ * Rejects only when no answer came at all.
+ */
+export function httpGraphQL(baseUrl: string, body: unknown, options: CallOptions = {}): Promise<HttpAnswer> {
+  const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  const target = new URL('/api/graphql', baseUrl);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(target, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json', ...headersFor(baseUrl, options), 'content-length': payload.length },
+    });
+    let answered = false;
+    request.on('response', (response) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: GraphQLBody | null = null;
+        try {
+          json = JSON.parse(text) as GraphQLBody;
+        } catch {
+          json = null;
+        }
+        const cookie = response.headers['set-cookie']?.[0]?.split(';')[0] ?? null;
+        resolve({ status: response.statusCode ?? 0, text, json, setCookie: cookie });
+      });
+    });
+    // A server refusing an oversized body may stop reading it: the write fails, the answer still counts.
+    request.on('error', (error) => {
+      if (!answered) setTimeout(() => (answered ? undefined : reject(error)), 200);
+    });
+    request.end(payload);
   });
-  const text = await response.text();
-  let json: GraphQLBody | null = null;
-  try {
-    json = JSON.parse(text) as GraphQLBody;
-  } catch {
-    json = null;
-  }
-  const setCookie = response.headers.get('set-cookie')?.split(';')[0] ?? null;
-  return { status: response.status, text, json, setCookie };
 }
 
 let addressCounter = 0;
