@@ -399,4 +399,20 @@ describe('Authorization matrix: every operation × every caller, over HTTP and W
     }
     assert.deepEqual(wrong, []);
   });
+
+  it('hides a session’s chat (Session.chat answers null) from readers of the session who may not read the chat', async () => {
+    // Who may read session A, and whether they also see the chat it was started from.
+    const seesChat: Partial<Record<Role, boolean>> = { customer: false, agent: true, supervisor: true, admin: true, apiKey: true };
+    const seen: Partial<Record<Role, boolean | string>> = {};
+    for (const role of Object.keys(seesChat) as Role[]) {
+      const answer = await httpGraphQL(
+        baseUrl,
+        { query: 'query($id: ID!){ session(id: $id){ chat { id } } }', variables: { id: fx.sessionA.id } },
+        { identity: identityOf(role), address: freshAddress() },
+      );
+      const session = answer.json?.data?.session as { chat: { id: string } | null } | undefined;
+      seen[role] = session ? session.chat?.id === fx.sessionA.chat.id : `no session: ${answer.text.slice(0, 200)}`;
+    }
+    assert.deepEqual(seen, seesChat);
+  });
 });
