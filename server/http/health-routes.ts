@@ -59,5 +59,11 @@ export function healthRoutes(deps: { db: PrismaClient; config: Config }): { rout
       .set('cache-control', 'no-store')
       .json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
   });
-  return { router, close: async () => void (await redis?.quit().catch(() => {})) };
+  // quit() waits for a connection that a never-probed lazy client will not make: disconnect() does not.
+  const close = async () => {
+    if (!redis) return;
+    if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+    else redis.disconnect();
+  };
+  return { router, close };
 }

@@ -76,7 +76,7 @@ export function openRateLimits(options: { redisUrl?: string; keyPrefix: string }
       return limiter;
     },
     async close() {
-      await redis?.quit().catch(() => {});
+      await redis?.quit().catch(() => redis.disconnect()); // not connected: stop reconnecting, or the process lingers
     },
   };
 }
