@@ -176,7 +176,8 @@ describe('chat with co-browse from it, in Chromium (R2, R5, R18)', () => {
     const row = supervisor.getByTestId('supervisor-history-row').filter({ hasText: formatCode(code) });
     await row.getByRole('button').first().click();
     await waitFor(
-      async () => /Please walk me through this[\s\S]*\{start:\d{9}\}/.test((await supervisor.getByTestId('session-chat').textContent()) ?? ''),
+      async () =>
+        /Please walk me through this[\s\S]*\{start:\d{9}\}/.test((await supervisor.getByTestId('session-chat').textContent()) ?? ''),
       'the chat in the session history',
     );
   });
@@ -204,5 +205,20 @@ describe('chat with co-browse from it, in Chromium (R2, R5, R18)', () => {
     await agentSays(agent, 'Yes, Alice.');
     await shows(alice, 'cobrowse-chat-message', 'Yes, Alice.');
     await agent.screenshot({ path: 'test-results/chat-agent-several.png' });
+
+    // The agent ends Bob's chat: Bob is told, Alice's chat goes on.
+    await agent.locator('.chat-tab').filter({ hasText: 'One moment, Bob.' }).click();
+    await agent.getByTestId('chat-end').click();
+    await shows(bob, 'cobrowse-chat-message', 'One moment, Bob.');
+    await waitFor(
+      async () =>
+        /agent ended the chat/i.test(
+          (await bob.locator('#cobrowse-widget-root').evaluate((host) => host.shadowRoot?.textContent ?? '')) ?? '',
+        ),
+      'Bob told the chat ended',
+    );
+    await customerSays(alice, 'Still with me?');
+    await agent.locator('.chat-tab').filter({ hasText: 'Still with me?' }).click();
+    await shows(agent, 'chat-message', 'Still with me?');
   });
 });
