@@ -76,7 +76,18 @@ describe('database', () => {
     const tables = await admin.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema]);
     assert.deepEqual(
       tables.rows.map((row: { table_name: string }) => row.table_name),
-      ['ApiKey', 'AuditEvent', 'AuthSession', 'RecordingChunk', 'Session', 'SiteSettings', 'User', '_prisma_migrations'],
+      [
+        'ApiKey',
+        'AuditEvent',
+        'AuthSession',
+        'Chat',
+        'ChatMessage',
+        'RecordingChunk',
+        'Session',
+        'SiteSettings',
+        'User',
+        '_prisma_migrations',
+      ],
     );
     await Promise.all([a.close(), b.close()]);
   });
