@@ -250,19 +250,23 @@ describe('audit trail integrity and cap', () => {
       ),
       (error: { extensions?: { code?: string } }) => error.extensions?.code === 'LIMIT_REACHED',
     );
-    // Over the API the action is refused too, and never reaches the customer.
+    // Over the API the action is refused too, and never reaches the customer. Write Mode first
+    // (lifecycle rows are always written, past the cap too), so only the cap stands in the way.
+    const agentRow = await server.deps.db.user.findUniqueOrThrow({ where: { email: 'agent@example.com' } });
+    const requested = await requestWriteMode(server.deps, agentRow, session.id);
+    await answerWriteMode(server.deps, session.id, requested.writeRequestId!, true);
     const action = await gql(
       server.url,
       'mutation($id: ID!, $s: JSON!){ sendSignal(sessionId: $id, signal: $s) }',
-      { id: session.id, s: { type: 'action', id: 'a1', action: { kind: 'click' }, target: { x: 1, y: 1 } } },
+      { id: session.id, s: { type: 'action', id: 1, action: { kind: 'navigate', to: 'reload' } } },
       { cookie: agent },
     );
-    assert.ok(action.errors?.length, 'an agent action past the cap is refused');
+    assert.equal(action.errors?.[0]?.extensions?.code, 'LIMIT_REACHED', 'an agent action past the cap is refused, and says why');
 
     assert.ok((await exit(session.id)).data);
     types = await auditTypes(server, session.id);
-    assert.deepEqual(types.slice(-3), ['AUDIT_CAPPED', 'AGENT_LEFT', 'SESSION_ENDED']);
-    assert.deepEqual(await verify(session.id), { intact: true, events: 13, brokenAt: null });
+    assert.deepEqual(types.slice(-5), ['AUDIT_CAPPED', 'WRITE_REQUESTED', 'WRITE_APPROVED', 'AGENT_LEFT', 'SESSION_ENDED']);
+    assert.deepEqual(await verify(session.id), { intact: true, events: 15, brokenAt: null });
   });
 
   it('queues page visits while audit rows cannot be written, and writes them all in order once they can', async () => {

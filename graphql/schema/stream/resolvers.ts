@@ -83,7 +83,9 @@ export const streamResolvers: Resolvers = {
           sessionId,
           { kind: 'AGENT', id: user.id },
           { type: 'AGENT_ACTION', data: { kind: value.action.kind, target: value.target ?? null, ...(to ? { to } : {}) } },
+          { maxEvents: ctx.config.maxAuditEventsPerSession },
         ).catch((error: unknown) => {
+          if (error instanceof AppError) throw error; // e.g. LIMIT_REACHED: the session's audit trail is full
           console.error(error);
           throw new AppError(ErrorCode.AUDIT_UNAVAILABLE, 'The action could not be audited, so it was not sent; try again.');
         });
