@@ -112,6 +112,7 @@ const ROWS: Row[] = [
   row('Mutation.signOut',             'Y    Y    Y    Y    Y    Y    Y    -',  'mutation { signOut }', { freshSignIn: true }),
   row('Mutation.startSession',        'Y    Y    Y    Y    Y    Y    Y    -',  'mutation($input: StartSessionInput!){ startSession(input: $input){ session { id } } }', { variables: SESSION_INPUT }),
   row('Mutation.joinSession',         '-    -    -    Y    Y    -    -    -',  'mutation($code: String!){ joinSession(code: $code){ id } }', { variables: (fx) => ({ code: fx.sessionB.code }) }),
+  row('Mutation.joinSessionByCustomer','-    -    -    Y    Y    -    -    -',  'mutation { joinSessionByCustomer(email: "nobody@example.com"){ id } }'),
   row('Mutation.sendEvents',          '-    Y    -    -    -    -    -    -',  'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }', { variables: (fx) => ({ id: fx.sessionA.id, batch: { ...BATCH, sentAt: Date.now() } }) }),
   row('Mutation.sendSignal',          '-    -    -    Y    -    Y    Y    -',  'mutation($id: ID!, $s: JSON!){ sendSignal(sessionId: $id, signal: $s) }', { variables: (fx) => ({ id: fx.sessionA.id, s: { type: 'request-snapshot' } }) }),
   row('Mutation.requestWriteMode',    '-    -    -    Y    -    -    -    -',  'mutation($id: ID!){ requestWriteMode(sessionId: $id){ id } }', { variables: A }),
