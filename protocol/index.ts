@@ -4,3 +4,4 @@
  */
 export * from './messages.ts';
 export * from './limits.ts';
+export type { CustomerMetadata } from './customer-metadata.ts';

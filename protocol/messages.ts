@@ -1,3 +1,5 @@
+import type { CustomerMetadata } from './customer-metadata.ts';
+
 /** A recorded rrweb event as it travels; the protocol does not look inside beyond `type`. */
 export interface RecordedEvent {
   type: number;
@@ -27,6 +29,8 @@ export interface SessionState {
   customerConnected: boolean;
   /** Since when the customer has had no connection (ISO time), or null while connected. */
   customerGoneAt: string | null;
+  /** Who the customer is, as the site told the widget (not masked: see protocol/customer-metadata.ts). */
+  customer: CustomerMetadata | null;
 }
 
 /** Site rules both sides apply during a session. */

@@ -1,4 +1,5 @@
 import type { ActorKind, AgentAction, SessionEventKind, SessionRules, SessionState, StreamMessage } from '../protocol/messages.ts';
+import type { CustomerMetadata } from '../protocol/customer-metadata.ts';
 import { applyAgentAction } from './agent-actions.ts';
 import { addChatButton, openChatToken } from './chat/launcher.ts';
 import { createRecorder } from './recorder.ts';
@@ -56,8 +57,11 @@ export interface CobrowseEventMap {
 
 /** The one global the widget exposes: `window.Cobrowse`. */
 export interface CobrowseApi {
-  /** Starts a session (or returns the running one) and shows its ID; rejects with the server's message. */
-  start(): Promise<StartedSession>;
+  /**
+   * Starts a session (or returns the running one) and shows its ID; rejects with the server's
+   * message. `metadata` tells the agent who the customer is — it is sent as given, not masked.
+   */
+  start(options?: { metadata?: CustomerMetadata }): Promise<StartedSession>;
   /** Ends the running session, if any. */
   exit(): Promise<void>;
   /** Listens to a widget event; returns a function that stops listening. */
@@ -73,7 +77,8 @@ function statusText(session: SessionState): string {
  * The customer side of co-browse: starts or resumes the session, keeps its socket and stream
  * open, records the page while the session lasts, and shows the agent's pointer and clicks.
  */
-export function createCobrowse(serverOrigin: string): CobrowseApi {
+/** `metadata`: who the customer is, from the script tag's `data-cobrowse-metadata`, if any. */
+export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata): CobrowseApi {
   const handlers = new Map<keyof CobrowseEventMap, Set<(detail: never) => void>>();
   let current: StoredSession | null = null;
   let client: Client | null = null;
@@ -264,7 +269,7 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
   };
 
   const api: CobrowseApi = {
-    start() {
+    start(options) {
       if (current) return Promise.resolve({ sessionId: current.sessionId, code: current.code });
       return (starting ??= (async () => {
         panel.showStart(true);
@@ -278,6 +283,7 @@ export function createCobrowse(serverOrigin: string): CobrowseApi {
                 viewportWidth: innerWidth,
                 viewportHeight: innerHeight,
                 chatToken: openChatToken(),
+                metadata: options?.metadata ?? metadata,
               },
             },
           );

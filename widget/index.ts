@@ -5,6 +5,7 @@
  */
 import { createCobrowse, type CobrowseApi } from './cobrowse.ts';
 import { answerMaskingPreview } from './preview.ts';
+import type { CustomerMetadata } from '../protocol/customer-metadata.ts';
 
 export type { CobrowseApi, CobrowseEventMap, StartedSession } from './cobrowse.ts';
 
@@ -18,9 +19,17 @@ declare global {
 // The server is wherever this script came from; currentScript is only set while it first runs.
 const script = document.currentScript as HTMLScriptElement | null;
 const serverOrigin = script?.src ? new URL(script.src).origin : location.origin;
+// Who the customer is, for sites that render it into the tag: data-cobrowse-metadata='{"name":"…"}'.
+const metadata = ((): CustomerMetadata | undefined => {
+  try {
+    return JSON.parse(script?.dataset.cobrowseMetadata ?? 'null') ?? undefined;
+  } catch {
+    return undefined; // a malformed attribute must not break the page's co-browse button
+  }
+})();
 
 const boot = () => {
-  window.Cobrowse ??= Object.freeze(createCobrowse(serverOrigin));
+  window.Cobrowse ??= Object.freeze(createCobrowse(serverOrigin, metadata));
   answerMaskingPreview(serverOrigin);
 };
 

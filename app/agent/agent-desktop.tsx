@@ -2,9 +2,11 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { AgentAction, PointerTarget, SessionRules, SessionState, StreamMessage } from '../../protocol/messages';
+import type { CustomerMetadata } from '../../protocol/customer-metadata';
 import {
   EXIT_SESSION,
   JOIN_SESSION,
+  JOIN_SESSION_BY_CUSTOMER,
   ME,
   MY_ACTIVE_SESSION,
   REQUEST_WRITE_MODE,
@@ -20,6 +22,7 @@ import { NoticeList, useNotices } from './notices';
 import { sendSignal, useSessionStream } from './use-session-stream';
 import { formatCode } from '../lib/session-code';
 import { ConnectionRtt } from './connection-rtt';
+import { CustomerCard } from './customer-card';
 import { CustomerPresence } from './customer-presence';
 import { ChatPanel } from './chat-panel';
 
@@ -41,6 +44,7 @@ export function AgentDesktop() {
   const [customerGoneAt, setCustomerGoneAt] = useState<string | null | undefined>(undefined);
   const customerOnline = customerGoneAt === null;
   const customerGone = useRef(false);
+  const [customer, setCustomer] = useState<CustomerMetadata | null>(null);
   const [joining, setJoining] = useState(false);
   const [code, setCode] = useState('');
   const [viewportMode, setViewportMode] = useState<ViewportMode>('fit');
@@ -95,6 +99,7 @@ export function AgentDesktop() {
       const wasGone = customerGone.current;
       customerGone.current = state.customerGoneAt !== null;
       setCustomerGoneAt(state.customerGoneAt ?? null);
+      setCustomer(state.customer ?? null);
       switch (message.event) {
         case 'write-approved':
           return notify('success', 'The customer approved Write Mode. You can click and type in their page.');
@@ -136,13 +141,23 @@ export function AgentDesktop() {
     event.preventDefault();
     if (joining) return;
     setJoining(true);
-    const result = await urql.mutation<{ joinSession: SessionSummary }>(JOIN_SESSION, { code }).toPromise();
+    // Nine digits (spaces and dashes allowed) are a session ID; anything else names the customer.
+    const typed = code.trim();
+    const byCode = /^[\d\s-]+$/.test(typed);
+    const result = byCode
+      ? await urql.mutation<{ joinSession: SessionSummary }>(JOIN_SESSION, { code: typed }).toPromise()
+      : await urql
+          .mutation<{
+            joinSessionByCustomer: SessionSummary;
+          }>(JOIN_SESSION_BY_CUSTOMER, typed.includes('@') ? { email: typed } : { accountId: typed })
+          .toPromise();
     setJoining(false);
     const error = describeError(result.error);
-    if (error || !result.data) return notify('error', error?.message ?? 'Could not join.');
-    setSession(result.data.joinSession);
+    const joined = result.data && ('joinSession' in result.data ? result.data.joinSession : result.data.joinSessionByCustomer);
+    if (error || !joined) return notify('error', error?.message ?? 'Could not join.');
+    setSession(joined);
     setCode('');
-    notify('success', `Connected to session ${formatCode(result.data.joinSession.code)}. You are in Pointer Mode.`);
+    notify('success', `Connected to session ${formatCode(joined.code)}. You are in Pointer Mode.`);
   }
 
   async function exit() {
@@ -192,6 +207,7 @@ export function AgentDesktop() {
                 <div className="session-title">Session {formatCode(session.code)}</div>
                 <CustomerPresence goneAt={customerGoneAt} />
               </div>
+              <CustomerCard customer={customer} />
               {inWriteMode ? (
                 <span className="badge write" title="You can click, type and navigate in the customer's page.">
                   Write Mode
@@ -236,9 +252,9 @@ export function AgentDesktop() {
               <input
                 id="session-id"
                 className="join-input"
-                inputMode="numeric"
                 autoComplete="off"
-                placeholder="123 123 123"
+                placeholder="123 123 123 or customer e-mail"
+                title="The 9-digit ID the customer reads out, or the customer's e-mail or account ID"
                 value={code}
                 onChange={(event) => setCode(event.target.value)}
                 data-testid="session-id-input"

@@ -42,6 +42,13 @@ export const JOIN_SESSION = gql`
   }
 `;
 
+/** Issue 9: the newest waiting session of a customer, by the e-mail or account ID their site gave. */
+export const JOIN_SESSION_BY_CUSTOMER = gql`
+  mutation JoinSessionByCustomer($email: String, $accountId: String) {
+    joinSessionByCustomer(email: $email, accountId: $accountId) { ${SESSION_FIELDS} }
+  }
+`;
+
 export const EXIT_SESSION = gql`
   mutation ExitSession($sessionId: ID!) {
     exitSession(sessionId: $sessionId) {

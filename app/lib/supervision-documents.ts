@@ -6,6 +6,7 @@ const HISTORY_SESSION_FIELDS = `
   id
   code
   status
+  customer { name email accountId }
   mode
   url
   createdAt
@@ -102,6 +103,8 @@ export interface HistorySession {
   endedBy: ActorKind | null;
   endReason: string | null;
   agent: { id: string; name: string } | null;
+  /** Who the customer is, as their site said (issue 9). */
+  customer: { name: string | null; email: string | null; accountId: string | null } | null;
 }
 
 export interface PageInfo {

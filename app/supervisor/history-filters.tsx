@@ -10,9 +10,11 @@ export interface HistoryFilterValues {
   endedBy: '' | ActorKind;
   from: string;
   to: string;
+  /** The customer's e-mail or account ID, or any text their site said about them. */
+  customer: string;
 }
 
-export const DEFAULT_FILTERS: HistoryFilterValues = { agentId: '', status: 'ENDED', endedBy: '', from: '', to: '' };
+export const DEFAULT_FILTERS: HistoryFilterValues = { agentId: '', status: 'ENDED', endedBy: '', from: '', to: '', customer: '' };
 
 const STATUSES: [HistoryFilterValues['status'], string][] = [
   ['ENDED', 'Ended'],
@@ -45,6 +47,7 @@ export function toSessionFilter(values: HistoryFilterValues) {
     ...(values.endedBy && { endedBy: values.endedBy }),
     ...(values.from && { from: dayBoundary(values.from, false).toISOString() }),
     ...(values.to && { to: dayBoundary(values.to, true).toISOString() }),
+    ...(values.customer.trim() && { customer: values.customer.trim() }),
   };
 }
 
@@ -62,6 +65,17 @@ export function HistoryFilters({
   const changed = JSON.stringify(values) !== JSON.stringify(DEFAULT_FILTERS);
   return (
     <div className="history-filters" role="group" aria-label="Filter past sessions">
+      <label className="filter">
+        <span>Customer</span>
+        <input
+          type="search"
+          value={values.customer}
+          maxLength={200}
+          placeholder="E-mail, account or name"
+          onChange={(event) => set('customer', event.target.value)}
+          data-testid="supervisor-filter-customer"
+        />
+      </label>
       <label className="filter">
         <span>Agent</span>
         <select value={values.agentId} onChange={(event) => set('agentId', event.target.value)} data-testid="supervisor-filter-agent">

@@ -53,6 +53,7 @@ export function PastSessions({
             <tr>
               <th>Session</th>
               <th>Status</th>
+              <th>Customer</th>
               <th>Agent</th>
               <th>Started</th>
               <th>Duration</th>
@@ -69,6 +70,15 @@ export function PastSessions({
                 </td>
                 <td>
                   <span className={`status ${session.status.toLowerCase()}`}>{label(session.status)}</span>
+                </td>
+                <td data-testid="supervisor-history-customer">
+                  {session.customer ? (
+                    <span title={[session.customer.email, session.customer.accountId].filter(Boolean).join(' · ')}>
+                      {session.customer.name ?? session.customer.email ?? session.customer.accountId}
+                    </span>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
                 </td>
                 <td>{session.agent?.name ?? <span className="muted">—</span>}</td>
                 <td className="nowrap">{formatDateTime(session.createdAt)}</td>

@@ -5,6 +5,7 @@ import { runAudited } from '../audit/run-audited.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import type { SessionRow, UserRow } from '../db/index.ts';
 import { joinFailureLimits, type LimitDeps } from '../limits/public-surface-limits.ts';
+import { identityFilter, type CustomerIdentity } from './customer-identity.ts';
 import type { SessionDeps } from './deps.ts';
 import { endSession } from './end-session.ts';
 import { waitingCutoff } from './expire-waiting-sessions.ts';
@@ -79,10 +80,44 @@ function noteRefusal(deps: SessionDeps, session: SessionRow, agent: UserRow, rea
 export async function joinSession(deps: JoinDeps, agent: UserRow, rawCode: string, clientAddress: string): Promise<SessionWithAgent> {
   const code = rawCode.replace(/[\s-]/g, '');
   if (!SESSION_CODE_PATTERN.test(code)) throw badInput('A session ID is 9 digits, like 123 123 123.');
+  return joinFound(deps, agent, clientAddress, `the code ${code}`, () =>
+    deps.db.session.findUnique({ where: { code }, include: { agent: true } }),
+  );
+}
+
+/**
+ * An agent finds a waiting session by who the customer is — their e-mail or account ID, as the
+ * site told the widget — instead of reading digits over the phone (issue 9). The newest waiting
+ * session of that customer is joined; a miss is a failure like a wrong code, under the same limits.
+ */
+export async function joinSessionByCustomer(
+  deps: JoinDeps,
+  agent: UserRow,
+  identity: CustomerIdentity,
+  clientAddress: string,
+): Promise<SessionWithAgent> {
+  const where = identityFilter(identity);
+  if (!where) throw badInput('Give the customer’s e-mail or account ID.');
+  return joinFound(deps, agent, clientAddress, 'that customer', () =>
+    deps.db.session.findFirst({
+      where: { ...where, status: 'WAITING', createdAt: { gt: waitingCutoff(deps.config) } },
+      orderBy: { createdAt: 'desc' },
+      include: { agent: true },
+    }),
+  );
+}
+
+async function joinFound(
+  deps: JoinDeps,
+  agent: UserRow,
+  clientAddress: string,
+  what: string,
+  find: () => Promise<SessionWithAgent | null>,
+): Promise<SessionWithAgent> {
   const failures = joinFailureLimits(deps);
   await failures.check(agent.id, clientAddress);
 
-  const session = await deps.db.session.findUnique({ where: { code }, include: { agent: true } });
+  const session = await find();
   if (session && session.agentId === agent.id && session.status !== 'ENDED') return session;
   const cutoff = waitingCutoff(deps.config);
   if (session) {
@@ -94,7 +129,7 @@ export async function joinSession(deps: JoinDeps, agent: UserRow, rawCode: strin
     }
     noteRefusal(deps, session, agent, reason);
   } else {
-    console.warn(`Join refused: no session has the code agent ${agent.id} typed (from ${clientAddress}).`);
+    console.warn(`Join refused: no session for ${what}, typed by agent ${agent.id} (from ${clientAddress}).`);
   }
   await failures.failed(agent.id, clientAddress);
   throw sessionUnavailable();

@@ -1,6 +1,7 @@
 import type { ActorKind, SessionEventKind, SessionState, StreamMessage } from '../../protocol/index.ts';
 import { topics } from '../../graphql/pubsub/index.ts';
 import type { SessionRow, UserRow } from '../db/index.ts';
+import { customerOf } from './customer-identity.ts';
 import type { SessionDeps } from './deps.ts';
 
 export type SessionWithAgent = SessionRow & { agent: UserRow | null };
@@ -21,6 +22,7 @@ export function toSessionState(session: SessionWithAgent): SessionState {
         : null,
     customerConnected: session.customerGoneAt === null,
     customerGoneAt: session.customerGoneAt?.toISOString() ?? null,
+    customer: customerOf(session),
   };
 }
 

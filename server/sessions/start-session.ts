@@ -5,6 +5,7 @@ import { runAudited } from '../audit/run-audited.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
 import { announceCobrowseInChat, chatForNewSession } from '../chat/link-cobrowse.ts';
 import { isUniqueViolation } from '../db/index.ts';
+import { customerColumns } from './customer-identity.ts';
 import type { SessionDeps } from './deps.ts';
 import { publishSessionEvent, type SessionWithAgent } from './session-state.ts';
 
@@ -20,6 +21,8 @@ export interface StartSessionInput {
   viewportHeight: number;
   /** R2: the customer's chat token when co-browse starts from a chat. */
   chatToken?: string | null | undefined;
+  /** Who the customer is, as the site said (validated here; see protocol/customer-metadata.ts). */
+  metadata?: unknown;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function startSession(
   input: StartSessionInput,
 ): Promise<{ session: SessionWithAgent; customerToken: string }> {
   const url = checkInput(input);
+  const customer = customerColumns(input.metadata);
   const chat = input.chatToken ? await chatForNewSession(deps, input.chatToken, input.origin) : null;
   const customerToken = newToken();
   for (let attempt = 1; ; attempt++) {
@@ -66,6 +70,7 @@ export async function startSession(
             viewportWidth: input.viewportWidth,
             viewportHeight: input.viewportHeight,
             chatId: chat?.id ?? null,
+            ...customer,
           },
           include: { agent: true },
         });

@@ -13,6 +13,8 @@ export interface SessionHistoryFilter {
   from?: Date | null;
   /** Started at or before. */
   to?: Date | null;
+  /** The customer: their e-mail or account ID exactly, or any text of what the site said about them. */
+  customer?: string | null;
 }
 
 export interface Connection<T> {
@@ -30,6 +32,11 @@ export function sessionFilterWhere(filter: SessionHistoryFilter): Prisma.Session
   if (filter.status?.length) where.status = { in: filter.status };
   if (filter.endedBy) where.endedBy = filter.endedBy;
   if (filter.endReason) where.endReason = filter.endReason;
+  const customer = filter.customer?.trim();
+  if (customer && customer.length > 200) throw badInput('customer is at most 200 characters.');
+  if (customer) {
+    where.OR = [{ customerEmail: customer.toLowerCase() }, { customerAccountId: customer }, { metadata: { contains: customer } }];
+  }
   if (filter.from || filter.to) where.createdAt = { ...(filter.from && { gte: filter.from }), ...(filter.to && { lte: filter.to }) };
   return where;
 }

@@ -1,5 +1,6 @@
 import { endSession } from '../../../server/sessions/end-session.ts';
-import { joinSession } from '../../../server/sessions/join-session.ts';
+import { customerOf } from '../../../server/sessions/customer-identity.ts';
+import { joinSession, joinSessionByCustomer } from '../../../server/sessions/join-session.ts';
 import { startSession } from '../../../server/sessions/start-session.ts';
 import { startSessionLimit } from '../../../server/limits/public-surface-limits.ts';
 import { findRecordingPage } from '../../../server/supervision/recording-pages.ts';
@@ -46,6 +47,7 @@ export const sessionResolvers: Resolvers = {
       return startSession(ctx, { ...input, origin });
     },
     joinSession: (_parent, { code }, ctx) => joinSession(ctx, requireUser(ctx, 'AGENT'), code, ctx.clientAddress),
+    joinSessionByCustomer: (_parent, identity, ctx) => joinSessionByCustomer(ctx, requireUser(ctx, 'AGENT'), identity, ctx.clientAddress),
     async exitSession(_parent, { sessionId }, ctx) {
       if (isSessionCustomer(ctx, sessionId)) return endSession(ctx, sessionId, { kind: 'CUSTOMER', id: null }, 'customer exited');
       const user = requireUser(ctx);
@@ -55,6 +57,7 @@ export const sessionResolvers: Resolvers = {
     },
   },
   Session: {
+    customer: (session) => customerOf(session),
     agent: (session, _args, ctx) =>
       'agent' in session ? (session.agent as never) : session.agentId ? ctx.db.user.findUnique({ where: { id: session.agentId } }) : null,
     async auditEvents(session, _args, ctx) {
