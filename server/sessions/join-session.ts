@@ -2,7 +2,7 @@ import { SESSION_CODE_PATTERN } from '../../protocol/index.ts';
 import { AppError, ErrorCode, badInput } from '../../graphql/errors.ts';
 import { appendAuditEvent } from '../audit/append-audit-event.ts';
 import { runAudited } from '../audit/run-audited.ts';
-import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import type { AuditQueue } from '../audit/audit-queue.ts';
 import type { SessionRow, UserRow } from '../db/index.ts';
 import { joinFailureLimits, type LimitDeps } from '../limits/public-surface-limits.ts';
 import { identityFilter, type CustomerIdentity } from './customer-identity.ts';
@@ -11,7 +11,8 @@ import { endSession } from './end-session.ts';
 import { waitingCutoff } from './expire-waiting-sessions.ts';
 import { publishSessionEvent, type SessionWithAgent } from './session-state.ts';
 
-export type JoinDeps = SessionDeps & LimitDeps;
+/** The durable audit queue writes refusals: a brief database outage must not lose them. */
+export type JoinDeps = SessionDeps & LimitDeps & { audit: AuditQueue };
 
 type RefusalReason = 'taken' | 'ended' | 'expired';
 
@@ -60,16 +61,9 @@ async function claim(deps: SessionDeps, session: SessionRow, agent: UserRow, cut
  * Leaves a trace of a refused join in the session the code belongs to (never elsewhere), and ends
  * an expired one on the spot. Not awaited: an existing code must not answer slower than an unknown one.
  */
-function noteRefusal(deps: SessionDeps, session: SessionRow, agent: UserRow, reason: RefusalReason): void {
-  void (async () => {
-    await recordAuditEvent(
-      deps.db,
-      session.id,
-      { kind: 'AGENT', id: agent.id },
-      { type: 'JOIN_REFUSED', data: { agentId: agent.id, reason } },
-    );
-    if (reason === 'expired') await endSession(deps, session.id, { kind: 'SYSTEM', id: null }, 'expired');
-  })().catch(console.error);
+function noteRefusal(deps: JoinDeps, session: SessionRow, agent: UserRow, reason: RefusalReason): void {
+  deps.audit.enqueue(session.id, { kind: 'AGENT', id: agent.id }, { type: 'JOIN_REFUSED', data: { agentId: agent.id, reason } });
+  if (reason === 'expired') void endSession(deps, session.id, { kind: 'SYSTEM', id: null }, 'expired').catch(console.error);
 }
 
 /**

@@ -21,12 +21,14 @@ function literalToJson(node: ValueNode): unknown {
 export const commonResolvers: Resolvers = {
   JSON: new GraphQLScalarType({
     name: 'JSON',
+    description: 'Any JSON value; used for the co-browse stream, whose shapes are defined in protocol/.',
     serialize: (value) => value,
     parseValue: (value) => value,
     parseLiteral: literalToJson,
   }),
   DateTime: new GraphQLScalarType({
     name: 'DateTime',
+    description: 'An ISO-8601 date-time string.',
     serialize: (value) => (value instanceof Date ? value.toISOString() : String(value)),
   }),
   Query: { health: () => 'ok' },
