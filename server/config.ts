@@ -109,8 +109,16 @@ const environment = z.object({
     .string()
     .regex(/^[\w.-]{1,40}$/, 'letters, digits, dot, dash or underscore (at most 40)')
     .default('cobrowse'),
-  SUBSCRIBER_QUEUE_BYTES: z.coerce.number().int().min(65_536).default(16 * 1024 * 1024),
-  SOCKET_BUFFER_BYTES: z.coerce.number().int().min(65_536).default(8 * 1024 * 1024),
+  SUBSCRIBER_QUEUE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(65_536)
+    .default(16 * 1024 * 1024),
+  SOCKET_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(65_536)
+    .default(8 * 1024 * 1024),
   SOCKET_BUFFER_GRACE_MS: z.coerce.number().int().min(100).default(10_000),
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1000).default(20),
   MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
@@ -122,7 +130,11 @@ const environment = z.object({
   JOIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
   START_SESSIONS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   SEND_EVENTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(10_000),
-  RECORDING_MAX_BYTES_PER_SESSION: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  RECORDING_MAX_BYTES_PER_SESSION: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(50 * 1024 * 1024),
   MAX_AUDIT_EVENTS_PER_SESSION: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
   AUDIT_QUEUE_MAX_EVENTS: z.coerce.number().int().min(1).default(100_000),
   CUSTOMER_GONE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),

@@ -48,7 +48,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config = readConfig(process.env, options.config);
   const lines = options.log;
   const logger =
-    options.logger ?? createLogger({ level: config.logLevel, lines: lines && ((line) => lines((JSON.parse(line) as { msg: string }).msg)) });
+    options.logger ??
+    createLogger({ level: config.logLevel, lines: lines && ((line) => lines((JSON.parse(line) as { msg: string }).msg)) });
   const log = (line: string) => logger.info(line);
   const database = await openDatabase(config.databaseUrl);
   await seedEmptyDatabase(database.prisma, { demoUsers: config.seedDemoUsers, adminEmail: config.adminEmail }, log);

@@ -18,7 +18,13 @@ import { createDocumentCache } from '../../graphql/document-cache.ts';
 import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { createSocketRights } from '../auth/socket-registry.ts';
 import { startCustomerPresence } from '../sessions/presence-service.ts';
-import { closeSlowSocket, closeSlowSockets, createSubscriptionCounter, isSlowConsumerError, limitSocketsPerAddress } from './socket-limits.ts';
+import {
+  closeSlowSocket,
+  closeSlowSockets,
+  createSubscriptionCounter,
+  isSlowConsumerError,
+  limitSocketsPerAddress,
+} from './socket-limits.ts';
 
 interface ConnectionState {
   viewer?: Viewer;

@@ -90,7 +90,9 @@ export function createMetrics(deps: { db: PrismaClient }) {
     /** Times every HTTP request. */
     timeRequests: ((req, res, next) => {
       const end = httpDuration.startTimer();
-      res.once('finish', () => end({ method: req.method, route: routeKind(req.originalUrl), status: `${Math.floor(res.statusCode / 100)}xx` }));
+      res.once('finish', () =>
+        end({ method: req.method, route: routeKind(req.originalUrl), status: `${Math.floor(res.statusCode / 100)}xx` }),
+      );
       next();
     }) as RequestHandler,
     /** Counts WebSocket traffic; messages in as they arrive, bytes out read off the sockets on scrape. */
