@@ -2,20 +2,18 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { after, describe, it } from 'node:test';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { waitFor } from './support/wait-for.ts';
+import { POSTGRES_URL, REDIS_URL, freePort } from './support/services.ts';
 
 // These machines have no Docker engine, so the image cannot be built here. This test checks the
 // Dockerfile and compose file for what a linter would (stages, user, health checks, files they
 // copy or mount) and then runs the image's command with the compose file's environment, twice,
 // against a real PostgreSQL and Redis — the same processes compose would start.
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const dockerfile = DockerfileParser.parse(readFileSync('Dockerfile', 'utf8'));
 const compose = parseYaml(readFileSync('compose.yaml', 'utf8'), { merge: true }) as {
@@ -115,14 +113,6 @@ describe('compose.yaml', () => {
     assert.match(conf, /proxy_set_header X-Forwarded-For/);
   });
 });
-
-const freePort = async (): Promise<number> => {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-};
 
 describe('the image command with the compose environment, twice, on PostgreSQL and Redis', () => {
   const schema = `deploy_${randomBytes(4).toString('hex')}`;

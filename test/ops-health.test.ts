@@ -1,29 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
-
-const freePort = async (): Promise<number> => {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-};
-
-/** A Redis of this test's own, so stopping it disturbs nobody else's tests. */
-async function startPrivateRedis(port: number): Promise<ChildProcess> {
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'pipe',
-  });
-  let output = '';
-  redis.stdout?.on('data', (chunk: Buffer) => (output += chunk));
-  await waitFor(async () => output.includes('Ready to accept connections') || undefined, 'the private Redis to start');
-  return redis;
-}
+import { freePort, startPrivateRedis } from './support/services.ts';
 
 const readyz = async (server: TestServer) => {
   const response = await fetch(`${server.url}/readyz`);

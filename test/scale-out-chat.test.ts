@@ -1,54 +1,35 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
+import { describe, it } from 'node:test';
 import type { ChatQueueMessage, ChatStreamMessage } from '../protocol/chat.ts';
 import { gql, signIn, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { twoInstances } from './support/services.ts';
 
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const STREAM = 'subscription($chatId: ID!, $chatToken: String){ chatStream(chatId: $chatId, chatToken: $chatToken) }';
 const SEND =
   'mutation($chatId: ID!, $text: String!, $chatToken: String){ sendChatMessage(chatId: $chatId, text: $text, chatToken: $chatToken){ sequence } }';
 
 // B8 for chat: the customer on one instance, the agent on another, sharing PostgreSQL and Redis.
 describe('chat across two server instances on PostgreSQL and Redis', () => {
-  const schema = `cobrowse_chat_${process.pid}_${Date.now()}`;
-  const redisPrefix = `chat-${process.pid}-${Date.now()}`;
-  let a: TestServer;
-  let b: TestServer;
-
-  before(async () => {
-    const config = { databaseUrl: `${POSTGRES_URL}?schema=${schema}`, redisUrl: REDIS_URL, redisPrefix };
-    a = await startTestServer({ config });
-    b = await startTestServer({ config });
-  });
-  after(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.end();
-  });
+  const servers = twoInstances('chat');
 
   it('queues, accepts, carries messages both ways and starts co-browse from the chat', async () => {
-    const cookie = await signIn(b.url, 'agent@example.com');
-    const agent = wsClient(b.url, { cookie });
+    const cookie = await signIn(servers.b.url, 'agent@example.com');
+    const agent = wsClient(servers.b.url, { cookie });
     const queue = wsCollect<ChatQueueMessage>(agent, 'subscription{ chatQueue }', {});
     await queue.next((message) => message.type === 'snapshot');
 
     const started = await gql<{ startChat: { customerToken: string; chat: { id: string } } }>(
-      a.url,
+      servers.a.url,
       'mutation($input: StartChatInput!){ startChat(input: $input){ customerToken chat { id } } }',
-      { input: { url: `${a.url}/demo`, customerName: 'Pat' } },
-      { origin: a.url },
+      { input: { url: `${servers.a.url}/demo`, customerName: 'Pat' } },
+      { origin: servers.a.url },
     );
     const chatId = started.data!.startChat.chat.id;
     const chatToken = started.data!.startChat.customerToken;
     await queue.next((message) => message.type === 'queued' && message.chat.id === chatId);
-    await gql(b.url, 'mutation($id: ID!){ acceptChat(chatId: $id){ id } }', { id: chatId }, { cookie });
+    await gql(servers.b.url, 'mutation($id: ID!){ acceptChat(chatId: $id){ id } }', { id: chatId }, { cookie });
 
-    const customer = wsClient(a.url);
+    const customer = wsClient(servers.a.url);
     const customerStream = wsCollect<ChatStreamMessage>(customer, STREAM, { chatId, chatToken });
     const agentStream = wsCollect<ChatStreamMessage>(agent, STREAM, { chatId });
     await Promise.all([customerStream.next(), agentStream.next()]);
@@ -64,26 +45,26 @@ describe('chat across two server instances on PostgreSQL and Redis', () => {
     );
     await agentStream.next((message) => message.type === 'message' && message.message.text === 'from the customer');
     await customerStream.next((message) => message.type === 'message' && message.message.text === 'from the agent');
-    const rows = await a.deps.db.chatMessage.findMany({ where: { chatId }, orderBy: { sequence: 'asc' } });
+    const rows = await servers.a.deps.db.chatMessage.findMany({ where: { chatId }, orderBy: { sequence: 'asc' } });
     assert.deepEqual(
       rows.map((row) => row.sequence),
       [1, 2],
     );
 
     const session = await gql<{ startSession: { session: { id: string; code: string } } }>(
-      a.url,
+      servers.a.url,
       'mutation($input: StartSessionInput!){ startSession(input: $input){ session { id code } } }',
-      { input: { url: `${a.url}/demo`, viewportWidth: 1280, viewportHeight: 800, chatToken } },
-      { origin: a.url },
+      { input: { url: `${servers.a.url}/demo`, viewportWidth: 1280, viewportHeight: 800, chatToken } },
+      { origin: servers.a.url },
     );
     const code = session.data!.startSession.session.code;
     await customerStream.next((message) => message.type === 'message' && message.message.text === `{start:${code}}`);
     const told = await agentStream.next((message) => message.type === 'cobrowse-started');
     assert.equal(told.type === 'cobrowse-started' && told.agentBusy, false);
 
-    await gql(a.url, 'mutation($id: ID!, $t: String){ endChat(chatId: $id, chatToken: $t){ id } }', { id: chatId, t: chatToken });
+    await gql(servers.a.url, 'mutation($id: ID!, $t: String){ endChat(chatId: $id, chatToken: $t){ id } }', { id: chatId, t: chatToken });
     await agentStream.next((message) => message.type === 'chat' && message.event === 'ended');
-    const ended = await b.deps.db.session.findUniqueOrThrow({ where: { code } });
+    const ended = await servers.b.deps.db.session.findUniqueOrThrow({ where: { code } });
     assert.equal(ended.endReason, 'chat-ended');
     queue.dispose();
     await Promise.all([agent.dispose(), customer.dispose()]);

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
+import { describe, it } from 'node:test';
 import type { StreamMessage } from '../protocol/index.ts';
 import { gql, signIn, startCustomerSession, wsClient, wsCollect } from './support/graphql-client.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { twoInstances } from './support/services.ts';
 
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
 const TIMEOUT_SECONDS = 3;
 
@@ -16,43 +13,24 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // B2 with B8: two instances share the presence column; each counts only its own sockets.
 describe('customer presence across two instances on PostgreSQL and Redis', () => {
-  const schema = `cobrowse_presence_${process.pid}_${Date.now()}`;
-  let a: TestServer;
-  let b: TestServer;
-
-  before(async () => {
-    const config = {
-      databaseUrl: `${POSTGRES_URL}?schema=${schema}`,
-      redisUrl: REDIS_URL,
-      redisPrefix: `presence-${process.pid}`,
-      customerGoneTimeoutSeconds: TIMEOUT_SECONDS,
-    };
-    [a, b] = await Promise.all([startTestServer({ config }), startTestServer({ config })]);
-  });
-  after(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.end();
-  });
+  const servers = twoInstances('presence', { customerGoneTimeoutSeconds: TIMEOUT_SECONDS });
 
   it('follows a customer who moves to the other instance, corrects a stale "gone", and times out once when they leave', async () => {
-    const session = await startCustomerSession(a.url);
-    const cookie = await signIn(b.url, 'agent@example.com');
-    await gql(b.url, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: session.code }, { cookie });
-    const agent = wsClient(b.url, { cookie });
+    const session = await startCustomerSession(servers.a.url);
+    const cookie = await signIn(servers.b.url, 'agent@example.com');
+    await gql(servers.b.url, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: session.code }, { cookie });
+    const agent = wsClient(servers.b.url, { cookie });
     const agentStream = wsCollect<StreamMessage>(agent, STREAM, { id: session.id });
-    const row = () => a.deps.db.session.findUniqueOrThrow({ where: { id: session.id } });
+    const row = () => servers.a.deps.db.session.findUniqueOrThrow({ where: { id: session.id } });
 
     // The customer on A: the agent on B hears it connect.
-    const onA = wsClient(a.url, { customerToken: session.customerToken });
+    const onA = wsClient(servers.a.url, { customerToken: session.customerToken });
     await wsCollect<StreamMessage>(onA, STREAM, { id: session.id }).next(isSession);
     await agentStream.next((message) => isSession(message) && message.session.customerConnected);
 
     // A reconnect lands on B (a load balancer): A's close and B's connect may reach the column in
     // either order; within a sweep B holds the truth again, and the agent is told "connected".
-    const onB = wsClient(b.url, { customerToken: session.customerToken });
+    const onB = wsClient(servers.b.url, { customerToken: session.customerToken });
     await wsCollect<StreamMessage>(onB, STREAM, { id: session.id }).next(isSession);
     await onA.dispose();
     await sleep(1500);
@@ -62,7 +40,7 @@ describe('customer presence across two instances on PostgreSQL and Redis', () =>
 
     // A late "gone" from another instance (written at the time it saw a close) is corrected by B's
     // heartbeat long before the timeout could end the session.
-    await a.deps.db.session.update({ where: { id: session.id }, data: { customerGoneAt: new Date() } });
+    await servers.a.deps.db.session.update({ where: { id: session.id }, data: { customerGoneAt: new Date() } });
     await sleep(TIMEOUT_SECONDS * 1000 + 500);
     const kept = await row();
     assert.equal(kept.status, 'ACTIVE', 'a connected customer’s session is not timed out by either instance');
@@ -73,7 +51,7 @@ describe('customer presence across two instances on PostgreSQL and Redis', () =>
     const ended = await agentStream.next((message) => isSession(message) && message.event === 'ended', (TIMEOUT_SECONDS + 6) * 1000);
     assert.equal(isSession(ended) && ended.session.endReason, 'timeout');
     await sleep(1500);
-    const endings = await a.deps.db.auditEvent.count({ where: { sessionId: session.id, type: 'SESSION_ENDED' } });
+    const endings = await servers.a.deps.db.auditEvent.count({ where: { sessionId: session.id, type: 'SESSION_ENDED' } });
     assert.equal(endings, 1);
     await agent.dispose();
   });

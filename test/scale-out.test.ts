@@ -1,39 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
+import { describe, it } from 'node:test';
 import type { StreamMessage } from '../protocol/index.ts';
 import { gql, signIn, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
-
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { twoInstances } from './support/services.ts';
 
 // B8: two server instances sharing PostgreSQL and Redis, as behind a plain load balancer.
 describe('two server instances on PostgreSQL and Redis', () => {
-  const schema = `cobrowse_scale_${process.pid}_${Date.now()}`;
-  let a: TestServer;
-  let b: TestServer;
-
-  before(async () => {
-    const config = { databaseUrl: `${POSTGRES_URL}?schema=${schema}`, redisUrl: REDIS_URL };
-    [a, b] = await Promise.all([startTestServer({ config }), startTestServer({ config })]);
-  });
-  after(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.end();
-  });
+  const servers = twoInstances('scale');
 
   it('lets a customer on one instance co-browse with an agent on the other', async () => {
-    const session = await startCustomerSession(a.url);
-    const cookie = await signIn(b.url, 'agent@example.com');
-    const joined = await gql(b.url, 'mutation($c: String!){ joinSession(code: $c){ status } }', { c: session.code }, { cookie });
+    const session = await startCustomerSession(servers.a.url);
+    const cookie = await signIn(servers.b.url, 'agent@example.com');
+    const joined = await gql(servers.b.url, 'mutation($c: String!){ joinSession(code: $c){ status } }', { c: session.code }, { cookie });
     assert.deepEqual(joined.data, { joinSession: { status: 'ACTIVE' } });
 
-    const customer = wsClient(a.url, { customerToken: session.customerToken });
-    const agent = wsClient(b.url, { cookie });
+    const customer = wsClient(servers.a.url, { customerToken: session.customerToken });
+    const agent = wsClient(servers.b.url, { cookie });
     const agentStream = wsCollect<StreamMessage>(agent, 'subscription($id: ID!){ sessionStream(sessionId: $id) }', { id: session.id });
     const customerStream = wsCollect<StreamMessage>(customer, 'subscription($id: ID!){ sessionStream(sessionId: $id) }', {
       id: session.id,
@@ -58,7 +40,7 @@ describe('two server instances on PostgreSQL and Redis', () => {
 
     // Ending on one instance reaches the other side on the other instance.
     await gql(
-      a.url,
+      servers.a.url,
       'mutation($id: ID!){ exitSession(sessionId: $id){ id } }',
       { id: session.id },
       { customerToken: session.customerToken },

@@ -1,37 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { StreamMessage } from '../protocol/index.ts';
 import { gql, signIn, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
+import { POSTGRES_URL, freePort, startPrivateRedis } from './support/services.ts';
 
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
 const SEND_SIGNAL = 'mutation($id: ID!, $s: JSON!){ sendSignal(sessionId: $id, signal: $s) }';
 const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
-
-const freePort = async (): Promise<number> => {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-};
-
-/** A Redis of this test's own, so restarting it disturbs nobody else's tests. */
-async function startPrivateRedis(port: number): Promise<ChildProcess> {
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'pipe',
-  });
-  let output = '';
-  redis.stdout?.on('data', (chunk: Buffer) => (output += chunk));
-  await waitFor(() => output.includes('Ready to accept connections'), 'the private Redis to start');
-  return redis;
-}
 
 const pointerBatch = (seq: number) => ({
   seq,

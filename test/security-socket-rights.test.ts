@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createClient, type Client } from 'graphql-ws';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { RECHECK_INTERVAL_MS } from '../server/auth/socket-registry.ts';
 import { hashToken } from '../server/auth/tokens.ts';
 import { errorCode, gql, signIn } from './support/graphql-client.ts';
+import { twoInstances } from './support/services.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
-
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const LIFECYCLE = 'subscription { sessionLifecycle }';
 const ME = '{ me { id role } }';
@@ -254,33 +251,19 @@ async function openSocketExpectingRefusal(baseUrl: string, cookie: string): Prom
 }
 
 describe('revocations reach sockets on another instance (PostgreSQL and Redis)', () => {
-  const schema = `cobrowse_rights_${process.pid}_${Date.now()}`;
-  let a: TestServer;
-  let b: TestServer;
-
-  before(async () => {
-    const config = { databaseUrl: `${POSTGRES_URL}?schema=${schema}`, redisUrl: REDIS_URL, redisPrefix: `rights-${process.pid}` };
-    [a, b] = await Promise.all([startTestServer({ config }), startTestServer({ config })]);
-  });
-  after(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.end();
-  });
+  const servers = twoInstances('rights');
 
   it('a sign-out on one instance closes the socket open on the other; a role change too', async () => {
-    const supervisor = await signIn(a.url, 'supervisor@example.com');
-    const onB = await openSocket(b.url, { cookie: supervisor });
-    assert.equal((await gql(a.url, SIGN_OUT, {}, { cookie: supervisor })).errors, undefined);
+    const supervisor = await signIn(servers.a.url, 'supervisor@example.com');
+    const onB = await openSocket(servers.b.url, { cookie: supervisor });
+    assert.equal((await gql(servers.a.url, SIGN_OUT, {}, { cookie: supervisor })).errors, undefined);
     assert.deepEqual(await closeWithin(onB), { code: 4401, reason: 'Signed out' });
 
-    const admin = await signIn(a.url, 'admin@example.com');
-    const again = await signIn(b.url, 'supervisor@example.com');
-    const stillOnB = await openSocket(b.url, { cookie: again });
-    const id = (await a.deps.db.user.findUniqueOrThrow({ where: { email: 'supervisor@example.com' } })).id;
-    assert.equal(errorCode(await gql(a.url, SET_ROLE, { id, r: 'AGENT' }, { cookie: admin })), undefined);
+    const admin = await signIn(servers.a.url, 'admin@example.com');
+    const again = await signIn(servers.b.url, 'supervisor@example.com');
+    const stillOnB = await openSocket(servers.b.url, { cookie: again });
+    const id = (await servers.a.deps.db.user.findUniqueOrThrow({ where: { email: 'supervisor@example.com' } })).id;
+    assert.equal(errorCode(await gql(servers.a.url, SET_ROLE, { id, r: 'AGENT' }, { cookie: admin })), undefined);
     assert.deepEqual(await closeWithin(stillOnB), { code: 4403, reason: 'Rights changed' });
     await Promise.all([onB.dispose(), stillOnB.dispose()]);
   });
