@@ -53,6 +53,12 @@ export interface CobrowseEventMap {
   connection: { connected: boolean };
   /** The session's state as the server last told it. */
   state: SessionState;
+  /** Write Mode went on (the customer approved) or off (either side went back to Pointer Mode). */
+  mode: { mode: SessionState['mode']; by: ActorKind | null };
+  /** A supervisor started (`watching: true`) or stopped watching the session read-only (B5). */
+  supervisor: { watching: boolean; name: string | null };
+  /** Something failed, with the message the customer was shown (and the server's code, if any). */
+  error: { message: string; code: string | null };
 }
 
 /** The one global the widget exposes: `window.Cobrowse`. */
@@ -135,9 +141,10 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
     client && current ? execute(client, SEND_EVENTS, { sessionId: current.sessionId, batch }) : Promise.resolve(),
   );
 
-  const notify = (message: string, kind: NoticeKind = 'info') => {
+  const notify = (message: string, kind: NoticeKind = 'info', code: string | null = null) => {
     panel.notify(message, kind);
     emit('notice', { message, kind });
+    if (kind === 'error') emit('error', { message, code });
   };
 
   /** Tears the session down on this page; idempotent. */
@@ -190,16 +197,20 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
       notify('The agent left the session.');
     } else if (event === 'write-approved') {
       notify('Write Mode is on: the agent can click and type on this page.');
+      emit('mode', { mode: 'WRITE', by: 'CUSTOMER' });
     } else if (event === 'write-declined') {
       notify('You declined Write Mode. The agent can still point.');
     } else if (event === 'write-expired') {
       notify('The Write Mode request expired.');
     } else if (event === 'supervisor-joined') {
       notify(`A supervisor${byName ? `, ${byName},` : ''} is now watching this session. They cannot click or type.`);
+      emit('supervisor', { watching: true, name: byName ?? null });
     } else if (event === 'supervisor-left') {
       notify('The supervisor stopped watching.');
+      emit('supervisor', { watching: false, name: null });
     } else if (event === 'pointer-mode') {
       notify(by === 'AGENT' ? 'The agent switched back to Pointer Mode.' : 'Back to Pointer Mode: the agent can only point.');
+      emit('mode', { mode: 'POINTER', by: by ?? null });
     }
     panel.setStatus(session.status, statusText(session));
     emit('state', session);
@@ -297,7 +308,7 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
           return started;
         } catch (error) {
           panel.showStart(false);
-          notify((error as Error).message, 'error');
+          notify((error as Error).message, 'error', (error as { code?: string }).code ?? null);
           throw error;
         } finally {
           starting = null;
