@@ -9,6 +9,7 @@ import { agentJoins, agentView, browserSuite, customerStarts } from './support/c
 import { gql, signIn, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { captureNetwork } from './support/network-capture.ts';
 import { waitFor } from './support/wait-for.ts';
+import { nodeIdByTestId } from './support/snapshot.ts';
 
 /**
  * A customer's site on its own origin (a real HTTP server: Chromium lets only a page that came
@@ -41,17 +42,6 @@ function siteServer() {
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return site;
-}
-
-/** rrweb's id of the element carrying `testId` in a full snapshot. */
-function nodeIdByTestId(node: unknown, testId: string): number | null {
-  const current = node as { id?: number; attributes?: Record<string, string>; childNodes?: unknown[] };
-  if (current.attributes?.['data-testid'] === testId) return current.id ?? null;
-  for (const child of current.childNodes ?? []) {
-    const found = nodeIdByTestId(child, testId);
-    if (found !== null) return found;
-  }
-  return null;
 }
 
 const SHORT = ['x!~', 'y!~'];

@@ -6,19 +6,9 @@ import { signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
 import { wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { waitFor } from './support/wait-for.ts';
+import { nodeIdByTestId } from './support/snapshot.ts';
 
 const GREEN = 'rgb(22, 163, 74)';
-
-/** rrweb's id of the element carrying `testId` in a full snapshot. */
-function nodeIdByTestId(node: unknown, testId: string): number | null {
-  const current = node as { id?: number; attributes?: Record<string, string>; childNodes?: unknown[] };
-  if (current.attributes?.['data-testid'] === testId) return current.id ?? null;
-  for (const child of current.childNodes ?? []) {
-    const found = nodeIdByTestId(child, testId);
-    if (found !== null) return found;
-  }
-  return null;
-}
 
 describe('Write Mode in Chromium', () => {
   const suite = browserSuite();
