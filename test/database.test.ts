@@ -86,6 +86,8 @@ describe('database', () => {
         'Session',
         'SiteSettings',
         'User',
+        'WebhookDelivery',
+        'WebhookEndpoint',
         '_prisma_migrations',
       ],
     );
