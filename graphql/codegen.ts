@@ -1,9 +1,14 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// Resolver types generated from the SDL files; resolvers return Prisma rows (mappers).
+const schema = 'graphql/schema/**/*.graphql';
+
+/** Client types as the pages and tests receive them over the wire. */
+export const clientScalars = { JSON: 'unknown', DateTime: 'string' };
+
 const config: CodegenConfig = {
-  schema: 'graphql/schema/**/*.graphql',
+  schema,
   generates: {
+    // Resolver types generated from the SDL files; resolvers return Prisma rows (mappers).
     'graphql/generated/resolvers-types.ts': {
       plugins: ['typescript', 'typescript-resolvers'],
       config: {
@@ -19,6 +24,20 @@ const config: CodegenConfig = {
           Chat: '../../server/chat/chat-rows.ts#ChatRow',
           ChatMessage: '../../server/chat/chat-rows.ts#ChatMessageRow',
         },
+      },
+    },
+    // Typed operations for the pages and tests: each `graphql(`…`)` call in the documents below
+    // returns a TypedDocumentNode whose result and variables types come from the schema. The
+    // documents are parsed at run time by graphql-tag (documentMode).
+    'graphql/generated/client/': {
+      documents: ['app/**/*.{ts,tsx}', 'test/support/**/*.ts', '!app/**/*.test.*'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false, gqlTagName: 'graphql' },
+      config: {
+        enumsAsTypes: true,
+        useTypeImports: true,
+        documentMode: 'graphQLTag',
+        scalars: clientScalars,
       },
     },
   },

@@ -169,7 +169,7 @@ export function AdminSettings() {
 
   return (
     <div className="app-shell">
-      <TopBar urql={urql} status="Admin" />
+      <TopBar status="Admin" />
       <AdminNav />
       <main className="admin-main">
         <form className="settings-stack" onSubmit={save}>

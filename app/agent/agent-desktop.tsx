@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AgentAction, PointerTarget, SessionRules, SessionState, StreamMessage } from '../../protocol/messages';
 import type { CustomerMetadata } from '../../protocol/customer-metadata';
 import {
@@ -14,7 +14,9 @@ import {
   type Me,
   type SessionSummary,
 } from '../lib/documents';
-import { createGraphQLClients, describeError } from '../lib/graphql-client';
+import { useClient } from 'urql';
+import { describeError } from '../lib/graphql-client';
+import { useConnected, useWsClient } from '../lib/graphql-provider';
 import { TopBar } from '../lib/top-bar';
 import { CobrowseStage, type StageHandle, type ViewportMode } from './cobrowse-stage';
 import { NavigationBar } from './navigation-bar';
@@ -35,8 +37,10 @@ function endedText(session: SessionState): string {
 
 /** The agent's desktop: join by session ID, watch and point, exit. */
 export function AgentDesktop() {
-  const [connected, setConnected] = useState(true);
-  const { urql, ws } = useMemo(() => createGraphQLClients((value) => setConnected(value)), []);
+  // Shown as online until the socket first says otherwise.
+  const connected = useConnected() !== false;
+  const urql = useClient();
+  const ws = useWsClient();
   const { notices, notify, dismiss } = useNotices();
   const [me, setMe] = useState<Me | null>(null);
   const [session, setSession] = useState<SessionSummary | null>(null);
@@ -197,7 +201,7 @@ export function AgentDesktop() {
 
   return (
     <div className="app-shell agent-shell">
-      <TopBar urql={urql} status={connected ? 'Online' : 'Reconnecting…'} statusTone={connected ? 'up' : 'down'} who={me?.name} />
+      <TopBar status={connected ? 'Online' : 'Reconnecting…'} statusTone={connected ? 'up' : 'down'} who={me?.name} />
 
       <main className="agent-main">
         <section className="toolbar" aria-label="Session">

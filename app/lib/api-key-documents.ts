@@ -1,41 +1,43 @@
-import { gql } from '@urql/core';
+import { graphql } from '../../graphql/generated/client';
+import type { ApiKeyFieldsFragment } from '../../graphql/generated/client/graphql';
 
 /** The admin API keys page's GraphQL operations (B9). */
-const API_KEY_FIELDS = `
-  id
-  name
-  prefix
-  createdAt
-  lastUsedAt
-  revokedAt
-`;
-
-export const API_KEYS = gql`
-  query ApiKeys {
-    apiKeys { ${API_KEY_FIELDS} }
+graphql(`
+  fragment ApiKeyFields on ApiKey {
+    id
+    name
+    prefix
+    createdAt
+    lastUsedAt
+    revokedAt
   }
-`;
+`);
 
-export const CREATE_API_KEY = gql`
+export const API_KEYS = graphql(`
+  query ApiKeys {
+    apiKeys {
+      ...ApiKeyFields
+    }
+  }
+`);
+
+export const CREATE_API_KEY = graphql(`
   mutation CreateApiKey($name: String!) {
     createApiKey(name: $name) {
       key
-      apiKey { ${API_KEY_FIELDS} }
+      apiKey {
+        ...ApiKeyFields
+      }
     }
   }
-`;
+`);
 
-export const REVOKE_API_KEY = gql`
+export const REVOKE_API_KEY = graphql(`
   mutation RevokeApiKey($id: ID!) {
-    revokeApiKey(id: $id) { ${API_KEY_FIELDS} }
+    revokeApiKey(id: $id) {
+      ...ApiKeyFields
+    }
   }
-`;
+`);
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type ApiKey = ApiKeyFieldsFragment;

@@ -1,7 +1,8 @@
-import { gql } from '@urql/core';
+import { graphql } from '../../graphql/generated/client';
+import type { MeQuery, SessionSummaryFieldsFragment, SiteSettingsFieldsFragment } from '../../graphql/generated/client/graphql';
 
 /** Every GraphQL operation the pages send, in one place. */
-export const SIGN_IN = gql`
+export const SIGN_IN = graphql(`
   mutation SignIn($email: String!, $password: String!) {
     signIn(email: $email, password: $password) {
       id
@@ -9,15 +10,15 @@ export const SIGN_IN = gql`
       role
     }
   }
-`;
+`);
 
-export const SIGN_OUT = gql`
+export const SIGN_OUT = graphql(`
   mutation SignOut {
     signOut
   }
-`;
+`);
 
-export const ME = gql`
+export const ME = graphql(`
   query Me {
     me {
       id
@@ -26,61 +27,65 @@ export const ME = gql`
       role
     }
   }
-`;
+`);
 
-const SESSION_FIELDS = `id code status mode url viewportWidth viewportHeight`;
+graphql(`
+  fragment SessionSummaryFields on Session {
+    id
+    code
+    status
+    mode
+    url
+    viewportWidth
+    viewportHeight
+  }
+`);
 
-export const MY_ACTIVE_SESSION = gql`
+export const MY_ACTIVE_SESSION = graphql(`
   query MyActiveSession {
-    myActiveSession { ${SESSION_FIELDS} }
+    myActiveSession {
+      ...SessionSummaryFields
+    }
   }
-`;
+`);
 
-export const JOIN_SESSION = gql`
+export const JOIN_SESSION = graphql(`
   mutation JoinSession($code: String!) {
-    joinSession(code: $code) { ${SESSION_FIELDS} }
+    joinSession(code: $code) {
+      ...SessionSummaryFields
+    }
   }
-`;
+`);
 
 /** Issue 9: the newest waiting session of a customer, by the e-mail or account ID their site gave. */
-export const JOIN_SESSION_BY_CUSTOMER = gql`
+export const JOIN_SESSION_BY_CUSTOMER = graphql(`
   mutation JoinSessionByCustomer($email: String, $accountId: String) {
-    joinSessionByCustomer(email: $email, accountId: $accountId) { ${SESSION_FIELDS} }
+    joinSessionByCustomer(email: $email, accountId: $accountId) {
+      ...SessionSummaryFields
+    }
   }
-`;
+`);
 
-export const EXIT_SESSION = gql`
+export const EXIT_SESSION = graphql(`
   mutation ExitSession($sessionId: ID!) {
     exitSession(sessionId: $sessionId) {
       id
       status
     }
   }
-`;
+`);
 
 export const SEND_SIGNAL = `mutation SendSignal($sessionId: ID!, $signal: JSON!) { sendSignal(sessionId: $sessionId, signal: $signal) }`;
 
 export const SESSION_STREAM = `subscription SessionStream($sessionId: ID!) { sessionStream(sessionId: $sessionId) }`;
 
 /** The fields every page reads of a session. */
-export interface SessionSummary {
-  id: string;
-  code: string;
-  status: 'WAITING' | 'ACTIVE' | 'PAUSED' | 'ENDED';
-  mode: 'POINTER' | 'WRITE';
-  url: string;
-  viewportWidth: number | null;
-  viewportHeight: number | null;
-}
+export type SessionSummary = SessionSummaryFieldsFragment;
 
-export interface Me {
-  id: string;
-  name: string;
-  email: string;
-  role: 'AGENT' | 'SUPERVISOR' | 'ADMIN';
-}
+/** The signed-in user. */
+export type Me = NonNullable<MeQuery['me']>;
 
-export const REQUEST_WRITE_MODE = gql`
+export const REQUEST_WRITE_MODE = graphql(`
   mutation RequestWriteMode($sessionId: ID!) {
     requestWriteMode(sessionId: $sessionId) {
       id
@@ -88,51 +93,53 @@ export const REQUEST_WRITE_MODE = gql`
       writeRequestId
     }
   }
-`;
+`);
 
-export const SET_POINTER_MODE = gql`
+export const SET_POINTER_MODE = graphql(`
   mutation SetPointerMode($sessionId: ID!) {
     setPointerMode(sessionId: $sessionId) {
       id
       mode
     }
   }
-`;
+`);
 
-const SITE_SETTINGS_FIELDS = `
-  writeModeEnabled
-  recordingEnabled
-  disabledSelectors
-  maskedFieldSelectors
-  maskedElementSelectors
-  maskedImageSelectors
-  maskedPagePatterns
-  allowedOrigins
-  builtIn {
+graphql(`
+  fragment SiteSettingsFields on SiteSettings {
+    writeModeEnabled
+    recordingEnabled
     disabledSelectors
     maskedFieldSelectors
     maskedElementSelectors
     maskedImageSelectors
     maskedPagePatterns
     allowedOrigins
+    builtIn {
+      disabledSelectors
+      maskedFieldSelectors
+      maskedElementSelectors
+      maskedImageSelectors
+      maskedPagePatterns
+      allowedOrigins
+    }
   }
-`;
+`);
 
-export const SITE_SETTINGS = gql`
+export const SITE_SETTINGS = graphql(`
   query SiteSettings {
     siteSettings {
-      ${SITE_SETTINGS_FIELDS}
+      ...SiteSettingsFields
     }
   }
-`;
+`);
 
-export const UPDATE_SITE_SETTINGS = gql`
+export const UPDATE_SITE_SETTINGS = graphql(`
   mutation UpdateSiteSettings($input: SiteSettingsInput!) {
     updateSiteSettings(input: $input) {
-      ${SITE_SETTINGS_FIELDS}
+      ...SiteSettingsFields
     }
   }
-`;
+`);
 
 /** The editable lists of a site's rules, in the order the admin page shows them. */
 export const RULE_LISTS = [
@@ -145,8 +152,4 @@ export const RULE_LISTS = [
 ] as const;
 export type RuleList = (typeof RULE_LISTS)[number];
 
-export type SiteSettings = Record<RuleList, string[]> & {
-  writeModeEnabled: boolean;
-  recordingEnabled: boolean;
-  builtIn: Record<RuleList, string[]>;
-};
+export type SiteSettings = SiteSettingsFieldsFragment;

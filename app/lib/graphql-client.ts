@@ -5,14 +5,38 @@ import { createClient as createWsClient, type Client as WsClient } from 'graphql
 
 export const GRAPHQL_PATH = '/api/graphql';
 
+/** Whether the WebSocket is up; `null` until it has connected or closed once. */
+export interface ConnectionState {
+  get(): boolean | null;
+  subscribe(listener: () => void): () => void;
+}
+
 /** The page's GraphQL clients: urql over HTTP for queries/mutations, graphql-ws for the stream. */
 export interface GraphQLClients {
   urql: Client;
   ws: WsClient;
+  connection: ConnectionState;
 }
 
-/** One pair per page; the WebSocket carries the sign-in cookie (same origin) and reconnects itself. */
-export function createGraphQLClients(onConnection?: (connected: boolean) => void): GraphQLClients {
+function connectionState(): ConnectionState & { set(value: boolean): void } {
+  let connected: boolean | null = null;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => connected,
+    set(value) {
+      connected = value;
+      for (const listener of listeners) listener();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** One pair per browser tab (see GraphQLProvider); the WebSocket carries the sign-in cookie (same origin) and reconnects itself. */
+export function createGraphQLClients(): GraphQLClients {
+  const connection = connectionState();
   const ws = createWsClient({
     // A function, and lazy: pages also render on the server, where there is no location.
     url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${GRAPHQL_PATH}`,
@@ -22,8 +46,8 @@ export function createGraphQLClients(onConnection?: (connected: boolean) => void
     retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** retries))),
     keepAlive: 10_000,
     on: {
-      connected: () => onConnection?.(true),
-      closed: () => onConnection?.(false),
+      connected: () => connection.set(true),
+      closed: () => connection.set(false),
     },
   });
   const urql = new Client({
@@ -40,7 +64,7 @@ export function createGraphQLClients(onConnection?: (connected: boolean) => void
       }),
     ],
   });
-  return { urql, ws };
+  return { urql, ws, connection };
 }
 
 /** The user-facing message and code of a failed urql operation. */

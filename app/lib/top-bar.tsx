@@ -1,23 +1,14 @@
 'use client';
 
-import type { Client } from '@urql/core';
+import { useMutation } from 'urql';
 import { SIGN_OUT } from './documents';
 import { Logo } from './logo';
 
 /** The product header on signed-in pages: logo, a status pill, who is signed in, sign out. */
-export function TopBar({
-  urql,
-  status,
-  statusTone = 'up',
-  who,
-}: {
-  urql: Client;
-  status: string;
-  statusTone?: 'up' | 'down';
-  who?: string | null;
-}) {
+export function TopBar({ status, statusTone = 'up', who }: { status: string; statusTone?: 'up' | 'down'; who?: string | null }) {
+  const [, signOutMutation] = useMutation(SIGN_OUT);
   async function signOut() {
-    await urql.mutation(SIGN_OUT, {}).toPromise();
+    await signOutMutation({});
     location.assign('/login');
   }
   return (

@@ -3,7 +3,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AdminNav } from '../admin/admin-nav';
 import { ME, type Me } from '../lib/documents';
-import { createGraphQLClients, describeError } from '../lib/graphql-client';
+import { useClient } from 'urql';
+import { describeError } from '../lib/graphql-client';
+import { useConnected, useWsClient } from '../lib/graphql-provider';
 import {
   AGENTS,
   SESSION_HISTORY_PAGE,
@@ -45,8 +47,11 @@ function chartRange(filters: HistoryFilterValues) {
 
 /** The supervisor page: live sessions, the filtered history, charts, and one session's audit timeline. */
 export function SessionHistory() {
-  const [connected, setConnected] = useState(false);
-  const { urql, ws } = useMemo(() => createGraphQLClients(setConnected), []);
+  const socketUp = useConnected() === true;
+  const [streamFailed, setStreamFailed] = useState(false);
+  const connected = socketUp && !streamFailed;
+  const urql = useClient();
+  const ws = useWsClient();
   const [me, setMe] = useState<Me | null>(null);
   const [agents, setAgents] = useState<AgentOption[]>([]);
   const [live, setLive] = useState<HistorySession[] | null>(null);
@@ -171,7 +176,7 @@ export function SessionHistory() {
           clearTimeout(timer);
           timer = setTimeout(reload, RELOAD_DEBOUNCE_MS);
         },
-        error: () => setConnected(false),
+        error: () => setStreamFailed(true),
         complete: () => {},
       },
     );
@@ -188,12 +193,7 @@ export function SessionHistory() {
 
   return (
     <div className="app-shell">
-      <TopBar
-        urql={urql}
-        status={connected ? 'Supervisor · live' : 'Supervisor · connecting…'}
-        statusTone={connected ? 'up' : 'down'}
-        who={me?.name}
-      />
+      <TopBar status={connected ? 'Supervisor · live' : 'Supervisor · connecting…'} statusTone={connected ? 'up' : 'down'} who={me?.name} />
       <div className="page-body">
         {me?.role === 'ADMIN' && <AdminNav />}
         <main className="supervisor-page">

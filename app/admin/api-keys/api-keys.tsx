@@ -1,49 +1,45 @@
 'use client';
 
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from 'urql';
 import { API_KEYS, CREATE_API_KEY, REVOKE_API_KEY, type ApiKey } from '../../lib/api-key-documents';
-import { createGraphQLClients, describeError } from '../../lib/graphql-client';
+import { describeError } from '../../lib/graphql-client';
 import { TopBar } from '../../lib/top-bar';
 import { AdminNav } from '../admin-nav';
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
 
 /** B9: read-only keys for third-party systems; each is shown once, when created. */
 export function ApiKeys() {
-  const { urql } = useMemo(() => createGraphQLClients(), []);
-  const [keys, setKeys] = useState<ApiKey[]>([]);
+  const [listed, reload] = useQuery({ query: API_KEYS });
+  const [, createKey] = useMutation(CREATE_API_KEY);
+  const [, revokeKey] = useMutation(REVOKE_API_KEY);
+  const keys = listed.data?.apiKeys ?? [];
   const [name, setName] = useState('');
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [copied, setCopied] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  const load = useCallback(async () => {
-    const result = await urql.query<{ apiKeys: ApiKey[] }>(API_KEYS, {}).toPromise();
-    if (result.data) setKeys(result.data.apiKeys);
-    else setError(describeError(result.error)?.message ?? 'Could not load the keys.');
-  }, [urql]);
-
-  useEffect(() => void load(), [load]);
+  const error = actionError ?? (listed.error ? (describeError(listed.error)?.message ?? 'Could not load the keys.') : null);
 
   async function create(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
-    const result = await urql.mutation<{ createApiKey: { key: string; apiKey: ApiKey } }>(CREATE_API_KEY, { name }).toPromise();
+    const result = await createKey({ name });
     setBusy(false);
-    if (!result.data) return setError(describeError(result.error)?.message ?? 'Could not create the key.');
-    setError(null);
+    if (!result.data) return setActionError(describeError(result.error)?.message ?? 'Could not create the key.');
+    setActionError(null);
     setCopied(false);
     setCreated({ name: result.data.createApiKey.apiKey.name, key: result.data.createApiKey.key });
     setName('');
-    await load();
+    reload();
   }
 
   async function revoke(key: ApiKey) {
     if (!confirm(`Revoke “${key.name}”? Systems using it are refused from now on.`)) return;
-    const result = await urql.mutation(REVOKE_API_KEY, { id: key.id }).toPromise();
-    if (result.error) return setError(describeError(result.error)?.message ?? 'Could not revoke the key.');
-    await load();
+    const result = await revokeKey({ id: key.id });
+    if (result.error) return setActionError(describeError(result.error)?.message ?? 'Could not revoke the key.');
+    reload();
   }
 
   async function copy() {
@@ -56,7 +52,7 @@ export function ApiKeys() {
 
   return (
     <div className="app-shell">
-      <TopBar urql={urql} status="Admin" />
+      <TopBar status="Admin" />
       <div className="page-body">
         <AdminNav />
         <main className="users-page">

@@ -90,7 +90,7 @@ export function MaskingPreview() {
 
   return (
     <div className="app-shell">
-      <TopBar urql={urql} status="Admin" />
+      <TopBar status="Admin" />
       <AdminNav />
       <main className="preview-main">
         <header className="preview-head">

@@ -135,7 +135,7 @@ export function UsersAdmin() {
 
   return (
     <div className="app-shell">
-      <TopBar urql={urql} status="Admin" who={me?.name} />
+      <TopBar status="Admin" who={me?.name} />
       <div className="page-body">
         <AdminNav />
         <main className="users-page">

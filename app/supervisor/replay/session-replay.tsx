@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import type { RecordedEvent } from '../../../protocol/messages';
+import { unpackAll } from '../../../protocol/packed-events';
 import { createGraphQLClients, describeError } from '../../lib/graphql-client';
 import { TopBar } from '../../lib/top-bar';
 import { RecordingPlayer } from './recording-player';
@@ -54,7 +55,8 @@ async function loadRecording(urql: Urql, id: string): Promise<Recorded> {
     if (!page) throw new Error(describeError(result.error)?.message ?? 'No such session.');
     const events: RecordedEvent[] = whole ? [...whole.recording.events, ...page.recording.events] : page.recording.events;
     whole = { ...page, recording: { ...page.recording, events } };
-    if (!page.recording.pageInfo.hasNextPage) return whole;
+    // Large batches were recorded packed, as the widget sent them.
+    if (!page.recording.pageInfo.hasNextPage) return { ...whole, recording: { ...whole.recording, events: await unpackAll(events) } };
     after = page.recording.pageInfo.endCursor;
   }
 }
@@ -73,7 +75,7 @@ export function SessionReplay() {
 
   return (
     <div className="app-shell">
-      <TopBar urql={urql} status="Supervisor" />
+      <TopBar status="Supervisor" />
       <main className="watch-main">
         <header className="watch-head">
           <div>

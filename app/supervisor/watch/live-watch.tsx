@@ -2,12 +2,12 @@
 
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { SessionState, StreamMessage } from '../../../protocol/messages';
 import type { StageHandle } from '../../agent/cobrowse-stage';
 import { ReadOnlyStage } from '../../agent/read-only-stage';
 import { useSessionStream } from '../../agent/use-session-stream';
-import { createGraphQLClients } from '../../lib/graphql-client';
+import { useConnected, useWsClient } from '../../lib/graphql-provider';
 import { TopBar } from '../../lib/top-bar';
 import { formatCode } from '../../lib/session-code';
 
@@ -17,8 +17,8 @@ import { formatCode } from '../../lib/session-code';
  */
 export function LiveWatch() {
   const sessionId = useSearchParams().get('session');
-  const [online, setOnline] = useState(false);
-  const { urql, ws } = useMemo(() => createGraphQLClients(setOnline), []);
+  const online = useConnected() === true;
+  const ws = useWsClient();
   const [session, setSession] = useState<SessionState | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [page, setPage] = useState<string | null>(null);
@@ -35,7 +35,7 @@ export function LiveWatch() {
 
   return (
     <div className="app-shell">
-      <TopBar urql={urql} status={online ? 'Live' : 'Connecting…'} statusTone={online ? 'up' : 'down'} />
+      <TopBar status={online ? 'Live' : 'Connecting…'} statusTone={online ? 'up' : 'down'} />
       <main className="watch-main">
         <header className="watch-head">
           <div>
