@@ -15,6 +15,11 @@ export interface StepResult {
   received: number;
   p50: number;
   p99: number;
+  /**
+   * The server's CPU time per batch relayed in the step (µs): unlike latency, it hardly moves when
+   * other processes share the machine, so levers can be compared on a busy one.
+   */
+  serverCpuUsPerBatch: number;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -68,16 +73,28 @@ export async function measureCapacity(
       await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
       window.start = now();
       window.end = Infinity;
+      const cpuAtStart = target.serverCpuMs();
       await new Promise((resolve) => setTimeout(resolve, STEP_MS));
       window.end = now();
+      const serverCpuUsPerBatch = sent === 0 ? NaN : Math.round(((target.serverCpuMs() - cpuAtStart) * 1000) / sent);
       for (const timer of timers) clearInterval(timer);
       // Let in-flight batches land; one still missing after this is counted as lost.
       const landBy = now() + LANDING_MS;
       while (received < sent && now() < landBy) await new Promise((resolve) => setTimeout(resolve, 20));
       const sorted = latencies.sort((a, b) => a - b);
-      const step = { sessions: level, sent, received, p50: round(percentile(sorted, 0.5)), p99: round(percentile(sorted, 0.99)) };
+      const step = {
+        sessions: level,
+        sent,
+        received,
+        p50: round(percentile(sorted, 0.5)),
+        p99: round(percentile(sorted, 0.99)),
+        serverCpuUsPerBatch,
+      };
       steps.push(step);
-      log(`${target.name}: ${level} sessions, ${sent} sent, ${received} received, p50 ${step.p50} ms, p99 ${step.p99} ms`);
+      log(
+        `${target.name}: ${level} sessions, ${sent} sent, ${received} received, p50 ${step.p50} ms, p99 ${step.p99} ms, ` +
+          `server CPU ${serverCpuUsPerBatch} µs per batch`,
+      );
       if (step.p99 > P99_LIMIT_MS || received < sent * 0.99) break;
       capacity = level;
     }

@@ -12,6 +12,8 @@ export interface BenchSession {
 export interface RelayTarget {
   name: string;
   start(maxSessions: number): Promise<void>;
+  /** CPU time the relay's server process has used so far (ms), to price each batch it relays. */
+  serverCpuMs(): number;
   /** Opens session `index`; `onReceive` gets every batch the agent receives. */
   openSession(index: number, onReceive: (batch: EventBatch) => void): Promise<BenchSession>;
   stop(): Promise<void>;
@@ -40,6 +42,7 @@ export function bareRelay(): RelayTarget {
         },
       };
     },
+    serverCpuMs: () => server.cpuMs(),
     stop: () => server.stop(),
   };
 }
@@ -53,7 +56,7 @@ export function cobrowseServer(): RelayTarget {
   return {
     name: 'cobrowse (graphql-ws)',
     async start(maxSessions) {
-      server = await spawnServer('./cobrowse-server.ts', [String(maxSessions)]);
+      server = await spawnServer(process.env.BENCH_SERVER_SCRIPT ?? './cobrowse-server.ts', [String(maxSessions)]);
     },
     async openSession(index, onReceive) {
       const url = server.url;
@@ -62,6 +65,14 @@ export function cobrowseServer(): RelayTarget {
       await gql(url, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: session.code }, { cookie });
       const agent = wsClient(url, { cookie });
       const customer = wsClient(url, { customerToken: session.customerToken });
+      // As the widget does: the customer's socket stays open on its own stream (a lazy client
+      // with no operation running would close and reopen the socket between batches).
+      await new Promise<void>((ready, fail) =>
+        customer.subscribe(
+          { query: 'subscription($id: ID!){ sessionStream(sessionId: $id) }', variables: { id: session.id } },
+          { next: () => ready(), error: fail, complete: noop },
+        ),
+      );
       await new Promise<void>((ready, fail) => {
         agent.subscribe<{ sessionStream: StreamMessage }>(
           { query: 'subscription($id: ID!){ sessionStream(sessionId: $id) }', variables: { id: session.id } },
@@ -84,6 +95,7 @@ export function cobrowseServer(): RelayTarget {
         },
       };
     },
+    serverCpuMs: () => server.cpuMs(),
     stop: () => server.stop(),
   };
 }
