@@ -285,6 +285,7 @@ describe('anonymous calls are throttled and kept to open sessions on allowed sit
   it('takes batches while waiting, active or paused, and refuses them once the session ended', async () => {
     const session = await startFrom(url, freshAddress());
     const customer = wsConnect(url, { identity: { customerToken: session.customerToken }, address: freshAddress() });
+    const stream = wsCollect<StreamMessage>(customer, STREAM, { id: session.id }); // as the widget follows its stream
     assert.deepEqual(await wsExecute(customer, SEND_EVENTS, { id: session.id, batch: mouseBatch(1) }), { data: { sendEvents: true } });
     // R15: paused while the customer is off the site, until they come back — with a batch.
     await server.deps.db.session.update({ where: { id: session.id }, data: { status: 'PAUSED' } });
@@ -298,7 +299,8 @@ describe('anonymous calls are throttled and kept to open sessions on allowed sit
 
     assert.equal(codeOf(await exitAsCustomer(url, session)), undefined);
     assert.equal(codeOf(await overHttp(3)), 'SESSION_ENDED');
-    await sleep(1100); // a socket trusts the status it read for a second, then reads it again
+    // The socket read the status as open moments ago; the end on its own stream is what refuses it.
+    await stream.next((message) => message.type === 'session' && message.event === 'ended');
     const late = await wsExecute(customer, SEND_EVENTS, { id: session.id, batch: mouseBatch(4) });
     assert.equal(late.errors?.[0]?.extensions?.code, 'SESSION_ENDED');
     await customer.dispose();

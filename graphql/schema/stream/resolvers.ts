@@ -7,7 +7,7 @@ import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings, sessionRules } from '../../../server/settings/site-settings.ts';
 import { isSessionCustomer, requireUser } from '../../authorize.ts';
 import { keepTraceOfBatch } from './batch-traces.ts';
-import { admitCustomerBatch } from './customer-batch-guard.ts';
+import { admitCustomerBatch, noteSessionEnded } from './customer-batch-guard.ts';
 import { announceWatcher, requestSnapshotAsWatcher } from './watchers.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../errors.ts';
@@ -53,6 +53,7 @@ async function checkAction(ctx: GraphQLContext, sessionId: string, action: Agent
 }
 
 const isEnded = (message: StreamMessage) => message.type === 'session' && message.event === 'ended';
+const isFinal = (message: StreamMessage) => isEnded(message) || (message.type === 'session' && message.session.status === 'ENDED');
 
 export const streamResolvers: Resolvers = {
   Mutation: {
@@ -132,12 +133,15 @@ export const streamResolvers: Resolvers = {
               { type: 'session', event: 'state', session: toSessionState(session) },
             ];
           },
-          isLast: (message) => isEnded(message) || (message.type === 'session' && message.session.status === 'ENDED'),
+          isLast: isFinal,
           onFinish: onFinish || undefined,
           maxQueuedBytes: ctx.config.subscriberQueueBytes,
         });
       },
-      resolve: (message: StreamMessage) => message,
+      resolve(message: StreamMessage, { sessionId }: { sessionId: string }, ctx: GraphQLContext) {
+        if (isFinal(message)) noteSessionEnded(ctx, sessionId); // this connection's batches are refused from now on
+        return message;
+      },
     },
   },
 };
