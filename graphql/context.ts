@@ -7,6 +7,7 @@ import type { PrismaClient, UserRow } from '../server/db/index.ts';
 import type { RateLimits } from '../server/limits/rate-limiter.ts';
 import type { RecordingWriter } from '../server/recording/recording-writer.ts';
 import { findApiKey } from '../server/auth/api-keys.ts';
+import type { WebhookWorker } from '../server/webhooks/webhook-worker.ts';
 import { AppError, ErrorCode } from './errors.ts';
 import type { PubSub } from './pubsub/index.ts';
 
@@ -25,6 +26,10 @@ export interface AppDeps {
   limits: RateLimits;
   /** The durable path for audit events nobody waits for (page visits, supervisors watching). */
   audit: AuditQueue;
+  /** Sends queued webhook deliveries; `nudge` after queuing one nobody should wait a poll for. */
+  webhooks: WebhookWorker;
+  /** One line in the server's log (admin actions, for instance). */
+  log: (line: string) => void;
 }
 
 /** Who is calling: a signed-in user (cookie), a customer (session token), or nobody. */

@@ -55,6 +55,22 @@ export interface Config {
   auditQueueMaxEvents: number;
   /** A session whose customer has had no connection for this long ends with reason `timeout`. */
   customerGoneTimeoutSeconds: number;
+  /** Webhooks may target private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE_TARGETS). */
+  webhookAllowPrivateTargets: boolean;
+  /** Host names webhooks may target even when they resolve to private addresses (WEBHOOK_ALLOWED_PRIVATE_HOSTS). */
+  webhookAllowedPrivateHosts: string[];
+  /** Webhook endpoints the site may have at once. */
+  webhookMaxEndpoints: number;
+  /** One webhook attempt (connect, send, answer) is abandoned after this long. */
+  webhookTimeoutMs: number;
+  /** Attempts per delivery before it is marked failed. */
+  webhookMaxAttempts: number;
+  /** Wait before the first retry; each later one waits three times longer (with the default, 8 attempts span about 18 hours). */
+  webhookRetryBaseMs: number;
+  /** How often each instance looks for due deliveries. */
+  webhookPollIntervalMs: number;
+  /** Deliveries one instance sends at once. */
+  webhookConcurrency: number;
   dev: boolean;
 }
 
@@ -138,6 +154,22 @@ const environment = z.object({
   MAX_AUDIT_EVENTS_PER_SESSION: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
   AUDIT_QUEUE_MAX_EVENTS: z.coerce.number().int().min(1).default(100_000),
   CUSTOMER_GONE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFlag.default(false),
+  WEBHOOK_ALLOWED_PRIVATE_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim().toLowerCase())
+        .filter((part) => part !== ''),
+    ),
+  WEBHOOK_MAX_ENDPOINTS: z.coerce.number().int().min(1).max(1000).default(20),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(60_000),
+  WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
 });
 
 /** Thrown when the environment holds a bad value; the message names every bad variable. */
@@ -188,6 +220,14 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     maxAuditEventsPerSession: values.MAX_AUDIT_EVENTS_PER_SESSION,
     auditQueueMaxEvents: values.AUDIT_QUEUE_MAX_EVENTS,
     customerGoneTimeoutSeconds: values.CUSTOMER_GONE_TIMEOUT_SECONDS,
+    webhookAllowPrivateTargets: values.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    webhookAllowedPrivateHosts: values.WEBHOOK_ALLOWED_PRIVATE_HOSTS,
+    webhookMaxEndpoints: values.WEBHOOK_MAX_ENDPOINTS,
+    webhookTimeoutMs: values.WEBHOOK_TIMEOUT_MS,
+    webhookMaxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
+    webhookRetryBaseMs: values.WEBHOOK_RETRY_BASE_MS,
+    webhookPollIntervalMs: values.WEBHOOK_POLL_INTERVAL_MS,
+    webhookConcurrency: values.WEBHOOK_CONCURRENCY,
     dev,
     ...overrides,
   };

@@ -19,10 +19,11 @@ import { securityHeaders } from './http/security-headers.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { createLogger, requestLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
-import { serveWidget } from './http/serve-widget.ts';
+import { serveWidgetFiles } from './http/serve-widget.ts';
 import { openRateLimits } from './limits/rate-limiter.ts';
 import { createRecordingWriter } from './recording/recording-writer.ts';
 import { startWaitingSessionSweep } from './sessions/expire-waiting-sessions.ts';
+import { startWebhookWorker } from './webhooks/webhook-worker.ts';
 
 export const GRAPHQL_PATH = '/api/graphql';
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -62,7 +63,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     maxQueued: config.auditQueueMaxEvents,
     log,
   });
-  const deps: AppDeps = { db: database.prisma, pubsub, config, recordings, limits, audit };
+  const webhooks = startWebhookWorker(database.prisma, {
+    timeoutMs: config.webhookTimeoutMs,
+    maxAttempts: config.webhookMaxAttempts,
+    retryBaseMs: config.webhookRetryBaseMs,
+    pollIntervalMs: config.webhookPollIntervalMs,
+    concurrency: config.webhookConcurrency,
+    policy: { allowPrivateTargets: config.webhookAllowPrivateTargets, allowedPrivateHosts: config.webhookAllowedPrivateHosts },
+    log: (line) => logger.warn(line),
+  });
+  const deps: AppDeps = { db: database.prisma, pubsub, config, recordings, limits, audit, webhooks, log };
   const stopExpiringSessions = startWaitingSessionSweep(deps);
 
   const nextApp = options.pages === false ? null : await prepareNext(config);
@@ -76,8 +86,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   const health = healthRoutes(deps);
   app.use(health.router, metrics.router());
-  app.get('/widget.js', serveWidget(REPO_ROOT));
-  app.get('/widget-chat.js', serveWidget(REPO_ROOT, 'widget-chat.js'));
+  app.use(serveWidgetFiles(REPO_ROOT));
   app.use(graphqlHttp.router);
   app.use(auditExportRoute(deps));
   app.use(guardPages(deps));
@@ -118,6 +127,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await pubsub.close();
       await recordings.close();
       await audit.close(); // after the sockets: their last supervisor-left events are queued by then
+      await webhooks.stop(); // after the audit queue: what it wrote last may have queued deliveries
       await limits.close();
       await health.close();
       await database.close();

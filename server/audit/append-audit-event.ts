@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TransactionClient } from '../db/index.ts';
+import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
+import { sessionWebhookEvent, webhookEventOfAudit } from '../webhooks/webhook-events.ts';
 import { isHighVolume, type Actor, type AuditEventInput } from './audit-event-types.ts';
 
 /** The hash of the (absent) event before a session's first one. */
@@ -83,5 +85,8 @@ export async function appendAuditEvent(
   const hash = auditEventDigest(prevHash, row);
   await tx.auditEvent.create({ data: { ...row, sessionId, prevHash, hash } });
   await tx.session.update({ where: { id: sessionId }, data: { auditHeadHash: hash, auditCount: sequence } });
+  // Lifecycle events are announced to webhooks from here: queued with their audit row, sent once it commits.
+  const announced = webhookEventOfAudit(stored.type);
+  if (announced) await enqueueWebhookEvent(tx, sessionWebhookEvent(announced, sessionId, row, stored));
   return outcome;
 }

@@ -1,6 +1,7 @@
 import { MAX_CHAT_CUSTOMER_NAME_LENGTH, type ChatQueueMessage } from '../../protocol/chat.ts';
 import { badInput } from '../../graphql/errors.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
+import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
 import type { ChatStoreDeps, ChatWithAgent } from './chat-rows.ts';
 import { MAX_CHAT_URL_LENGTH } from './chat-limits.ts';
 import { chatTopics } from './chat-topics.ts';
@@ -27,13 +28,18 @@ export async function startChat(deps: ChatStoreDeps, input: StartChatInput): Pro
   if (name.length > MAX_CHAT_CUSTOMER_NAME_LENGTH) throw badInput(`Your name can be at most ${MAX_CHAT_CUSTOMER_NAME_LENGTH} characters.`);
 
   const customerToken = newToken();
-  const chat = await deps.db.chat.create({
-    data: {
-      customerTokenHash: hashToken(customerToken),
-      origin: input.origin,
-      metadata: name ? JSON.stringify({ name }) : null,
-    },
-    include: { agent: true },
+  const chat = await deps.db.$transaction(async (tx) => {
+    const created = await tx.chat.create({
+      data: {
+        customerTokenHash: hashToken(customerToken),
+        origin: input.origin,
+        metadata: name ? JSON.stringify({ name }) : null,
+      },
+      include: { agent: true },
+    });
+    // Announced to webhooks with the chat's row, never without it.
+    await enqueueWebhookEvent(tx, { type: 'chat.started', data: { chatId: created.id, origin: created.origin } });
+    return created;
   });
   await Promise.all([
     deps.pubsub.publish(chatTopics.queue, { type: 'queued', chat: toQueuedChat(chat, null) } satisfies ChatQueueMessage),
