@@ -10,9 +10,22 @@ import { settingsResolvers } from './settings/resolvers.ts';
 import { streamResolvers } from './stream/resolvers.ts';
 import { supervisionResolvers } from './supervision/resolvers.ts';
 import { usersResolvers } from './users/resolvers.ts';
+import { webhooksResolvers } from './webhooks/resolvers.ts';
 import { writeResolvers } from './write/resolvers.ts';
 
-const DOMAINS = ['common', 'auth', 'session', 'stream', 'write', 'settings', 'supervision', 'users', 'apikeys', 'chat'] as const;
+const DOMAINS = [
+  'common',
+  'auth',
+  'session',
+  'stream',
+  'write',
+  'settings',
+  'supervision',
+  'users',
+  'apikeys',
+  'chat',
+  'webhooks',
+] as const;
 
 const typeDefs = DOMAINS.map((domain) => readFileSync(new URL(`./${domain}/schema.graphql`, import.meta.url), 'utf8'));
 
@@ -31,6 +44,7 @@ export function buildSchema(): GraphQLSchema {
       usersResolvers,
       apiKeysResolvers,
       chatResolvers,
+      webhooksResolvers,
     ] as never,
   });
 }
