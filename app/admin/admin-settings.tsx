@@ -1,9 +1,10 @@
 'use client';
 
 import Link from 'next/link';
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from 'urql';
 import { RULE_LISTS, SITE_SETTINGS, UPDATE_SITE_SETTINGS, type RuleList, type SiteSettings } from '../lib/documents';
-import { createGraphQLClients, describeError } from '../lib/graphql-client';
+import { describeError } from '../lib/graphql-client';
 import { TopBar } from '../lib/top-bar';
 import { AdminNav } from './admin-nav';
 
@@ -114,12 +115,15 @@ function Toggle({
 
 /** Site rules for co-browsing: masking (R20–R22), Write Mode (R11), disabled controls (R14, R23), recording (B11). */
 export function AdminSettings() {
-  const { urql } = useMemo(() => createGraphQLClients(), []);
+  const [loaded] = useQuery({ query: SITE_SETTINGS });
+  const [, updateSettings] = useMutation(UPDATE_SITE_SETTINGS);
   const [settings, setSettings] = useState<SiteSettings | null>(null);
   const [writeModeEnabled, setWriteModeEnabled] = useState(true);
   const [recordingEnabled, setRecordingEnabled] = useState(false);
   const [drafts, setDrafts] = useState<Drafts | null>(null);
-  const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
+  const message =
+    outcome ?? (loaded.error ? { tone: 'error', text: describeError(loaded.error)?.message ?? 'Could not load the settings.' } : null);
   const [saving, setSaving] = useState(false);
 
   const show = (saved: SiteSettings) => {
@@ -129,30 +133,20 @@ export function AdminSettings() {
     setDrafts(draftsOf(saved));
   };
 
-  useEffect(() => {
-    void urql
-      .query<{ siteSettings: SiteSettings }>(SITE_SETTINGS, {})
-      .toPromise()
-      .then((result) => {
-        if (!result.data)
-          return setMessage({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not load the settings.' });
-        show(result.data.siteSettings);
-      });
-  }, [urql]);
+  // The first answer fills the form; later ones come from saving.
+  if (loaded.data && !settings) show(loaded.data.siteSettings);
 
   async function save(event: FormEvent) {
     event.preventDefault();
     if (!drafts) return;
     setSaving(true);
     const lists = Object.fromEntries(RULE_LISTS.map((list) => [list, lines(drafts[list])]));
-    const result = await urql
-      .mutation<{ updateSiteSettings: SiteSettings }>(UPDATE_SITE_SETTINGS, { input: { writeModeEnabled, recordingEnabled, ...lists } })
-      .toPromise();
+    const result = await updateSettings({ input: { writeModeEnabled, recordingEnabled, ...lists } });
     setSaving(false);
     // A rejected entry saves nothing and keeps the admin's text as typed, to fix and save again.
-    if (!result.data) return setMessage({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not save.' });
+    if (!result.data) return setOutcome({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not save.' });
     show(result.data.updateSiteSettings);
-    setMessage({ tone: 'success', text: 'Saved. The new rules apply from the next co-browse session or page load.' });
+    setOutcome({ tone: 'success', text: 'Saved. The new rules apply from the next co-browse session or page load.' });
   }
 
   const listField = (list: RuleList) =>

@@ -1,42 +1,51 @@
-import { gql } from '@urql/core';
-import type { Me } from './documents';
+import { graphql } from '../../graphql/generated/client';
+import type { UserFieldsFragment } from '../../graphql/generated/client/graphql';
+
+export type { Role } from '../../graphql/generated/client/graphql';
 
 /** The admin users page's GraphQL operations. */
-const USER_FIELDS = `
-  id
-  name
-  email
-  role
-`;
+graphql(`
+  fragment UserFields on User {
+    id
+    name
+    email
+    role
+  }
+`);
 
-export const USERS = gql`
+export const USERS = graphql(`
   query Users {
-    users { ${USER_FIELDS} }
+    users {
+      ...UserFields
+    }
   }
-`;
+`);
 
-export const CREATE_USER = gql`
+export const CREATE_USER = graphql(`
   mutation CreateUser($input: CreateUserInput!) {
-    createUser(input: $input) { ${USER_FIELDS} }
+    createUser(input: $input) {
+      ...UserFields
+    }
   }
-`;
+`);
 
-export const RESET_PASSWORD = gql`
+export const RESET_PASSWORD = graphql(`
   mutation ResetPassword($userId: ID!, $password: String!) {
     resetPassword(userId: $userId, password: $password) {
       id
     }
   }
-`;
+`);
 
-export const SET_USER_ROLE = gql`
+export const SET_USER_ROLE = graphql(`
   mutation SetUserRole($userId: ID!, $role: Role!) {
-    setUserRole(userId: $userId, role: $role) { ${USER_FIELDS} }
+    setUserRole(userId: $userId, role: $role) {
+      ...UserFields
+    }
   }
-`;
+`);
 
-export type Role = Me['role'];
-export type ManagedUser = Me;
+export type ManagedUser = UserFieldsFragment;
 
 /** Kept in step with the server's rule (server/users/users.ts). */
 export const MIN_PASSWORD_LENGTH = 10;

@@ -1,11 +1,12 @@
 'use client';
 
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useQuery } from 'urql';
 import type { PreviewMessage, SessionRules } from '../../../protocol/messages';
 import type { StageHandle } from '../../agent/cobrowse-stage';
 import { ReadOnlyStage } from '../../agent/read-only-stage';
 import { RULE_LISTS, SITE_SETTINGS, type SiteSettings } from '../../lib/documents';
-import { createGraphQLClients, describeError } from '../../lib/graphql-client';
+import { describeError } from '../../lib/graphql-client';
 import { TopBar } from '../../lib/top-bar';
 import { AdminNav } from '../admin-nav';
 
@@ -29,11 +30,14 @@ const rulesOf = (settings: SiteSettings): SessionRules => ({
  * posts the events here, where the agent's co-browse view replays them with its borders.
  */
 export function MaskingPreview() {
-  const { urql } = useMemo(() => createGraphQLClients(), []);
-  const [rules, setRules] = useState<SessionRules | null>(null);
+  const [loaded] = useQuery({ query: SITE_SETTINGS });
+  const settings = loaded.data?.siteSettings;
+  const rules = useMemo(() => (settings ? rulesOf(settings) : null), [settings]);
   const [address, setAddress] = useState('');
   const [url, setUrl] = useState<string | null>(null);
-  const [status, setStatus] = useState<{ tone: 'info' | 'error'; text: string } | null>(null);
+  const [pageStatus, setStatus] = useState<{ tone: 'info' | 'error'; text: string } | null>(null);
+  const status =
+    pageStatus ?? (loaded.error ? { tone: 'error', text: describeError(loaded.error)?.message ?? 'Could not load the rules.' } : null);
   const frameRef = useRef<HTMLIFrameElement>(null);
   const stage = useRef<StageHandle | null>(null);
 
@@ -41,15 +45,7 @@ export function MaskingPreview() {
     const start = `${location.origin}/demo/apply`;
     setAddress(start);
     setUrl(start);
-    void urql
-      .query<{ siteSettings: SiteSettings }>(SITE_SETTINGS, {})
-      .toPromise()
-      .then((result) =>
-        result.data
-          ? setRules(rulesOf(result.data.siteSettings))
-          : setStatus({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not load the rules.' }),
-      );
-  }, [urql]);
+  }, []);
 
   useEffect(() => {
     if (!url || !rules) return;

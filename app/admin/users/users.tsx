@@ -1,8 +1,9 @@
 'use client';
 
-import { Fragment, useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import { ME, type Me } from '../../lib/documents';
-import { createGraphQLClients, describeError } from '../../lib/graphql-client';
+import { Fragment, useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { ME } from '../../lib/documents';
+import { describeError } from '../../lib/graphql-client';
 import { TopBar } from '../../lib/top-bar';
 import {
   CREATE_USER,
@@ -71,47 +72,39 @@ function ResetPasswordForm({
 
 /** Admins list users, add them, reset their passwords and change their roles. */
 export function UsersAdmin() {
-  const { urql } = useMemo(() => createGraphQLClients(), []);
-  const [me, setMe] = useState<Me | null>(null);
-  const [users, setUsers] = useState<ManagedUser[] | null>(null);
+  const [listed, reload] = useQuery({ query: USERS });
+  const [signedIn] = useQuery({ query: ME });
+  const [, createUser] = useMutation(CREATE_USER);
+  const [, setPassword] = useMutation(RESET_PASSWORD);
+  const [, setRole] = useMutation(SET_USER_ROLE);
+  const me = signedIn.data?.me ?? null;
+  const users = listed.data?.users ?? null;
   const [draft, setDraft] = useState(EMPTY_DRAFT);
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<string | null>(null);
-  const [message, setMessage] = useState<Message | null>(null);
-
-  const load = useCallback(async () => {
-    const result = await urql.query<{ users: ManagedUser[] }>(USERS, {}).toPromise();
-    if (result.data) setUsers(result.data.users);
-    else setMessage({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not load the users.' });
-  }, [urql]);
-
-  useEffect(() => {
-    void load();
-    void urql
-      .query<{ me: Me | null }>(ME, {})
-      .toPromise()
-      .then((result) => setMe(result.data?.me ?? null));
-  }, [urql, load]);
+  const [outcome, setOutcome] = useState<Message | null>(null);
+  const message: Message | null =
+    outcome ?? (listed.error ? { tone: 'error', text: describeError(listed.error)?.message ?? 'Could not load the users.' } : null);
 
   async function create(event: FormEvent) {
     event.preventDefault();
     setCreating(true);
-    const result = await urql.mutation<{ createUser: ManagedUser }>(CREATE_USER, { input: draft }).toPromise();
+    const result = await createUser({ input: draft });
     setCreating(false);
-    if (!result.data) return setMessage({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not add the user.' });
+    if (!result.data) return setOutcome({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not add the user.' });
     setDraft(EMPTY_DRAFT);
-    setMessage({ tone: 'success', text: `${result.data.createUser.name} can now sign in as ${result.data.createUser.email}.` });
-    await load();
+    setOutcome({ tone: 'success', text: `${result.data.createUser.name} can now sign in as ${result.data.createUser.email}.` });
+    reload();
   }
 
   async function resetPassword(user: ManagedUser, password: string): Promise<boolean> {
-    const result = await urql.mutation(RESET_PASSWORD, { userId: user.id, password }).toPromise();
+    const result = await setPassword({ userId: user.id, password });
     if (result.error) {
-      setMessage({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not set the password.' });
+      setOutcome({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not set the password.' });
       return false;
     }
     setResetting(null);
-    setMessage({
+    setOutcome({
       tone: 'success',
       text: `New password set for ${user.name}.${user.id === me?.id ? '' : ' They were signed out and use it from their next sign-in.'}`,
     });
@@ -119,15 +112,15 @@ export function UsersAdmin() {
   }
 
   async function changeRole(user: ManagedUser, role: Role) {
-    const result = await urql.mutation<{ setUserRole: ManagedUser }>(SET_USER_ROLE, { userId: user.id, role }).toPromise();
+    const result = await setRole({ userId: user.id, role });
     if (!result.data) {
-      setMessage({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not change the role.' });
-      return load(); // puts the select back
+      setOutcome({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not change the role.' });
+      return reload(); // puts the select back
     }
     // Without the admin role this page is closed to them; the sessions page is not.
     if (user.id === me?.id && role !== 'ADMIN') return location.assign(role === 'SUPERVISOR' ? '/supervisor' : '/agent');
-    setMessage({ tone: 'success', text: `${user.name} is now ${role === 'ADMIN' ? 'an' : 'a'} ${role.toLowerCase()}.` });
-    await load();
+    setOutcome({ tone: 'success', text: `${user.name} is now ${role === 'ADMIN' ? 'an' : 'a'} ${role.toLowerCase()}.` });
+    reload();
   }
 
   const set = (key: keyof typeof EMPTY_DRAFT) => (event: { target: { value: string } }) =>
