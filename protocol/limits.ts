@@ -7,6 +7,15 @@ export const BATCH_INTERVAL_MS = 33;
 /** Largest batch the server accepts, as serialized JSON (a full snapshot of a big page fits). */
 export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
+/** A batch whose JSON is longer than this travels packed (deflated); pointer and scroll batches stay plain. */
+export const PACK_THRESHOLD_BYTES = 8 * 1024;
+
+/** Longest packed payload (base64 characters) the server passes on. */
+export const MAX_PACKED_BYTES = 2 * 1024 * 1024;
+
+/** Most bytes a packed payload may declare, and that the agent's page ever inflates one to. */
+export const MAX_UNPACKED_BYTES = 16 * 1024 * 1024;
+
 /** Largest number of rrweb events in one batch. */
 export const MAX_EVENTS_PER_BATCH = 5000;
 

@@ -56,6 +56,30 @@ export type MaskKind = 'field' | 'element' | 'image';
 export const MASKED_PAGE_EVENT_TAG = 'cobrowse-masked-page';
 
 /**
+ * The rrweb custom event tag of a packed run of events: a large batch (a full snapshot, a big
+ * mutation) deflated by the widget and passed through the server unopened (protocol/packed-events.ts).
+ * It takes the place of the events it packs, so the stream's order holds.
+ */
+export const PACKED_EVENTS_TAG = 'cobrowse-packed';
+
+/** What a packed event carries. */
+export interface PackedEvents {
+  encoding: 'deflate-raw';
+  /** The events' JSON, deflated, in base64. */
+  data: string;
+  /** The JSON's length in bytes once inflated; more than this is never inflated. */
+  size: number;
+  /** The page's address when the packed events hold rrweb's Meta event (for the audit trail). */
+  href?: string;
+}
+
+/** A packed run of events, as it travels in a batch. */
+export interface PackedEventsEvent extends RecordedEvent {
+  type: 5;
+  data: { tag: typeof PACKED_EVENTS_TAG; payload: PackedEvents };
+}
+
+/**
  * What an agent does in Write Mode (R12, R13). Elements travel as rrweb node ids, which the
  * customer's recorder maps back to its own nodes.
  */
@@ -79,7 +103,7 @@ export interface PointerTarget {
   ry?: number;
 }
 
-/** Customer → agent: a batch of recorded events. */
+/** Customer → agent: a batch of recorded events; a large one comes as a single packed event. */
 export interface EventBatch {
   seq: number;
   /** Customer clock (ms since epoch) when the batch left, for the latency meter. */

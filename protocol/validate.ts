@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ActionResult, AgentSignal, EventBatch } from './messages.ts';
-import { MAX_EVENTS_PER_BATCH, MAX_INPUT_VALUE_LENGTH } from './limits.ts';
+import { PACKED_EVENTS_TAG } from './messages.ts';
+import { MAX_EVENTS_PER_BATCH, MAX_INPUT_VALUE_LENGTH, MAX_PACKED_BYTES, MAX_UNPACKED_BYTES } from './limits.ts';
 
 const finite = z.number().finite();
 
@@ -48,6 +49,31 @@ function validateWith<T>(schema: z.ZodType<T>, input: unknown): Validated<T> {
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const BATCH_KEYS = new Set(['seq', 'sentAt', 'events']);
+const PACKED_KEYS = new Set(['encoding', 'data', 'size', 'href']);
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const CUSTOM_EVENT = 5;
+
+/**
+ * A packed event's envelope — never its content, which the server passes on unopened: a known
+ * encoding, well-formed base64 within MAX_PACKED_BYTES, and a declared inflated size within
+ * MAX_UNPACKED_BYTES (the agent's page inflates no further). Returns the problem, if any.
+ */
+function packedProblem(payload: unknown): [where: string, problem: string] | null {
+  if (!isObject(payload)) return ['payload', 'expected an object'];
+  const extra = Object.keys(payload).find((key) => !PACKED_KEYS.has(key));
+  if (extra) return [`payload.${extra}`, 'unknown field'];
+  if (payload.encoding !== 'deflate-raw') return ['payload.encoding', 'expected "deflate-raw"'];
+  const data = payload.data;
+  if (typeof data !== 'string' || data.length === 0) return ['payload.data', 'expected base64 text'];
+  if (data.length > MAX_PACKED_BYTES) return ['payload.data', `packed events over the ${MAX_PACKED_BYTES}-byte limit`];
+  if (data.length % 4 !== 0 || !BASE64.test(data)) return ['payload.data', 'malformed base64'];
+  const size = payload.size;
+  if (!Number.isSafeInteger(size) || (size as number) < 1 || (size as number) > MAX_UNPACKED_BYTES)
+    return ['payload.size', `expected an inflated size of 1 to ${MAX_UNPACKED_BYTES} bytes`];
+  if (payload.href !== undefined && (typeof payload.href !== 'string' || payload.href.length > 4096))
+    return ['payload.href', 'expected an address'];
+  return null;
+}
 
 /**
  * Checks a customer's event batch; a bad one is named by field. Written by hand rather than with
@@ -71,6 +97,10 @@ export function validateEventBatch(input: unknown): Validated<EventBatch> {
     if (!Number.isInteger(type) || (type as number) < 0 || (type as number) > 100)
       return bad(`events.${i}.type`, 'expected an rrweb event type');
     if (!isFiniteNumber(event.timestamp)) return bad(`events.${i}.timestamp`, 'expected a number');
+    if (type === CUSTOM_EVENT && isObject(event.data) && event.data.tag === PACKED_EVENTS_TAG) {
+      const problem = packedProblem(event.data.payload);
+      if (problem) return bad(`events.${i}.data.${problem[0]}`, problem[1]);
+    }
   }
   return { ok: true, value: input as unknown as EventBatch };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { captureWebSocketFrames, signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
+import { withUnpacked } from './support/packed-frames.ts';
 import { waitFor } from './support/wait-for.ts';
 
 const SECRET_PASSWORD = 'Hunter2-Sup3rSecret';
@@ -61,11 +62,13 @@ describe('co-browse end to end in Chromium', () => {
     const mirroredPassword = await view.getByTestId('demo-password').inputValue();
     assert.notEqual(mirroredPassword, SECRET_PASSWORD);
     assert.match(mirroredPassword, /^\**$/);
-    for (const [where, texts] of [
+    for (const [where, captured] of [
       ['customer WebSocket frames', customerFrames],
       ['agent WebSocket frames', agentFrames],
       ['customer HTTP bodies', customerBodies],
     ] as const) {
+      // Packed frames (snapshots) are searched inflated.
+      const { texts } = await withUnpacked(captured);
       assert.ok(texts.length > 0, `captured ${where}`);
       assert.ok(!texts.some((text) => text.includes(SECRET_PASSWORD)), `the password appears in ${where}`);
     }

@@ -8,6 +8,7 @@ import { captureWebSocketFrames } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts } from './support/cobrowse-pages.ts';
 import { gql, signIn, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { captureNetwork } from './support/network-capture.ts';
+import { withUnpacked } from './support/packed-frames.ts';
 import { waitFor } from './support/wait-for.ts';
 import { nodeIdByTestId } from './support/snapshot.ts';
 
@@ -116,7 +117,7 @@ describe('Masking and Write Mode integrity in Chromium', () => {
     assert.ok(await customer.getByTestId('consent').isChecked());
     assert.ok(await customer.getByTestId('gold').isChecked());
 
-    const everything = [...(await customerWire.texts()), ...(await agentWire.texts()), ...agentFrames];
+    const { texts: everything } = await withUnpacked([...(await customerWire.texts()), ...(await agentWire.texts()), ...agentFrames]);
     assert.ok(
       everything.some((text) => text.includes('Visible-Typing')),
       'unmasked typing did travel',
@@ -170,7 +171,7 @@ describe('Masking and Write Mode integrity in Chromium', () => {
     await agent.getByTestId('agent-page-hidden').waitFor();
     await customer.waitForTimeout(500);
 
-    const everything = [...(await customerWire.texts()), ...agentFrames];
+    const { texts: everything } = await withUnpacked([...(await customerWire.texts()), ...agentFrames]);
     const starts = everything.filter((text) => text.includes('startSession'));
     assert.equal(starts.length, 1);
     assert.ok(!/Start-(Query|Hash)-Secret/.test(starts[0]!), starts[0]);

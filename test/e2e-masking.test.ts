@@ -5,6 +5,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { captureWebSocketFrames, signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts } from './support/cobrowse-pages.ts';
 import { captureNetwork } from './support/network-capture.ts';
+import { withUnpacked } from './support/packed-frames.ts';
 import { waitFor } from './support/wait-for.ts';
 
 const PURPLE = 'rgb(147, 51, 234)';
@@ -144,8 +145,13 @@ describe('Sensitive data in Chromium', () => {
     await customer.getByTestId('demo-nav-apply').click();
     await waitFor(() => view.getByTestId('demo-notes').count(), 'the apply page again');
 
-    const everything = [...(await customerWire.texts()), ...(await agentWire.texts()), ...agentFrames];
+    const { texts: everything, packed } = await withUnpacked([
+      ...(await customerWire.texts()),
+      ...(await agentWire.texts()),
+      ...agentFrames,
+    ]);
     assert.ok(everything.length > 50, 'traffic was captured');
+    assert.ok(packed > 0, 'the packed snapshots were searched too, inflated');
     assert.ok(!everything.some((text) => text.includes('unavailable>')), 'every request body was read');
     assert.ok(
       everything.some((text) => text.includes('Jane Visible')),

@@ -1,6 +1,7 @@
 import { record } from 'rrweb';
-import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH } from '../protocol/limits.ts';
+import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, PACK_THRESHOLD_BYTES } from '../protocol/limits.ts';
 import { MASKED_PAGE_EVENT_TAG, type EventBatch, type PointerTarget, type RecordedEvent } from '../protocol/messages.ts';
+import { packEvents } from '../protocol/packed-events.ts';
 import { createMaskMarker, createMasking, NO_EXTRA_MASKING, type Masking, type MaskingRules } from './masking.ts';
 
 /**
@@ -9,12 +10,25 @@ import { createMaskMarker, createMasking, NO_EXTRA_MASKING, type Masking, type M
  */
 export const MAX_OFFLINE_BUFFER_BYTES = 2 * 1024 * 1024;
 
-/** rrweb's event types of a full snapshot and of a custom event (EventType.FullSnapshot, .Custom). */
-const FULL_SNAPSHOT = 2;
+/** rrweb's event type of a custom event (EventType.Custom). */
 const CUSTOM = 5;
 
 /** How often the page address is checked against the masked page patterns (single-page apps). */
 const PAGE_CHECK_INTERVAL_MS = 250;
+
+/**
+ * A large batch (a full snapshot, a big mutation) goes as one packed event, deflated here; small
+ * ones, and the hidden-page notice the server reads, go as they are. Null: too large to send.
+ */
+async function pack(events: RecordedEvent[]): Promise<RecordedEvent[] | null> {
+  const json = JSON.stringify(events);
+  if (json.length <= PACK_THRESHOLD_BYTES || events.some(isHiddenPageEvent)) return json.length > MAX_BATCH_BYTES ? null : events;
+  const packed = await packEvents(events, json);
+  return packed && [packed];
+}
+
+const isHiddenPageEvent = (event: RecordedEvent) =>
+  event.type === CUSTOM && (event.data as { tag?: unknown }).tag === MASKED_PAGE_EVENT_TAG;
 
 /** Records the customer's page with rrweb (masking applied here, in the browser) and sends it in batches. */
 export interface Recorder {
@@ -63,15 +77,15 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     if (!online || sending || !buffer.length) return;
     const events = buffer.splice(0, MAX_EVENTS_PER_BATCH);
     offlineBytes = 0;
-    // The server would close the socket over a too-large frame, and every reconnect would send the
-    // same snapshot again; skipping it keeps the session (pointer, exit) working.
-    if (events.some((event) => event.type === FULL_SNAPSHOT) && JSON.stringify(events).length > MAX_BATCH_BYTES) {
-      console.warn('Co-browse: this page is too large to share.');
-      return schedule();
-    }
     sending = true;
     lastSentAt = Date.now();
-    send({ seq: ++seq, sentAt: lastSentAt, events })
+    pack(events)
+      .then((sendable) => {
+        // The server would refuse a too-large batch, and every reconnect would send the same
+        // snapshot again; skipping it keeps the session (pointer, exit) working.
+        if (!sendable) return console.warn('Co-browse: this page is too large to share.');
+        return send({ seq: ++seq, sentAt: Date.now(), events: sendable });
+      })
       .catch(() => {
         // A rejected batch is not retried: the next full snapshot resyncs the agent.
       })

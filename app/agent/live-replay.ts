@@ -2,6 +2,7 @@
 
 import { Replayer } from 'rrweb';
 import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../protocol/messages';
+import { isPackedEvents, unpackEvents } from '../../protocol/packed-events';
 
 const META_EVENT = 4;
 const CUSTOM_EVENT = 5;
@@ -20,7 +21,11 @@ function hiddenPage(event: RecordedEvent): HiddenPage | null {
 }
 
 export interface LiveReplay {
-  /** Applies a batch of the customer's recorded events as soon as possible. */
+  /**
+   * Applies a batch of the customer's recorded events as soon as possible, in arrival order;
+   * packed events are inflated first (never past their declared size; one that cannot be is
+   * dropped, and the view waits for the next snapshot).
+   */
   addEvents(events: RecordedEvent[]): void;
   /** The sandboxed iframe holding the rebuilt page, once a snapshot arrived. */
   iframe(): HTMLIFrameElement | null;
@@ -62,26 +67,60 @@ export function createLiveReplay(
     replayer.startLive(Date.now());
   }
 
-  return {
-    addEvents(events) {
-      for (const event of events) {
-        const hidden = hiddenPage(event);
-        if (hidden) {
-          // Nothing of that page was sent; drop the previous one rather than show it stale.
-          replayer?.destroy();
-          replayer = null;
-          on.page(hidden.href);
-          on.hidden(hidden);
+  function apply(event: RecordedEvent) {
+    const hidden = hiddenPage(event);
+    if (hidden) {
+      // Nothing of that page was sent; drop the previous one rather than show it stale.
+      replayer?.destroy();
+      replayer = null;
+      on.page(hidden.href);
+      on.hidden(hidden);
+      return;
+    }
+    if (event.type === META_EVENT) {
+      restart();
+      const href = (event.data as { href?: unknown }).href;
+      if (typeof href === 'string') on.page(href);
+    }
+    if (!replayer) return; // nothing to apply changes to until a snapshot arrives
+    replayer.addEvent({ ...event, timestamp: Date.now() } as Parameters<Replayer['addEvent']>[0]);
+  }
+
+  // Events wait here while a packed one before them is inflated, so none overtakes another.
+  let waiting: RecordedEvent[] = [];
+  let inflating = false;
+  let generation = 0;
+  async function applyWaiting() {
+    const mine = generation;
+    inflating = true;
+    try {
+      for (let next = 0; next < waiting.length; next++) {
+        const event = waiting[next]!;
+        if (!isPackedEvents(event)) {
+          apply(event);
           continue;
         }
-        if (event.type === META_EVENT) {
-          restart();
-          const href = (event.data as { href?: unknown }).href;
-          if (typeof href === 'string') on.page(href);
-        }
-        if (!replayer) continue; // nothing to apply changes to until a snapshot arrives
-        replayer.addEvent({ ...event, timestamp: Date.now() } as Parameters<Replayer['addEvent']>[0]);
+        const unpacked = await unpackEvents(event.data.payload).catch((error: unknown) => {
+          console.error('Co-browse: packed events refused:', error);
+          return [];
+        });
+        if (mine !== generation) return;
+        waiting.splice(next + 1, 0, ...unpacked);
       }
+    } finally {
+      if (mine === generation) {
+        waiting = [];
+        inflating = false;
+      }
+    }
+  }
+
+  return {
+    addEvents(events) {
+      if (inflating || events.some(isPackedEvents)) {
+        waiting.push(...events);
+        if (!inflating) void applyWaiting();
+      } else events.forEach(apply);
     },
     iframe: () => replayer?.iframe ?? null,
     nodeId(node) {
@@ -89,6 +128,9 @@ export function createLiveReplay(
       return id !== undefined && id > 0 ? id : null;
     },
     destroy() {
+      generation++;
+      waiting = [];
+      inflating = false;
       replayer?.destroy();
       replayer = null;
     },

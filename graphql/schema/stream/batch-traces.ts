@@ -1,4 +1,4 @@
-import { MASKED_PAGE_EVENT_TAG, type EventBatch } from '../../../protocol/index.ts';
+import { MASKED_PAGE_EVENT_TAG, PACKED_EVENTS_TAG, type EventBatch } from '../../../protocol/index.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings } from '../../../server/settings/site-settings.ts';
 import type { GraphQLContext } from '../../context.ts';
@@ -6,12 +6,16 @@ import type { GraphQLContext } from '../../context.ts';
 const META_EVENT = 4;
 const CUSTOM_EVENT = 5;
 
-/** The page a batch shows, from rrweb's Meta event or the widget's hidden-page event: origin and path only. */
+/**
+ * The page a batch shows, from rrweb's Meta event, the address beside packed events (which are
+ * never opened here) or the widget's hidden-page event: origin and path only.
+ */
 function pageIn(batch: EventBatch): { url: string; hidden: boolean } | null {
   for (const event of batch.events) {
     const data = event.data as { href?: unknown; tag?: unknown; payload?: { href?: unknown } } | null;
-    const hidden = event.type === CUSTOM_EVENT && data?.tag === MASKED_PAGE_EVENT_TAG;
-    const href = hidden ? data?.payload?.href : event.type === META_EVENT ? data?.href : undefined;
+    const custom = event.type === CUSTOM_EVENT ? data?.tag : undefined;
+    const hidden = custom === MASKED_PAGE_EVENT_TAG;
+    const href = hidden || custom === PACKED_EVENTS_TAG ? data?.payload?.href : event.type === META_EVENT ? data?.href : undefined;
     if (typeof href !== 'string') continue;
     try {
       const url = new URL(href);
@@ -60,7 +64,7 @@ function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatc
 
 /**
  * What a customer's batch leaves behind besides reaching the agent: the page it shows, in the
- * audit trail, and — when the site keeps recordings (B11) — its events.
+ * audit trail, and — when the site keeps recordings (B11) — its events, packed ones as they came.
  */
 export async function keepTraceOfBatch(ctx: GraphQLContext, sessionId: string, batch: EventBatch): Promise<void> {
   auditPageVisit(ctx, sessionId, batch);

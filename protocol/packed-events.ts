@@ -1,0 +1,80 @@
+import { MAX_PACKED_BYTES, MAX_UNPACKED_BYTES } from './limits.ts';
+import { PACKED_EVENTS_TAG, type PackedEvents, type PackedEventsEvent, type RecordedEvent } from './messages.ts';
+
+/**
+ * Packing of large batches (full snapshots, big mutations): the widget deflates their JSON with
+ * the browser's CompressionStream, the server passes the result on unopened, and the agent's page
+ * (or the supervisor's replay) inflates it again — never past its declared size. Web-platform
+ * code only (Compression Streams, Response, atob/btoa): it runs in browsers and in Node alike.
+ */
+
+const ENCODING = 'deflate-raw';
+const META_EVENT = 4;
+const CUSTOM_EVENT = 5;
+
+/** Whether an event stands for a packed run of events. */
+export function isPackedEvents(event: RecordedEvent): event is PackedEventsEvent {
+  return event.type === CUSTOM_EVENT && (event.data as { tag?: unknown } | null)?.tag === PACKED_EVENTS_TAG;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let text = '';
+  for (let at = 0; at < bytes.length; at += 0x8000) text += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  return btoa(text);
+}
+
+/**
+ * Packs events (already serialized as `json`) into one event of the same place in the stream, or
+ * returns null when even packed they would be over the limits. The Meta event's address, if any,
+ * travels beside the packed data: the server audits page visits without opening it.
+ */
+export async function packEvents(events: RecordedEvent[], json: string): Promise<PackedEventsEvent | null> {
+  const bytes = new TextEncoder().encode(json);
+  if (bytes.length > MAX_UNPACKED_BYTES) return null;
+  const deflated = new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream(ENCODING)));
+  const data = toBase64(new Uint8Array(await deflated.arrayBuffer()));
+  if (data.length > MAX_PACKED_BYTES) return null;
+  const href = (events.find((event) => event.type === META_EVENT)?.data as { href?: unknown } | undefined)?.href;
+  const payload: PackedEvents = { encoding: ENCODING, size: bytes.length, data, ...(typeof href === 'string' && { href }) };
+  return { type: CUSTOM_EVENT, timestamp: events[0]!.timestamp, data: { tag: PACKED_EVENTS_TAG, payload } };
+}
+
+/**
+ * The events a packed event stands for. Refuses — with an error, before or while inflating — a
+ * payload declaring more than `maxBytes`, or inflating to more than it declared (a
+ * decompression bomb stops there), and anything that is not a JSON array of events.
+ */
+export async function unpackEvents(packed: PackedEvents, maxBytes = MAX_UNPACKED_BYTES): Promise<RecordedEvent[]> {
+  if (packed.encoding !== ENCODING) throw new Error(`Packed events in an unknown encoding (${String(packed.encoding)}).`);
+  if (!Number.isSafeInteger(packed.size) || packed.size < 0 || packed.size > maxBytes)
+    throw new Error(`Packed events would inflate to ${packed.size} bytes, over the ${maxBytes}-byte limit.`);
+  const binary = atob(packed.data);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(ENCODING)).getReader();
+  const inflated = new Uint8Array(packed.size);
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (length + value.length > packed.size) {
+      await reader.cancel().catch(() => {});
+      throw new Error(`Packed events inflate beyond their declared ${packed.size} bytes.`);
+    }
+    inflated.set(value, length);
+    length += value.length;
+  }
+  const events: unknown = JSON.parse(new TextDecoder().decode(inflated.subarray(0, length)));
+  if (!Array.isArray(events)) throw new Error('Packed events are not a list of events.');
+  return events as RecordedEvent[];
+}
+
+/** A stream of events with every packed run inflated in its place (a recording, for replay); refused runs are left out. */
+export async function unpackAll(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+  const all: RecordedEvent[] = [];
+  for (const event of events) {
+    if (!isPackedEvents(event)) all.push(event);
+    else for (const inner of await unpackEvents(event.data.payload).catch((error: unknown) => (console.error(error), []))) all.push(inner);
+  }
+  return all;
+}

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { deflateRawSync } from 'node:zlib';
+import { describe, it } from 'node:test';
+import { PACKED_EVENTS_TAG, type RecordedEvent, type StreamMessage } from '../protocol/index.ts';
+import { packEvents } from '../protocol/packed-events.ts';
+import { captureWebSocketFrames } from './support/browser.ts';
+import { agentJoins, agentView, browserSuite, customerStarts } from './support/cobrowse-pages.ts';
+import { startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
+import { waitFor } from './support/wait-for.ts';
+
+const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
+const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
+const BODY_ID = 5;
+const STORM = 2000;
+
+/** A minimal page as rrweb records it: Meta and a full snapshot of an empty body. */
+function emptyPage(href: string): RecordedEvent[] {
+  const now = Date.now();
+  const element = (id: number, tagName: string, childNodes: unknown[] = []) => ({ type: 2, id, tagName, attributes: {}, childNodes });
+  return [
+    { type: 4, data: { href, width: 1280, height: 800 }, timestamp: now },
+    {
+      type: 2,
+      data: {
+        node: {
+          type: 0,
+          id: 1,
+          childNodes: [
+            { type: 1, id: 2, name: 'html', publicId: '', systemId: '' },
+            element(3, 'html', [element(4, 'head'), element(BODY_ID, 'body')]),
+          ],
+        },
+        initialOffset: { top: 0, left: 0 },
+      },
+      timestamp: now,
+    },
+  ];
+}
+
+/** rrweb's mutation event adding `count` rows (ids from 1000) to the body. */
+function addRows(count: number): RecordedEvent {
+  const adds = Array.from({ length: count }, (_, i) => ({
+    parentId: BODY_ID,
+    nextId: null,
+    node: { type: 2, id: 1000 + i, tagName: 'p', attributes: { 'data-testid': `row-${i}` }, childNodes: [] },
+  }));
+  return { type: 3, data: { source: 0, texts: [], attributes: [], removes: [], adds: adds.reverse() }, timestamp: Date.now() };
+}
+
+/** rrweb's mutation event setting an attribute on row `i`. */
+const markRow = (i: number, state: string): RecordedEvent => ({
+  type: 3,
+  data: { source: 0, texts: [], attributes: [{ id: 1000 + i, attributes: { 'data-state': state } }], removes: [], adds: [] },
+  timestamp: Date.now(),
+});
+
+const pack = async (events: RecordedEvent[]) => (await packEvents(events, JSON.stringify(events)))!;
+
+describe('packed events in Chromium (issue 10)', () => {
+  const suite = browserSuite();
+
+  it('sends a large first snapshot packed, and the agent sees the page it holds', async () => {
+    const customer = await suite.newPage(1280, 800);
+    const agent = await suite.newPage(1440, 900);
+    const customerFrames = captureWebSocketFrames(customer);
+    const code = await customerStarts(customer, suite.server.url, '/demo/apply');
+    await agentJoins(agent, suite.server.url, code);
+    await waitFor(() => agentView(agent).getByTestId('demo-notes').count(), 'the apply page in the agent view');
+    const sent = customerFrames.filter((frame) => frame.includes('sendEvents'));
+    const packed = sent.filter((frame) => frame.includes(PACKED_EVENTS_TAG));
+    assert.ok(packed.length > 0, 'the snapshot went packed');
+    assert.ok(!packed.some((frame) => frame.includes('demo-notes')), 'nothing of the page in the clear');
+    assert.ok(
+      sent.some((frame) => !frame.includes(PACKED_EVENTS_TAG)),
+      'small batches went plain',
+    );
+    // A change on the page after the packed snapshot still arrives.
+    await customer.getByTestId('demo-name').pressSequentially('Packed Jane');
+    await waitFor(async () => (await agentView(agent).getByTestId('demo-name').inputValue()) === 'Packed Jane', 'typing in the agent view');
+    await agent.getByTestId('exit-session').click();
+  });
+
+  it('applies a packed batch and the plain one after it in order, and survives a decompression bomb', async () => {
+    const agent = await suite.newPage(1440, 900);
+    const errors: string[] = [];
+    const consoleErrors: string[] = [];
+    agent.on('pageerror', (error) => errors.push(error.message));
+    agent.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+    const session = await startCustomerSession(suite.server.url);
+    const customer = wsClient(suite.server.url, { customerToken: session.customerToken });
+    const stream = wsCollect<StreamMessage>(customer, STREAM, { id: session.id });
+    await agentJoins(agent, suite.server.url, session.code);
+    await stream.next((message) => message.type === 'snapshot-request');
+    let seq = 0;
+    const send = async (events: RecordedEvent[] | unknown[]) =>
+      assert.deepEqual(await wsExecute(customer, SEND_EVENTS, { id: session.id, batch: { seq: ++seq, sentAt: Date.now(), events } }), {
+        data: { sendEvents: true },
+      });
+
+    await send([await pack(emptyPage(`${suite.server.url}/demo`))]);
+    // Thousands of rows packed, then a plain change to the last of them: were the plain one
+    // applied while the packed one is still inflating, its row would not exist yet.
+    const storm = await pack([addRows(STORM)]);
+    assert.ok(storm.data.payload.data.length > 0);
+    await send([storm]);
+    await send([markRow(STORM - 1, 'after-packed')]);
+    const view = agentView(agent);
+    await waitFor(
+      async () => (await view.getByTestId(`row-${STORM - 1}`).getAttribute('data-state', { timeout: 500 })) === 'after-packed',
+      'the plain change applied after the packed rows',
+    );
+    assert.equal(await view.locator('p[data-testid^=row-]').count(), STORM);
+
+    // A bomb: declares 1 KB, inflates to 20 MB. The server cannot know (it never opens it); the
+    // agent's page stops inflating at the declared size, drops it and goes on.
+    const bomb = deflateRawSync(Buffer.alloc(20 * 1024 * 1024, '[')).toString('base64');
+    await send([
+      { type: 5, timestamp: Date.now(), data: { tag: PACKED_EVENTS_TAG, payload: { encoding: 'deflate-raw', size: 1024, data: bomb } } },
+    ]);
+    await send([markRow(0, 'after-bomb')]);
+    await waitFor(
+      async () => (await view.getByTestId('row-0').getAttribute('data-state', { timeout: 500 })) === 'after-bomb',
+      'the change after the bomb',
+    );
+    await waitFor(() => consoleErrors.some((text) => /packed events refused/i.test(text)), 'the refusal in the agent’s console');
+    assert.deepEqual(errors, [], 'no uncaught error in the agent’s page');
+    await agent.getByTestId('exit-session').click();
+    await customer.dispose();
+  });
+});
