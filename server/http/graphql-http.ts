@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
@@ -19,7 +20,14 @@ export async function createGraphQLHttpRouter(
 ): Promise<{ router: Router; stop: () => Promise<void> }> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), readOnlyApiKeys, subscriptionsOverWebSocketOnly],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // No cache hints are used, and the built-in cache-control plugin would wrap every resolver of
+      // the schema — which graphql-ws shares — costing each relayed event batch a plugin call.
+      ApolloServerPluginCacheControlDisabled(),
+      readOnlyApiKeys,
+      subscriptionsOverWebSocketOnly,
+    ],
     // GET queries need a header a browser cannot send cross-site without a CORS preflight; an API
     // key's Authorization header is one, so `curl -H 'Authorization: Bearer …' '…?query=…'` works.
     csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', 'authorization'] },
