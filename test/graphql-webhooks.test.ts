@@ -103,7 +103,7 @@ describe('Webhooks (issue 11)', () => {
   const settled = (id: string, what: string) =>
     waitFor(async () => {
       const list = await deliveries(id);
-      return list.length > 0 && list.every((delivery) => delivery.status !== 'PENDING') && list;
+      return list.length > 0 && list.every((delivery) => delivery.status !== 'PENDING') ? list : undefined;
     }, what);
 
   it('refuses everyone but admins', async () => {
@@ -218,7 +218,7 @@ describe('Webhooks (issue 11)', () => {
       await waitFor(() => flaky.received.length >= 1, 'the first attempt');
       const pending = await waitFor(async () => {
         const [delivery] = await deliveries(endpoint.id);
-        return delivery?.lastStatusCode === 500 && delivery;
+        return delivery?.lastStatusCode === 500 ? delivery : undefined;
       }, 'the failed attempt in the log');
       assert.equal(pending.status, 'PENDING');
       assert.equal(pending.lastError, 'HTTP 500');
@@ -253,7 +253,7 @@ describe('Webhooks (issue 11)', () => {
       await call(PING, { id: endpoint.id });
       const timedOut = await waitFor(async () => {
         const [delivery] = await deliveries(endpoint.id);
-        return delivery?.lastError?.startsWith('No answer') && delivery;
+        return delivery?.lastError?.startsWith('No answer') ? delivery : undefined;
       }, 'the timed-out first attempt');
       assert.equal(timedOut.lastStatusCode, null);
       const [delivery] = await settled(endpoint.id, 'the delivery to fail');

@@ -8,6 +8,7 @@ const SECTIONS = [
   { href: '/admin/preview', label: 'Masking preview' },
   { href: '/admin/users', label: 'Users' },
   { href: '/admin/api-keys', label: 'API keys' },
+  { href: '/admin/webhooks', label: 'Webhooks' },
   { href: '/supervisor', label: 'Sessions' },
 ];
 

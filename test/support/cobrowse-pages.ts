@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, signInAs } from './browser.ts';
+import type { StartOptions } from '../../server/start-server.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -36,13 +37,14 @@ export const agentView = (agent: Page) => agent.frameLocator('[data-testid=cobro
 
 /**
  * For a browser suite: a real server with pages and a Chromium, started before the suite's tests
- * and stopped after them. `newPage` opens a page in a fresh context (its own cookies).
+ * and stopped after them, with `config` on top of the test defaults. `newPage` opens a page in a fresh
+ * context (its own cookies).
  */
-export function browserSuite() {
+export function browserSuite(config: StartOptions['config'] = {}) {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   before(async () => {
-    server = await startTestServer({ pages: true });
+    server = await startTestServer({ pages: true, config });
     browser = await launchBrowser();
   });
   after(async () => {
