@@ -1,3 +1,7 @@
+import type { LargePageSummary } from './large-page.ts';
+import type { StormSummary } from './mutation-storm.ts';
+import { WORKLOADS } from './storm-scripts.ts';
+
 /** One SPEC §7 target, judged on this run's figures only. */
 export interface Verdict {
   name: string;
@@ -12,6 +16,58 @@ interface RunFigures {
   capacityRatio: number;
   browserLatencyMs: { domChange: { p50: number; p99: number }; pointerMove: { p50: number } };
   widgetFirstSnapshot: { medianMs: number; payloadKB: number };
+  mutationStorms: StormSummary;
+  /** Absent when the large page is not installed on this machine (the step is skipped, loudly). */
+  largePage: LargePageSummary | null;
+}
+
+/** Issue 10: every mutation storm reaches the agent's replay within 1.2× rrweb alone's time. */
+export const STORM_RATIO_LIMIT = 1.2;
+/** Issue 10: a real large page, on the wire and in the agent's view after join. */
+export const LARGE_PAGE_KB_LIMIT = 250;
+export const LARGE_PAGE_VISIBLE_MS_LIMIT = 1000;
+
+export function judgeStorms(storms: StormSummary): Verdict[] {
+  return WORKLOADS.map((name) => {
+    const { productMs, rrwebAloneMs, ratio } = storms[name];
+    return {
+      name: `mutation storm "${name}" vs rrweb alone`,
+      wanted: `≤ ${STORM_RATIO_LIMIT}×`,
+      measured:
+        ratio === null
+          ? `never replayed (product ${productMs ?? '—'} ms, rrweb alone ${rrwebAloneMs ?? '—'} ms)`
+          : `${ratio}× (${productMs} vs ${rrwebAloneMs} ms)`,
+      met: ratio !== null && ratio <= STORM_RATIO_LIMIT,
+    };
+  });
+}
+
+export function judgeLargePage(page: LargePageSummary): Verdict[] {
+  return [
+    {
+      name: 'large page snapshot on the wire',
+      wanted: `≤ ${LARGE_PAGE_KB_LIMIT} KB`,
+      measured: `${page.wireKB} KB`,
+      met: page.wireKB <= LARGE_PAGE_KB_LIMIT,
+    },
+    {
+      name: 'large page visible after join',
+      wanted: `≤ ${LARGE_PAGE_VISIBLE_MS_LIMIT} ms`,
+      measured: `${page.visibleMs} ms`,
+      met: page.visibleMs <= LARGE_PAGE_VISIBLE_MS_LIMIT,
+    },
+  ];
+}
+
+/** Prints the verdicts as a table; whether every target was met. */
+export function printVerdicts(verdicts: Verdict[]): boolean {
+  console.log(`\n${'target'.padEnd(46)} ${'wanted'.padEnd(14)} measured`);
+  for (const verdict of verdicts) {
+    console.log(`${verdict.met ? 'met   ' : 'MISSED'} ${verdict.name.padEnd(39)} ${verdict.wanted.padEnd(14)} ${verdict.measured}`);
+  }
+  const missed = verdicts.filter((verdict) => !verdict.met).length;
+  if (missed > 0) console.error(`\nBENCH: ${missed} of ${verdicts.length} targets MISSED in this run (results in bench/results/).`);
+  return missed === 0;
 }
 
 /** Compares a run against the performance targets of SPEC §7. */
@@ -30,5 +86,7 @@ export function judgeTargets(run: RunFigures): Verdict[] {
     { name: 'pointer move → agent, p50', wanted: '≤ 50 ms', measured: `${pointerMove.p50} ms`, met: pointerMove.p50 <= 50 },
     { name: 'first snapshot, 5,000 elements', wanted: '≤ 150 ms', measured: `${snapshot.medianMs} ms`, met: snapshot.medianMs <= 150 },
     { name: 'first snapshot on the wire', wanted: '≤ 60 KB', measured: `${snapshot.payloadKB} KB`, met: snapshot.payloadKB <= 60 },
+    ...judgeStorms(run.mutationStorms),
+    ...(run.largePage ? judgeLargePage(run.largePage) : []),
   ];
 }

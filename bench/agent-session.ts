@@ -1,0 +1,14 @@
+import type { Page } from 'playwright-core';
+import { waitFor } from '../test/support/wait-for.ts';
+
+/**
+ * The agent of the storm and large-page steps: not the one the latency step leaves in its session
+ * (an agent holds one session at a time, R5).
+ */
+export const BENCH_AGENT = 'agent2@example.com';
+
+/** The agent ends the session, so the next run can join another one. */
+export async function endSession(agent: Page): Promise<void> {
+  await agent.getByTestId('exit-session').click();
+  await waitFor(async () => (await agent.locator('[data-testid=cobrowse-view] iframe').count()) === 0, 'the agent view to clear');
+}

@@ -1,0 +1,134 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../test/support/browser.ts';
+import { agentJoins, agentView, customerStarts } from '../test/support/cobrowse-pages.ts';
+import { INSTALL_SIGNATURE, INSTALL_STORMS, ITEMS, WATCH_REPLAY, WORKLOADS, type Workload } from './storm-scripts.ts';
+import { judgeStorms, printVerdicts } from './targets.ts';
+import { BENCH_AGENT, endSession } from './agent-session.ts';
+import { runStandalone } from './standalone.ts';
+
+const ROUNDS = Number(process.env.BENCH_STORM_ROUNDS ?? 3);
+/** A storm not replayed by then counts as never arriving. */
+const STORM_TIMEOUT_MS = 60_000;
+/** Quiet time between storms, so one's tail does not run into the next one's clock. */
+const SETTLE_MS = 300;
+
+export interface StormFigures {
+  /** Median over the rounds, ms from the change on the customer's page to the same DOM in the replay; null when a round never got there. */
+  productMs: number | null;
+  rrwebAloneMs: number | null;
+  /** product / rrweb alone. */
+  ratio: number | null;
+  productRunsMs: (number | null)[];
+  rrwebAloneRunsMs: (number | null)[];
+}
+
+export type StormSummary = { items: number; rounds: number } & Record<Workload, StormFigures>;
+
+/** A customer's page and the agent's view of it, either through the product or rrweb alone. */
+interface Pair {
+  customer: Page;
+  agent: Page;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const median = (runs: (number | null)[]): number | null => {
+  if (runs.length === 0 || runs.some((run) => run === null)) return null;
+  const sorted = [...(runs as number[])].sort((a, b) => a - b);
+  return Math.round(sorted[Math.floor(sorted.length / 2)]! * 10) / 10;
+};
+
+/** Plays one storm on the customer's page; ms until the agent's replay holds the same DOM (null: never). */
+async function timeStorm(pair: Pair, name: Workload | 'reset'): Promise<number | null> {
+  const expected = await pair.customer.evaluate(`window.benchStorm.expect(${JSON.stringify(name)})`);
+  // Kept in the page, not returned: evaluate would wait for the promise.
+  await pair.agent.evaluate(`void (window.benchWait = (${WATCH_REPLAY})(${JSON.stringify(expected)}, ${STORM_TIMEOUT_MS}))`);
+  const changedAt = (await pair.customer.evaluate(`window.benchStorm.run(${JSON.stringify(name)})`)) as number;
+  const seenAt = (await pair.agent.evaluate('window.benchWait')) as number | null;
+  return seenAt === null ? null : Math.max(0, seenAt - changedAt);
+}
+
+/** Every storm, `ROUNDS` times, each round from an empty stage. */
+async function playStorms(pair: Pair, label: string, log: (line: string) => void): Promise<Record<Workload, (number | null)[]>> {
+  await pair.customer.evaluate(INSTALL_SIGNATURE);
+  await pair.customer.evaluate(INSTALL_STORMS);
+  await pair.agent.evaluate(INSTALL_SIGNATURE);
+  const runs = Object.fromEntries(WORKLOADS.map((name) => [name, [] as (number | null)[]])) as Record<Workload, (number | null)[]>;
+  for (let round = 0; round < ROUNDS; round++) {
+    if ((await timeStorm(pair, 'reset')) === null) throw new Error(`${label}: the replay never showed the emptied stage`);
+    await pause(SETTLE_MS);
+    for (const name of WORKLOADS) {
+      const ms = await timeStorm(pair, name);
+      runs[name].push(ms === null ? null : Math.round(ms * 10) / 10);
+      log(
+        `storm: ${label.padEnd(11)} round ${round + 1} ${name.padEnd(7)} ${ms === null ? `NOT REPLAYED within ${STORM_TIMEOUT_MS / 1000} s` : `${Math.round(ms)} ms`}`,
+      );
+      // A storm that never arrived leaves the two sides apart: the rest of the round would only time out too.
+      if (ms === null) break;
+      await pause(SETTLE_MS);
+    }
+  }
+  return runs;
+}
+
+/** The product: the widget on the customer's page, the real server, the agent on /agent. */
+async function productPair(browser: Browser, server: { url: string }, siteOrigin: string): Promise<Pair> {
+  const customer = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const agent = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  const code = await customerStarts(customer, siteOrigin, '/storm');
+  await agentJoins(agent, server.url, code, BENCH_AGENT);
+  await agentView(agent).locator('#stage').waitFor({ state: 'attached' });
+  return { customer, agent };
+}
+
+/** rrweb alone: recorded in tab A, events passed by BroadcastChannel, replayed live in tab B. */
+async function rrwebAlonePair(browser: Browser, siteOrigin: string): Promise<Pair> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const agent = await context.newPage();
+  await agent.goto(`${siteOrigin}/replay-alone`);
+  const customer = await context.newPage();
+  await customer.goto(`${siteOrigin}/storm-alone`);
+  await agentView(agent).locator('#stage').waitFor({ state: 'attached' });
+  return { customer, agent };
+}
+
+/**
+ * Mutation storms end to end (issue 10): thousands of nodes added, nested, moved, re-classed and
+ * removed in one task on the customer's page; the time until the agent's replay holds the same
+ * DOM, through the product and through rrweb alone in two tabs of the same browser, median of
+ * `ROUNDS`. `site` must be an origin the server allows.
+ */
+export async function measureMutationStorms(
+  server: { url: string },
+  siteOrigin: string,
+  log: (line: string) => void,
+): Promise<StormSummary> {
+  const browser = await launchBrowser();
+  try {
+    // Each side alone in the browser: the other's pages are closed before it starts.
+    const alonePair = await rrwebAlonePair(browser, siteOrigin);
+    const alone = await playStorms(alonePair, 'rrweb alone', log);
+    await alonePair.customer.context().close();
+    const productSide = await productPair(browser, server, siteOrigin);
+    const product = await playStorms(productSide, 'product', log);
+    await endSession(productSide.agent);
+    const summary = { items: ITEMS, rounds: ROUNDS } as StormSummary;
+    for (const name of WORKLOADS) {
+      const productMs = median(product[name]);
+      const rrwebAloneMs = median(alone[name]);
+      const ratio = productMs === null || rrwebAloneMs === null ? null : Math.round((productMs / Math.max(rrwebAloneMs, 1)) * 100) / 100;
+      summary[name] = { productMs, rrwebAloneMs, ratio, productRunsMs: product[name], rrwebAloneRunsMs: alone[name] };
+      log(
+        `storm: ${name.padEnd(7)} product ${productMs ?? 'never'} ms, rrweb alone ${rrwebAloneMs ?? 'never'} ms, ratio ${ratio ?? '—'} (median of ${ROUNDS})`,
+      );
+    }
+    return summary;
+  } finally {
+    await browser.close();
+  }
+}
+
+runStandalone(import.meta.url, async (server, site, log) => {
+  const storms = await measureMutationStorms(server, site.origin, log);
+  return printVerdicts(judgeStorms(storms));
+});
