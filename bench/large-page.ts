@@ -5,6 +5,7 @@ import { launchBrowser, signInAs } from '../test/support/browser.ts';
 import { customerStarts } from '../test/support/cobrowse-pages.ts';
 import { LARGE_PAGE_DIR, LARGE_PAGE_FILE, largePageInstalled } from './bench-site.ts';
 import { BENCH_AGENT, endSession } from './agent-session.ts';
+import { median } from './median.ts';
 import { runStandalone } from './standalone.ts';
 import { judgeLargePage, printVerdicts } from './targets.ts';
 
@@ -46,7 +47,6 @@ const WATCH_JOIN_TO_VISIBLE = `((elements) => {
   poll();
 })`;
 
-const median = (values: number[]) => Math.round([...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]! * 10) / 10;
 const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
 
 /** What the customer's browser sends after the agent's snapshot request, read off the socket through CDP. */

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../test/support/browser.ts';
 import { agentJoins, agentView, customerStarts } from '../test/support/cobrowse-pages.ts';
 import { INSTALL_SIGNATURE, INSTALL_STORMS, ITEMS, WATCH_REPLAY, WORKLOADS, type Workload } from './storm-scripts.ts';
+import { median } from './median.ts';
 import { judgeStorms, printVerdicts } from './targets.ts';
 import { BENCH_AGENT, endSession } from './agent-session.ts';
 import { runStandalone } from './standalone.ts';
@@ -32,11 +33,9 @@ interface Pair {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const median = (runs: (number | null)[]): number | null => {
-  if (runs.length === 0 || runs.some((run) => run === null)) return null;
-  const sorted = [...(runs as number[])].sort((a, b) => a - b);
-  return Math.round(sorted[Math.floor(sorted.length / 2)]! * 10) / 10;
-};
+/** The median of the rounds; null when one never arrived. */
+const medianOf = (runs: (number | null)[]): number | null =>
+  runs.length === 0 || runs.some((run) => run === null) ? null : median(runs as number[]);
 
 /** Plays one storm on the customer's page; ms until the agent's replay holds the same DOM (null: never). */
 async function timeStorm(pair: Pair, name: Workload | 'reset'): Promise<number | null> {
@@ -114,8 +113,8 @@ export async function measureMutationStorms(
     await endSession(productSide.agent);
     const summary = { items: ITEMS, rounds: ROUNDS } as StormSummary;
     for (const name of WORKLOADS) {
-      const productMs = median(product[name]);
-      const rrwebAloneMs = median(alone[name]);
+      const productMs = medianOf(product[name]);
+      const rrwebAloneMs = medianOf(alone[name]);
       const ratio = productMs === null || rrwebAloneMs === null ? null : Math.round((productMs / Math.max(rrwebAloneMs, 1)) * 100) / 100;
       summary[name] = { productMs, rrwebAloneMs, ratio, productRunsMs: product[name], rrwebAloneRunsMs: alone[name] };
       log(
