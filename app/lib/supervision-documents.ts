@@ -1,45 +1,58 @@
-import { gql } from '@urql/core';
-import type { SessionSummary } from './documents';
+import { graphql } from '../../graphql/generated/client';
+import type {
+  AgentsQuery,
+  AuditTimelineQuery,
+  HistorySessionFieldsFragment,
+  SessionStatsQuery,
+} from '../../graphql/generated/client/graphql';
+
+export type { ActorKind } from '../../graphql/generated/client/graphql';
 
 /** The supervisor page's GraphQL operations (B3, B5): history, audit timeline, stats. */
-const HISTORY_SESSION_FIELDS = `
-  id
-  code
-  status
-  customer { name email accountId }
-  mode
-  url
-  createdAt
-  joinedAt
-  endedAt
-  endedBy
-  endReason
-  agent {
+graphql(`
+  fragment HistorySessionFields on Session {
     id
-    name
-  }
-`;
-
-const PAGE_INFO = `
-  pageInfo {
-    hasNextPage
-    endCursor
-  }
-  totalCount
-`;
-
-export const SESSION_HISTORY_PAGE = gql`
-  query SessionHistoryPage($filter: SessionFilter, $first: Int, $after: String) {
-    sessionHistory(filter: $filter, first: $first, after: $after) {
-      nodes { ${HISTORY_SESSION_FIELDS} }
-      ${PAGE_INFO}
+    code
+    status
+    customer {
+      name
+      email
+      accountId
+    }
+    mode
+    url
+    createdAt
+    joinedAt
+    endedAt
+    endedBy
+    endReason
+    agent {
+      id
+      name
     }
   }
-`;
+`);
 
-export const AUDIT_TIMELINE = gql`
+export const SESSION_HISTORY_PAGE = graphql(`
+  query SessionHistoryPage($filter: SessionFilter, $first: Int, $after: String) {
+    sessionHistory(filter: $filter, first: $first, after: $after) {
+      nodes {
+        ...HistorySessionFields
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      totalCount
+    }
+  }
+`);
+
+export const AUDIT_TIMELINE = graphql(`
   query AuditTimeline($sessionId: ID!, $after: String) {
-    session(id: $sessionId) { ${HISTORY_SESSION_FIELDS} }
+    session(id: $sessionId) {
+      ...HistorySessionFields
+    }
     auditEvents(sessionId: $sessionId, first: 200, after: $after) {
       nodes {
         sequence
@@ -48,7 +61,11 @@ export const AUDIT_TIMELINE = gql`
         type
         data
       }
-      ${PAGE_INFO}
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      totalCount
     }
     verifyAudit(sessionId: $sessionId) {
       intact
@@ -56,9 +73,9 @@ export const AUDIT_TIMELINE = gql`
       brokenAt
     }
   }
-`;
+`);
 
-export const SESSION_STATS = gql`
+export const SESSION_STATS = graphql(`
   query SessionStats($from: DateTime, $to: DateTime, $timeZone: String, $agentId: ID) {
     sessionStats(from: $from, to: $to, timeZone: $timeZone, agentId: $agentId) {
       totalSessions
@@ -75,74 +92,33 @@ export const SESSION_STATS = gql`
       writeModeApprovalRate
     }
   }
-`;
+`);
 
-export const AGENTS = gql`
+export const AGENTS = graphql(`
   query Agents {
     agents {
       id
       name
     }
   }
-`;
+`);
 
-/** The lifecycle stream; each value is a protocol StreamMessage of type `session`. */
-export const SESSION_LIFECYCLE = 'subscription SessionLifecycle { sessionLifecycle }';
+/** The lifecycle stream; each value is a protocol StreamMessage of type `session` (a JSON scalar). */
+export const SESSION_LIFECYCLE = graphql(`
+  subscription SessionLifecycle {
+    sessionLifecycle
+  }
+`);
 
-export type ActorKind = 'CUSTOMER' | 'AGENT' | 'SUPERVISOR' | 'ADMIN' | 'SYSTEM';
+export type HistorySession = HistorySessionFieldsFragment;
 
-export interface HistorySession {
-  id: string;
-  code: string;
-  status: SessionSummary['status'];
-  mode: SessionSummary['mode'];
-  url: string;
-  createdAt: string;
-  joinedAt: string | null;
-  endedAt: string | null;
-  endedBy: ActorKind | null;
-  endReason: string | null;
-  agent: { id: string; name: string } | null;
-  /** Who the customer is, as their site said (issue 9). */
-  customer: { name: string | null; email: string | null; accountId: string | null } | null;
-}
+/** An audit event; its `data` (a JSON scalar) is always an object. */
+export type TimelineEvent = Omit<AuditTimelineQuery['auditEvents']['nodes'][number], 'data'> & { data: Record<string, unknown> };
 
-export interface PageInfo {
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
+export type AuditTimelineResult = Omit<AuditTimelineQuery, 'auditEvents'> & {
+  auditEvents: Omit<AuditTimelineQuery['auditEvents'], 'nodes'> & { nodes: TimelineEvent[] };
+};
 
-export interface SessionHistoryPage {
-  sessionHistory: { nodes: HistorySession[]; pageInfo: PageInfo; totalCount: number };
-}
+export type SessionStats = SessionStatsQuery['sessionStats'];
 
-export interface TimelineEvent {
-  sequence: number;
-  at: string;
-  actorKind: ActorKind;
-  type: string;
-  data: Record<string, unknown>;
-}
-
-export interface AuditTimelineResult {
-  session: HistorySession | null;
-  auditEvents: { nodes: TimelineEvent[]; pageInfo: PageInfo; totalCount: number };
-  verifyAudit: { intact: boolean; events: number; brokenAt: number | null };
-}
-
-export interface SessionStats {
-  totalSessions: number;
-  sessionsPerDay: { day: string; sessions: number }[];
-  endedSessions: number;
-  averageDurationSeconds: number | null;
-  writeModeRequested: number;
-  writeModeApproved: number;
-  writeModeDeclined: number;
-  writeModeExpired: number;
-  writeModeApprovalRate: number | null;
-}
-
-export interface AgentOption {
-  id: string;
-  name: string;
-}
+export type AgentOption = AgentsQuery['agents'][number];

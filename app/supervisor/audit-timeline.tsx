@@ -1,8 +1,10 @@
 'use client';
 
-import type { Client } from '@urql/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useClient, useQuery } from 'urql';
 import { describeError } from '../lib/graphql-client';
+import { useRefetchContext } from '../lib/refetch-context';
+import { useMorePages } from '../lib/use-more-pages';
 import { AUDIT_TIMELINE, type AuditTimelineResult, type TimelineEvent } from '../lib/supervision-documents';
 import { between, formatClock, formatCode, formatDateTime, formatDuration, label, shortUrl } from './format';
 import { SessionChat } from './session-chat';
@@ -38,52 +40,37 @@ function pagesVisited(events: TimelineEvent[]): { at: string; url: string; how: 
 
 type Loaded = Omit<AuditTimelineResult, 'session'> & { session: NonNullable<AuditTimelineResult['session']> };
 
+/** The first page of events with the pages "Load more" appended (session and check from the newest answer). */
+function joinPages(first: AuditTimelineResult, more: AuditTimelineResult[]): Loaded | null {
+  const last = more.at(-1) ?? first;
+  if (!last.session) return null;
+  const nodes = [first, ...more].flatMap((page) => page.auditEvents.nodes);
+  return { ...last, session: last.session, auditEvents: { ...last.auditEvents, nodes } };
+}
+
 /**
  * One session's audit history (B3): its events with the time between them, the pages visited,
  * the hash-chain check and the exports. `version` changes when the session changed.
  */
-export function AuditTimeline({
-  urql,
-  sessionId,
-  version,
-  onClose,
-}: {
-  urql: Client;
-  sessionId: string;
-  version: number;
-  onClose: () => void;
-}) {
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [error, setError] = useState<string | null>(null);
+export function AuditTimeline({ sessionId, version, onClose }: { sessionId: string; version: number; onClose: () => void }) {
+  const client = useClient();
+  const variables = { sessionId, after: null };
+  const [firstPage] = useQuery({ query: AUDIT_TIMELINE, variables, context: useRefetchContext(version) });
+  const first = firstPage.data as AuditTimelineResult | undefined;
+  const more = useMorePages<AuditTimelineResult, AuditTimelineResult>(first);
+  const [moreError, setMoreError] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
-
-  const fetchPage = useCallback(
-    async (after: string | null) => {
-      const result = await urql.query<AuditTimelineResult>(AUDIT_TIMELINE, { sessionId, after }).toPromise();
-      if (!result.data?.session) {
-        setError(describeError(result.error)?.message ?? 'This session no longer exists.');
-        return null;
-      }
-      setError(null);
-      return result.data as Loaded;
-    },
-    [urql, sessionId],
-  );
-
-  useEffect(() => {
-    let current = true;
-    void fetchPage(null).then((page) => current && page && setLoaded(page));
-    return () => {
-      current = false;
-    };
-  }, [fetchPage, version]);
+  const loaded = first ? joinPages(first, more.pages) : null;
+  const missing = (error: Parameters<typeof describeError>[0]) => describeError(error)?.message ?? 'This session no longer exists.';
+  const error = moreError ?? (firstPage.error || (first && !first.session) ? missing(firstPage.error) : null);
 
   async function loadMore() {
-    if (!loaded?.auditEvents.pageInfo.endCursor) return;
+    if (!first || !loaded?.auditEvents.pageInfo.endCursor) return;
     setLoadingMore(true);
-    const next = await fetchPage(loaded.auditEvents.pageInfo.endCursor);
+    const result = await client.query(AUDIT_TIMELINE, { sessionId, after: loaded.auditEvents.pageInfo.endCursor }).toPromise();
     setLoadingMore(false);
-    if (next) setLoaded({ ...next, auditEvents: { ...next.auditEvents, nodes: [...loaded.auditEvents.nodes, ...next.auditEvents.nodes] } });
+    setMoreError(result.data?.session ? null : missing(result.error));
+    if (result.data?.session) more.append(first, result.data as AuditTimelineResult);
   }
 
   const shown = loaded?.session.id === sessionId ? loaded : null;
@@ -159,7 +146,7 @@ export function AuditTimeline({
             </div>
           )}
 
-          <SessionChat urql={urql} sessionId={sessionId} version={version} />
+          <SessionChat sessionId={sessionId} version={version} />
 
           <h3>Events</h3>
           <ol className="timeline">

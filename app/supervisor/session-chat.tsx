@@ -1,10 +1,11 @@
 'use client';
 
-import { gql, type Client } from '@urql/core';
-import { useEffect, useState } from 'react';
+import { useQuery } from 'urql';
+import { graphql } from '../../graphql/generated/client';
+import { useRefetchContext } from '../lib/refetch-context';
 import { formatClock, label } from './format';
 
-const SESSION_CHAT = gql`
+const SESSION_CHAT = graphql(`
   query SessionChat($sessionId: ID!) {
     session(id: $sessionId) {
       id
@@ -25,32 +26,13 @@ const SESSION_CHAT = gql`
       }
     }
   }
-`;
-
-interface SessionChatResult {
-  session: {
-    chat: {
-      status: string;
-      customerName: string | null;
-      agent: { name: string } | null;
-      messages: { sequence: number; at: string; sender: string; senderName: string | null; text: string }[];
-    } | null;
-  } | null;
-}
+`);
 
 /** The chat a session was started from (R2), message by message, in the session's history. */
-export function SessionChat({ urql, sessionId, version }: { urql: Client; sessionId: string; version: number }) {
-  const [chat, setChat] = useState<NonNullable<SessionChatResult['session']>['chat']>(null);
-  useEffect(() => {
-    let current = true;
-    void urql
-      .query<SessionChatResult>(SESSION_CHAT, { sessionId })
-      .toPromise()
-      .then((result) => current && setChat(result.data?.session?.chat ?? null));
-    return () => {
-      current = false;
-    };
-  }, [urql, sessionId, version]);
+export function SessionChat({ sessionId, version }: { sessionId: string; version: number }) {
+  const [{ data }] = useQuery({ query: SESSION_CHAT, variables: { sessionId }, context: useRefetchContext(version) });
+  // An answer for the session shown before this one is not this session's chat.
+  const chat = data?.session?.id === sessionId ? data.session.chat : null;
   if (!chat) return null;
   return (
     <div className="session-chat" data-testid="session-chat">

@@ -1,22 +1,17 @@
 'use client';
 
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useClient, useQuery, type CombinedError } from 'urql';
+import type { StreamMessage } from '../../protocol/messages';
 import { AdminNav } from '../admin/admin-nav';
-import { ME, type Me } from '../lib/documents';
-import { useClient } from 'urql';
+import { ME } from '../lib/documents';
 import { describeError } from '../lib/graphql-client';
-import { useConnected, useWsClient } from '../lib/graphql-provider';
-import {
-  AGENTS,
-  SESSION_HISTORY_PAGE,
-  SESSION_LIFECYCLE,
-  SESSION_STATS,
-  type AgentOption,
-  type HistorySession,
-  type SessionHistoryPage,
-  type SessionStats,
-} from '../lib/supervision-documents';
+import { useConnected } from '../lib/graphql-provider';
+import { AGENTS, SESSION_HISTORY_PAGE, SESSION_LIFECYCLE, SESSION_STATS } from '../lib/supervision-documents';
 import { TopBar } from '../lib/top-bar';
+import { useMorePages } from '../lib/use-more-pages';
+import { useStreamEvents } from '../lib/use-stream-events';
+import type { SessionHistoryPageQuery } from '../../graphql/generated/client/graphql';
 import { AuditTimeline } from './audit-timeline';
 import { formatDay } from './format';
 import { DEFAULT_FILTERS, dayBoundary, toSessionFilter, type HistoryFilterValues } from './history-filters';
@@ -45,146 +40,111 @@ function chartRange(filters: HistoryFilterValues) {
   };
 }
 
+/** A failed answer's message, or null. */
+const errorText = (error: CombinedError | undefined, fallback: string) => (error ? (describeError(error)?.message ?? fallback) : null);
+
+/** The first page of the history and the pages "Load more" appended, as one list. */
+function joinPages(first: SessionHistoryPageQuery, more: SessionHistoryPageQuery[]): HistoryList {
+  const last = (more.at(-1) ?? first).sessionHistory;
+  return {
+    sessions: [first, ...more].flatMap((page) => page.sessionHistory.nodes),
+    totalCount: last.totalCount,
+    endCursor: last.pageInfo.endCursor ?? null,
+    hasNextPage: last.pageInfo.hasNextPage,
+  };
+}
+
+const LIVE_VARIABLES = { filter: { status: [...LIVE_STATUSES] }, first: 200 };
+
 /** The supervisor page: live sessions, the filtered history, charts, and one session's audit timeline. */
 export function SessionHistory() {
+  const client = useClient();
   const socketUp = useConnected() === true;
   const [streamFailed, setStreamFailed] = useState(false);
   const connected = socketUp && !streamFailed;
-  const urql = useClient();
-  const ws = useWsClient();
-  const [me, setMe] = useState<Me | null>(null);
-  const [agents, setAgents] = useState<AgentOption[]>([]);
-  const [live, setLive] = useState<HistorySession[] | null>(null);
   const [filters, setFilters] = useState<HistoryFilterValues>(DEFAULT_FILTERS);
-  const [list, setList] = useState<HistoryList | null>(null);
-  const [loading, setLoading] = useState(false);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<string | null>(null);
   const [newerAvailable, setNewerAvailable] = useState(false);
-  const [stats, setStats] = useState<SessionStats | null>(null);
-  const [statsError, setStatsError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [selectedVersion, setSelectedVersion] = useState(0);
-  const [error, setError] = useState<string | null>(null);
 
   const range = useMemo(() => chartRange(filters), [filters]);
-  // Only the newest request for the list may fill it (filters can change faster than answers come).
-  const listRequest = useRef(0);
-  const state = useRef({ filters, pages: 0, selected });
-  state.current.filters = filters;
-  state.current.selected = selected;
-
-  const fail = useCallback(
-    (result: { error?: Parameters<typeof describeError>[0] }, fallback: string) =>
-      setError(describeError(result.error)?.message ?? fallback),
-    [],
+  const listVariables = useMemo(() => ({ filter: toSessionFilter(filters), first: PAGE_SIZE }), [filters]);
+  const statsVariables = useMemo(
+    () => ({
+      from: range.from,
+      to: range.to,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      agentId: filters.agentId || null,
+    }),
+    [range, filters.agentId],
   );
+  const [{ data: meData }] = useQuery({ query: ME });
+  const [{ data: agentsData }] = useQuery({ query: AGENTS });
+  const [liveResult, reloadLive] = useQuery({ query: SESSION_HISTORY_PAGE, variables: LIVE_VARIABLES });
+  const [firstPage, reloadFirstPage] = useQuery({ query: SESSION_HISTORY_PAGE, variables: listVariables });
+  const [statsResult, reloadStats] = useQuery({ query: SESSION_STATS, variables: statsVariables });
+  const more = useMorePages<SessionHistoryPageQuery, SessionHistoryPageQuery>(firstPage.data);
 
-  const loadLive = useCallback(async () => {
-    const result = await urql
-      .query<SessionHistoryPage>(SESSION_HISTORY_PAGE, { filter: { status: LIVE_STATUSES }, first: 200 })
-      .toPromise();
-    if (result.data) setLive(result.data.sessionHistory.nodes);
-    else fail(result, 'Could not load the live sessions.');
-  }, [urql, fail]);
-
-  const loadFirstPage = useCallback(
-    async (values: HistoryFilterValues) => {
-      const request = ++listRequest.current;
-      setLoading(true);
-      const result = await urql
-        .query<SessionHistoryPage>(SESSION_HISTORY_PAGE, { filter: toSessionFilter(values), first: PAGE_SIZE })
-        .toPromise();
-      if (request !== listRequest.current) return;
-      setLoading(false);
-      if (!result.data) return fail(result, 'Could not load the history.');
-      const { nodes, pageInfo, totalCount } = result.data.sessionHistory;
-      state.current.pages = 1;
-      setNewerAvailable(false);
-      setList({ sessions: nodes, totalCount, endCursor: pageInfo.endCursor, hasNextPage: pageInfo.hasNextPage });
-    },
-    [urql, fail],
-  );
+  const me = meData?.me ?? null;
+  const agents = agentsData?.agents ?? [];
+  const live = liveResult.data?.sessionHistory.nodes ?? null;
+  const list = firstPage.data ? joinPages(firstPage.data, more.pages) : null;
+  const stats = statsResult.data?.sessionStats ?? null;
+  const statsError = errorText(statsResult.error, 'Could not load the statistics.');
+  const error =
+    moreError ??
+    errorText(liveResult.error, 'Could not load the live sessions.') ??
+    errorText(firstPage.error, 'Could not load the history.');
 
   async function loadMore() {
-    if (!list?.endCursor) return;
-    const request = ++listRequest.current;
-    setLoading(true);
-    const result = await urql
-      .query<SessionHistoryPage>(SESSION_HISTORY_PAGE, { filter: toSessionFilter(filters), first: PAGE_SIZE, after: list.endCursor })
-      .toPromise();
-    if (request !== listRequest.current) return;
-    setLoading(false);
-    if (!result.data) return fail(result, 'Could not load more sessions.');
-    const { nodes, pageInfo, totalCount } = result.data.sessionHistory;
-    state.current.pages += 1;
-    setList({ sessions: [...list.sessions, ...nodes], totalCount, endCursor: pageInfo.endCursor, hasNextPage: pageInfo.hasNextPage });
+    const after = firstPage.data;
+    if (!after || !list?.endCursor) return;
+    setLoadingMore(true);
+    const result = await client.query(SESSION_HISTORY_PAGE, { ...listVariables, after: list.endCursor }).toPromise();
+    setLoadingMore(false);
+    setMoreError(result.data ? null : errorText(result.error, 'Could not load more sessions.'));
+    if (result.data) more.append(after, result.data);
   }
 
-  const loadStats = useCallback(
-    async (values: HistoryFilterValues) => {
-      const { from, to } = chartRange(values);
-      const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      const result = await urql
-        .query<{ sessionStats: SessionStats }>(SESSION_STATS, { from, to, timeZone, agentId: values.agentId || null })
-        .toPromise();
-      if (result.data) {
-        setStats(result.data.sessionStats);
-        setStatsError(null);
-      } else {
-        setStats(null);
-        setStatsError(describeError(result.error)?.message ?? 'Could not load the statistics.');
-      }
-    },
-    [urql],
-  );
-
-  useEffect(() => {
-    void urql
-      .query<{ me: Me | null }>(ME, {})
-      .toPromise()
-      .then((result) => setMe(result.data?.me ?? null));
-    void urql
-      .query<{ agents: AgentOption[] }>(AGENTS, {})
-      .toPromise()
-      .then((result) => setAgents(result.data?.agents ?? []));
-    void loadLive();
-  }, [urql, loadLive]);
-
-  useEffect(() => {
-    void loadFirstPage(filters);
-    void loadStats(filters);
-  }, [filters, loadFirstPage, loadStats]);
+  const refresh = () => {
+    setNewerAvailable(false);
+    setMoreError(null);
+    reloadFirstPage();
+  };
+  const changeFilters = (values: HistoryFilterValues) => {
+    setNewerAvailable(false);
+    setMoreError(null);
+    setFilters(values);
+  };
 
   // B5: every lifecycle event refreshes the live list and the charts. The history reloads too,
-  // unless the supervisor paged further down it, where a reload would lose their place.
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const changedSessions = new Set<string>();
-    const reload = () => {
-      void loadLive();
-      void loadStats(state.current.filters);
-      if (state.current.pages <= 1) void loadFirstPage(state.current.filters);
-      else setNewerAvailable(true);
-      if (state.current.selected && changedSessions.has(state.current.selected)) setSelectedVersion((version) => version + 1);
-      changedSessions.clear();
-    };
-    const unsubscribe = ws.subscribe<{ sessionLifecycle: { session?: { id: string } } }>(
-      { query: SESSION_LIFECYCLE },
-      {
-        next: (value) => {
-          const id = value.data?.sessionLifecycle.session?.id;
-          if (id) changedSessions.add(id);
-          clearTimeout(timer);
-          timer = setTimeout(reload, RELOAD_DEBOUNCE_MS);
-        },
-        error: () => setStreamFailed(true),
-        complete: () => {},
-      },
-    );
-    return () => {
-      clearTimeout(timer);
-      unsubscribe();
-    };
-  }, [ws, loadLive, loadStats, loadFirstPage]);
+  // unless the supervisor paged further down it, where a reload would lose their place. The
+  // timer fires after renders, so it reads what to reload from `latest`.
+  const latest = useRef({ reloadLive, reloadStats, refresh, pagedFurther: false, selected });
+  latest.current = { reloadLive, reloadStats, refresh, pagedFurther: more.pages.length > 0, selected };
+  const burst = useRef<{ timer?: ReturnType<typeof setTimeout>; sessions: Set<string> }>({ sessions: new Set() });
+  useEffect(() => () => clearTimeout(burst.current.timer), []);
+  useStreamEvents(
+    SESSION_LIFECYCLE,
+    {},
+    (data) => {
+      const id = (data.sessionLifecycle as Extract<StreamMessage, { type: 'session' }> | null)?.session?.id;
+      if (id) burst.current.sessions.add(id);
+      clearTimeout(burst.current.timer);
+      burst.current.timer = setTimeout(() => {
+        const now = latest.current;
+        now.reloadLive();
+        now.reloadStats();
+        if (now.pagedFurther) setNewerAvailable(true);
+        else now.refresh();
+        if (now.selected && burst.current.sessions.has(now.selected)) setSelectedVersion((version) => version + 1);
+        burst.current.sessions.clear();
+      }, RELOAD_DEBOUNCE_MS);
+    },
+    () => setStreamFailed(true),
+  );
 
   const select = (id: string) => {
     setSelected(id);
@@ -208,18 +168,18 @@ export function SessionHistory() {
               <LiveSessions sessions={live} selectedId={selected} onSelect={select} />
               <PastSessions
                 list={list}
-                loading={loading}
+                loading={firstPage.fetching || loadingMore}
                 filters={filters}
                 agents={agents}
                 selectedId={selected}
                 newerAvailable={newerAvailable}
-                onFiltersChange={setFilters}
+                onFiltersChange={changeFilters}
                 onLoadMore={() => void loadMore()}
-                onRefresh={() => void loadFirstPage(filters)}
+                onRefresh={refresh}
                 onSelect={select}
               />
             </div>
-            {selected && <AuditTimeline urql={urql} sessionId={selected} version={selectedVersion} onClose={() => setSelected(null)} />}
+            {selected && <AuditTimeline sessionId={selected} version={selectedVersion} onClose={() => setSelected(null)} />}
           </div>
         </main>
       </div>

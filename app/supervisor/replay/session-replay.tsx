@@ -1,17 +1,19 @@
 'use client';
 
-import { gql } from '@urql/core';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useClient, type Client, type OperationResult } from 'urql';
+import { graphql } from '../../../graphql/generated/client';
+import type { SessionRecordingQuery } from '../../../graphql/generated/client/graphql';
 import type { RecordedEvent } from '../../../protocol/messages';
 import { unpackAll } from '../../../protocol/packed-events';
-import { createGraphQLClients, describeError } from '../../lib/graphql-client';
+import { describeError } from '../../lib/graphql-client';
 import { TopBar } from '../../lib/top-bar';
 import { RecordingPlayer } from './recording-player';
 import { formatCode } from '../../lib/session-code';
 
-const SESSION_RECORDING = gql`
+const SESSION_RECORDING = graphql(`
   query SessionRecording($id: ID!, $after: String) {
     session(id: $id) {
       id
@@ -31,47 +33,42 @@ const SESSION_RECORDING = gql`
       }
     }
   }
-`;
+`);
 
-interface Recorded {
-  code: string;
-  createdAt: string;
-  endedAt: string | null;
-  agent: { name: string } | null;
-  recording: { available: boolean; events: RecordedEvent[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-}
+type Recorded = NonNullable<SessionRecordingQuery['session']> & {
+  recording: { events: RecordedEvent[] };
+};
 
-type Urql = ReturnType<typeof createGraphQLClients>['urql'];
-
-/** The whole recording, read a page at a time (the server never sends a long session in one answer). */
-async function loadRecording(urql: Urql, id: string): Promise<Recorded> {
+/**
+ * The whole recording, read a page at a time (the server never sends a long session in one
+ * answer). One read from start to end, so it awaits each page rather than rendering them.
+ */
+async function loadRecording(client: Client, id: string): Promise<Recorded> {
   let after: string | null = null;
   let whole: Recorded | null = null;
   for (;;) {
-    const result: { data?: { session: Recorded | null }; error?: Parameters<typeof describeError>[0] } = await urql
-      .query<{ session: Recorded | null }>(SESSION_RECORDING, { id, after })
-      .toPromise();
-    const page: Recorded | null | undefined = result.data?.session;
+    const result: OperationResult<SessionRecordingQuery> = await client.query(SESSION_RECORDING, { id, after }).toPromise();
+    const page = result.data?.session as Recorded | null | undefined;
     if (!page) throw new Error(describeError(result.error)?.message ?? 'No such session.');
     const events: RecordedEvent[] = whole ? [...whole.recording.events, ...page.recording.events] : page.recording.events;
     whole = { ...page, recording: { ...page.recording, events } };
     // Large batches were recorded packed, as the widget sent them.
     if (!page.recording.pageInfo.hasNextPage) return { ...whole, recording: { ...whole.recording, events: await unpackAll(events) } };
-    after = page.recording.pageInfo.endCursor;
+    after = page.recording.pageInfo.endCursor ?? null;
   }
 }
 
 /** B11: a supervisor replays a recorded session after it ends, masked as the agent saw it. */
 export function SessionReplay() {
   const sessionId = useSearchParams().get('session');
-  const { urql } = useMemo(() => createGraphQLClients(), []);
+  const client = useClient();
   const [session, setSession] = useState<Recorded | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
     if (!sessionId) return setProblem('No session was chosen.');
-    void loadRecording(urql, sessionId).then(setSession, (error: Error) => setProblem(error.message));
-  }, [urql, sessionId]);
+    void loadRecording(client, sessionId).then(setSession, (error: Error) => setProblem(error.message));
+  }, [client, sessionId]);
 
   return (
     <div className="app-shell">
