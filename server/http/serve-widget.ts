@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
+import { LANGUAGES } from '../../widget/i18n/texts.ts';
 
 /** The built widget at /widget.js (and its chat window, /widget-chat.js), loadable from any site that embeds it. */
 export function serveWidget(repoRoot: string, name = 'widget.js'): RequestHandler {
@@ -9,7 +10,7 @@ export function serveWidget(repoRoot: string, name = 'widget.js'): RequestHandle
     try {
       const body = await readFile(file);
       res.set({
-        'content-type': 'text/javascript; charset=utf-8',
+        'content-type': name.endsWith('.d.mts') ? 'text/plain; charset=utf-8' : 'text/javascript; charset=utf-8',
         'cache-control': 'no-cache',
         'access-control-allow-origin': '*',
       });
@@ -18,4 +19,15 @@ export function serveWidget(repoRoot: string, name = 'widget.js'): RequestHandle
       res.status(503).type('text/plain').send('The widget is not built yet: run npm run build:widget.');
     }
   };
+}
+
+/**
+ * Every file of the built widget, each at /<its name>: the script, its chat window, its language
+ * chunks, the ESM build and that build's types.
+ */
+export function serveWidgetFiles(repoRoot: string): Router {
+  const router = Router();
+  const names = ['widget.js', 'widget-chat.js', 'widget.mjs', 'widget.d.mts', ...LANGUAGES.map((language) => `widget-i18n-${language}.js`)];
+  for (const name of names) router.get(`/${name}`, serveWidget(repoRoot, name));
+  return router;
 }

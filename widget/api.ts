@@ -1,0 +1,137 @@
+/**
+ * The widget's public API: what `window.Cobrowse` (and the ESM build's `Cobrowse` export) offers.
+ * dist/widget.d.mts is generated from this file (widget/build-types.ts).
+ */
+import type { ActorKind, SessionMode, SessionState } from '../protocol/messages.ts';
+import type { CustomerMetadata } from '../protocol/customer-metadata.ts';
+
+/** The session the customer started, as `start()` resolves and `started` reports it. */
+export interface StartedSession {
+  sessionId: string;
+  /** The nine digits the customer reads to the agent. */
+  code: string;
+}
+
+/** How a notice looks: information, or something that went wrong. */
+export type NoticeKind = 'info' | 'error';
+
+/** The events `Cobrowse.on` reports, with what each handler receives. */
+export interface CobrowseEventMap {
+  /** A session started on this page (not when one resumes after a page load: `state` says so). */
+  started: StartedSession;
+  /** An agent joined (R4). */
+  'agent-joined': { agentName: string | null };
+  /** The session ended, by whom (CUSTOMER when this page exited). */
+  ended: { endedBy: ActorKind | null };
+  /** A notice for the customer (shown by the built-in UI unless `ui: false`). */
+  notice: { message: string; kind: NoticeKind };
+  /** The socket to the server went down or came back. */
+  connection: { connected: boolean };
+  /** The session's state as the server last told it (its `code` too, also after a page load). */
+  state: SessionState;
+  /** Write Mode went on (the customer approved) or off (either side went back to Pointer Mode). */
+  mode: { mode: SessionMode; by: ActorKind | null };
+  /** A supervisor started (`watching: true`) or stopped watching the session read-only (B5). */
+  supervisor: { watching: boolean; name: string | null };
+  /** Something failed, with the message the customer was shown (and the server's code, if any). */
+  error: { message: string; code: string | null };
+}
+
+/** An agent's Write Mode request, as `onWriteRequest` receives it. */
+export interface WriteRequest {
+  requestId: string;
+  agentName: string | null;
+  /** When the request expires (ISO time); an answer later than that counts as a decline. */
+  expiresAt: string;
+}
+
+/**
+ * Every text the widget shows. `{agent}`, `{name}` and `{ms}` are replaced by the agent's name,
+ * the supervisor's name and a round-trip time.
+ */
+export interface WidgetTexts {
+  start: string;
+  starting: string;
+  /** The card's title. */
+  title: string;
+  readId: string;
+  exit: string;
+  approve: string;
+  decline: string;
+  /** The Write Mode question's accessible name. */
+  writeRequest: string;
+  /** The Write Mode question, with `{agent}`. */
+  writeAsk: string;
+  /** `{agent}` when the agent has no name. */
+  theAgent: string;
+  /** `{agent}` in a joined notice when the agent has no name. */
+  anAgent: string;
+  /** The card's line while Write Mode is on. */
+  writeOn: string;
+  pointerMode: string;
+  agentConnected: string;
+  paused: string;
+  waiting: string;
+  connecting: string;
+  reconnecting: string;
+  started: string;
+  /** With `{agent}`. */
+  agentJoined: string;
+  agentLeft: string;
+  endedByAgent: string;
+  endedByYou: string;
+  ended: string;
+  writeApproved: string;
+  writeDeclined: string;
+  writeExpired: string;
+  /** With `{name}`. */
+  supervisorJoined: string;
+  supervisorLeft: string;
+  pointerByAgent: string;
+  pointerByYou: string;
+  reconnected: string;
+  connectionLost: string;
+  /** The label on the agent's pointer. */
+  agentPointer: string;
+  /** With `{ms}`. */
+  rtt: string;
+}
+
+/** What `Cobrowse.init` takes; every field is optional. */
+export interface InitOptions {
+  /** The co-browse server's origin; by default where the script was loaded from. */
+  server?: string;
+  /** false: no built-in button, card or notices, for sites that draw their own (default true). */
+  ui?: boolean;
+  /** A built-in language (`en`, `de`); by default the page's `<html lang>`, then the browser's. */
+  language?: string;
+  /** Overrides of any text, on top of the language's. */
+  texts?: Partial<WidgetTexts>;
+  /**
+   * Asks the site whether to approve an agent's Write Mode request, instead of the built-in
+   * question. true approves; false, an error or no answer before the request expires declines.
+   */
+  onWriteRequest?: (request: WriteRequest) => boolean | Promise<boolean>;
+  /** Who the customer is (see `start`). */
+  metadata?: CustomerMetadata;
+}
+
+/** The one global the widget exposes: `window.Cobrowse`. */
+export interface CobrowseApi {
+  /**
+   * Sets the widget up before it draws; call it first (the snippet queues it), once. Without
+   * it the widget draws with the defaults when it has loaded.
+   */
+  init(options?: InitOptions): Promise<void>;
+  /**
+   * Starts a session (or returns the running one) and shows its ID; rejects with the server's
+   * message. `metadata` tells the agent who the customer is — it is sent as given, not masked.
+   */
+  start(options?: { metadata?: CustomerMetadata }): Promise<StartedSession>;
+  /** Ends the running session, if any. */
+  exit(): Promise<void>;
+  /** Takes Write Mode back: the agent can only point again (R16). */
+  pointerMode(): Promise<void>;
+  /** Listens to a widget event; returns a function that stops listening. */
+  on<E extends keyof CobrowseEventMap>(event: E, handler: (detail: CobrowseEventMap[E]) => void): () => void;
+}

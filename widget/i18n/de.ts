@@ -1,0 +1,42 @@
+/** German, built to /widget-i18n-de.js and loaded only on pages in German (./texts.ts). */
+import type { WidgetTexts } from '../api.ts';
+
+const DE: WidgetTexts = {
+  start: 'Co-Browsing starten',
+  starting: 'Wird gestartet…',
+  title: 'Co-Browsing',
+  readId: 'Nennen Sie diese ID Ihrem Berater',
+  exit: 'Sitzung beenden',
+  approve: 'Erlauben',
+  decline: 'Ablehnen',
+  writeRequest: 'Anfrage für den Schreibmodus',
+  writeAsk: '{agent} möchte auf dieser Seite für Sie klicken und tippen. Sie können das jederzeit zurücknehmen.',
+  theAgent: 'Der Berater',
+  anAgent: 'Ein Berater',
+  writeOn: 'Schreibmodus: Der Berater kann auf dieser Seite klicken und tippen.',
+  pointerMode: 'Zurück zum Zeigemodus',
+  agentConnected: 'Berater verbunden',
+  paused: 'Pausiert',
+  waiting: 'Warten auf Berater',
+  connecting: 'Verbinden…',
+  reconnecting: 'Neu verbinden…',
+  started: 'Sitzung gestartet. Nennen Sie die ID Ihrem Berater.',
+  agentJoined: '{agent} ist Ihrer Co-Browsing-Sitzung beigetreten',
+  agentLeft: 'Der Berater hat die Sitzung verlassen.',
+  endedByAgent: 'Der Berater hat die Sitzung beendet',
+  endedByYou: 'Sie haben die Co-Browsing-Sitzung beendet.',
+  ended: 'Die Co-Browsing-Sitzung ist beendet.',
+  writeApproved: 'Schreibmodus ist an: Der Berater kann auf dieser Seite klicken und tippen.',
+  writeDeclined: 'Sie haben den Schreibmodus abgelehnt. Der Berater kann weiter zeigen.',
+  writeExpired: 'Die Anfrage für den Schreibmodus ist abgelaufen.',
+  supervisorJoined: 'Eine Aufsicht, {name}, sieht jetzt zu. Sie kann weder klicken noch tippen.',
+  supervisorLeft: 'Die Aufsicht sieht nicht mehr zu.',
+  pointerByAgent: 'Der Berater ist zum Zeigemodus zurückgekehrt.',
+  pointerByYou: 'Zurück im Zeigemodus: Der Berater kann nur zeigen.',
+  reconnected: 'Wieder verbunden.',
+  connectionLost: 'Verbindung unterbrochen. Neu verbinden…',
+  agentPointer: 'Berater',
+  rtt: 'Verbindung: {ms} ms Antwortzeit',
+};
+
+export default DE;
