@@ -73,9 +73,10 @@ describe('Webhooks (issue 11)', () => {
   let server: TestServer;
   let admin: string;
   let receiver: WebhookReceiver;
+  const logLines: string[] = [];
 
   before(async () => {
-    server = await startTestServer({ config: FAST_RETRIES });
+    server = await startTestServer({ config: FAST_RETRIES, log: (line) => logLines.push(line) });
     admin = await signIn(server.url, 'admin@example.com');
     receiver = await startWebhookReceiver();
   });
@@ -284,6 +285,16 @@ describe('Webhooks (issue 11)', () => {
       assert.equal(errorCode(await call(PING, { id: gone.id })), 'NOT_FOUND');
       const row = await server.deps.db.webhookEndpoint.findUniqueOrThrow({ where: { id: gone.id } });
       assert.ok(row.deletedAt && row.deletedById, 'who deleted it is kept on record');
+      for (const action of [
+        `registered webhook endpoint ${gone.id}`,
+        `changed webhook endpoint ${off.id}`,
+        `deleted webhook endpoint ${gone.id}`,
+      ]) {
+        assert.ok(
+          logLines.some((line) => line.startsWith('Admin admin@example.com ') && line.includes(action)),
+          `the server log says: ${action}`,
+        );
+      }
 
       await startCustomerSession(server.url);
       await call(PING, { id: off.id }); // a test ping still goes to a disabled endpoint
