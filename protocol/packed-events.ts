@@ -29,13 +29,13 @@ function toBase64(bytes: Uint8Array): string {
  * travels beside the packed data: the server audits page visits without opening it.
  */
 export async function packEvents(events: RecordedEvent[], json: string): Promise<PackedEventsEvent | null> {
-  const bytes = new TextEncoder().encode(json);
-  if (bytes.length > MAX_UNPACKED_BYTES) return null;
-  const deflated = new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream(ENCODING)));
+  const blob = new Blob([json]); // UTF-8, its size known without another copy
+  if (blob.size > MAX_UNPACKED_BYTES) return null;
+  const deflated = new Response(blob.stream().pipeThrough(new CompressionStream(ENCODING)));
   const data = toBase64(new Uint8Array(await deflated.arrayBuffer()));
   if (data.length > MAX_PACKED_BYTES) return null;
   const href = (events.find((event) => event.type === META_EVENT)?.data as { href?: unknown } | undefined)?.href;
-  const payload: PackedEvents = { encoding: ENCODING, size: bytes.length, data, ...(typeof href === 'string' && { href }) };
+  const payload: PackedEvents = { encoding: ENCODING, size: blob.size, data, ...(typeof href === 'string' && { href }) };
   return { type: CUSTOM_EVENT, timestamp: events[0]!.timestamp, data: { tag: PACKED_EVENTS_TAG, payload } };
 }
 

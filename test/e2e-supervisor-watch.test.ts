@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { PACKED_EVENTS_TAG } from '../protocol/index.ts';
 import { readRecording } from '../server/recording/recording-writer.ts';
 import { signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
@@ -68,6 +69,8 @@ describe('supervisors watching live (B5) and replaying recorded sessions (B11) i
       return JSON.stringify(await readRecording(suite.server.deps.db, id)).includes('"value":"4.15"');
     }, 'the click to be recorded');
     await customer.getByTestId('cobrowse-exit').click();
+    const recorded = JSON.stringify(await readRecording(suite.server.deps.db, id));
+    assert.ok(recorded.includes(PACKED_EVENTS_TAG), 'the snapshots were recorded packed, as sent: the replay inflates them');
 
     const supervisor = await suite.newPage(1440, 900);
     await signInAs(supervisor, url, 'supervisor@example.com', `/supervisor/replay?session=${id}`);

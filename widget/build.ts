@@ -70,6 +70,11 @@ export const trimRrwebPlugin: Plugin = {
           /^var CanvasManager = class \{$/m,
           'var CanvasManager = class { reset() {} freeze() {} unfreeze() {} lock() {} unlock() {} };\nvar UnusedCanvasManager = class {',
         ],
+        // rrweb lists Element's querySelector methods as accessors, so the check that the page has
+        // not patched Element always fails and rrweb builds an iframe for a pristine prototype: on
+        // a large page that insertion cost tens of ms of the first snapshot. Listed as methods.
+        [/^\tElement: \[\n\t\t"shadowRoot",\n\t\t"querySelector",\n\t\t"querySelectorAll"\n\t\],$/gm, '\tElement: ["shadowRoot"],'],
+        [/^\tElement: \[\],\n(?=\tMutationObserver: \["constructor"\])/gm, '\tElement: ["querySelector", "querySelectorAll"],\n'],
       ];
       for (const [pattern, replacement] of edits) {
         if (!pattern.test(source)) throw new Error(`trim-rrweb: ${pattern} no longer matches rrweb's bundle; update widget/build.ts`);
