@@ -1,49 +1,43 @@
 'use client';
 
 import { useSearchParams } from 'next/navigation';
-import { gql } from '@urql/core';
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { graphql } from '../../graphql/generated/client';
+import type { Role } from '../../graphql/generated/client/graphql';
 import { Logo } from '../lib/logo';
-import { createGraphQLClients, describeError } from '../lib/graphql-client';
-import { SIGN_IN, type Me } from '../lib/documents';
+import { describeError } from '../lib/graphql-client';
+import { SIGN_IN } from '../lib/documents';
 
 /** The demo accounts that still have the published password; none on a real deployment. */
-const DEMO_ACCOUNTS = gql`
+const DEMO_ACCOUNTS = graphql(`
   query DemoAccounts {
     demoAccounts
   }
-`;
+`);
 const DEMO_PASSWORD = 'cobrowse-demo';
 
-const HOME_BY_ROLE: Record<Me['role'], string> = { AGENT: '/agent', SUPERVISOR: '/supervisor', ADMIN: '/admin' };
+const HOME_BY_ROLE: Record<Role, string> = { AGENT: '/agent', SUPERVISOR: '/supervisor', ADMIN: '/admin' };
 
 /** Only same-site paths, so a crafted link cannot send a signed-in user elsewhere. */
 const safeNext = (next: string | null) => (next && next.startsWith('/') && !next.startsWith('//') ? next : null);
 
 export function LoginForm() {
   const params = useSearchParams();
-  const { urql } = useMemo(() => createGraphQLClients(), []);
+  const [{ data: demo }] = useQuery({ query: DEMO_ACCOUNTS });
+  const demoAccounts = demo?.demoAccounts ?? [];
+  const [, signIn] = useMutation(SIGN_IN);
   const [error, setError] = useState<string | null>(
     params.get('reason') === 'role' ? 'Your account cannot open that page. Sign in with another account.' : null,
   );
   const [busy, setBusy] = useState(false);
-  const [demoAccounts, setDemoAccounts] = useState<string[]>([]);
-
-  useEffect(() => {
-    void urql
-      .query<{ demoAccounts: string[] }>(DEMO_ACCOUNTS, {})
-      .toPromise()
-      .then((result) => setDemoAccounts(result.data?.demoAccounts ?? []));
-  }, [urql]);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
-    const result = await urql
-      .mutation<{ signIn: Me }>(SIGN_IN, { email: String(form.get('email')), password: String(form.get('password')) })
-      .toPromise();
+    const result = await signIn({ email: String(form.get('email')), password: String(form.get('password')) });
     if (result.data) {
       location.assign(safeNext(params.get('next')) ?? HOME_BY_ROLE[result.data.signIn.role]);
       return;
