@@ -18,6 +18,7 @@ import { createDocumentCache } from '../../graphql/document-cache.ts';
 import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { createSocketRights } from '../auth/socket-registry.ts';
 import { startCustomerPresence } from '../sessions/presence-service.ts';
+import { coalesceSocketWrites } from './coalesce-socket-writes.ts';
 import {
   closeSlowSocket,
   closeSlowSockets,
@@ -44,6 +45,7 @@ const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => for
  * sign-in cookie only when the page is our own origin (no cross-site socket hijacking).
  */
 export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLSchema, deps: AppDeps) {
+  coalesceSocketWrites(wss); // first, so graphql-ws only ever sees the coalescing send
   const documentFor = createDocumentCache(schema);
   const presence = startCustomerPresence(deps); // B2: the customer's page connected or gone, and the gone-timeout
   const subscriptions = createSubscriptionCounter(deps.config);
