@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { API_KEYS, CREATE_API_KEY, REVOKE_API_KEY, type ApiKey } from '../../lib/api-key-documents';
 import { describeError } from '../../lib/graphql-client';
+import { SecretReveal } from '../../lib/secret-reveal';
 import { TopBar } from '../../lib/top-bar';
 import { AdminNav } from '../admin-nav';
 
@@ -17,7 +18,6 @@ export function ApiKeys() {
   const keys = listed.data?.apiKeys ?? [];
   const [name, setName] = useState('');
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
-  const [copied, setCopied] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const error = actionError ?? (listed.error ? (describeError(listed.error)?.message ?? 'Could not load the keys.') : null);
@@ -29,7 +29,6 @@ export function ApiKeys() {
     setBusy(false);
     if (!result.data) return setActionError(describeError(result.error)?.message ?? 'Could not create the key.');
     setActionError(null);
-    setCopied(false);
     setCreated({ name: result.data.createApiKey.apiKey.name, key: result.data.createApiKey.key });
     setName('');
     reload();
@@ -40,14 +39,6 @@ export function ApiKeys() {
     const result = await revokeKey({ id: key.id });
     if (result.error) return setActionError(describeError(result.error)?.message ?? 'Could not revoke the key.');
     reload();
-  }
-
-  async function copy() {
-    if (!created) return;
-    await navigator.clipboard.writeText(created.key).then(
-      () => setCopied(true),
-      () => setCopied(false),
-    );
   }
 
   return (
@@ -71,15 +62,12 @@ export function ApiKeys() {
               </p>
             )}
             {created && (
-              <div className="key-reveal" data-testid="api-key-created">
-                <strong>Copy the key for “{created.name}” now: it is not shown again.</strong>
-                <div className="key-reveal-row">
-                  <code data-testid="api-key-secret">{created.key}</code>
-                  <button type="button" className="button small primary" onClick={copy}>
-                    {copied ? 'Copied' : 'Copy'}
-                  </button>
-                </div>
-              </div>
+              <SecretReveal
+                key={created.key}
+                title={`Copy the key for “${created.name}” now: it is not shown again.`}
+                secret={created.key}
+                testId="api-key"
+              />
             )}
             <div className="table-scroll">
               <table className="sessions-table">

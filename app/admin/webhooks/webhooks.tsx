@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import type { WebhookEvent } from '../../../graphql/generated/client/graphql';
 import { describeError } from '../../lib/graphql-client';
+import { SecretReveal } from '../../lib/secret-reveal';
 import { TopBar } from '../../lib/top-bar';
 import { AdminNav } from '../admin-nav';
 import { DeliveryLog } from './delivery-log';
@@ -29,7 +30,6 @@ export function Webhooks() {
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<WebhookEvent[]>(ALL_EVENTS);
   const [created, setCreated] = useState<{ url: string; secret: string } | null>(null);
-  const [copied, setCopied] = useState(false);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [logRefresh, setLogRefresh] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
@@ -50,7 +50,6 @@ export function Webhooks() {
     const { secret, endpoint } = result.data.createWebhookEndpoint;
     setActionError(null);
     setNotice(null);
-    setCopied(false);
     setCreated({ url: endpoint.url, secret });
     setSelectedId(endpoint.id);
     setUrl('');
@@ -78,14 +77,6 @@ export function Webhooks() {
     if (!result.data) return fail(result, 'Could not delete the endpoint.');
     if (created?.url === endpoint.url) setCreated(null);
     reload();
-  }
-
-  async function copy() {
-    if (!created) return;
-    await navigator.clipboard.writeText(created.secret).then(
-      () => setCopied(true),
-      () => setCopied(false),
-    );
   }
 
   const choose = (value: WebhookEvent, on: boolean) =>
@@ -121,15 +112,12 @@ export function Webhooks() {
                 </p>
               )}
               {created && (
-                <div className="key-reveal" data-testid="webhook-created">
-                  <strong>Copy the signing secret for {created.url} now: it is not shown again.</strong>
-                  <div className="key-reveal-row">
-                    <code data-testid="webhook-secret">{created.secret}</code>
-                    <button type="button" className="button small primary" onClick={copy}>
-                      {copied ? 'Copied' : 'Copy'}
-                    </button>
-                  </div>
-                </div>
+                <SecretReveal
+                  key={created.secret}
+                  title={`Copy the signing secret for ${created.url} now: it is not shown again.`}
+                  secret={created.secret}
+                  testId="webhook"
+                />
               )}
               <div className="table-scroll">
                 <table className="sessions-table">
