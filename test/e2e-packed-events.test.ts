@@ -11,7 +11,7 @@ import { waitFor } from './support/wait-for.ts';
 const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
 const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
 const BODY_ID = 5;
-const STORM = 2000;
+const STORM = 10_000;
 
 /** A minimal page as rrweb records it: Meta and a full snapshot of an empty body. */
 function emptyPage(href: string): RecordedEvent[] {
@@ -98,18 +98,28 @@ describe('packed events in Chromium (issue 10)', () => {
       });
 
     await send([await pack(emptyPage(`${suite.server.url}/demo`))]);
+    // Counts the tasks in which rows arrive in the agent's view: a storm applied at once is one.
+    const view = agentView(agent);
+    await view.locator('body').waitFor({ state: 'attached' });
+    await agent.evaluate(() => {
+      const body = document.querySelector<HTMLIFrameElement>('[data-testid=cobrowse-view] iframe')!.contentDocument!.body;
+      const arrivals: number[] = ((window as unknown as { arrivals: number[] }).arrivals = []);
+      new MutationObserver(() => arrivals.push(performance.now())).observe(body, { childList: true });
+    });
     // Thousands of rows packed, then a plain change to the last of them: were the plain one
-    // applied while the packed one is still inflating, its row would not exist yet.
+    // applied while the packed one is still inflating, or before the rows' last part, its row
+    // would not exist yet.
     const storm = await pack([addRows(STORM)]);
     assert.ok(storm.data.payload.data.length > 0);
     await send([storm]);
     await send([markRow(STORM - 1, 'after-packed')]);
-    const view = agentView(agent);
     await waitFor(
       async () => (await view.getByTestId(`row-${STORM - 1}`).getAttribute('data-state', { timeout: 500 })) === 'after-packed',
       'the plain change applied after the packed rows',
     );
     assert.equal(await view.locator('p[data-testid^=row-]').count(), STORM);
+    const arrivals = await agent.evaluate(() => (window as unknown as { arrivals: number[] }).arrivals.length);
+    assert.ok(arrivals >= 5, `${STORM} rows arrived over ${arrivals} frames, not in one long task`);
 
     // A bomb: declares 1 KB, inflates to 20 MB. The server cannot know (it never opens it); the
     // agent's page stops inflating at the declared size, drops it and goes on.

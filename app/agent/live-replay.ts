@@ -3,6 +3,7 @@
 import { Replayer } from 'rrweb';
 import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../protocol/messages';
 import { isPackedEvents, unpackEvents } from '../../protocol/packed-events';
+import { isLargeMutation, splitMutation } from './mutation-chunks';
 
 const META_EVENT = 4;
 const CUSTOM_EVENT = 5;
@@ -24,7 +25,8 @@ export interface LiveReplay {
   /**
    * Applies a batch of the customer's recorded events as soon as possible, in arrival order;
    * packed events are inflated first (never past their declared size; one that cannot be is
-   * dropped, and the view waits for the next snapshot).
+   * dropped, and the view waits for the next snapshot), and a mutation adding thousands of nodes
+   * is spread over several frames.
    */
   addEvents(events: RecordedEvent[]): void;
   /** The sandboxed iframe holding the rebuilt page, once a snapshot arrived. */
@@ -96,6 +98,18 @@ export function createLiveReplay(
     try {
       for (let next = 0; next < waiting.length; next++) {
         const event = waiting[next]!;
+        if (isLargeMutation(event)) {
+          // One part per frame: rrweb applies what it was given at its next frame, on a frame
+          // callback it asks for once the event is in (a microtask later); the next part waits
+          // for a frame callback asked for after that one.
+          for (const part of splitMutation(event)) {
+            apply(part);
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            await new Promise((resolve) => requestAnimationFrame(resolve));
+            if (mine !== generation) return;
+          }
+          continue;
+        }
         if (!isPackedEvents(event)) {
           apply(event);
           continue;
@@ -117,7 +131,7 @@ export function createLiveReplay(
 
   return {
     addEvents(events) {
-      if (inflating || events.some(isPackedEvents)) {
+      if (inflating || events.some((event) => isPackedEvents(event) || isLargeMutation(event))) {
         waiting.push(...events);
         if (!inflating) void applyWaiting();
       } else events.forEach(apply);
