@@ -47,27 +47,49 @@ async function timeStorm(pair: Pair, name: Workload | 'reset'): Promise<number |
   return seenAt === null ? null : Math.max(0, seenAt - changedAt);
 }
 
-/** Every storm, `ROUNDS` times, each round from an empty stage. */
-async function playStorms(pair: Pair, label: string, log: (line: string) => void): Promise<Record<Workload, (number | null)[]>> {
+/** One way of showing the customer's page to the agent, and its timings per storm. */
+interface Side {
+  label: string;
+  pair: Pair;
+  runs: Record<Workload, (number | null)[]>;
+  /** A storm that never arrived leaves the two pages apart: the rest of the round would only time out too. */
+  broken: boolean;
+}
+
+async function prepareSide(label: string, pair: Pair): Promise<Side> {
   await pair.customer.evaluate(INSTALL_SIGNATURE);
   await pair.customer.evaluate(INSTALL_STORMS);
   await pair.agent.evaluate(INSTALL_SIGNATURE);
-  const runs = Object.fromEntries(WORKLOADS.map((name) => [name, [] as (number | null)[]])) as Record<Workload, (number | null)[]>;
+  const runs = Object.fromEntries(WORKLOADS.map((name) => [name, [] as (number | null)[]])) as Side['runs'];
+  return { label, pair, runs, broken: false };
+}
+
+/**
+ * Every storm, `ROUNDS` times, each round from an empty stage. The sides take turns storm by
+ * storm (the first to go alternates by round), so a load that comes and goes on this shared
+ * machine falls on both alike.
+ */
+async function playStorms(sides: [Side, Side], log: (line: string) => void): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
-    if ((await timeStorm(pair, 'reset')) === null) throw new Error(`${label}: the replay never showed the emptied stage`);
+    const order = round % 2 ? [sides[1], sides[0]] : sides;
+    for (const side of order) {
+      if ((await timeStorm(side.pair, 'reset')) === null) throw new Error(`${side.label}: the replay never showed the emptied stage`);
+      side.broken = false;
+    }
     await pause(SETTLE_MS);
     for (const name of WORKLOADS) {
-      const ms = await timeStorm(pair, name);
-      runs[name].push(ms === null ? null : Math.round(ms * 10) / 10);
-      log(
-        `storm: ${label.padEnd(11)} round ${round + 1} ${name.padEnd(7)} ${ms === null ? `NOT REPLAYED within ${STORM_TIMEOUT_MS / 1000} s` : `${Math.round(ms)} ms`}`,
-      );
-      // A storm that never arrived leaves the two sides apart: the rest of the round would only time out too.
-      if (ms === null) break;
-      await pause(SETTLE_MS);
+      for (const side of order) {
+        const ms = side.broken ? null : await timeStorm(side.pair, name);
+        side.runs[name].push(ms === null ? null : Math.round(ms * 10) / 10);
+        if (side.broken) continue;
+        side.broken = ms === null;
+        log(
+          `storm: round ${round + 1} ${name.padEnd(7)} ${side.label.padEnd(11)} ${ms === null ? `NOT REPLAYED within ${STORM_TIMEOUT_MS / 1000} s` : `${Math.round(ms)} ms`}`,
+        );
+        await pause(SETTLE_MS);
+      }
     }
   }
-  return runs;
 }
 
 /** The product: the widget on the customer's page, the real server, the agent on /agent. */
@@ -104,19 +126,16 @@ export async function measureMutationStorms(
 ): Promise<StormSummary> {
   const browser = await launchBrowser();
   try {
-    // Each side alone in the browser: the other's pages are closed before it starts.
-    const alonePair = await rrwebAlonePair(browser, siteOrigin);
-    const alone = await playStorms(alonePair, 'rrweb alone', log);
-    await alonePair.customer.context().close();
-    const productSide = await productPair(browser, server, siteOrigin);
-    const product = await playStorms(productSide, 'product', log);
-    await endSession(productSide.agent);
+    const alone = await prepareSide('rrweb alone', await rrwebAlonePair(browser, siteOrigin));
+    const product = await prepareSide('product', await productPair(browser, server, siteOrigin));
+    await playStorms([alone, product], log);
+    await endSession(product.pair.agent);
     const summary = { items: ITEMS, rounds: ROUNDS } as StormSummary;
     for (const name of WORKLOADS) {
-      const productMs = medianOf(product[name]);
-      const rrwebAloneMs = medianOf(alone[name]);
+      const productMs = medianOf(product.runs[name]);
+      const rrwebAloneMs = medianOf(alone.runs[name]);
       const ratio = productMs === null || rrwebAloneMs === null ? null : Math.round((productMs / Math.max(rrwebAloneMs, 1)) * 100) / 100;
-      summary[name] = { productMs, rrwebAloneMs, ratio, productRunsMs: product[name], rrwebAloneRunsMs: alone[name] };
+      summary[name] = { productMs, rrwebAloneMs, ratio, productRunsMs: product.runs[name], rrwebAloneRunsMs: alone.runs[name] };
       log(
         `storm: ${name.padEnd(7)} product ${productMs ?? 'never'} ms, rrweb alone ${rrwebAloneMs ?? 'never'} ms, ratio ${ratio ?? '—'} (median of ${ROUNDS})`,
       );
