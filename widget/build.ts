@@ -1,12 +1,13 @@
 /**
- * Builds the customer widget: widget/index.ts → dist/widget.js, one minified IIFE.
- * Run with `npm run build:widget`; fails when the bundle outgrows its gzip budget.
+ * Builds the customer widget: widget/index.ts → dist/widget.js, one minified IIFE; its lazily
+ * loaded chat window and language chunks. Run with `npm run build:widget`; fails when a bundle outgrows its gzip budget.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
+import { LANGUAGES } from './i18n/texts.ts';
 
 /** The widget's size budget (SPEC §7): 30 KB gzipped. */
 export const MAX_WIDGET_GZIP_BYTES = 30 * 1024;
@@ -21,6 +22,12 @@ export const CHAT_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-chat.js');
 
 /** The chat bundle's own budget: it reuses the main widget's transport, so it holds only its UI. */
 export const MAX_CHAT_GZIP_BYTES = 6 * 1024;
+
+/** A language chunk holds only its texts. */
+export const MAX_LANGUAGE_GZIP_BYTES = 2 * 1024;
+
+/** Where a language's chunk goes; the server serves it at /widget-i18n-<language>.js. */
+export const languageOutfile = (language: string) => path.join(REPO_ROOT, 'dist', `widget-i18n-${language}.js`);
 
 /**
  * rrweb 2.2.2 ships one ES module holding record, replay and two copies of postcss (used only by
@@ -95,6 +102,16 @@ export async function buildChatWidget(outfile = CHAT_OUTFILE): Promise<{ bytes: 
   return buildBundle(path.join(REPO_ROOT, 'widget', 'chat', 'index.ts'), outfile, 'esm');
 }
 
+/** Builds each language's texts (ES modules the widget imports when the page is in that language). */
+export async function buildLanguageChunks(): Promise<{ name: string; bytes: number; gzipBytes: number }[]> {
+  return Promise.all(
+    LANGUAGES.map(async (language) => ({
+      name: `dist/widget-i18n-${language}.js`,
+      ...(await buildBundle(path.join(REPO_ROOT, 'widget', 'i18n', `${language}.ts`), languageOutfile(language), 'esm')),
+    })),
+  );
+}
+
 async function buildBundle(entry: string, outfile: string, format: 'iife' | 'esm'): Promise<{ bytes: number; gzipBytes: number }> {
   const result = await build({
     entryPoints: [entry],
@@ -120,11 +137,12 @@ async function buildBundle(entry: string, outfile: string, format: 'iife' | 'esm
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const kb = (n: number) => (n / 1024).toFixed(1) + ' KB';
-  for (const [name, built, budget] of [
-    ['dist/widget.js', buildWidget, MAX_WIDGET_GZIP_BYTES],
-    ['dist/widget-chat.js', buildChatWidget, MAX_CHAT_GZIP_BYTES],
-  ] as const) {
-    const { bytes, gzipBytes } = await built();
+  const built = [
+    { name: 'dist/widget.js', ...(await buildWidget()), budget: MAX_WIDGET_GZIP_BYTES },
+    { name: 'dist/widget-chat.js', ...(await buildChatWidget()), budget: MAX_CHAT_GZIP_BYTES },
+    ...(await buildLanguageChunks()).map((chunk) => ({ ...chunk, budget: MAX_LANGUAGE_GZIP_BYTES })),
+  ];
+  for (const { name, bytes, gzipBytes, budget } of built) {
     console.log(`${name}: ${kb(bytes)} minified, ${kb(gzipBytes)} gzipped (budget ${kb(budget)})`);
     if (gzipBytes > budget) {
       console.error(`${name} is over its budget by ${kb(gzipBytes - budget)}.`);

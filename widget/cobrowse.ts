@@ -1,16 +1,20 @@
 import type { ActorKind, AgentAction, SessionEventKind, SessionRules, SessionState, StreamMessage } from '../protocol/messages.ts';
 import type { CustomerMetadata } from '../protocol/customer-metadata.ts';
 import { applyAgentAction } from './agent-actions.ts';
+import type { CobrowseApi, CobrowseEventMap, InitOptions, NoticeKind, StartedSession, WidgetTexts } from './api.ts';
 import { addChatButton, openChatToken } from './chat/launcher.ts';
+import { EN } from './i18n/en.ts';
+import { fill, loadTexts } from './i18n/texts.ts';
+import { answerMaskingPreview } from './preview.ts';
 import { createRecorder } from './recorder.ts';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
 import { execute, openSocket, postGraphQL, type Client } from './transport.ts';
-import { createAgentPointer } from './ui/agent-pointer.ts';
-import type { NoticeKind } from './ui/notices.ts';
+import { createAgentPointer, type AgentPointer } from './ui/agent-pointer.ts';
 import { showRtt } from './ui/rtt.ts';
-import { createPanel } from './ui/panel.ts';
+import { createPanel, NO_PANEL, type Panel, type PanelActions } from './ui/panel.ts';
 import { createShadowRoot } from './ui/root.ts';
 import { WIDGET_CSS } from './ui/styles.ts';
+import { askSite } from './write-consent.ts';
 
 const START_SESSION = 'mutation($input: StartSessionInput!){ startSession(input:$input){ customerToken session { id code status } } }';
 const SESSION_STREAM = 'subscription($sessionId: ID!){ sessionStream(sessionId:$sessionId) }';
@@ -32,59 +36,31 @@ type GraphQLErrorLike = { extensions?: { code?: unknown } };
 /** How long the widget waits before opening a new stream after a recoverable stream error. */
 const RESUBSCRIBE_DELAY_MS = 1000;
 
-/** The session the customer started, as `start()` resolves and `started` reports it. */
-export interface StartedSession {
-  sessionId: string;
-  /** The nine digits the customer reads to the agent. */
-  code: string;
+function statusText(session: SessionState, t: WidgetTexts): string {
+  if (session.status === 'ACTIVE') return t.agentConnected;
+  return session.status === 'PAUSED' ? t.paused : t.waiting;
 }
 
-/** The events `Cobrowse.on` reports, with what each handler receives. */
-export interface CobrowseEventMap {
-  /** A session started on this page (not when one resumes after a page load). */
-  started: StartedSession;
-  /** An agent joined (R4). */
-  'agent-joined': { agentName: string | null };
-  /** The session ended, by whom (CUSTOMER when this page exited). */
-  ended: { endedBy: ActorKind | null };
-  /** A notice was shown to the customer. */
-  notice: { message: string; kind: NoticeKind };
-  /** The socket to the server went down or came back. */
-  connection: { connected: boolean };
-  /** The session's state as the server last told it. */
-  state: SessionState;
-  /** Write Mode went on (the customer approved) or off (either side went back to Pointer Mode). */
-  mode: { mode: SessionState['mode']; by: ActorKind | null };
-  /** A supervisor started (`watching: true`) or stopped watching the session read-only (B5). */
-  supervisor: { watching: boolean; name: string | null };
-  /** Something failed, with the message the customer was shown (and the server's code, if any). */
-  error: { message: string; code: string | null };
-}
-
-/** The one global the widget exposes: `window.Cobrowse`. */
-export interface CobrowseApi {
-  /**
-   * Starts a session (or returns the running one) and shows its ID; rejects with the server's
-   * message. `metadata` tells the agent who the customer is — it is sent as given, not masked.
-   */
-  start(options?: { metadata?: CustomerMetadata }): Promise<StartedSession>;
-  /** Ends the running session, if any. */
-  exit(): Promise<void>;
-  /** Listens to a widget event; returns a function that stops listening. */
-  on<E extends keyof CobrowseEventMap>(event: E, handler: (detail: CobrowseEventMap[E]) => void): () => void;
-}
-
-function statusText(session: SessionState): string {
-  if (session.status === 'ACTIVE') return 'Agent connected';
-  return session.status === 'PAUSED' ? 'Paused' : 'Waiting for agent';
-}
+/** Resolves once the page has a body to draw in. */
+const bodyReady = () => new Promise((resolve) => (document.body ? resolve(0) : addEventListener('DOMContentLoaded', resolve)));
 
 /**
  * The customer side of co-browse: starts or resumes the session, keeps its socket and stream
  * open, records the page while the session lasts, and shows the agent's pointer and clicks.
+ * It draws on the first init() or start(), else by itself once the page has loaded.
+ * `defaultOrigin`: the server, unless init() names one; `metadata`: who the customer is, from
+ * the script tag's `data-cobrowse-metadata`, if any.
  */
-/** `metadata`: who the customer is, from the script tag's `data-cobrowse-metadata`, if any. */
-export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata): CobrowseApi {
+export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadata): CobrowseApi {
+  let options: InitOptions = {};
+  let serverOrigin = defaultOrigin;
+  let drawn: Promise<void> | null = null;
+  let t = EN;
+  let shadow: ShadowRoot;
+  let panel: Panel = NO_PANEL;
+  let pointer: AgentPointer;
+  /** The last Write Mode request handed to the site's onWriteRequest. */
+  let askedSite: string | undefined;
   const handlers = new Map<keyof CobrowseEventMap, Set<(detail: never) => void>>();
   let current: StoredSession | null = null;
   let client: Client | null = null;
@@ -106,18 +82,43 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
       }
     });
 
-  const shadow = createShadowRoot(WIDGET_CSS);
-  const panel = createPanel(shadow, {
+  /** Answers the pending Write Mode request, from the built-in question or the site's hook. */
+  const answerWriteMode = (approve: boolean, requestId = state?.writeRequest?.id) => {
+    panel.askWriteMode(null);
+    if (requestId) void call(ANSWER_WRITE, { requestId, approve });
+  };
+  const actions: PanelActions = {
     start: () => void api.start().catch(() => {}), // the notice already says what went wrong
     exit: () => void api.exit(),
-    answerWriteMode: (approve) => {
-      const requestId = state?.writeRequest?.id;
-      panel.askWriteMode(null);
-      if (requestId) void call(ANSWER_WRITE, { requestId, approve });
-    },
-    pointerMode: () => void call(POINTER_MODE, {}),
-  });
-  addChatButton(shadow, serverOrigin);
+    answerWriteMode: (approve) => answerWriteMode(approve),
+    pointerMode: () => void api.pointerMode(),
+  };
+
+  /** Draws the widget as init() said (once), then resumes this tab's session, if any. */
+  const draw = () =>
+    (drawn ??= (async () => {
+      if (options.server) serverOrigin = new URL(options.server).origin;
+      t = await loadTexts(serverOrigin, options.language, options.texts);
+      await bodyReady();
+      shadow = createShadowRoot(WIDGET_CSS);
+      if (options.ui !== false) {
+        panel = createPanel(shadow, actions, t);
+        addChatButton(shadow, serverOrigin);
+      }
+      pointer = createAgentPointer(shadow, t.agentPointer);
+      answerMaskingPreview(serverOrigin);
+      const saved = loadSession();
+      if (saved) open(saved);
+    })());
+
+  /** The site's own Write Mode question (onWriteRequest): asked once per request, answered only while it is open. */
+  const askSiteAbout = (request: NonNullable<SessionState['writeRequest']>, agentName: string | null) => {
+    if (request.id === askedSite) return;
+    askedSite = request.id;
+    void askSite(options.onWriteRequest!, { requestId: request.id, agentName, expiresAt: request.expiresAt }).then(
+      (approve) => state?.writeRequest?.id === request.id && answerWriteMode(approve, request.id),
+    );
+  };
 
   /** Runs a mutation for the current session on its socket; failures become notices. */
   const call = (query: string, variables: Record<string, unknown>) =>
@@ -136,7 +137,6 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
       void Promise.race([reported, new Promise((resolve) => setTimeout(resolve, REPORT_BEFORE_LEAVING_MS))]).then(leave);
     }
   };
-  const pointer = createAgentPointer(shadow);
   const recorder = createRecorder((batch) =>
     client && current ? execute(client, SEND_EVENTS, { sessionId: current.sessionId, batch }) : Promise.resolve(),
   );
@@ -162,20 +162,20 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
     clearSession();
     pointer.hide();
     panel.showStart(false);
-    notify(
-      endedBy === 'AGENT'
-        ? 'The agent ended the session'
-        : endedBy === 'CUSTOMER'
-          ? 'You ended the co-browse session.'
-          : 'The co-browse session has ended.',
-    );
+    notify(endedBy === 'AGENT' ? t.endedByAgent : endedBy === 'CUSTOMER' ? t.endedByYou : t.ended);
     emit('ended', { endedBy });
+  };
+
+  const agentJoined = (session: SessionState) => {
+    notify(fill(t.agentJoined, { agent: session.agentName ?? t.anAgent }));
+    emit('agent-joined', { agentName: session.agentName });
   };
 
   const onSession = (event: SessionEventKind, session: SessionState, by?: ActorKind, byName?: string) => {
     state = session;
     if (event === 'ended' || session.status === 'ENDED') return finish(session.endedBy);
-    panel.askWriteMode(session.writeRequest ? (session.agentName ?? '') : null);
+    if (!options.onWriteRequest) panel.askWriteMode(session.writeRequest ? (session.agentName ?? '') : null);
+    else if (session.writeRequest) askSiteAbout(session.writeRequest, session.agentName);
     panel.showWriteMode(session.mode === 'WRITE');
     if (event === 'state') {
       // First session message of every (re)subscription, right after the rules: record under
@@ -184,35 +184,31 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
       recorder.setOnline(true);
       recorder.start(rules ?? undefined);
       // From a chat the agent joins at once, maybe before this stream was up: say so all the same.
-      if (fresh && session.status === 'ACTIVE') {
-        notify(`${session.agentName ?? 'An agent'} joined your co-browse session`);
-        emit('agent-joined', { agentName: session.agentName });
-      }
+      if (fresh && session.status === 'ACTIVE') agentJoined(session);
       fresh = false;
     } else if (event === 'agent-joined') {
-      notify(`${session.agentName ?? 'An agent'} joined your co-browse session`);
-      emit('agent-joined', { agentName: session.agentName });
+      agentJoined(session);
     } else if (event === 'agent-left') {
       pointer.hide();
-      notify('The agent left the session.');
+      notify(t.agentLeft);
     } else if (event === 'write-approved') {
-      notify('Write Mode is on: the agent can click and type on this page.');
+      notify(t.writeApproved);
       emit('mode', { mode: 'WRITE', by: 'CUSTOMER' });
     } else if (event === 'write-declined') {
-      notify('You declined Write Mode. The agent can still point.');
+      notify(t.writeDeclined);
     } else if (event === 'write-expired') {
-      notify('The Write Mode request expired.');
+      notify(t.writeExpired);
     } else if (event === 'supervisor-joined') {
-      notify(`A supervisor${byName ? `, ${byName},` : ''} is now watching this session. They cannot click or type.`);
+      notify(fill(t.supervisorJoined, { name: byName ?? '' }));
       emit('supervisor', { watching: true, name: byName ?? null });
     } else if (event === 'supervisor-left') {
-      notify('The supervisor stopped watching.');
+      notify(t.supervisorLeft);
       emit('supervisor', { watching: false, name: null });
     } else if (event === 'pointer-mode') {
-      notify(by === 'AGENT' ? 'The agent switched back to Pointer Mode.' : 'Back to Pointer Mode: the agent can only point.');
+      notify(by === 'AGENT' ? t.pointerByAgent : t.pointerByYou);
       emit('mode', { mode: 'POINTER', by: by ?? null });
     }
-    panel.setStatus(session.status, statusText(session));
+    panel.setStatus(session.status, statusText(session, t));
     emit('state', session);
   };
 
@@ -253,7 +249,7 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
     const session = current as StoredSession;
     client ??= openSocket(serverOrigin, session.customerToken, {
       connected() {
-        if (lost) notify('Reconnected.');
+        if (lost) notify(t.reconnected);
         connected = true;
         lost = false;
         emit('connection', { connected });
@@ -263,11 +259,11 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
         connected = false;
         lost = true;
         recorder.setOnline(false);
-        panel.setStatus('OFFLINE', 'Reconnecting…');
-        notify('Connection lost. Reconnecting…', 'error');
+        panel.setStatus('OFFLINE', t.reconnecting);
+        notify(t.connectionLost, 'error');
         emit('connection', { connected });
       },
-      rtt: (ms) => showRtt(shadow, ms),
+      rtt: (ms) => panel !== NO_PANEL && showRtt(shadow, fill(t.rtt, { ms })),
     });
     subscribe();
   };
@@ -275,13 +271,19 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
   const open = (session: StoredSession) => {
     current = session;
     panel.showSession(session.code);
-    panel.setStatus('WAITING', 'Connecting…');
+    panel.setStatus('WAITING', t.connecting);
     connect();
   };
 
   const api: CobrowseApi = {
-    start(options) {
-      if (current) return Promise.resolve({ sessionId: current.sessionId, code: current.code });
+    init(settings = {}) {
+      if (drawn) return Promise.reject(new Error('Cobrowse.init() must come first, and once'));
+      options = settings;
+      return draw();
+    },
+    async start(startOptions) {
+      await draw();
+      if (current) return { sessionId: current.sessionId, code: current.code };
       return (starting ??= (async () => {
         panel.showStart(true);
         try {
@@ -294,7 +296,7 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
                 viewportWidth: innerWidth,
                 viewportHeight: innerHeight,
                 chatToken: openChatToken(),
-                metadata: options?.metadata ?? metadata,
+                metadata: startOptions?.metadata ?? options.metadata ?? metadata,
               },
             },
           );
@@ -303,7 +305,7 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
           saveSession(session);
           fresh = true;
           open(session);
-          notify('Session started. Read the ID to your agent.');
+          notify(t.started);
           emit('started', started);
           return started;
         } catch (error) {
@@ -316,6 +318,7 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
       })());
     },
     async exit() {
+      await draw();
       const session = current;
       if (!session) return;
       recorder.stop(); // nothing more leaves the page from now on
@@ -329,6 +332,9 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
       }
       finish('CUSTOMER');
     },
+    async pointerMode() {
+      await call(POINTER_MODE, {});
+    },
     on(event, handler) {
       const set = handlers.get(event) ?? new Set();
       handlers.set(event, set.add(handler));
@@ -336,7 +342,9 @@ export function createCobrowse(serverOrigin: string, metadata?: CustomerMetadata
     },
   };
 
-  const saved = loadSession();
-  if (saved) open(saved);
+  // Sites call init() first thing (or queue it); without it the widget draws once the page has loaded.
+  const drawLater = () => setTimeout(draw);
+  if (document.readyState === 'loading') addEventListener('DOMContentLoaded', drawLater);
+  else drawLater();
   return api;
 }

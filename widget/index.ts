@@ -1,13 +1,15 @@
 /**
  * The customer widget, embedded with one tag on any allowed site:
  * `<script src="https://cobrowse.example.com/widget.js" defer></script>`.
- * It exposes `window.Cobrowse` and nothing else.
+ * It exposes `window.Cobrowse` and nothing else; calls the snippet's stub queued before the
+ * script loaded run now, in order.
  */
-import { createCobrowse, type CobrowseApi } from './cobrowse.ts';
-import { answerMaskingPreview } from './preview.ts';
+import type { CobrowseApi } from './api.ts';
+import { createCobrowse } from './cobrowse.ts';
+import { isStub, replayQueue, type CobrowseStub } from './queue.ts';
 import type { CustomerMetadata } from '../protocol/customer-metadata.ts';
 
-export type { CobrowseApi, CobrowseEventMap, StartedSession } from './cobrowse.ts';
+export type { CobrowseApi, CobrowseEventMap, StartedSession } from './api.ts';
 
 declare global {
   interface Window {
@@ -28,10 +30,11 @@ const metadata = ((): CustomerMetadata | undefined => {
   }
 })();
 
-const boot = () => {
-  window.Cobrowse ??= Object.freeze(createCobrowse(serverOrigin, metadata));
-  answerMaskingPreview(serverOrigin);
-};
-
-if (document.body) boot();
-else addEventListener('DOMContentLoaded', boot);
+// Before the script loads, the snippet's stub queue (see README.md).
+const existing = window.Cobrowse as CobrowseApi | CobrowseStub | undefined;
+// Loaded twice: the first copy stays.
+if (!existing || isStub(existing)) {
+  const api = Object.freeze(createCobrowse(serverOrigin, metadata));
+  window.Cobrowse = api;
+  if (existing) replayQueue(existing, api);
+}

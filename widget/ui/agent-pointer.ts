@@ -11,15 +11,16 @@ export interface AgentPointer {
   hide(): void;
 }
 
-/** Creates the pointer inside the widget's shadow root; it never takes pointer events from the page. */
-export function createAgentPointer(shadow: ShadowRoot): AgentPointer {
+/** Creates the pointer, labelled `label`, inside the widget's shadow root; it never takes pointer events from the page. */
+export function createAgentPointer(shadow: ShadowRoot, label: string): AgentPointer {
   const pointer = document.createElement('div');
   pointer.className = 'ptr';
   pointer.hidden = true;
   pointer.dataset.testid = 'cobrowse-agent-pointer';
   pointer.setAttribute('aria-hidden', 'true');
   pointer.innerHTML =
-    '<svg width="24" height="24" viewBox="0 0 24 24"><path d="M3 2l17 9.5-7.5 1.8L9 21z" fill="#7c3aed" stroke="#fff" stroke-width="1.6" stroke-linejoin="round"/></svg><span>Agent</span>';
+    '<svg width="24" height="24" viewBox="0 0 24 24"><path d="M3 2l17 9.5-7.5 1.8L9 21z" fill="#7c3aed" stroke="#fff" stroke-width="1.6" stroke-linejoin="round"/></svg><span></span>';
+  (pointer.lastChild as HTMLElement).textContent = label;
   shadow.append(pointer);
 
   const move = (x: number, y: number) => {

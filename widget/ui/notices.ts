@@ -1,5 +1,4 @@
-/** How a notice looks: information, or something that went wrong. */
-export type NoticeKind = 'info' | 'error';
+import type { NoticeKind } from '../api.ts';
 
 /** How long a notice stays on screen. */
 export const NOTICE_DURATION_MS = 8000;

@@ -1,4 +1,6 @@
 import type { SessionStatus } from '../../protocol/messages.ts';
+import type { WidgetTexts } from '../api.ts';
+import { fill } from '../i18n/texts.ts';
 import { createNotices, type Notify } from './notices.ts';
 
 /** What the status dot shows: the session's status, or that the connection is down. */
@@ -31,17 +33,24 @@ export interface PanelActions {
 const START_ICON =
   '<svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><rect x="2" y="3" width="20" height="14" rx="2"/><path d="M8 21h8M12 17v4"/></svg>';
 
-/** Builds the panel in the shadow root. */
-export function createPanel(shadow: ShadowRoot, actions: PanelActions): Panel {
+/** For `ui: false`: every panel call does nothing. */
+export const NO_PANEL = new Proxy({}, { get: () => () => {} }) as Panel;
+
+/** A text as HTML: texts may come from the site (`texts` overrides). */
+const html = (text: string) => text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
+
+/** Builds the panel in the shadow root, in `t`'s words. */
+export function createPanel(shadow: ShadowRoot, actions: PanelActions, t: WidgetTexts): Panel {
   const panel = document.createElement('div');
   panel.className = 'w';
-  panel.innerHTML = `<div class="notes"></div><button type="button" class="start" data-testid="cobrowse-start">${START_ICON}<span>Start Co-browse</span></button><section class="card" aria-label="Co-browse session" hidden><div class="hd"><span class="dot"></span>Co-browse<span class="st"></span></div><div class="lbl">Read this ID to your agent</div><div class="id" data-testid="cobrowse-session-id" tabindex="-1"></div><div class="ask" role="alertdialog" aria-label="Write Mode request" hidden><p></p><div class="row"><button type="button" class="yes" data-testid="cobrowse-approve-write">Approve</button><button type="button" class="no" data-testid="cobrowse-decline-write">Decline</button></div></div><div class="wm" hidden><p>Write Mode: the agent can click and type on this page.</p><button type="button" class="back" data-testid="cobrowse-pointer-mode">Back to Pointer Mode</button></div><button type="button" class="exit" data-testid="cobrowse-exit">Exit Session</button></section>`;
+  panel.innerHTML = `<div class="notes"></div><button type="button" class="start" data-testid="cobrowse-start">${START_ICON}<span></span></button><section class="card" aria-label="${html(t.title)}" hidden><div class="hd"><span class="dot"></span>${html(t.title)}<span class="st"></span></div><div class="lbl">${html(t.readId)}</div><div class="id" data-testid="cobrowse-session-id" tabindex="-1"></div><div class="ask" role="alertdialog" aria-label="${html(t.writeRequest)}" hidden><p></p><div class="row"><button type="button" class="yes" data-testid="cobrowse-approve-write">${html(t.approve)}</button><button type="button" class="no" data-testid="cobrowse-decline-write">${html(t.decline)}</button></div></div><div class="wm" hidden><p>${html(t.writeOn)}</p><button type="button" class="back" data-testid="cobrowse-pointer-mode">${html(t.pointerMode)}</button></div><button type="button" class="exit" data-testid="cobrowse-exit">${html(t.exit)}</button></section>`;
   shadow.append(panel);
   const [notices, start, card] = panel.children as unknown as [HTMLElement, HTMLButtonElement, HTMLElement];
   const find = (selector: string) => card.querySelector(selector) as HTMLElement;
   const status = find('.st');
   const code = find('.id');
   const startLabel = start.lastChild as HTMLElement;
+  startLabel.textContent = t.start;
   start.onclick = actions.start;
   find('.exit').onclick = actions.exit;
   const ask = find('.ask');
@@ -59,7 +68,7 @@ export function createPanel(shadow: ShadowRoot, actions: PanelActions): Panel {
       if (hadFocus) start.focus();
       // aria-disabled rather than disabled: a disabled button drops keyboard focus to the page.
       start.setAttribute('aria-disabled', String(busy));
-      startLabel.textContent = busy ? 'Starting…' : 'Start Co-browse';
+      startLabel.textContent = busy ? t.starting : t.start;
     },
     showSession(value) {
       const hadFocus = shadow.activeElement === start;
@@ -78,8 +87,7 @@ export function createPanel(shadow: ShadowRoot, actions: PanelActions): Panel {
     },
     askWriteMode(agentName) {
       ask.hidden = agentName === null;
-      (ask.firstChild as HTMLElement).textContent =
-        `${agentName || 'The agent'} asks to click and type on this page for you. You can take it back at any time.`;
+      (ask.firstChild as HTMLElement).textContent = fill(t.writeAsk, { agent: agentName || t.theAgent });
       if (agentName !== null) (find('.yes') as HTMLButtonElement).focus();
     },
     showWriteMode(on) {

@@ -1,5 +1,5 @@
-/** B7: the live round-trip time of the customer's connection, small under the session ID. */
-export function showRtt(shadow: ShadowRoot, ms: number): void {
+/** B7: the live round-trip time of the customer's connection (`text` says it), small under the session ID. */
+export function showRtt(shadow: ShadowRoot, text: string): void {
   let line = shadow.querySelector<HTMLElement>('.rtt');
   if (!line) {
     line = document.createElement('div');
@@ -8,5 +8,5 @@ export function showRtt(shadow: ShadowRoot, ms: number): void {
     line.style.cssText = 'font-size:11px;color:#57606a;margin:-4px 0 8px';
     shadow.querySelector('.id')?.after(line);
   }
-  line.textContent = `Connection: ${ms} ms round trip`;
+  line.textContent = text;
 }
