@@ -11,10 +11,9 @@ import {
   MY_ACTIVE_SESSION,
   REQUEST_WRITE_MODE,
   SET_POINTER_MODE,
-  type Me,
   type SessionSummary,
 } from '../lib/documents';
-import { useClient } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { describeError } from '../lib/graphql-client';
 import { useConnected, useWsClient } from '../lib/graphql-provider';
 import { TopBar } from '../lib/top-bar';
@@ -39,10 +38,17 @@ function endedText(session: SessionState): string {
 export function AgentDesktop() {
   // Shown as online until the socket first says otherwise.
   const connected = useConnected() !== false;
-  const urql = useClient();
   const ws = useWsClient();
   const { notices, notify, dismiss } = useNotices();
-  const [me, setMe] = useState<Me | null>(null);
+  const [{ data: signedIn }] = useQuery({ query: ME });
+  const me = signedIn?.me ?? null;
+  // A reload keeps the agent in the session they had open.
+  const [{ data: resumed }] = useQuery({ query: MY_ACTIVE_SESSION });
+  const [, joinByCode] = useMutation(JOIN_SESSION);
+  const [, joinByCustomer] = useMutation(JOIN_SESSION_BY_CUSTOMER);
+  const [, exitSession] = useMutation(EXIT_SESSION);
+  const [, requestWriteMode] = useMutation(REQUEST_WRITE_MODE);
+  const [, setPointerMode] = useMutation(SET_POINTER_MODE);
   const [session, setSession] = useState<SessionSummary | null>(null);
   // B2: when the customer's last connection closed (null while connected, undefined until the server says).
   const [customerGoneAt, setCustomerGoneAt] = useState<string | null | undefined>(undefined);
@@ -60,25 +66,15 @@ export function AgentDesktop() {
   const stage = useRef<StageHandle | null>(null);
 
   useEffect(() => {
-    void urql
-      .query<{ me: Me | null }>(ME, {})
-      .toPromise()
-      .then((result) => {
-        if (!result.data?.me) location.assign('/login?next=/agent');
-        else setMe(result.data.me);
-      });
-    // A reload keeps the agent in the session they had open.
-    void urql
-      .query<{ myActiveSession: SessionSummary | null }>(MY_ACTIVE_SESSION, {})
-      .toPromise()
-      .then((result) => {
-        const active = result.data?.myActiveSession;
-        if (active) {
-          setSession(active);
-          notify('info', `Reconnected to session ${formatCode(active.code)}.`);
-        }
-      });
-  }, [urql, notify]);
+    if (signedIn && !signedIn.me) location.assign('/login?next=/agent');
+  }, [signedIn]);
+
+  useEffect(() => {
+    const active = resumed?.myActiveSession;
+    if (!active) return;
+    setSession(active);
+    notify('info', `Reconnected to session ${formatCode(active.code)}.`);
+  }, [resumed, notify]);
 
   const leave = useCallback(() => {
     setSession(null);
@@ -149,12 +145,8 @@ export function AgentDesktop() {
     const typed = code.trim();
     const byCode = /^[\d\s-]+$/.test(typed);
     const result = byCode
-      ? await urql.mutation<{ joinSession: SessionSummary }>(JOIN_SESSION, { code: typed }).toPromise()
-      : await urql
-          .mutation<{
-            joinSessionByCustomer: SessionSummary;
-          }>(JOIN_SESSION_BY_CUSTOMER, typed.includes('@') ? { email: typed } : { accountId: typed })
-          .toPromise();
+      ? await joinByCode({ code: typed })
+      : await joinByCustomer(typed.includes('@') ? { email: typed } : { accountId: typed });
     setJoining(false);
     const error = describeError(result.error);
     const joined = result.data && ('joinSession' in result.data ? result.data.joinSession : result.data.joinSessionByCustomer);
@@ -166,7 +158,7 @@ export function AgentDesktop() {
 
   async function exit() {
     if (!session) return;
-    const result = await urql.mutation(EXIT_SESSION, { sessionId: session.id }).toPromise();
+    const result = await exitSession({ sessionId: session.id });
     const error = describeError(result.error);
     if (error) return notify('error', error.message);
     notify('info', 'You ended the co-browse session.');
@@ -191,7 +183,7 @@ export function AgentDesktop() {
 
   async function changeMode(toWrite: boolean) {
     if (!session) return;
-    const result = await urql.mutation(toWrite ? REQUEST_WRITE_MODE : SET_POINTER_MODE, { sessionId: session.id }).toPromise();
+    const result = await (toWrite ? requestWriteMode : setPointerMode)({ sessionId: session.id });
     const error = describeError(result.error);
     if (error) return notify('error', error.message);
     if (toWrite) notify('info', 'Write Mode requested. Waiting for the customer to approve…');
@@ -335,8 +327,6 @@ export function AgentDesktop() {
         </section>
       </main>
       <ChatPanel
-        urql={urql}
-        ws={ws}
         notify={notify}
         hasSession={session !== null}
         onJoined={(joined) => {

@@ -1,7 +1,8 @@
-import { gql } from '@urql/core';
+import { graphql } from '../../graphql/generated/client';
+import type { MyChatsQuery } from '../../graphql/generated/client/graphql';
 
 /** The agent page's chat operations (R2, R5, R18). */
-export const MY_CHATS = gql`
+export const MY_CHATS = graphql(`
   query MyChats {
     myChats {
       id
@@ -10,9 +11,9 @@ export const MY_CHATS = gql`
       createdAt
     }
   }
-`;
+`);
 
-export const ACCEPT_CHAT = gql`
+export const ACCEPT_CHAT = graphql(`
   mutation AcceptChat($chatId: ID!) {
     acceptChat(chatId: $chatId) {
       id
@@ -21,33 +22,38 @@ export const ACCEPT_CHAT = gql`
       createdAt
     }
   }
-`;
+`);
 
-export const SEND_CHAT_MESSAGE = gql`
+export const SEND_CHAT_MESSAGE = graphql(`
   mutation SendChatMessage($chatId: ID!, $text: String!) {
     sendChatMessage(chatId: $chatId, text: $text) {
       sequence
     }
   }
-`;
+`);
 
-export const END_CHAT = gql`
+export const END_CHAT = graphql(`
   mutation EndChat($chatId: ID!) {
     endChat(chatId: $chatId) {
       id
       status
     }
   }
-`;
+`);
 
-export const CHAT_QUEUE = 'subscription ChatQueue { chatQueue }';
+/** Each value is a protocol ChatQueueMessage (a JSON scalar). */
+export const CHAT_QUEUE = graphql(`
+  subscription ChatQueue {
+    chatQueue
+  }
+`);
 
-export const CHAT_STREAM = 'subscription ChatStream($chatId: ID!) { chatStream(chatId: $chatId) }';
+/** Each value is a protocol ChatStreamMessage (a JSON scalar). */
+export const CHAT_STREAM = graphql(`
+  subscription ChatStream($chatId: ID!) {
+    chatStream(chatId: $chatId)
+  }
+`);
 
 /** A chat as the agent's list holds it. */
-export interface ChatSummary {
-  id: string;
-  status: 'QUEUED' | 'ACTIVE' | 'ENDED';
-  customerName: string | null;
-  createdAt: string;
-}
+export type ChatSummary = MyChatsQuery['myChats'][number];

@@ -1,13 +1,12 @@
 'use client';
 
-import type { Client } from '@urql/core';
-import type { Client as WsClient } from 'graphql-ws';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from 'urql';
 import { MAX_CHAT_MESSAGE_LENGTH, parseCobrowseStart, type ChatMessageView } from '../../protocol/chat';
 import { JOIN_SESSION, type SessionSummary } from '../lib/documents';
 import { describeError } from '../lib/graphql-client';
 import { formatCode } from '../lib/session-code';
-import { ACCEPT_CHAT, END_CHAT, MY_CHATS, SEND_CHAT_MESSAGE, type ChatSummary } from './chat-documents';
+import { ACCEPT_CHAT, END_CHAT, MY_CHATS, SEND_CHAT_MESSAGE } from './chat-documents';
 import { useAgentChats, useChatQueue, type AgentChat, type CobrowseStarted } from './chat-state';
 import type { NoticeTone } from './notices';
 import './chat-panel.css';
@@ -38,33 +37,32 @@ function useNow(ms: number): number {
  * chat gets the session opened here by itself (R2) — unless one is already open (R5).
  */
 export function ChatPanel({
-  urql,
-  ws,
   notify,
   hasSession,
   onJoined,
 }: {
-  urql: Client;
-  ws: WsClient;
   notify: (tone: NoticeTone, text: string) => void;
   hasSession: boolean;
   onJoined: (session: SessionSummary) => void;
 }) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [accepting, setAccepting] = useState<string | null>(null);
-  const queue = useChatQueue(ws);
+  const queue = useChatQueue();
+  const [, joinSession] = useMutation(JOIN_SESSION);
+  const [, acceptChat] = useMutation(ACCEPT_CHAT);
+  const [{ data: mine }] = useQuery({ query: MY_CHATS });
   const now = useNow(30_000);
   const sessionOpen = useRef(hasSession);
   sessionOpen.current = hasSession;
 
   const join = useCallback(
     async (code: string) => {
-      const result = await urql.mutation<{ joinSession: SessionSummary }>(JOIN_SESSION, { code }).toPromise();
+      const result = await joinSession({ code });
       const error = describeError(result.error);
       if (error || !result.data) return notify('error', error?.message ?? 'Could not join.');
       onJoined(result.data.joinSession);
     },
-    [urql, notify, onJoined],
+    [joinSession, notify, onJoined],
   );
 
   const onCobrowseStarted = useCallback(
@@ -80,22 +78,19 @@ export function ChatPanel({
     [join, notify],
   );
 
-  const { chats, follow, close, markRead } = useAgentChats(ws, selectedId, onCobrowseStarted);
+  const { chats, follow, close, markRead } = useAgentChats(selectedId, onCobrowseStarted);
 
+  // The chats the agent already had when the page loaded.
   useEffect(() => {
-    void urql
-      .query<{ myChats: ChatSummary[] }>(MY_CHATS, {})
-      .toPromise()
-      .then((result) => {
-        const mine = result.data?.myChats ?? [];
-        follow(mine);
-        if (mine[0]) setSelectedId((current) => current ?? mine[0]!.id);
-      });
-  }, [urql, follow]);
+    if (!mine) return;
+    follow(mine.myChats);
+    const first = mine.myChats[0];
+    if (first) setSelectedId((current) => current ?? first.id);
+  }, [mine, follow]);
 
   async function accept(chatId: string) {
     setAccepting(chatId);
-    const result = await urql.mutation<{ acceptChat: ChatSummary }>(ACCEPT_CHAT, { chatId }).toPromise();
+    const result = await acceptChat({ chatId });
     setAccepting(null);
     const error = describeError(result.error);
     if (error || !result.data) return notify('error', error?.message ?? 'Could not accept the chat.');
@@ -156,7 +151,6 @@ export function ChatPanel({
         <Conversation
           key={selected.id}
           chat={selected}
-          urql={urql}
           notify={notify}
           hasSession={hasSession}
           onJoin={join}
@@ -204,14 +198,12 @@ function ChatTab({ chat, selected, onSelect }: { chat: AgentChat; selected: bool
 
 function Conversation({
   chat,
-  urql,
   notify,
   hasSession,
   onJoin,
   onClose,
 }: {
   chat: AgentChat;
-  urql: Client;
   notify: (tone: NoticeTone, text: string) => void;
   hasSession: boolean;
   onJoin: (code: string) => Promise<void>;
@@ -219,6 +211,8 @@ function Conversation({
 }) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
+  const [, sendMessage] = useMutation(SEND_CHAT_MESSAGE);
+  const [, endChat] = useMutation(END_CHAT);
   const log = useRef<HTMLOListElement>(null);
   const ended = chat.state?.status === 'ENDED';
   const name = customerLabel(chat.state?.customerName ?? chat.summary.customerName, chat.id);
@@ -232,7 +226,7 @@ function Conversation({
     const message = text.trim();
     if (!message || sending) return;
     setSending(true);
-    const result = await urql.mutation(SEND_CHAT_MESSAGE, { chatId: chat.id, text: message }).toPromise();
+    const result = await sendMessage({ chatId: chat.id, text: message });
     setSending(false);
     const error = describeError(result.error);
     if (error) return notify('error', error.message);
@@ -240,7 +234,7 @@ function Conversation({
   }
 
   async function end() {
-    const result = await urql.mutation(END_CHAT, { chatId: chat.id }).toPromise();
+    const result = await endChat({ chatId: chat.id });
     const error = describeError(result.error);
     if (error) notify('error', error.message);
   }

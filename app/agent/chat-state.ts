@@ -1,8 +1,11 @@
 'use client';
 
-import type { Client as WsClient } from 'graphql-ws';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSubscription } from 'urql';
+import type { ChatQueueSubscription } from '../../graphql/generated/client/graphql';
 import type { ChatMessageView, ChatQueueMessage, ChatState, ChatStreamMessage, QueuedChat } from '../../protocol/chat';
+import { useWsClient } from '../lib/graphql-provider';
+import { documentText } from '../lib/use-stream-events';
 import { CHAT_QUEUE, CHAT_STREAM, type ChatSummary } from './chat-documents';
 
 /** One of the agent's chats, with what the panel shows of it. */
@@ -18,45 +21,29 @@ export interface AgentChat {
 /** The live `cobrowse-started` message of a chat (R2). */
 export type CobrowseStarted = Extract<ChatStreamMessage, { type: 'cobrowse-started' }>;
 
+/** The queue after one `chatQueue` message: a snapshot (on every (re)subscription), a removal, or a new or updated chat. */
+function nextQueue(current: QueuedChat[], message: ChatQueueMessage): QueuedChat[] {
+  if (message.type === 'snapshot') return message.chats;
+  if (message.type === 'removed') return current.filter((chat) => chat.id !== message.chatId);
+  return current.some((chat) => chat.id === message.chat.id)
+    ? current.map((chat) => (chat.id === message.chat.id ? message.chat : chat)) // a newer preview
+    : [...current, message.chat];
+}
+
 /** The chats waiting for any agent, kept up to date by the `chatQueue` subscription. */
-export function useChatQueue(ws: WsClient): QueuedChat[] {
-  const [queue, setQueue] = useState<QueuedChat[]>([]);
-  useEffect(
-    () =>
-      ws.subscribe<{ chatQueue: ChatQueueMessage }>(
-        { query: CHAT_QUEUE },
-        {
-          next({ data }) {
-            const message = data?.chatQueue;
-            if (!message) return;
-            setQueue((current) =>
-              message.type === 'snapshot'
-                ? message.chats
-                : message.type === 'removed'
-                  ? current.filter((chat) => chat.id !== message.chatId)
-                  : current.some((chat) => chat.id === message.chat.id)
-                    ? current.map((chat) => (chat.id === message.chat.id ? message.chat : chat)) // a newer preview
-                    : [...current, message.chat],
-            );
-          },
-          error: () => {},
-          complete: () => {},
-        },
-      ),
-    [ws],
+export function useChatQueue(): QueuedChat[] {
+  const [{ data }] = useSubscription<ChatQueueSubscription, QueuedChat[]>({ query: CHAT_QUEUE }, (queue = [], value) =>
+    value.chatQueue ? nextQueue(queue, value.chatQueue as ChatQueueMessage) : queue,
   );
-  return queue;
+  return data ?? [];
 }
 
 /**
  * The agent's own chats: one `chatStream` per chat (history first, then live), unread counts for
  * the chats not on screen, and the co-browse sessions customers start from them.
  */
-export function useAgentChats(
-  ws: WsClient,
-  selectedId: string | null,
-  onCobrowseStarted: (chatId: string, started: CobrowseStarted) => void,
-) {
+export function useAgentChats(selectedId: string | null, onCobrowseStarted: (chatId: string, started: CobrowseStarted) => void) {
+  const ws = useWsClient();
   const [chats, setChats] = useState<AgentChat[]>([]);
   const streams = useRef(new Map<string, () => void>());
   const latest = useRef({ selectedId, onCobrowseStarted });
@@ -92,7 +79,7 @@ export function useAgentChats(
       for (const summary of summaries) {
         if (streams.current.has(summary.id)) continue;
         const stop = ws.subscribe<{ chatStream: ChatStreamMessage }>(
-          { query: CHAT_STREAM, variables: { chatId: summary.id } },
+          { query: documentText(CHAT_STREAM), variables: { chatId: summary.id } },
           {
             next: ({ data }) => data?.chatStream && onMessage(summary.id, data.chatStream),
             error: () => {},

@@ -75,9 +75,19 @@ export const EXIT_SESSION = graphql(`
   }
 `);
 
-export const SEND_SIGNAL = `mutation SendSignal($sessionId: ID!, $signal: JSON!) { sendSignal(sessionId: $sessionId, signal: $signal) }`;
+/** Sent on the open WebSocket, not over HTTP: pointer moves and clicks are many and need to be quick. */
+export const SEND_SIGNAL = graphql(`
+  mutation SendSignal($sessionId: ID!, $signal: JSON!) {
+    sendSignal(sessionId: $sessionId, signal: $signal)
+  }
+`);
 
-export const SESSION_STREAM = `subscription SessionStream($sessionId: ID!) { sessionStream(sessionId: $sessionId) }`;
+/** Each value is a protocol StreamMessage (a JSON scalar). */
+export const SESSION_STREAM = graphql(`
+  subscription SessionStream($sessionId: ID!) {
+    sessionStream(sessionId: $sessionId)
+  }
+`);
 
 /** The fields every page reads of a session. */
 export type SessionSummary = SessionSummaryFieldsFragment;

@@ -1,32 +1,52 @@
 'use client';
 
 import { useEffect, useRef } from 'react';
-import { useClient, type AnyVariables, type CombinedError, type TypedDocumentNode } from 'urql';
+import { print } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { useWsClient } from './graphql-provider';
+
+const texts = new WeakMap<object, string>();
+/** A document as the text graphql-ws sends, printed once. */
+export function documentText(document: TypedDocumentNode<unknown, never>): string {
+  let text = texts.get(document);
+  if (text === undefined) texts.set(document, (text = print(document)));
+  return text;
+}
 
 /**
- * Calls `onEvent` for every value of a subscription, through the page's urql client (and so its
- * WebSocket, which reconnects and re-subscribes by itself). urql's `useSubscription` keeps only
- * a reduced state, folded inside a state update; streams whose every value is an action to take
- * (reload a list, replay events) use this instead. Not subscribed while `variables` is null.
+ * Calls `onEvent` for every value of a subscription whose values are events (each one an action
+ * to take: reload a list, replay page changes), on the page's WebSocket, which reconnects and
+ * subscribes again by itself. urql's `useSubscription` suits a value to show; its results merge
+ * each value into the last (data and errors carry over), which loses events. Not subscribed
+ * while `variables` is null; subscribes again only when their values change. `onError` gets the
+ * server's message, or undefined when the socket gave up without one.
  */
-export function useStreamEvents<Data, Variables extends AnyVariables>(
+export function useStreamEvents<Data, Variables extends Record<string, unknown>>(
   document: TypedDocumentNode<Data, Variables>,
   variables: Variables | null,
   onEvent: (data: Data) => void,
-  onError: (error: CombinedError) => void,
+  onError: (message: string | undefined) => void,
 ) {
-  const client = useClient();
+  const ws = useWsClient();
   const handlers = useRef({ onEvent, onError });
   handlers.current = { onEvent, onError };
-  // Subscribes again only when the variables' values change, not their object.
   const key = variables && JSON.stringify(variables);
 
   useEffect(() => {
     if (key === null) return;
-    const { unsubscribe } = client.subscription(document, JSON.parse(key) as Variables).subscribe((result) => {
-      if (result.error) handlers.current.onError(result.error);
-      else if (result.data) handlers.current.onEvent(result.data);
-    });
-    return unsubscribe;
-  }, [client, document, key]);
+    return ws.subscribe<Data>(
+      { query: documentText(document as TypedDocumentNode<unknown, never>), variables: JSON.parse(key) as Variables },
+      {
+        next(result) {
+          if (result.errors?.length) return handlers.current.onError(result.errors[0]!.message);
+          if (result.data) handlers.current.onEvent(result.data);
+        },
+        error(error) {
+          const first = Array.isArray(error) ? (error[0] as { message?: string } | undefined) : undefined;
+          handlers.current.onError(first?.message);
+        },
+        complete() {},
+      },
+    );
+  }, [ws, document, key]);
 }
