@@ -1,12 +1,14 @@
 /**
  * Builds the customer widget: widget/index.ts → dist/widget.js, one minified IIFE; its lazily
- * loaded chat window and language chunks. Run with `npm run build:widget`; fails when a bundle outgrows its gzip budget.
+ * loaded chat window and language chunks; the ESM build (dist/widget.mjs) and its types
+ * (dist/widget.d.mts). Run with `npm run build:widget`; fails when a bundle outgrows its gzip budget.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
+import { bundleDeclarations } from './build-types.ts';
 import { LANGUAGES } from './i18n/texts.ts';
 
 /** The widget's size budget (SPEC §7): 30 KB gzipped. */
@@ -22,6 +24,10 @@ export const CHAT_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-chat.js');
 
 /** The chat bundle's own budget: it reuses the main widget's transport, so it holds only its UI. */
 export const MAX_CHAT_GZIP_BYTES = 6 * 1024;
+
+/** The ESM build (served at /widget.mjs) and its types (/widget.d.mts). */
+export const ESM_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget.mjs');
+export const TYPES_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget.d.mts');
 
 /** A language chunk holds only its texts. */
 export const MAX_LANGUAGE_GZIP_BYTES = 2 * 1024;
@@ -112,6 +118,17 @@ export async function buildLanguageChunks(): Promise<{ name: string; bytes: numb
   );
 }
 
+/** Builds the widget as an ES module exporting `Cobrowse` (widget/esm.ts) and returns its size. */
+export async function buildEsmWidget(outfile = ESM_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'esm.ts'), outfile, 'esm');
+}
+
+/** Writes the ESM build's types, generated from widget/esm.ts (widget/build-types.ts). */
+export async function buildWidgetTypes(outfile = TYPES_OUTFILE): Promise<void> {
+  await mkdir(path.dirname(outfile), { recursive: true });
+  await writeFile(outfile, bundleDeclarations(path.join(REPO_ROOT, 'widget', 'esm.ts')));
+}
+
 async function buildBundle(entry: string, outfile: string, format: 'iife' | 'esm'): Promise<{ bytes: number; gzipBytes: number }> {
   const result = await build({
     entryPoints: [entry],
@@ -140,8 +157,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const built = [
     { name: 'dist/widget.js', ...(await buildWidget()), budget: MAX_WIDGET_GZIP_BYTES },
     { name: 'dist/widget-chat.js', ...(await buildChatWidget()), budget: MAX_CHAT_GZIP_BYTES },
+    { name: 'dist/widget.mjs', ...(await buildEsmWidget()), budget: MAX_WIDGET_GZIP_BYTES },
     ...(await buildLanguageChunks()).map((chunk) => ({ ...chunk, budget: MAX_LANGUAGE_GZIP_BYTES })),
   ];
+  await buildWidgetTypes();
+  console.log('dist/widget.d.mts: generated from widget/esm.ts');
   for (const { name, bytes, gzipBytes, budget } of built) {
     console.log(`${name}: ${kb(bytes)} minified, ${kb(gzipBytes)} gzipped (budget ${kb(budget)})`);
     if (gzipBytes > budget) {

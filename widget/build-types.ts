@@ -1,0 +1,130 @@
+/**
+ * Generates dist/widget.d.mts, the ESM build's types, from the source: TypeScript emits the
+ * declarations of widget/esm.ts and of each file it imports from (file by file, as
+ * isolatedDeclarations does), and this keeps only the declarations the public API reaches (so
+ * no zod, no internals), in one self-contained file. It fails when the result does not
+ * type-check on its own or two reached declarations share a name.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+
+const COMPILER_OPTIONS: ts.CompilerOptions = {
+  declaration: true,
+  emitDeclarationOnly: true,
+  allowImportingTsExtensions: true,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  target: ts.ScriptTarget.ES2022,
+  lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
+  types: [],
+  strict: true,
+  skipLibCheck: true,
+};
+
+interface DeclarationFile {
+  /** Top-level declarations by name. */
+  declared: Map<string, ts.Statement>;
+  /** Imported or re-exported names: local name → [declaration file, name there]. */
+  imported: Map<string, [string, string]>;
+  /** Names the file exports by re-export only (`export type { X } from`). */
+  reexported: string[];
+}
+
+function readDeclarations(file: string, text: string): DeclarationFile {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+  const result: DeclarationFile = { declared: new Map(), imported: new Map(), reexported: [] };
+  const target = (specifier: ts.Expression) =>
+    path.resolve(path.dirname(file), (specifier as ts.StringLiteral).text.replace(/\.ts$/, '.d.ts'));
+  for (const statement of source.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const bindings = statement.importClause?.namedBindings;
+      if (bindings && ts.isNamedImports(bindings))
+        for (const item of bindings.elements)
+          result.imported.set(item.name.text, [target(statement.moduleSpecifier), (item.propertyName ?? item.name).text]);
+    } else if (
+      ts.isExportDeclaration(statement) &&
+      statement.moduleSpecifier &&
+      statement.exportClause &&
+      ts.isNamedExports(statement.exportClause)
+    ) {
+      for (const item of statement.exportClause.elements) {
+        result.imported.set(item.name.text, [target(statement.moduleSpecifier), (item.propertyName ?? item.name).text]);
+        result.reexported.push(item.name.text);
+      }
+    } else if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations)
+        if (ts.isIdentifier(declaration.name)) result.declared.set(declaration.name.text, statement);
+    } else if ('name' in statement && statement.name && ts.isIdentifier(statement.name as ts.Node)) {
+      result.declared.set((statement.name as ts.Identifier).text, statement);
+    }
+  }
+  return result;
+}
+
+/** Every identifier inside a declaration: the names it may refer to. */
+function referencedNames(node: ts.Node, names = new Set<string>()): Set<string> {
+  if (ts.isIdentifier(node)) names.add(node.text);
+  ts.forEachChild(node, (child) => void referencedNames(child, names));
+  return names;
+}
+
+/** The public types of `entry` (a .ts file) as one declaration file's text. */
+export function bundleDeclarations(entry: string): string {
+  const files = new Map<string, DeclarationFile>();
+  /** The declarations of `file` (a .d.ts path), emitted from its .ts source. */
+  const open = (file: string) => {
+    if (!files.has(file)) {
+      const sourceFile = file.replace(/\.d\.ts$/, '.ts');
+      const { outputText } = ts.transpileDeclaration(readFileSync(sourceFile, 'utf8'), {
+        compilerOptions: COMPILER_OPTIONS,
+        fileName: sourceFile,
+      });
+      files.set(file, readDeclarations(file, outputText));
+    }
+    return files.get(file)!;
+  };
+
+  const entryFile = path.resolve(entry).replace(/\.ts$/, '.d.ts');
+  const output: string[] = [];
+  const included = new Map<string, string>(); // name → the file it came from
+  const include = (file: string, name: string): void => {
+    const declarations = open(file);
+    const via = declarations.imported.get(name);
+    if (via && !declarations.declared.has(name)) return include(...via);
+    const statement = declarations.declared.get(name);
+    if (!statement) throw new Error(`${name} is not declared in ${file}`);
+    if (included.has(name)) {
+      if (included.get(name) !== file) throw new Error(`two public declarations are named ${name}`);
+      return;
+    }
+    included.set(name, file);
+    output.push(statement.getFullText().trim());
+    for (const reference of referencedNames(statement))
+      if (reference !== name && (declarations.declared.has(reference) || declarations.imported.has(reference))) include(file, reference);
+  };
+  const entryDeclarations = open(entryFile);
+  for (const name of [...entryDeclarations.declared.keys(), ...entryDeclarations.reexported]) include(entryFile, name);
+
+  const text = `// Generated by widget/build.ts from widget/esm.ts: the co-browse widget's public API.\n\n${output.join('\n\n')}\n`;
+  checkAlone(text);
+  return text;
+}
+
+/** Type-checks the bundled declarations as a file of their own. */
+function checkAlone(text: string): void {
+  const file = path.resolve('widget.d.mts');
+  const host = ts.createCompilerHost(COMPILER_OPTIONS);
+  const readFile = host.readFile;
+  host.readFile = (name) => (path.resolve(name) === file ? text : readFile(name));
+  host.fileExists = (
+    (exists) => (name: string) =>
+      path.resolve(name) === file || exists(name)
+  )(host.fileExists);
+  const getSourceFile = host.getSourceFile;
+  host.getSourceFile = (name, version) =>
+    path.resolve(name) === file ? ts.createSourceFile(name, text, version) : getSourceFile(name, version);
+  const program = ts.createProgram([file], { ...COMPILER_OPTIONS, noEmit: true, emitDeclarationOnly: false, declaration: false }, host);
+  const diagnostics = ts.getPreEmitDiagnostics(program);
+  if (diagnostics.length) throw new Error(`widget.d.mts does not type-check:\n${ts.formatDiagnostics(diagnostics, host)}`);
+}
