@@ -9,6 +9,8 @@ const BACKOFF_FACTOR = 3;
 /** Finished deliveries are kept this long for the delivery log. */
 const LOG_RETENTION_MS = 30 * 24 * 3600_000;
 const PRUNE_INTERVAL_MS = 3600_000;
+/** While the database is down every poll fails: say so at most this often. */
+const POLL_FAILURE_LOG_INTERVAL_MS = 60_000;
 
 export interface WebhookWorkerOptions {
   timeoutMs: number;
@@ -68,6 +70,7 @@ export function startWebhookWorker(db: PrismaClient, options: WebhookWorkerOptio
   let polling = false;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
+  let pollFailureLoggedAt = 0;
 
   /** Stores an attempt's outcome; `final` gives up whatever attempts are left. */
   async function record(claim: Claimed, result: AttemptResult, final = false): Promise<void> {
@@ -114,7 +117,10 @@ export function startWebhookWorker(db: PrismaClient, options: WebhookWorkerOptio
         if (claimed.length === free) again = true;
       } while (again && !stopped);
     } catch (error) {
-      options.log(`Webhook worker: looking for due deliveries failed: ${String(error)}`);
+      if (Date.now() - pollFailureLoggedAt >= POLL_FAILURE_LOG_INTERVAL_MS) {
+        pollFailureLoggedAt = Date.now();
+        options.log(`Webhook worker: looking for due deliveries failed (retrying every poll): ${String(error)}`);
+      }
     } finally {
       polling = false;
       if (!stopped) timer = setTimeout(() => void poll(), options.pollIntervalMs);
