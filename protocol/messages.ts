@@ -8,6 +8,7 @@ export interface RecordedEvent {
   delay?: number;
 }
 
+// The enums are the GraphQL schema's, spelled out for the widget; test/enum-sources.test.ts holds them to it.
 /** Who did something in a session. */
 export type ActorKind = 'CUSTOMER' | 'AGENT' | 'SUPERVISOR' | 'ADMIN' | 'SYSTEM';
 

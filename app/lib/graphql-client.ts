@@ -1,6 +1,6 @@
 'use client';
 
-import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
+import { Client, fetchExchange, subscriptionExchange } from 'urql';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 
 export const GRAPHQL_PATH = '/api/graphql';

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { buildSchema, GraphQLEnumType } from 'graphql';
+import * as PrismaEnums from '../generated/prisma/sqlite/enums.ts';
+import * as PostgresEnums from '../generated/prisma/postgres/enums.ts';
+import type * as Client from '../graphql/generated/client/graphql.ts';
+import type * as Resolvers from '../graphql/generated/resolvers-types.ts';
+import type { ChatStatus } from '../protocol/chat.ts';
+import type { ActorKind, SessionMode, SessionStatus } from '../protocol/messages.ts';
+
+/**
+ * One source for the enums: the GraphQL schema. The pages and tests use the types generated from
+ * it (graphql/generated/client); the wire protocol (read by the widget, which has no GraphQL
+ * types) and the Prisma schema spell them out, and are held to the schema here — by the type
+ * checker (`npm run check`) and by the values below.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+const sessionStatusIsTheSchemas: Same<SessionStatus, Client.SessionStatus> & Same<SessionStatus, Resolvers.SessionStatus> = true;
+const sessionModeIsTheSchemas: Same<SessionMode, Client.SessionMode> & Same<SessionMode, Resolvers.SessionMode> = true;
+const actorKindIsTheSchemas: Same<ActorKind, Client.ActorKind> & Same<ActorKind, Resolvers.ActorKind> = true;
+const chatStatusIsTheSchemas: Same<ChatStatus, Client.ChatStatus> & Same<ChatStatus, Resolvers.ChatStatus> = true;
+const roleIsTheSchemas: Same<PrismaEnums.Role, Client.Role> & Same<PrismaEnums.Role, Resolvers.Role> = true;
+
+// Every value of each protocol type, exactly once (the type checker refuses a missing or extra key).
+const protocolValues = {
+  SessionStatus: { WAITING: 1, ACTIVE: 1, PAUSED: 1, ENDED: 1 } satisfies Record<SessionStatus, 1>,
+  SessionMode: { POINTER: 1, WRITE: 1 } satisfies Record<SessionMode, 1>,
+  ActorKind: { CUSTOMER: 1, AGENT: 1, SUPERVISOR: 1, ADMIN: 1, SYSTEM: 1 } satisfies Record<ActorKind, 1>,
+  ChatStatus: { QUEUED: 1, ACTIVE: 1, ENDED: 1 } satisfies Record<ChatStatus, 1>,
+};
+
+const schema = buildSchema(readFileSync(new URL('../graphql/schema.graphql', import.meta.url), 'utf8'));
+const schemaValues = (name: string) => {
+  const type = schema.getType(name);
+  assert.ok(type instanceof GraphQLEnumType, `${name} is an enum of the schema`);
+  return type
+    .getValues()
+    .map((value) => value.name)
+    .sort();
+};
+
+describe('enums have one source, the GraphQL schema', () => {
+  it('the type checker holds the protocol and Prisma types to the generated ones', () => {
+    assert.deepEqual(
+      [sessionStatusIsTheSchemas, sessionModeIsTheSchemas, actorKindIsTheSchemas, chatStatusIsTheSchemas, roleIsTheSchemas],
+      [true, true, true, true, true],
+    );
+  });
+
+  for (const [name, values] of Object.entries(protocolValues)) {
+    it(`protocol ${name} has the schema's values`, () => {
+      assert.deepEqual(Object.keys(values).sort(), schemaValues(name));
+    });
+  }
+
+  for (const name of ['Role', 'SessionStatus', 'SessionMode', 'ActorKind', 'ChatStatus'] as const) {
+    it(`the Prisma enum ${name} (SQLite and PostgreSQL) has the schema's values`, () => {
+      assert.deepEqual(Object.values(PrismaEnums[name]).sort(), schemaValues(name));
+      assert.deepEqual(Object.values(PostgresEnums[name]).sort(), schemaValues(name));
+    });
+  }
+});
