@@ -1,5 +1,8 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { graphql } from '../../graphql/generated/client/index.ts';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -16,10 +19,25 @@ export interface CallOptions {
   customerToken?: string;
 }
 
-/** One GraphQL request over HTTP, as a browser would send it. */
+/** A document as text: the typed ones (`graphql()` from graphql/generated/client) are printed. */
+const documentText = (query: string | TypedDocumentNode<unknown, never>) => (typeof query === 'string' ? query : print(query));
+
+/** One GraphQL request over HTTP, as a browser would send it; a typed document types the answer and the variables. */
+export async function gql<T, V extends Record<string, unknown>>(
+  baseUrl: string,
+  query: TypedDocumentNode<T, V>,
+  variables: V,
+  options?: CallOptions,
+): Promise<GraphQLResponse<T>>;
 export async function gql<T = Record<string, unknown>>(
   baseUrl: string,
   query: string,
+  variables?: Record<string, unknown>,
+  options?: CallOptions,
+): Promise<GraphQLResponse<T>>;
+export async function gql<T>(
+  baseUrl: string,
+  query: string | TypedDocumentNode<T, never>,
   variables: Record<string, unknown> = {},
   options: CallOptions = {},
 ): Promise<GraphQLResponse<T>> {
@@ -28,7 +46,11 @@ export async function gql<T = Record<string, unknown>>(
   if (options.origin) headers.origin = options.origin;
   if (options.customerToken) headers['x-cobrowse-customer-token'] = options.customerToken;
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
-  const response = await fetch(`${baseUrl}/api/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${baseUrl}/api/graphql`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ query: documentText(query as TypedDocumentNode<unknown, never>), variables }),
+  });
   const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'setCookie'>;
   return { status: response.status, ...body, setCookie: response.headers.get('set-cookie') };
 }
@@ -36,12 +58,29 @@ export async function gql<T = Record<string, unknown>>(
 /** The first error code of a response, for terse assertions. */
 export const errorCode = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code;
 
+const SIGN_IN = graphql(`
+  mutation TestSignIn($email: String!, $password: String!) {
+    signIn(email: $email, password: $password) {
+      id
+    }
+  }
+`);
+
+const START_SESSION = graphql(`
+  mutation TestStartSession($input: StartSessionInput!) {
+    startSession(input: $input) {
+      customerToken
+      session {
+        id
+        code
+      }
+    }
+  }
+`);
+
 /** Signs in a seeded user and returns the cookie to send with later calls. */
 export async function signIn(baseUrl: string, email: string, password = 'cobrowse-demo'): Promise<string> {
-  const response = await gql(baseUrl, 'mutation($e: String!, $p: String!){ signIn(email: $e, password: $p){ id } }', {
-    e: email,
-    p: password,
-  });
+  const response = await gql(baseUrl, SIGN_IN, { email, password });
   if (!response.setCookie) throw new Error(`sign-in failed: ${JSON.stringify(response.errors)}`);
   return response.setCookie.split(';')[0] as string;
 }
@@ -54,9 +93,9 @@ export interface StartedSession {
 
 /** Starts a session as the widget on the server's own (demo) origin would. */
 export async function startCustomerSession(baseUrl: string): Promise<StartedSession> {
-  const response = await gql<{ startSession: { customerToken: string; session: { id: string; code: string } } }>(
+  const response = await gql(
     baseUrl,
-    'mutation($input: StartSessionInput!){ startSession(input: $input){ customerToken session { id code } } }',
+    START_SESSION,
     { input: { url: `${baseUrl}/demo`, viewportWidth: 1280, viewportHeight: 800 } },
     { origin: baseUrl },
   );
