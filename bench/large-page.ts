@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, signInAs } from '../test/support/browser.ts';
 import { customerStarts } from '../test/support/cobrowse-pages.ts';
+import { withUnpacked } from '../test/support/packed-frames.ts';
 import { LARGE_PAGE_DIR, LARGE_PAGE_FILE, largePageInstalled } from './bench-site.ts';
 import { BENCH_AGENT, endSession } from './agent-session.ts';
 import { median } from './median.ts';
@@ -22,6 +23,9 @@ export interface LargePageSummary {
   wireKB: number;
   /** The largest of those frames (the snapshot's, unless it is split). */
   largestFrameKB: number;
+  /** Whether that frame carries the snapshot packed (deflated), and the size of its events as JSON. */
+  packed: boolean;
+  jsonKB: number;
   frames: number;
   /** Median ms from the agent's click on Join to the agent's view holding the page's body. */
   visibleMs: number;
@@ -53,7 +57,7 @@ const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
 async function watchCustomerSocket(customer: Page) {
   const cdp = await customer.context().newCDPSession(customer);
   await cdp.send('Network.enable');
-  const sent: { at: number; bytes: number }[] = [];
+  const sent: { at: number; bytes: number; text: string }[] = [];
   let requestedAt = 0;
   cdp.on('Network.webSocketFrameReceived', (event) => {
     if (!requestedAt && event.response.payloadData.includes('snapshot-request')) requestedAt = event.timestamp;
@@ -61,7 +65,8 @@ async function watchCustomerSocket(customer: Page) {
   cdp.on('Network.webSocketFrameSent', (event) => {
     if (!requestedAt) return;
     const { opcode, payloadData } = event.response;
-    sent.push({ at: event.timestamp, bytes: opcode === 1 ? Buffer.byteLength(payloadData) : Buffer.from(payloadData, 'base64').length });
+    const bytes = opcode === 1 ? Buffer.byteLength(payloadData) : Buffer.from(payloadData, 'base64').length;
+    sent.push({ at: event.timestamp, bytes, text: opcode === 1 ? payloadData : '' });
   });
   return { sent, requestedAt: () => requestedAt };
 }
@@ -92,6 +97,7 @@ export async function measureLargePage(
   let frames = 0;
   let elements = 0;
   let sizes = '';
+  let snapshotText = '';
   try {
     for (let run = 0; run < RUNS; run++) {
       const customerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -125,6 +131,7 @@ export async function measureLargePage(
       frames = frameBytes.length;
       sizes = frameBytes.map(kb).join(' + ');
       const snapshotFrame = socket.sent.find((frame) => frame.bytes === largest)!;
+      snapshotText = snapshotFrame.text;
       snapshot.push((snapshotFrame.at - socket.requestedAt()) * 1000);
       log(
         `large page: run ${run + 1}: visible ${Math.round(shown.visibleAt - shown.joinAt)} ms after Join, ${kb(wire.at(-1)!)} KB in ${frames} frame(s) after the snapshot request (${sizes} KB)`,
@@ -136,6 +143,7 @@ export async function measureLargePage(
   } finally {
     await browser.close();
   }
+  const unpacked = await withUnpacked([snapshotText]);
   const summary: LargePageSummary = {
     file,
     htmlKB: kb((await stat(file)).size),
@@ -143,13 +151,15 @@ export async function measureLargePage(
     runs: RUNS,
     wireKB: kb(median(wire)),
     largestFrameKB: kb(largest),
+    packed: unpacked.packed > 0,
+    jsonKB: kb(unpacked.texts.slice(unpacked.packed > 0 ? 1 : 0).reduce((sum, text) => sum + Buffer.byteLength(text), 0)),
     frames,
     visibleMs: median(visible),
     snapshotMs: median(snapshot),
     visibleRunsMs: visible.map((ms) => Math.round(ms)),
   };
   log(
-    `large page: ${LARGE_PAGE_FILE} (${summary.htmlKB} KB of HTML, ${elements} elements): ${summary.wireKB} KB on the wire, visible ${summary.visibleMs} ms after Join, snapshot left ${summary.snapshotMs} ms after the request (median of ${RUNS})`,
+    `large page: ${LARGE_PAGE_FILE} (${summary.htmlKB} KB of HTML, ${elements} elements): ${summary.wireKB} KB on the wire (snapshot ${summary.packed ? 'packed' : 'not packed'}, ${summary.jsonKB} KB of JSON), visible ${summary.visibleMs} ms after Join, snapshot left ${summary.snapshotMs} ms after the request (median of ${RUNS})`,
   );
   return summary;
 }
