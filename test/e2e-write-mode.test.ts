@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { RecordedEvent, StreamMessage } from '../protocol/index.ts';
+import { isPackedEvents, unpackAll } from '../protocol/packed-events.ts';
 import { signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
 import { wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
@@ -148,8 +149,12 @@ describe('Write Mode in Chromium', () => {
       id: sessionId,
       s: { type: 'request-snapshot' },
     });
-    const snapshot = await stream.next((m) => m.type === 'events' && m.batch.events.some((e: RecordedEvent) => e.type === 2));
-    const fullSnapshot = snapshot.type === 'events' ? snapshot.batch.events.find((e) => e.type === 2) : undefined;
+    // The snapshot comes packed (deflated) when it is large: inflate batches until it shows.
+    let fullSnapshot: RecordedEvent | undefined;
+    while (!fullSnapshot) {
+      const batch = await stream.next((m) => m.type === 'events' && m.batch.events.some((e) => e.type === 2 || isPackedEvents(e)));
+      if (batch.type === 'events') fullSnapshot = (await unpackAll(batch.batch.events)).find((e) => e.type === 2);
+    }
     const submitId = nodeIdByTestId((fullSnapshot?.data as { node: unknown }).node, 'demo-submit');
     assert.ok(submitId);
     const send = (id: number) =>
