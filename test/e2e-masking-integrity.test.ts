@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { RecordedEvent, StreamMessage } from '../protocol/index.ts';
+import type { StreamMessage } from '../protocol/index.ts';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
 import { captureWebSocketFrames } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts } from './support/cobrowse-pages.ts';
 import { gql, signIn, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { captureNetwork } from './support/network-capture.ts';
-import { withUnpacked } from './support/packed-frames.ts';
+import { nextFullSnapshot, withUnpacked } from './support/packed-frames.ts';
 import { waitFor } from './support/wait-for.ts';
 import { nodeIdByTestId } from './support/snapshot.ts';
 
@@ -227,9 +227,8 @@ describe('Masking and Write Mode integrity in Chromium', () => {
     await customer.getByTestId('cobrowse-approve-write').click();
     await stream.next((m) => m.type === 'session' && m.event === 'write-approved');
     await wsExecute(agent, SIGNAL, { id: sessionId, s: { type: 'request-snapshot' } });
-    const batch = await stream.next((m) => m.type === 'events' && m.batch.events.some((e: RecordedEvent) => e.type === 2));
-    const snapshot = batch.type === 'events' ? batch.batch.events.find((e) => e.type === 2) : undefined;
-    const root = (snapshot?.data as { node: unknown }).node;
+    const snapshot = await nextFullSnapshot(stream);
+    const root = (snapshot.data as { node: unknown }).node;
 
     let actionId = 0;
     const click = async (testId: string) => {

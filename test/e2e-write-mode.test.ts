@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { RecordedEvent, StreamMessage } from '../protocol/index.ts';
-import { isPackedEvents, unpackAll } from '../protocol/packed-events.ts';
+import type { StreamMessage } from '../protocol/index.ts';
 import { signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
 import { wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { waitFor } from './support/wait-for.ts';
+import { nextFullSnapshot } from './support/packed-frames.ts';
 import { nodeIdByTestId } from './support/snapshot.ts';
 
 const GREEN = 'rgb(22, 163, 74)';
@@ -149,12 +149,7 @@ describe('Write Mode in Chromium', () => {
       id: sessionId,
       s: { type: 'request-snapshot' },
     });
-    // The snapshot comes packed (deflated) when it is large: inflate batches until it shows.
-    let fullSnapshot: RecordedEvent | undefined;
-    while (!fullSnapshot) {
-      const batch = await stream.next((m) => m.type === 'events' && m.batch.events.some((e) => e.type === 2 || isPackedEvents(e)));
-      if (batch.type === 'events') fullSnapshot = (await unpackAll(batch.batch.events)).find((e) => e.type === 2);
-    }
+    const fullSnapshot = await nextFullSnapshot(stream);
     const submitId = nodeIdByTestId((fullSnapshot?.data as { node: unknown }).node, 'demo-submit');
     assert.ok(submitId);
     const send = (id: number) =>

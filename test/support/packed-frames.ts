@@ -1,5 +1,5 @@
-import { PACKED_EVENTS_TAG, type PackedEvents } from '../../protocol/messages.ts';
-import { unpackEvents } from '../../protocol/packed-events.ts';
+import { PACKED_EVENTS_TAG, type PackedEvents, type RecordedEvent, type StreamMessage } from '../../protocol/messages.ts';
+import { isPackedEvents, unpackAll, unpackEvents } from '../../protocol/packed-events.ts';
 
 function packedIn(value: unknown, found: PackedEvents[]): PackedEvents[] {
   if (Array.isArray(value)) value.forEach((item) => packedIn(item, found));
@@ -27,4 +27,15 @@ export async function withUnpacked(texts: string[]): Promise<{ texts: string[]; 
     }
   }
   return { texts: all, packed };
+}
+
+/** The next full snapshot (rrweb event type 2) on a raw agent stream, inflating packed batches to find it. */
+export async function nextFullSnapshot(stream: {
+  next: (match: (message: StreamMessage) => boolean) => Promise<StreamMessage>;
+}): Promise<RecordedEvent> {
+  for (;;) {
+    const message = await stream.next((m) => m.type === 'events' && m.batch.events.some((e) => e.type === 2 || isPackedEvents(e)));
+    const snapshot = message.type === 'events' ? (await unpackAll(message.batch.events)).find((e) => e.type === 2) : undefined;
+    if (snapshot) return snapshot;
+  }
 }
