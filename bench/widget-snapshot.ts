@@ -1,6 +1,8 @@
 import { PACKED_EVENTS_TAG } from '../protocol/index.ts';
 import { launchBrowser } from '../test/support/browser.ts';
 import { withUnpacked } from '../test/support/packed-frames.ts';
+import { runStandalone } from './standalone.ts';
+import { printVerdicts } from './targets.ts';
 
 const ELEMENTS = 5000;
 const RUNS = 5;
@@ -80,6 +82,7 @@ export async function measureFirstSnapshot(server: { url: string }, log: (line: 
       await page.getByTestId('cobrowse-start').click();
       const sent = await snapshot;
       times.push((sent.at - stateAt) * 1000);
+      log(`snapshot: run ${run + 1}: ${Math.round(times.at(-1)!)} ms`);
       frame = sent.data;
       json = (await withUnpacked([frame])).texts.at(-1)!;
       // The frame must hold the whole page (React drops nodes added before it hydrates).
@@ -103,3 +106,11 @@ export async function measureFirstSnapshot(server: { url: string }, log: (line: 
   );
   return summary;
 }
+
+runStandalone(import.meta.url, async (server, _site, log) => {
+  const summary = await measureFirstSnapshot(server, log);
+  return printVerdicts([
+    { name: 'first snapshot, 5,000 elements', wanted: '≤ 150 ms', measured: `${summary.medianMs} ms`, met: summary.medianMs <= 150 },
+    { name: 'first snapshot on the wire', wanted: '≤ 60 KB', measured: `${summary.payloadKB} KB`, met: summary.payloadKB <= 60 },
+  ]);
+});

@@ -6,11 +6,77 @@ import { PACKED_EVENTS_TAG, type PackedEvents, type PackedEventsEvent, type Reco
  * the browser's CompressionStream, the server passes the result on unopened, and the agent's page
  * (or the supervisor's replay) inflates it again — never past its declared size. Web-platform
  * code only (Compression Streams, Response, atob/btoa): it runs in browsers and in Node alike.
+ *
+ * Inside, a full snapshot's nodes leave out the ids rrweb numbers them with in document order:
+ * a node without an id has the id after the node before it (depth first), so only the ids that
+ * break the count travel. Counting ids deflate badly — they held over half of a large page's
+ * packed bytes. Unpacking restores them and refuses a tree whose ids are not unique positive
+ * integers.
  */
 
 const ENCODING = 'deflate-raw';
+const FULL_SNAPSHOT_EVENT = 2;
 const META_EVENT = 4;
 const CUSTOM_EVENT = 5;
+
+/** A node of rrweb's serialized tree, as far as ids go. */
+interface TreeNode {
+  id?: number;
+  childNodes?: TreeNode[];
+  [key: string]: unknown;
+}
+
+/** A copy of the tree whose ids are left out wherever they follow the one before (depth first). */
+function withImplicitIds(root: TreeNode): TreeNode {
+  let previous = NaN;
+  const copy = (node: TreeNode): TreeNode => {
+    const out: TreeNode = {};
+    for (const key in node) if (key !== 'id' && key !== 'childNodes') out[key] = node[key];
+    // A node that already lacks its id (compacted before) keeps counting.
+    const id = node.id ?? previous + 1;
+    if (id !== previous + 1) out.id = id;
+    previous = id;
+    if (node.childNodes) out.childNodes = node.childNodes.map(copy);
+    return out;
+  };
+  return copy(root);
+}
+
+/**
+ * The event as it is packed: a full snapshot's tree with its counting ids left out (a copy; the
+ * recorder's own objects are rrweb's and stay untouched), any other event as it is.
+ */
+export function compactEvent(event: RecordedEvent): RecordedEvent {
+  const data = event.data as { node?: TreeNode } | null;
+  if (event.type !== FULL_SNAPSHOT_EVENT || typeof data?.node !== 'object' || data.node === null) return event;
+  return { ...event, data: { ...data, node: withImplicitIds(data.node) } };
+}
+
+const isTreeNode = (value: unknown): value is TreeNode => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Gives every node of an unpacked tree its id back, in place: the one it carries, or the one
+ * after the node before it. Throws on anything but a tree of objects with unique positive ids
+ * (walked without recursion: the depth is the sender's to choose).
+ */
+function restoreIds(root: unknown): void {
+  const seen = new Set<number>();
+  const pending: unknown[] = [root];
+  let previous = 0;
+  while (pending.length) {
+    const node = pending.pop();
+    if (!isTreeNode(node) || typeof node.type !== 'number') throw new Error('Packed snapshot holds a node that is not one.');
+    const id = node.id === undefined ? previous + 1 : node.id;
+    if (!Number.isSafeInteger(id) || id < 1 || seen.has(id))
+      throw new Error(`Packed snapshot holds a bad or repeated node id (${String(id)}).`);
+    seen.add(id);
+    node.id = previous = id;
+    const children = node.childNodes;
+    if (children === undefined) continue;
+    if (!Array.isArray(children)) throw new Error('Packed snapshot holds child nodes that are not a list.');
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
+  }
+}
 
 /** Whether an event stands for a packed run of events. */
 export function isPackedEvents(event: RecordedEvent): event is PackedEventsEvent {
@@ -23,8 +89,11 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(text);
 }
 
+/** The JSON a run of events is packed as (full snapshots compacted, see compactEvent). */
+export const packedJson = (events: RecordedEvent[]): string => JSON.stringify(events.map(compactEvent));
+
 /**
- * Packs events (already serialized as `json`) into one event of the same place in the stream, or
+ * Packs events (already serialized as `json`, by packedJson) into one event of the same place in the stream, or
  * returns null when even packed they would be over the limits. The Meta event's address, if any,
  * travels beside the packed data: the server audits page visits without opening it.
  */
@@ -66,6 +135,10 @@ export async function unpackEvents(packed: PackedEvents, maxBytes = MAX_UNPACKED
   }
   const events: unknown = JSON.parse(new TextDecoder().decode(inflated.subarray(0, length)));
   if (!Array.isArray(events)) throw new Error('Packed events are not a list of events.');
+  for (const event of events as unknown[]) {
+    if (!isTreeNode(event)) throw new Error('Packed events hold something that is not an event.');
+    if (event.type === FULL_SNAPSHOT_EVENT) restoreIds((event.data as { node?: unknown } | null)?.node);
+  }
   return events as RecordedEvent[];
 }
 

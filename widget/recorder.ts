@@ -1,7 +1,7 @@
 import { record } from 'rrweb';
 import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, PACK_THRESHOLD_BYTES } from '../protocol/limits.ts';
 import { MASKED_PAGE_EVENT_TAG, type EventBatch, type PointerTarget, type RecordedEvent } from '../protocol/messages.ts';
-import { packEvents } from '../protocol/packed-events.ts';
+import { packedJson, packEvents } from '../protocol/packed-events.ts';
 import { createMaskMarker, createMasking, NO_EXTRA_MASKING, type Masking, type MaskingRules } from './masking.ts';
 
 /**
@@ -21,8 +21,10 @@ const PAGE_CHECK_INTERVAL_MS = 250;
  * ones, and the hidden-page notice the server reads, go as they are. Null: too large to send.
  */
 async function pack(events: RecordedEvent[]): Promise<RecordedEvent[] | null> {
-  const json = JSON.stringify(events);
-  if (json.length <= PACK_THRESHOLD_BYTES || events.some(isHiddenPageEvent)) return json.length > MAX_BATCH_BYTES ? null : events;
+  if (events.some(isHiddenPageEvent)) return JSON.stringify(events).length > MAX_BATCH_BYTES ? null : events;
+  // Serialized once, as packed: only a small batch, sent as it is, is serialized again (by the socket).
+  const json = packedJson(events);
+  if (json.length <= PACK_THRESHOLD_BYTES) return events;
   const packed = await packEvents(events, json);
   return packed && [packed];
 }
