@@ -3,10 +3,31 @@
 import { Replayer } from 'rrweb';
 import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../protocol/messages';
 import { isPackedEvents, unpackEvents } from '../../protocol/packed-events';
-import { isLargeMutation, splitMutation } from './mutation-chunks';
+import { isLargeMutation, planMutation } from './mutation-chunks';
 
+const INCREMENTAL_SNAPSHOT = 3;
 const META_EVENT = 4;
 const CUSTOM_EVENT = 5;
+/**
+ * rrweb's incremental sources whose replay is the same applied at once as on the replayer's next
+ * frame (DOM mutations, input values); pointer, scroll and selection events differ, and wait for it.
+ */
+const AT_ONCE_SOURCES = new Set([0, 5]);
+
+/** The next task: a large mutation's parts are applied one per task, so input and frames come in between. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    // Not setTimeout: nested timers are held back 4 ms each.
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 
 /** A page the customer's widget did not record, and why (R21). */
 export interface HiddenPage {
@@ -26,7 +47,7 @@ export interface LiveReplay {
    * Applies a batch of the customer's recorded events as soon as possible, in arrival order;
    * packed events are inflated first (never past their declared size; one that cannot be is
    * dropped, and the view waits for the next snapshot), and a mutation adding thousands of nodes
-   * is spread over several frames.
+   * is spread over several tasks.
    */
   addEvents(events: RecordedEvent[]): void;
   /** The sandboxed iframe holding the rebuilt page, once a snapshot arrived. */
@@ -39,7 +60,9 @@ export interface LiveReplay {
 /**
  * rrweb's live replayer, rebuilt from scratch at every Meta event (a new page or a resync), so
  * stale nodes and old events are dropped. Arrival time replaces each event's timestamp: the
- * replayer then plays it on its next frame, whatever the customer's clock says.
+ * replayer then plays it on its next frame, whatever the customer's clock says. DOM mutations and
+ * input values are applied at once instead, when nothing waits for that frame (they would
+ * overtake it): rrweb applies an event older than the live baseline synchronously.
  */
 export function createLiveReplay(
   root: HTMLElement,
@@ -51,6 +74,14 @@ export function createLiveReplay(
   },
 ): LiveReplay {
   let replayer: Replayer | null = null;
+  /** The live replay's start: an event stamped before it is applied at once. */
+  let baseline = 0;
+  /** An event was given to the replayer for its next frame in this turn, and is not in its timer yet (a microtask later). */
+  let queuedThisTurn = false;
+
+  /** Whether the replayer holds events for its next frame. */
+  const frameEventsPending = () =>
+    queuedThisTurn || ((replayer?.timer as unknown as { actions?: unknown[] } | undefined)?.actions?.length ?? 0) > 0;
 
   function restart() {
     replayer?.destroy();
@@ -62,11 +93,14 @@ export function createLiveReplay(
       showWarning: false,
       showDebug: false,
       UNSAFE_replayCanvas: false,
+      // The virtual DOM serves fast-forwarding a recording; applied at once, live changes go to the page.
+      useVirtualDom: false,
     });
     replayer.on('resize', (size) => on.resize(size as { width: number; height: number }));
     const rebuilt = replayer;
     replayer.on('fullsnapshot-rebuilded', () => rebuilt.iframe.contentDocument && on.rebuilt(rebuilt.iframe.contentDocument));
-    replayer.startLive(Date.now());
+    baseline = Date.now();
+    replayer.startLive(baseline);
   }
 
   function apply(event: RecordedEvent) {
@@ -85,7 +119,45 @@ export function createLiveReplay(
       if (typeof href === 'string') on.page(href);
     }
     if (!replayer) return; // nothing to apply changes to until a snapshot arrives
-    replayer.addEvent({ ...event, timestamp: Date.now() } as Parameters<Replayer['addEvent']>[0]);
+    const atOnce =
+      event.type === INCREMENTAL_SNAPSHOT && AT_ONCE_SOURCES.has((event.data as { source?: number }).source ?? -1) && !frameEventsPending();
+    if (!atOnce && !queuedThisTurn) {
+      queuedThisTurn = true;
+      queueMicrotask(() => (queuedThisTurn = false)); // after the replayer's own microtask took the event in
+    }
+    replayer.addEvent({ ...event, timestamp: atOnce ? baseline - 1 : Date.now() } as Parameters<Replayer['addEvent']>[0]);
+  }
+
+  /**
+   * Applies a large mutation in parts, one per task; false when the replay was destroyed meanwhile.
+   * New subtrees are built off the page when the plan allows (see `planMutation`).
+   */
+  async function applyInParts(event: RecordedEvent, mine: number): Promise<boolean> {
+    // The parts are applied at once: what the replayer holds for its next frame goes first.
+    while (replayer && frameEventsPending()) {
+      await nextFrame();
+      if (mine !== generation) return false;
+    }
+    const { parts, detached } = planMutation(event);
+    const held: [node: Node, mark: Comment][] = [];
+    for (let index = 0; index < parts.length; index++) {
+      if (index > 0) {
+        await nextTask();
+        if (mine !== generation) return false;
+      }
+      if (index === parts.length - 1) for (const [node, mark] of held) mark.parentNode?.replaceChild(node, mark);
+      apply(parts[index]!);
+      await Promise.resolve(); // rrweb applies it a microtask after it is given
+      if (index === 0 && replayer && parts.length > 2)
+        for (const id of detached) {
+          const node = replayer.getMirror().getNode(id) as Node | null;
+          if (!node?.parentNode) continue;
+          const mark = node.ownerDocument!.createComment('');
+          node.parentNode.replaceChild(mark, node);
+          held.push([node, mark]);
+        }
+    }
+    return true;
   }
 
   // Events wait here while a packed one before them is inflated, so none overtakes another.
@@ -99,15 +171,7 @@ export function createLiveReplay(
       for (let next = 0; next < waiting.length; next++) {
         const event = waiting[next]!;
         if (isLargeMutation(event)) {
-          // One part per frame: rrweb applies what it was given at its next frame, on a frame
-          // callback it asks for once the event is in (a microtask later); the next part waits
-          // for a frame callback asked for after that one.
-          for (const part of splitMutation(event)) {
-            apply(part);
-            await new Promise((resolve) => setTimeout(resolve, 0));
-            await new Promise((resolve) => requestAnimationFrame(resolve));
-            if (mine !== generation) return;
-          }
+          if (!(await applyInParts(event, mine))) return;
           continue;
         }
         if (!isPackedEvents(event)) {
