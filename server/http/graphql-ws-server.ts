@@ -15,6 +15,7 @@ import {
   type Viewer,
 } from '../../graphql/context.ts';
 import { createDocumentCache } from '../../graphql/document-cache.ts';
+import { fastExecute, fastSubscribe } from '../../graphql/fast-execute.ts';
 import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { createSocketRights } from '../auth/socket-registry.ts';
 import { startCustomerPresence } from '../sessions/presence-service.ts';
@@ -28,8 +29,9 @@ import {
 } from './socket-limits.ts';
 
 interface ConnectionState {
-  viewer?: Viewer;
-  memo: Map<string, unknown>;
+  viewer: Viewer;
+  /** One context per connection: its caller, address and memo do not change between operations. */
+  context: GraphQLContext;
 }
 
 type Extra = { request: IncomingMessage; state?: ConnectionState };
@@ -53,9 +55,9 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
   const stopClosingSlowSockets = closeSlowSockets(wss, deps.config);
   const rights = createSocketRights(deps); // sign-out, reset, role change, revoked key and expiry reach open sockets
   wss.once('close', () => void rights.close());
-  const contextFor = ({ request, state }: Extra): GraphQLContext => ({
+  const contextFor = (request: IncomingMessage, viewer: Viewer): GraphQLContext => ({
     ...deps,
-    viewer: state?.viewer ?? NOBODY,
+    viewer,
     clientAddress: clientAddressOf(request, deps.config.trustProxy),
     requestOrigin: request.headers.origin ?? null,
     selfOrigin: selfOriginOf(request.headers),
@@ -63,11 +65,14 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
       throw new GraphQLError('Sign in over HTTP; cookies cannot be set on a WebSocket.', { extensions: { code: 'BAD_USER_INPUT' } });
     },
     transport: 'ws',
-    memo: state?.memo ?? new Map(),
+    memo: new Map(),
   });
   const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
+      // Batches and stream events are single-scalar-field operations: executed without graphql-js's per-operation machinery.
+      execute: fastExecute,
+      subscribe: fastSubscribe,
       async onConnect(ctx) {
         const { request } = ctx.extra;
         const sameOrigin = request.headers.origin === selfOriginOf(request.headers);
@@ -82,7 +87,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
         } catch {
           return false; // a wrong or revoked API key: closed with 4403 Forbidden
         }
-        ctx.extra.state = { viewer, memo: new Map() };
+        ctx.extra.state = { viewer, context: contextFor(request, viewer) };
         await rights.ready;
         rights.track(ctx.extra.socket, viewer);
         if (viewer.customerSessionId) presence.connected(ctx.extra.socket, viewer.customerSessionId);
@@ -106,7 +111,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
           document: document as DocumentNode,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: contextFor(ctx.extra),
+          contextValue: ctx.extra.state?.context ?? contextFor(ctx.extra.request, NOBODY),
         };
       },
       onComplete: (ctx, id) => subscriptions.release(ctx, id),
