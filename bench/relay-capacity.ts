@@ -20,6 +20,11 @@ export interface StepResult {
    * other processes share the machine, so levers can be compared on a busy one.
    */
   serverCpuUsPerBatch: number;
+  /**
+   * The load generator's own CPU time per batch (µs), customers and agents together: it shares
+   * the machine with the server, so a heavy generator lowers the capacity it measures.
+   */
+  generatorCpuUsPerBatch: number;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -74,9 +79,12 @@ export async function measureCapacity(
       window.start = now();
       window.end = Infinity;
       const cpuAtStart = target.serverCpuMs();
+      const ownCpuAtStart = process.cpuUsage();
       await new Promise((resolve) => setTimeout(resolve, STEP_MS));
       window.end = now();
       const serverCpuUsPerBatch = sent === 0 ? NaN : Math.round(((target.serverCpuMs() - cpuAtStart) * 1000) / sent);
+      const ownCpu = process.cpuUsage(ownCpuAtStart);
+      const generatorCpuUsPerBatch = sent === 0 ? NaN : Math.round((ownCpu.user + ownCpu.system) / sent);
       for (const timer of timers) clearInterval(timer);
       // Let in-flight batches land; one still missing after this is counted as lost.
       const landBy = now() + LANDING_MS;
@@ -89,11 +97,12 @@ export async function measureCapacity(
         p50: round(percentile(sorted, 0.5)),
         p99: round(percentile(sorted, 0.99)),
         serverCpuUsPerBatch,
+        generatorCpuUsPerBatch,
       };
       steps.push(step);
       log(
         `${target.name}: ${level} sessions, ${sent} sent, ${received} received, p50 ${step.p50} ms, p99 ${step.p99} ms, ` +
-          `server CPU ${serverCpuUsPerBatch} µs per batch`,
+          `server CPU ${serverCpuUsPerBatch} µs per batch (load generator ${generatorCpuUsPerBatch} µs)`,
       );
       if (step.p99 > P99_LIMIT_MS || received < sent * 0.99) break;
       capacity = level;

@@ -1,6 +1,8 @@
 import WebSocket from 'ws';
 import type { EventBatch, StreamMessage } from '../protocol/index.ts';
-import { gql, signIn, startCustomerSession, wsClient } from '../test/support/graphql-client.ts';
+import { SEND_EVENTS, SESSION_STREAM } from '../widget/operations.ts';
+import { execute, GRAPHQL_PATH, openSocket, type Client } from '../widget/transport.ts';
+import { gql, signIn, startCustomerSession } from '../test/support/graphql-client.ts';
 import { spawnServer, type SpawnedServer } from './spawn-server.ts';
 
 /** One customer→agent pair as the benchmark drives it. */
@@ -47,10 +49,36 @@ export function bareRelay(): RelayTarget {
   };
 }
 
-const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
 const noop = () => {};
 
-/** The product: widget-shaped GraphQL mutations over graphql-ws, pub/sub, agent subscription. */
+// The widget's socket client expects the browser's WebSocket; Node 20 has none, and ws's speaks the same API.
+class BrowserLikeWebSocket extends WebSocket {
+  constructor(address: string, protocols?: string | string[]) {
+    super(address, protocols, { headers: { origin: new URL(address).origin.replace(/^ws/, 'http') } });
+  }
+}
+(globalThis as { WebSocket?: unknown }).WebSocket ??= BrowserLikeWebSocket;
+
+/**
+ * The agent's side as lean as the bare relay's: a raw socket speaking graphql-transport-ws, so the
+ * load generator (on the same two cores as the server) measures the server, not a client library.
+ */
+function agentStream(baseUrl: string, cookie: string, sessionId: string, onMessage: (message: StreamMessage) => void) {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${GRAPHQL_PATH}`, 'graphql-transport-ws', {
+    headers: { origin: baseUrl, cookie },
+  });
+  socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { type: string; payload?: { data?: { sessionStream?: StreamMessage } } };
+    if (message.type === 'connection_ack')
+      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SESSION_STREAM, variables: { sessionId } } }));
+    else if (message.type === 'ping') socket.send('{"type":"pong"}');
+    else if (message.type === 'next' && message.payload?.data?.sessionStream) onMessage(message.payload.data.sessionStream);
+  });
+  return socket;
+}
+
+/** The product: the widget's own socket client and `sendEvents` mutation, pub/sub, the agent's `sessionStream` subscription. */
 export function cobrowseServer(): RelayTarget {
   let server: SpawnedServer;
   return {
@@ -63,35 +91,28 @@ export function cobrowseServer(): RelayTarget {
       const session = await startCustomerSession(url);
       const cookie = await signIn(url, `bench-agent-${index}@example.com`, 'bench');
       await gql(url, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: session.code }, { cookie });
-      const agent = wsClient(url, { cookie });
-      const customer = wsClient(url, { customerToken: session.customerToken });
-      // As the widget does: the customer's socket stays open on its own stream (a lazy client
-      // with no operation running would close and reopen the socket between batches).
-      await new Promise<void>((ready, fail) =>
-        customer.subscribe(
-          { query: 'subscription($id: ID!){ sessionStream(sessionId: $id) }', variables: { id: session.id } },
-          { next: () => ready(), error: fail, complete: noop },
-        ),
-      );
+      let agent: WebSocket | undefined;
       await new Promise<void>((ready, fail) => {
-        agent.subscribe<{ sessionStream: StreamMessage }>(
-          { query: 'subscription($id: ID!){ sessionStream(sessionId: $id) }', variables: { id: session.id } },
-          {
-            next: ({ data }) => {
-              const message = data?.sessionStream;
-              if (message?.type === 'session') ready();
-              else if (message?.type === 'events') onReceive(message.batch);
-            },
-            error: fail,
-            complete: noop,
-          },
+        agent = agentStream(url, cookie, session.id, (message) => {
+          if (message.type === 'session') ready();
+          else if (message.type === 'events') onReceive(message.batch);
+        });
+        agent.once('error', fail);
+      });
+      // The widget's socket, as customers run it (widget/transport.ts): open on the customer's own
+      // stream, each batch one `sendEvents` mutation answered before the next is sent.
+      const customer = await new Promise<Client>((ready) => {
+        const client = openSocket(url, session.customerToken, { connected: noop, closed: noop });
+        client.subscribe(
+          { query: SESSION_STREAM, variables: { sessionId: session.id } },
+          { next: () => ready(client), error: noop, complete: noop },
         );
       });
-      const sink = { next: noop, error: noop, complete: noop };
       return {
-        send: (batch) => void customer.subscribe({ query: SEND_EVENTS, variables: { id: session.id, batch } }, sink),
+        send: (batch) => void execute(customer, SEND_EVENTS, { sessionId: session.id, batch }).catch(noop),
         close: async () => {
-          await Promise.all([agent.dispose(), customer.dispose()]);
+          agent?.close();
+          customer.dispose();
         },
       };
     },

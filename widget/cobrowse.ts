@@ -6,6 +6,7 @@ import { addChatButton, openChatToken } from './chat/launcher.ts';
 import { EN } from './i18n/en.ts';
 import { fill, loadTexts } from './i18n/texts.ts';
 import { answerMaskingPreview } from './preview.ts';
+import { SEND_EVENTS, SESSION_STREAM } from './operations.ts';
 import { createRecorder } from './recorder.ts';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
 import { execute, openSocket, postGraphQL, type Client } from './transport.ts';
@@ -17,8 +18,6 @@ import { WIDGET_CSS } from './ui/styles.ts';
 import { askSite } from './write-consent.ts';
 
 const START_SESSION = 'mutation($input: StartSessionInput!){ startSession(input:$input){ customerToken session { id code status } } }';
-const SESSION_STREAM = 'subscription($sessionId: ID!){ sessionStream(sessionId:$sessionId) }';
-const SEND_EVENTS = 'mutation($sessionId: ID!, $batch: JSON!){ sendEvents(sessionId:$sessionId, batch:$batch) }';
 const EXIT_SESSION = 'mutation($sessionId: ID!){ exitSession(sessionId:$sessionId){ id status } }';
 const ANSWER_WRITE =
   'mutation($sessionId: ID!, $requestId: ID!, $approve: Boolean!){ answerWriteMode(sessionId:$sessionId, requestId:$requestId, approve:$approve){ mode } }';
