@@ -42,6 +42,9 @@ function withImplicitIds(root: TreeNode): TreeNode {
   return copy(root);
 }
 
+/** The compacted copy of each snapshot compactEvent was given, so one sent again is not copied again. */
+const compactedData = new WeakMap<object, object>();
+
 /**
  * The event as it is packed: a full snapshot's tree with its counting ids left out (a copy; the
  * recorder's own objects are rrweb's and stay untouched), any other event as it is.
@@ -49,7 +52,9 @@ function withImplicitIds(root: TreeNode): TreeNode {
 export function compactEvent(event: RecordedEvent): RecordedEvent {
   const data = event.data as { node?: TreeNode } | null;
   if (event.type !== FULL_SNAPSHOT_EVENT || typeof data?.node !== 'object' || data.node === null) return event;
-  return { ...event, data: { ...data, node: withImplicitIds(data.node) } };
+  let compact = compactedData.get(data);
+  if (!compact) compactedData.set(data, (compact = { ...data, node: withImplicitIds(data.node) }));
+  return { ...event, data: compact };
 }
 
 const isTreeNode = (value: unknown): value is TreeNode => typeof value === 'object' && value !== null && !Array.isArray(value);

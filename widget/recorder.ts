@@ -1,8 +1,9 @@
 import { record } from 'rrweb';
 import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, PACK_THRESHOLD_BYTES } from '../protocol/limits.ts';
 import { MASKED_PAGE_EVENT_TAG, type EventBatch, type PointerTarget, type RecordedEvent } from '../protocol/messages.ts';
-import { packedJson, packEvents } from '../protocol/packed-events.ts';
+import { compactEvent, isPackedEvents, packEvents } from '../protocol/packed-events.ts';
 import { createMaskMarker, createMasking, NO_EXTRA_MASKING, type Masking, type MaskingRules } from './masking.ts';
+import { WIDGET_ROOT_ID } from './ui/root.ts';
 
 /**
  * Events kept while the socket is down. Past this the buffer is dropped: the agent resyncs from
@@ -10,8 +11,40 @@ import { createMaskMarker, createMasking, NO_EXTRA_MASKING, type Masking, type M
  */
 export const MAX_OFFLINE_BUFFER_BYTES = 2 * 1024 * 1024;
 
-/** rrweb's event type of a custom event (EventType.Custom). */
+/** rrweb's event types (EventType): a full snapshot, a change, a custom event, the Meta event. */
+const FULL_SNAPSHOT = 2;
+const INCREMENTAL = 3;
 const CUSTOM = 5;
+const META = 4;
+
+/**
+ * Changes that leave the page's DOM as it was (pointer moves and clicks, touch, drag, text
+ * selection: rrweb's incremental sources 1, 2, 6, 12, 14) are not kept to rebuild it.
+ */
+const TRANSIENT_SOURCES = new Set([1, 2, 6, 12, 14]);
+
+/** rrweb's incremental source of a shadow root's or document's adopted stylesheets. */
+const ADOPTED_STYLE_SHEET = 15;
+
+/**
+ * rrweb blocks the widget's host, yet records the stylesheet its shadow root adopts: the
+ * widget's own styles are not sent (and do not count as a change to the page).
+ */
+function isWidgetStyles(event: RecordedEvent): boolean {
+  const data = event.data as { source?: number; id?: number };
+  if (event.type !== INCREMENTAL || data.source !== ADOPTED_STYLE_SHEET) return false;
+  const node = record.mirror.getNode(data.id!);
+  const host = node instanceof ShadowRoot ? node.host : node;
+  return host instanceof Element && host.id === WIDGET_ROOT_ID;
+}
+
+/**
+ * The last full snapshot is kept with the changes since, and sent again (stamped now) when an
+ * agent asks for a snapshot: rebuilding a large page's snapshot took the customer's browser
+ * most of a second. Past this much JSON of changes, or this many, a fresh snapshot is sent.
+ */
+export const MAX_CHECKOUT_CHANGE_BYTES = 512 * 1024;
+export const MAX_CHECKOUT_CHANGES = 10_000;
 
 /** How often the page address is checked against the masked page patterns (single-page apps). */
 const PAGE_CHECK_INTERVAL_MS = 250;
@@ -20,13 +53,17 @@ const PAGE_CHECK_INTERVAL_MS = 250;
  * A large batch (a full snapshot, a big mutation) goes as one packed event, deflated here; small
  * ones, and the hidden-page notice the server reads, go as they are. Null: too large to send.
  */
-async function pack(events: RecordedEvent[]): Promise<RecordedEvent[] | null> {
-  if (events.some(isHiddenPageEvent)) return JSON.stringify(events).length > MAX_BATCH_BYTES ? null : events;
+async function pack(events: RecordedEvent[], compact: RecordedEvent[]): Promise<{ sendable: RecordedEvent[] | null; bytes: number }> {
+  if (events.length === 1 && isPackedEvents(events[0]!)) return { sendable: events, bytes: 0 };
+  if (events.some(isHiddenPageEvent)) {
+    const bytes = JSON.stringify(events).length;
+    return { sendable: bytes > MAX_BATCH_BYTES ? null : events, bytes };
+  }
   // Serialized once, as packed: only a small batch, sent as it is, is serialized again (by the socket).
-  const json = packedJson(events);
-  if (json.length <= PACK_THRESHOLD_BYTES) return events;
-  const packed = await packEvents(events, json);
-  return packed && [packed];
+  const json = JSON.stringify(compact);
+  if (json.length <= PACK_THRESHOLD_BYTES) return { sendable: events, bytes: json.length };
+  const packed = await packEvents(compact, json);
+  return { sendable: packed && [packed], bytes: json.length };
 }
 
 const isHiddenPageEvent = (event: RecordedEvent) =>
@@ -36,10 +73,13 @@ const isHiddenPageEvent = (event: RecordedEvent) =>
 export interface Recorder {
   /**
    * Starts recording under these masking rules (a full snapshot first); when already recording
-   * under the same rules, takes a fresh full snapshot.
+   * under the same rules, sends a full snapshot again (see `snapshot`).
    */
   start(rules?: MaskingRules): void;
-  /** Sends a fresh full snapshot, e.g. when an agent joins or resyncs. */
+  /**
+   * Sends a full snapshot, e.g. when an agent joins or resyncs: the last one with the changes
+   * since while they are few, else a fresh one.
+   */
   snapshot(): void;
   /** Whether batches can be sent now; while offline they are buffered (bounded). */
   setOnline(online: boolean): void;
@@ -68,6 +108,37 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
   let pageTimer: ReturnType<typeof setInterval> | undefined;
   /** What the agent was last given of this page: 'recorded', or why (and where) it is hidden. */
   let shownPage: string | undefined;
+  /**
+   * The last Meta event and full snapshot, the changes recorded since, and
+   * the packed event that carried the snapshot with the first `packedChanges` of them.
+   */
+  let checkout: {
+    meta: RecordedEvent;
+    full: RecordedEvent;
+    changes: RecordedEvent[];
+    bytes: number;
+    packed?: RecordedEvent;
+    packedChanges?: number;
+  } | null = null;
+  let lastMeta: RecordedEvent | null = null;
+  const dropCheckout = () => {
+    checkout = lastMeta = null;
+  };
+  /** Keeps what rebuilds the page as it is now: a new snapshot, or a change to the last one. */
+  const keep = (event: RecordedEvent) => {
+    if (event.type === META) {
+      checkout = null;
+      lastMeta = event;
+    } else if (event.type === FULL_SNAPSHOT && lastMeta) {
+      checkout = { meta: lastMeta, full: event, changes: [], bytes: 0 };
+      lastMeta = null;
+    } else if (checkout && !(event.type === INCREMENTAL && TRANSIENT_SOURCES.has((event.data as { source?: number }).source!))) {
+      if (checkout.changes.push(event) > MAX_CHECKOUT_CHANGES) dropCheckout();
+    }
+  };
+  const countChanges = (bytes: number) => {
+    if (checkout && (checkout.bytes += bytes) > MAX_CHECKOUT_CHANGE_BYTES) dropCheckout();
+  };
 
   // One batch in flight at a time keeps batches in order and lets them grow under load.
   const schedule = () => {
@@ -77,15 +148,27 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     timer = undefined;
     checkPage();
     if (!online || sending || !buffer.length) return;
-    const events = buffer.splice(0, MAX_EVENTS_PER_BATCH);
+    // A snapshot sent again as it was packed goes on its own.
+    const events = buffer.splice(0, isPackedEvents(buffer[0]!) ? 1 : MAX_EVENTS_PER_BATCH);
     offlineBytes = 0;
     sending = true;
     lastSentAt = Date.now();
-    pack(events)
-      .then((sendable) => {
+    const kept = checkout;
+    const compact = events.map(compactEvent);
+    const snapshots = events.some((event) => event.type === FULL_SNAPSHOT);
+    pack(events, compact)
+      .then(({ sendable, bytes }) => {
+        if (!snapshots && kept === checkout) countChanges(bytes);
+        if (kept && events.includes(kept.full) && sendable?.length === 1 && isPackedEvents(sendable[0]!)) {
+          kept.packed = sendable[0];
+          kept.packedChanges = kept.changes.filter((change) => events.includes(change)).length;
+        }
         // The server would refuse a too-large batch, and every reconnect would send the same
         // snapshot again; skipping it keeps the session (pointer, exit) working.
-        if (!sendable) return console.warn('Co-browse: this page is too large to share.');
+        if (!sendable) {
+          if (snapshots) dropCheckout();
+          return console.warn('Co-browse: this page is too large to share.');
+        }
         return send({ seq: ++seq, sentAt: Date.now(), events: sendable });
       })
       .catch(() => {
@@ -99,9 +182,13 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
 
   const queue = (event: RecordedEvent) => {
     buffer.push(event);
-    if (!online && (offlineBytes += JSON.stringify(event).length) > MAX_OFFLINE_BUFFER_BYTES) {
-      buffer = [];
-      offlineBytes = 0;
+    if (!online) {
+      const bytes = JSON.stringify(event).length;
+      countChanges(bytes);
+      if ((offlineBytes += bytes) > MAX_OFFLINE_BUFFER_BYTES) {
+        buffer = [];
+        offlineBytes = 0;
+      }
     }
     schedule();
   };
@@ -113,9 +200,13 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       lastHref = location.href;
       checkPage();
       if (!stopRecording) return;
+      // The kept snapshot holds the old address: this one is taken afresh.
+      dropCheckout();
       queueMicrotask(snapshot);
     }
+    if (isWidgetStyles(event)) return;
     markMasked(event);
+    keep(event);
     queue(event);
   };
   /** Instead of a hidden page, the agent gets its address (without query or hash) and the reason. */
@@ -129,15 +220,32 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     if (!masking) return;
     const hiddenBecause = masking.pageHiddenBecause(location.href);
     if (hiddenBecause) return sendHiddenPage(hiddenBecause);
+    if (checkout && stopRecording) return sendCheckout(checkout);
     try {
       record.takeFullSnapshot(true);
     } catch {
       // Not recording yet (the page is still loading): the first snapshot is on its way.
     }
   };
+  /**
+   * The kept snapshot and its changes go out again, in place of the changes not yet sent, as
+   * recorded now: a recording replays them in order, and the agent's view rebuilds at the Meta
+   * event. Pointer moves waiting to be sent follow.
+   */
+  const sendCheckout = ({ meta, full, changes, packed, packedChanges }: NonNullable<typeof checkout>) => {
+    const now = Date.now();
+    const stamp = (event: RecordedEvent) => ({ ...event, timestamp: now });
+    const resent = new Set([meta, full, ...changes]);
+    const rest = buffer.filter((event) => !resent.has(event));
+    // Nothing changed since the packed snapshot and what went with it: it goes again as it went
+    // (a recording then holds the same snapshot twice, at its own time) and costs nothing to send.
+    buffer = packed && changes.length === packedChanges ? [packed, ...rest] : [stamp(meta), stamp(full), ...changes.map(stamp), ...rest];
+    schedule();
+  };
   const stopRecorder = () => {
     stopRecording?.();
     stopRecording = undefined;
+    dropCheckout();
   };
   const startRecorder = (active: Masking) => {
     lastHref = location.href;
