@@ -78,6 +78,66 @@ export interface Client {
   dispose(): void;
 }
 
+/** The part of a WebSocket the client uses. */
+interface RawSocket {
+  send(data: string): void;
+  close(code: number, reason: string): void;
+  onopen: (() => void) | null;
+  onclose: ((event: { code: number }) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+}
+
+/**
+ * The socket's worker: opens the WebSocket, sends what it is given (`['s', data]`), closes on
+ * `['x', code, reason]`, and posts back `['o']` when open, `['m', data]` per message, `['c', code]`
+ * when closed.
+ */
+const SOCKET_WORKER = `let s;onmessage=({data:[o,a,b]})=>{if(o==="o"){s=new WebSocket(a,b);s.onopen=()=>postMessage(["o"]);s.onmessage=(e)=>postMessage(["m",e.data]);s.onclose=(e)=>postMessage(["c",e.code])}else if(o==="s")s.send(a);else s.close(a,b)}`;
+let socketWorkerUrl: string | undefined;
+
+const pageSocket = (url: string, protocol: string) => new WebSocket(url, protocol) as unknown as RawSocket;
+
+/**
+ * A WebSocket run by a worker where the page allows one, else the page's own. A page's socket
+ * writes a large frame (a packed batch of a big change) only as the page's main thread gets to
+ * it, and a page that just changed thousands of nodes lays them out for hundreds of milliseconds
+ * first; a worker's socket sends it meanwhile.
+ */
+function openRawSocket(url: string, protocol: string): RawSocket {
+  let worker: Worker;
+  try {
+    worker = new Worker((socketWorkerUrl ??= URL.createObjectURL(new Blob([SOCKET_WORKER], { type: 'text/javascript' }))));
+  } catch {
+    return pageSocket(url, protocol); // no workers here, or the site's policy refuses them at once
+  }
+  let direct: RawSocket | undefined;
+  let opened = false;
+  const raw: RawSocket = {
+    send: (data) => (direct ? direct.send(data) : worker.postMessage(['s', data])),
+    close: (code, reason) => (direct ? direct.close(code, reason) : worker.postMessage(['x', code, reason])),
+    onopen: null,
+    onclose: null,
+    onmessage: null,
+  };
+  worker.onmessage = ({ data: [kind, value] }: MessageEvent<[string, unknown]>) => {
+    if (kind === 'm') return raw.onmessage?.({ data: value });
+    if (kind === 'o') return ((opened = true), raw.onopen?.());
+    worker.terminate();
+    raw.onclose?.({ code: value as number });
+  };
+  worker.onerror = () => {
+    worker.terminate();
+    if (opened) return raw.onclose?.({ code: 1006 });
+    // Refused while loading (a policy without blob: workers): the page's own socket instead.
+    direct = pageSocket(url, protocol);
+    direct.onopen = () => raw.onopen?.();
+    direct.onmessage = (event) => raw.onmessage?.(event);
+    direct.onclose = (event) => raw.onclose?.(event);
+  };
+  worker.postMessage(['o', url, protocol]);
+  return raw;
+}
+
 /** Close codes after which reconnecting cannot help (as graphql-ws decides): operations fail, and the socket stays closed. */
 const FATAL_CLOSE_CODES = [4004, 4005, 4400, 4401, 4406, 4409, 4429, 4500];
 
@@ -90,7 +150,7 @@ const FATAL_CLOSE_CODES = [4004, 4005, 4400, 4401, 4406, 4409, 4429, 4500];
 export function openSocket(serverOrigin: string, customerToken: string, listeners: SocketListeners): Client {
   const url = serverOrigin.replace(/^http/, 'ws') + GRAPHQL_PATH;
   const operations = new Map<string, { payload: Payload; sink: Sink<never> }>();
-  let socket: WebSocket | undefined;
+  let socket: RawSocket | undefined;
   let ready = false;
   let disposed = false;
   let retries = 0;
@@ -99,7 +159,7 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
   const send = (message: object) => ready && socket!.send(JSON.stringify(message));
 
   const connect = () => {
-    const current = (socket = new WebSocket(url, 'graphql-transport-ws'));
+    const current = (socket = openRawSocket(url, 'graphql-transport-ws'));
     let awaitingPong = false;
     let pingAt = 0;
     const ping = () => {
