@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { messageJson, rememberMessageJson } from './message-json.ts';
 import type { PubSub } from './pubsub.ts';
 
 /** How often a failed PUBLISH or SUBSCRIBE is tried again before the caller is told. */
@@ -62,6 +63,7 @@ export async function createRedisPubSub(redisUrl: string, options: RedisPubSubOp
     const set = listeners.get(topic);
     if (!set) return;
     const message: unknown = JSON.parse(raw);
+    rememberMessageJson(message, raw);
     for (const listener of set) listener(message);
   });
 
@@ -75,7 +77,7 @@ export async function createRedisPubSub(redisUrl: string, options: RedisPubSubOp
 
   return {
     async publish(topic, message) {
-      const raw = JSON.stringify(message);
+      const raw = typeof message === 'object' && message !== null ? messageJson(message) : JSON.stringify(message);
       await withRetries(`publish to ${topic}`, () => publisher.publish(topic, raw), log);
     },
     async subscribe(topic, onMessage) {

@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '../errors.ts';
+import { messageJson } from './message-json.ts';
 import type { PubSub, Unsubscribe } from './pubsub.ts';
 
 /** Without a configured budget (SUBSCRIBER_QUEUE_BYTES), a subscriber may fall this many bytes behind. */
@@ -7,19 +8,11 @@ export const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 /** What holding one message costs besides its payload, so a flood of tiny messages is bounded too. */
 const MESSAGE_OVERHEAD_BYTES = 64;
 
-/** Serialized sizes, measured once per message however many local subscribers hold it. */
-const measured = new WeakMap<object, number>();
-
-/** Roughly the bytes a message will take on the wire: its JSON length, computed once. */
+/** Roughly the bytes a message will take on the wire: its JSON length (made once, and reused for the frame). */
 export function estimateBytes(message: unknown): number {
   if (typeof message === 'string') return message.length + MESSAGE_OVERHEAD_BYTES;
   if (message === null || typeof message !== 'object') return MESSAGE_OVERHEAD_BYTES;
-  let size = measured.get(message);
-  if (size === undefined) {
-    size = (JSON.stringify(message)?.length ?? 0) + MESSAGE_OVERHEAD_BYTES;
-    measured.set(message, size);
-  }
-  return size;
+  return messageJson(message).length + MESSAGE_OVERHEAD_BYTES;
 }
 
 interface Options<T> {

@@ -14,7 +14,7 @@ type SendCallback = (error?: Error) => void;
  * so frames of the same turn travel together. A socket that falls behind gets the real callbacks
  * back, which restores graphql-ws's backpressure and the slow-consumer limits for it.
  */
-export function coalesceSocketWrites(wss: WebSocketServer): void {
+export function coalesceSocketWrites(wss: WebSocketServer, prepare: (frame: unknown) => unknown = (frame) => frame): void {
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     const raw = request.socket;
     const send = socket.send.bind(socket) as (data: unknown, callback?: SendCallback) => void;
@@ -23,7 +23,8 @@ export function coalesceSocketWrites(wss: WebSocketServer): void {
       corked = false;
       raw.uncork();
     };
-    socket.send = ((data: unknown, callback?: SendCallback) => {
+    socket.send = ((frame: unknown, callback?: SendCallback) => {
+      const data = prepare(frame);
       if (!corked) {
         corked = true;
         raw.cork();

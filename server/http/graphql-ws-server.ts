@@ -20,6 +20,7 @@ import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { createSocketRights } from '../auth/socket-registry.ts';
 import { startCustomerPresence } from '../sessions/presence-service.ts';
 import { coalesceSocketWrites } from './coalesce-socket-writes.ts';
+import { serializedStreamResult, spliceSerializedMessage } from './serialized-frames.ts';
 import {
   closeSlowSocket,
   closeSlowSockets,
@@ -47,7 +48,7 @@ const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => for
  * sign-in cookie only when the page is our own origin (no cross-site socket hijacking).
  */
 export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLSchema, deps: AppDeps) {
-  coalesceSocketWrites(wss); // first, so graphql-ws only ever sees the coalescing send
+  coalesceSocketWrites(wss, spliceSerializedMessage); // first, so graphql-ws only ever sees the coalescing send
   const documentFor = createDocumentCache(schema);
   const presence = startCustomerPresence(deps); // B2: the customer's page connected or gone, and the gone-timeout
   const subscriptions = createSubscriptionCounter(deps.config);
@@ -119,7 +120,8 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
         if (errors.some(isSlowConsumerError)) closeSlowSocket(ctx.extra.socket); // the client reconnects and resyncs
         return formatAll(errors);
       },
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : undefined),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: formatAll(result.errors) } : serializedStreamResult(result),
     },
     wss,
   );
