@@ -1,5 +1,7 @@
 import { launchBrowser } from '../test/support/browser.ts';
 import { agentJoins, customerStarts } from '../test/support/cobrowse-pages.ts';
+import { runStandalone } from './standalone.ts';
+import { printVerdicts } from './targets.ts';
 
 const SAMPLES = 150;
 const GAP_MS = 100;
@@ -96,3 +98,12 @@ export async function measureBrowserLatency(server: { url: string }, log: (line:
     await browser.close();
   }
 }
+
+runStandalone(import.meta.url, async (server, _site, log) => {
+  const { domChange, pointerMove } = await measureBrowserLatency(server, log);
+  return printVerdicts([
+    { name: 'DOM change → agent, p50', wanted: '≤ 30 ms', measured: `${domChange.p50} ms`, met: domChange.p50 <= 30 },
+    { name: 'DOM change → agent, p99', wanted: '≤ 80 ms', measured: `${domChange.p99} ms`, met: domChange.p99 <= 80 },
+    { name: 'pointer move → agent, p50', wanted: '≤ 50 ms', measured: `${pointerMove.p50} ms`, met: pointerMove.p50 <= 50 },
+  ]);
+});
