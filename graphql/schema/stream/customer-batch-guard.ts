@@ -10,6 +10,28 @@ import { AppError, ErrorCode } from '../../errors.ts';
  */
 const OPEN_STATUS_TTL_MS = 5000;
 
+/**
+ * Batches a connection pays for at once against its address's budget, so the shared counter (a
+ * Redis round trip when several instances run) is touched once per this many batches, not for
+ * each of a busy customer's 30 a second. Never more than a minute's budget allows in one go: a
+ * small budget is charged batch by batch, exactly. A charge refused in part refuses the batch,
+ * so a connection is at most a few batches short of its budget, never over it.
+ */
+export const MAX_BATCHES_PER_CHARGE = 10;
+export const batchesPerCharge = (perMinute: number) => Math.min(MAX_BATCHES_PER_CHARGE, Math.max(1, Math.floor(perMinute / 60)));
+
+async function chargeBatch(ctx: GraphQLContext): Promise<void> {
+  const credit = (ctx.memo.get('batch-credit') as number | undefined) ?? 0;
+  if (credit > 0) {
+    ctx.memo.set('batch-credit', credit - 1);
+    return;
+  }
+  // Over HTTP the memo lasts one request: a batch there pays for itself alone.
+  const charge = ctx.transport === 'ws' ? batchesPerCharge(ctx.config.sendEventsPerAddressPerMinute) : 1;
+  await sendEventsLimit(ctx).consume(ctx.clientAddress, charge);
+  ctx.memo.set('batch-credit', charge - 1);
+}
+
 const sessionEnded = () => new AppError(ErrorCode.SESSION_ENDED, 'This co-browse session has ended.');
 
 /**
@@ -25,7 +47,7 @@ export function noteSessionEnded(ctx: GraphQLContext, sessionId: string): void {
 }
 
 export async function admitCustomerBatch(ctx: GraphQLContext, sessionId: string): Promise<void> {
-  await sendEventsLimit(ctx).consume(ctx.clientAddress);
+  await chargeBatch(ctx);
   const key = `open-until:${sessionId}`;
   const known = ctx.memo.get(key) as number | 'ended' | undefined;
   if (known === 'ended') throw sessionEnded();
