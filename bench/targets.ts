@@ -11,7 +11,7 @@ export interface Verdict {
 }
 
 interface RunFigures {
-  bareRelay: { capacity: number };
+  bareRelay: { capacity: number; steps: { sessions: number }[] };
   cobrowse: { capacity: number };
   capacityRatio: number;
   browserLatencyMs: { domChange: { p50: number; p99: number }; pointerMove: { p50: number } };
@@ -70,6 +70,9 @@ export function printVerdicts(verdicts: Verdict[]): boolean {
   return missed === 0;
 }
 
+const bareHeldEveryStep = (run: RunFigures) =>
+  run.bareRelay.capacity > 0 && run.bareRelay.capacity === run.bareRelay.steps.at(-1)?.sessions;
+
 /** Compares a run against the performance targets of SPEC §7. */
 export function judgeTargets(run: RunFigures): Verdict[] {
   const { domChange, pointerMove } = run.browserLatencyMs;
@@ -78,7 +81,8 @@ export function judgeTargets(run: RunFigures): Verdict[] {
     {
       name: 'capacity vs bare ws relay',
       wanted: '≥ 50%',
-      measured: `${Math.round(run.capacityRatio * 100)}% (${run.cobrowse.capacity} vs ${run.bareRelay.capacity} sessions)`,
+      // A bare relay that held the highest step has a capacity of at least that: the ratio is then an upper bound.
+      measured: `${Math.round(run.capacityRatio * 100)}% (${run.cobrowse.capacity} vs ${bareHeldEveryStep(run) ? '≥ ' : ''}${run.bareRelay.capacity} sessions)`,
       met: run.capacityRatio >= 0.5,
     },
     { name: 'DOM change → agent, p50', wanted: '≤ 30 ms', measured: `${domChange.p50} ms`, met: domChange.p50 <= 30 },
