@@ -12,6 +12,8 @@ const ROUNDS = Number(process.env.BENCH_STORM_ROUNDS ?? 3);
 const STORM_TIMEOUT_MS = 60_000;
 /** Quiet time between storms, so one's tail does not run into the next one's clock. */
 const SETTLE_MS = 300;
+/** A widget build to give the product's customer page instead of the server's (to try a widget change from another tree). */
+const WIDGET_FILE = process.env.BENCH_STORM_WIDGET;
 
 export interface StormFigures {
   /** Median over the rounds, ms from the change on the customer's page to the same DOM in the replay; null when a round never got there. */
@@ -96,6 +98,8 @@ async function playStorms(sides: [Side, Side], log: (line: string) => void): Pro
 async function productPair(browser: Browser, server: { url: string }, siteOrigin: string): Promise<Pair> {
   const customer = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   const agent = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  if (WIDGET_FILE)
+    await customer.route(`${server.url}/widget.js`, (route) => route.fulfill({ path: WIDGET_FILE, contentType: 'text/javascript' }));
   const code = await customerStarts(customer, siteOrigin, '/storm');
   await agentJoins(agent, server.url, code, BENCH_AGENT);
   await agentView(agent).locator('#stage').waitFor({ state: 'attached' });
@@ -125,6 +129,7 @@ export async function measureMutationStorms(
   log: (line: string) => void,
 ): Promise<StormSummary> {
   const browser = await launchBrowser();
+  if (WIDGET_FILE) log(`storm: the product's customer page runs ${WIDGET_FILE}, not the server's widget`);
   try {
     const alone = await prepareSide('rrweb alone', await rrwebAlonePair(browser, siteOrigin));
     const product = await prepareSide('product', await productPair(browser, server, siteOrigin));
