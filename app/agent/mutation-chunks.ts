@@ -43,8 +43,9 @@ export interface MutationPlan {
    * Ids of the new subtrees' roots (added under nodes already on the page), when the parts can
    * build them off the page: the replay takes them out of the document after the first part
    * (which adds them, and only them) and puts them back before the last (which holds the text and
-   * attribute changes), so the page is not laid out again after every part. Empty: the parts
-   * build in place.
+   * attribute changes), so the page is not laid out again after every part: it lays the new
+   * subtrees out once, in the frame after they are put back (as long as the customer's browser
+   * took for the same change). Empty: the parts build in place.
    */
   detached: number[];
 }
