@@ -7,6 +7,7 @@ import { describeError } from '../../lib/graphql-client';
 import { SecretReveal } from '../../lib/secret-reveal';
 import { TopBar } from '../../lib/top-bar';
 import { AdminNav } from '../admin-nav';
+import { AdminTable } from '../admin-table';
 
 const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
 
@@ -69,54 +70,32 @@ export function ApiKeys() {
                 testId="api-key"
               />
             )}
-            <div className="table-scroll">
-              <table className="sessions-table">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Key</th>
-                    <th>Created</th>
-                    <th>Last used</th>
-                    <th>
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {keys.map((key) => (
-                    <tr key={key.id} data-testid="api-key-row" className={key.revokedAt ? 'revoked' : undefined}>
-                      <td>{key.name}</td>
-                      <td>
-                        <code>{key.prefix}…</code>
-                      </td>
-                      <td className="muted">{when(key.createdAt)}</td>
-                      <td className="muted">{when(key.lastUsedAt)}</td>
-                      <td className="row-actions">
-                        {key.revokedAt ? (
-                          <span className="muted small">Revoked {when(key.revokedAt)}</span>
-                        ) : (
-                          <button
-                            type="button"
-                            className="button small subtle danger-text"
-                            onClick={() => revoke(key)}
-                            data-testid="api-key-revoke"
-                          >
-                            Revoke
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                  {keys.length === 0 && (
-                    <tr>
-                      <td colSpan={5} className="muted">
-                        No keys yet.
-                      </td>
-                    </tr>
-                  )}
-                </tbody>
-              </table>
-            </div>
+            <AdminTable columns={['Name', 'Key', 'Created', 'Last used']} empty={keys.length === 0 && 'No keys yet.'}>
+              {keys.map((key) => (
+                <tr key={key.id} data-testid="api-key-row" className={key.revokedAt ? 'revoked' : undefined}>
+                  <td>{key.name}</td>
+                  <td>
+                    <code>{key.prefix}…</code>
+                  </td>
+                  <td className="muted">{when(key.createdAt)}</td>
+                  <td className="muted">{when(key.lastUsedAt)}</td>
+                  <td className="row-actions">
+                    {key.revokedAt ? (
+                      <span className="muted small">Revoked {when(key.revokedAt)}</span>
+                    ) : (
+                      <button
+                        type="button"
+                        className="button small subtle danger-text"
+                        onClick={() => revoke(key)}
+                        data-testid="api-key-revoke"
+                      >
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </AdminTable>
           </section>
           <form className="settings-card add-user-card" onSubmit={create} aria-labelledby="new-key-heading">
             <h2 id="new-key-heading">New key</h2>

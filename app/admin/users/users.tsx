@@ -15,6 +15,7 @@ import {
   type Role,
 } from '../../lib/user-documents';
 import { AdminNav } from '../admin-nav';
+import { AdminTable } from '../admin-table';
 
 const ROLES: { value: Role; label: string }[] = [
   { value: 'AGENT', label: 'Agent' },
@@ -150,75 +151,61 @@ export function UsersAdmin() {
                 {message.text}
               </p>
             )}
-            <div className="table-scroll">
-              <table className="sessions-table users-table">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Email</th>
-                    <th>Role</th>
-                    <th>
-                      <span className="visually-hidden">Actions</span>
-                    </th>
+            <AdminTable columns={['Name', 'Email', 'Role']} className="users-table">
+              {users?.map((user) => (
+                <Fragment key={user.id}>
+                  <tr data-testid="user-row" className={resetting === user.id ? 'expanded' : undefined}>
+                    <td>
+                      <span className="user-name">
+                        <span className="avatar" aria-hidden="true">
+                          {user.name.charAt(0).toUpperCase()}
+                        </span>
+                        {user.name}
+                        {user.id === me?.id && <span className="you-badge">You</span>}
+                      </span>
+                    </td>
+                    <td className="muted">{user.email}</td>
+                    <td>
+                      <select
+                        className="role-select"
+                        value={user.role}
+                        onChange={(event) => void changeRole(user, event.target.value as Role)}
+                        aria-label={`Role of ${user.name}`}
+                        data-testid="user-role"
+                      >
+                        {ROLES.map((role) => (
+                          <option key={role.value} value={role.value}>
+                            {role.label}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td className="row-actions">
+                      <button
+                        type="button"
+                        className="button small subtle"
+                        onClick={() => setResetting(resetting === user.id ? null : user.id)}
+                        aria-expanded={resetting === user.id}
+                        data-testid="user-reset-password"
+                      >
+                        Reset password
+                      </button>
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {users?.map((user) => (
-                    <Fragment key={user.id}>
-                      <tr data-testid="user-row" className={resetting === user.id ? 'expanded' : undefined}>
-                        <td>
-                          <span className="user-name">
-                            <span className="avatar" aria-hidden="true">
-                              {user.name.charAt(0).toUpperCase()}
-                            </span>
-                            {user.name}
-                            {user.id === me?.id && <span className="you-badge">You</span>}
-                          </span>
-                        </td>
-                        <td className="muted">{user.email}</td>
-                        <td>
-                          <select
-                            className="role-select"
-                            value={user.role}
-                            onChange={(event) => void changeRole(user, event.target.value as Role)}
-                            aria-label={`Role of ${user.name}`}
-                            data-testid="user-role"
-                          >
-                            {ROLES.map((role) => (
-                              <option key={role.value} value={role.value}>
-                                {role.label}
-                              </option>
-                            ))}
-                          </select>
-                        </td>
-                        <td className="row-actions">
-                          <button
-                            type="button"
-                            className="button small subtle"
-                            onClick={() => setResetting(resetting === user.id ? null : user.id)}
-                            aria-expanded={resetting === user.id}
-                            data-testid="user-reset-password"
-                          >
-                            Reset password
-                          </button>
-                        </td>
-                      </tr>
-                      {resetting === user.id && (
-                        <tr className="reset-row">
-                          <td colSpan={4}>
-                            <ResetPasswordForm
-                              user={user}
-                              onSave={(password) => resetPassword(user, password)}
-                              onCancel={() => setResetting(null)}
-                            />
-                          </td>
-                        </tr>
-                      )}
-                    </Fragment>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                  {resetting === user.id && (
+                    <tr className="reset-row">
+                      <td colSpan={4}>
+                        <ResetPasswordForm
+                          user={user}
+                          onSave={(password) => resetPassword(user, password)}
+                          onCancel={() => setResetting(null)}
+                        />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              ))}
+            </AdminTable>
           </section>
 
           <form className="settings-card add-user-card" onSubmit={create} aria-labelledby="add-user-heading">

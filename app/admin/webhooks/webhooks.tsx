@@ -18,6 +18,7 @@ import {
 } from './webhook-documents';
 import { ALL_EVENTS, EVENT_GROUPS, eventSummary } from './webhook-events';
 import styles from './webhooks.module.css';
+import { AdminTable } from '../admin-table';
 
 /** Issue 11: URLs that receive signed session and chat events; each secret is shown once, when created. */
 export function Webhooks() {
@@ -119,72 +120,48 @@ export function Webhooks() {
                   testId="webhook"
                 />
               )}
-              <div className="table-scroll">
-                <table className="sessions-table">
-                  <thead>
-                    <tr>
-                      <th>Endpoint</th>
-                      <th>Status</th>
-                      <th>
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {endpoints.map((endpoint) => (
-                      <tr
-                        key={endpoint.id}
-                        data-testid="webhook-row"
-                        className={endpoint.id === selected?.id ? styles.selected : undefined}
+              <AdminTable columns={['Endpoint', 'Status']} empty={endpoints.length === 0 && 'No endpoints yet.'}>
+                {endpoints.map((endpoint) => (
+                  <tr key={endpoint.id} data-testid="webhook-row" className={endpoint.id === selected?.id ? styles.selected : undefined}>
+                    <td>
+                      <div className={styles.endpoint}>
+                        <button
+                          type="button"
+                          className={`link-button ${styles.url}`}
+                          title={endpoint.url}
+                          onClick={() => setSelectedId(endpoint.id)}
+                        >
+                          {endpoint.url}
+                        </button>
+                        <span className="muted small" title={endpoint.events.join(', ')}>
+                          {eventSummary(endpoint.events)} · secret <code>{endpoint.secretPrefix}…</code>
+                        </span>
+                      </div>
+                    </td>
+                    <td>
+                      <span className={`${styles.pill} ${endpoint.enabled ? styles.ok : styles.off}`}>
+                        {endpoint.enabled ? 'On' : 'Off'}
+                      </span>
+                    </td>
+                    <td className="row-actions">
+                      <button type="button" className="button small subtle" onClick={() => ping(endpoint)} data-testid="webhook-ping">
+                        Send ping
+                      </button>{' '}
+                      <button type="button" className="button small subtle" onClick={() => toggle(endpoint)}>
+                        {endpoint.enabled ? 'Turn off' : 'Turn on'}
+                      </button>{' '}
+                      <button
+                        type="button"
+                        className="button small subtle danger-text"
+                        onClick={() => remove(endpoint)}
+                        data-testid="webhook-delete"
                       >
-                        <td>
-                          <div className={styles.endpoint}>
-                            <button
-                              type="button"
-                              className={`link-button ${styles.url}`}
-                              title={endpoint.url}
-                              onClick={() => setSelectedId(endpoint.id)}
-                            >
-                              {endpoint.url}
-                            </button>
-                            <span className="muted small" title={endpoint.events.join(', ')}>
-                              {eventSummary(endpoint.events)} · secret <code>{endpoint.secretPrefix}…</code>
-                            </span>
-                          </div>
-                        </td>
-                        <td>
-                          <span className={`${styles.pill} ${endpoint.enabled ? styles.ok : styles.off}`}>
-                            {endpoint.enabled ? 'On' : 'Off'}
-                          </span>
-                        </td>
-                        <td className="row-actions">
-                          <button type="button" className="button small subtle" onClick={() => ping(endpoint)} data-testid="webhook-ping">
-                            Send ping
-                          </button>{' '}
-                          <button type="button" className="button small subtle" onClick={() => toggle(endpoint)}>
-                            {endpoint.enabled ? 'Turn off' : 'Turn on'}
-                          </button>{' '}
-                          <button
-                            type="button"
-                            className="button small subtle danger-text"
-                            onClick={() => remove(endpoint)}
-                            data-testid="webhook-delete"
-                          >
-                            Delete
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                    {endpoints.length === 0 && (
-                      <tr>
-                        <td colSpan={3} className="muted">
-                          No endpoints yet.
-                        </td>
-                      </tr>
-                    )}
-                  </tbody>
-                </table>
-              </div>
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </AdminTable>
             </section>
             {selected && <DeliveryLog key={selected.id} endpointId={selected.id} url={selected.url} refreshKey={logRefresh} />}
           </div>
