@@ -213,6 +213,19 @@ Cobrowse.on('notice', function (e) { log.push('notice ' + e.message); });`,
     const chosen = await open(snippetPage('/choose-de', `Cobrowse.init({ language: 'de' });`));
     await chosen.getByTestId('cobrowse-start').waitFor();
     assert.equal((await chosen.getByTestId('cobrowse-start').textContent())?.trim(), 'Co-Browsing starten');
+    // The chat window, a chunk of its own, speaks the page's language too.
+    const chat = chosen.getByTestId('cobrowse-chat-open');
+    assert.equal((await chat.textContent())?.trim(), 'Chatten Sie mit uns');
+    await chat.click();
+    const input = chosen.getByTestId('cobrowse-chat-input');
+    await input.waitFor();
+    assert.equal(await input.getAttribute('placeholder'), 'Nachricht schreiben…');
+    assert.equal(await chosen.locator('#cobrowse-widget-root .chat').getAttribute('aria-label'), 'Chat');
+    await waitFor(
+      async () => /Fragen Sie uns, was Sie möchten/.test((await chosen.locator('#cobrowse-widget-root .chat .log').textContent()) ?? ''),
+      'the German welcome line',
+    );
+    await chosen.screenshot({ path: '/tmp/widget-chat-de.png' });
     await end();
     await Promise.all([english.close(), page.close(), chosen.close()]);
   });

@@ -49,7 +49,39 @@ export interface WriteRequest {
  * Every text the widget shows. `{agent}`, `{name}` and `{ms}` are replaced by the agent's name,
  * the supervisor's name and a round-trip time.
  */
-export interface WidgetTexts {
+/**
+ * The chat window's texts. English is built into the chat window (/widget-chat.js); a language
+ * chunk or the site's overrides may give any of them.
+ */
+export interface ChatTexts {
+  chatTitle: string;
+  chatMinimise: string;
+  /** The message list's accessible name. */
+  chatMessages: string;
+  /** The message field's accessible name. */
+  chatMessage: string;
+  chatSend: string;
+  chatEnd: string;
+  chatPlaceholder: string;
+  /** The field's placeholder once a chat has ended. */
+  chatPlaceholderNew: string;
+  chatWelcome: string;
+  chatWaiting: string;
+  /** The status beside the title, with `{agent}`. */
+  chatWith: string;
+  /** `{agent}` when the agent has no name. */
+  chatAnAgent: string;
+  chatEnded: string;
+  /** With `{agent}`. */
+  chatJoined: string;
+  chatEndedByYou: string;
+  chatEndedByAgent: string;
+  chatUnavailable: string;
+  /** The unread count's accessible name, with `{count}`. */
+  chatUnread: string;
+}
+
+export interface WidgetTexts extends Partial<ChatTexts> {
   start: string;
   starting: string;
   /** The card's title. */
@@ -95,6 +127,8 @@ export interface WidgetTexts {
   agentPointer: string;
   /** With `{ms}`. */
   rtt: string;
+  /** The button that opens the chat window. */
+  chatOpen: string;
 }
 
 /** What `Cobrowse.init` takes; every field is optional. */

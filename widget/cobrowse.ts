@@ -102,7 +102,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       shadow = createShadowRoot(WIDGET_CSS);
       if (options.ui !== false) {
         panel = createPanel(shadow, actions, t);
-        addChatButton(shadow, serverOrigin);
+        addChatButton(shadow, serverOrigin, t);
       }
       pointer = createAgentPointer(shadow, t.agentPointer);
       answerMaskingPreview(serverOrigin);

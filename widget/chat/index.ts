@@ -5,7 +5,9 @@
 import type { Client } from '../transport.ts';
 import { MAX_CHAT_MESSAGE_LENGTH, type ChatMessageView, type ChatState, type ChatStreamMessage } from '../../protocol/chat.ts';
 import { loadChat, saveChat, type StoredChat } from './chat-store.ts';
+import { fill } from '../i18n/texts.ts';
 import { CHAT_CSS } from './chat-styles.ts';
+import { CHAT_EN } from './chat-texts.ts';
 import type { ChatHost } from './launcher.ts';
 
 const START_CHAT = 'mutation($input: StartChatInput!){ startChat(input:$input){ customerToken chat { id } } }';
@@ -31,17 +33,19 @@ function addStyles(shadow: ShadowRoot): void {
   }
 }
 
-const statusText = (chat: ChatState): string =>
-  chat.status === 'ACTIVE' ? `with ${chat.agentName ?? 'an agent'}` : chat.status === 'QUEUED' ? 'Waiting for an agent…' : 'Ended';
+/** A text inside a double-quoted attribute: texts may come from the site's overrides. */
+const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /** Opens the chat window (or resumes this tab's chat) and takes over the Chat with us button. */
 export function mountChat(host: ChatHost, openNow: boolean): void {
   const { shadow, serverOrigin, button, transport } = host;
+  const t = { ...CHAT_EN, ...host.texts };
+  const a = (key: keyof typeof CHAT_EN) => escapeAttribute(t[key]);
   addStyles(shadow);
   const box = document.createElement('section');
   box.className = 'card chat';
-  box.setAttribute('aria-label', 'Chat');
-  box.innerHTML = `<div class="hd"><span class="dot"></span>Chat<span class="st"></span><button type="button" class="min" aria-label="Minimise the chat" title="Minimise">&minus;</button></div><ol class="log" role="log" aria-live="polite" aria-label="Messages"></ol><form class="send"><input data-testid="cobrowse-chat-input" maxlength="${MAX_CHAT_MESSAGE_LENGTH}" aria-label="Message" placeholder="Type a message…" autocomplete="off"><button type="submit" data-testid="cobrowse-chat-send" aria-label="Send">${SEND_ICON}</button></form><button type="button" class="end" data-testid="cobrowse-chat-end" hidden>End chat</button>`;
+  box.setAttribute('aria-label', t.chatTitle);
+  box.innerHTML = `<div class="hd"><span class="dot"></span><span class="tt"></span><span class="st"></span><button type="button" class="min" aria-label="${a('chatMinimise')}" title="${a('chatMinimise')}">&minus;</button></div><ol class="log" role="log" aria-live="polite" aria-label="${a('chatMessages')}"></ol><form class="send"><input data-testid="cobrowse-chat-input" maxlength="${MAX_CHAT_MESSAGE_LENGTH}" aria-label="${a('chatMessage')}" placeholder="${a('chatPlaceholder')}" autocomplete="off"><button type="submit" data-testid="cobrowse-chat-send" aria-label="${a('chatSend')}">${SEND_ICON}</button></form><button type="button" class="end" data-testid="cobrowse-chat-end" hidden></button>`;
   button.parentElement!.before(box);
   const find = <T extends Element>(selector: string) => box.querySelector(selector) as T;
   const status = find<HTMLElement>('.st');
@@ -50,6 +54,14 @@ export function mountChat(host: ChatHost, openNow: boolean): void {
   const input = find<HTMLInputElement>('input');
   const endButton = find<HTMLButtonElement>('.end');
   const label = button.lastChild as HTMLElement;
+  find<HTMLElement>('.tt').textContent = t.chatTitle;
+  endButton.textContent = t.chatEnd;
+  const statusText = (chat: ChatState): string =>
+    chat.status === 'ACTIVE'
+      ? fill(t.chatWith, { agent: chat.agentName ?? t.chatAnAgent })
+      : chat.status === 'QUEUED'
+        ? t.chatWaiting
+        : t.chatEnded;
 
   let stored: StoredChat | null = loadChat();
   let client: Client | null = null;
@@ -69,8 +81,12 @@ export function mountChat(host: ChatHost, openNow: boolean): void {
   const info = (text: string, error = false) => line(text, error ? 'info err' : 'info');
 
   const showUnread = () => {
-    label.textContent = 'Chat with us';
-    if (unread > 0) label.insertAdjacentHTML('beforeend', ` <span class="unread" aria-label="${unread} new">${unread}</span>`);
+    label.textContent = t.chatOpen;
+    if (unread > 0)
+      label.insertAdjacentHTML(
+        'beforeend',
+        ` <span class="unread" aria-label="${escapeAttribute(fill(t.chatUnread, { count: unread }))}">${unread}</span>`,
+      );
   };
 
   const show = (open: boolean) => {
@@ -114,18 +130,18 @@ export function mountChat(host: ChatHost, openNow: boolean): void {
     stored = null;
     saveChat(null);
     endButton.hidden = true;
-    status.textContent = 'Ended';
+    status.textContent = t.chatEnded;
     box.className = 'card chat';
     info(text);
-    input.placeholder = 'Type to start a new chat…';
+    input.placeholder = t.chatPlaceholderNew;
   };
 
   const onMessage = (message: ChatStreamMessage) => {
     if (message.type === 'message') return addMessage(message.message);
     if (message.type !== 'chat') return;
     setState(message.chat);
-    if (message.event === 'accepted') info(`${message.chat.agentName ?? 'An agent'} joined the chat.`);
-    if (message.chat.status === 'ENDED') finish(message.chat.endedBy === 'CUSTOMER' ? 'You ended the chat.' : 'The agent ended the chat.');
+    if (message.event === 'accepted') info(fill(t.chatJoined, { agent: message.chat.agentName ?? t.anAgent }));
+    if (message.chat.status === 'ENDED') finish(message.chat.endedBy === 'CUSTOMER' ? t.chatEndedByYou : t.chatEndedByAgent);
   };
 
   /** Whether `chat` is still this window's chat (the stored object changes when the window opens or closes). */
@@ -135,8 +151,8 @@ export function mountChat(host: ChatHost, openNow: boolean): void {
     const chat = stored;
     if (!chat) return;
     client ??= transport.openSocket(serverOrigin, '', {
-      connected: () => current(chat) && status.textContent === 'Reconnecting…' && (status.textContent = ''),
-      closed: () => current(chat) && (status.textContent = 'Reconnecting…'),
+      connected: () => current(chat) && status.textContent === t.reconnecting && (status.textContent = ''),
+      closed: () => current(chat) && (status.textContent = t.reconnecting),
     });
     stopStream = client.subscribe<{ chatStream: ChatStreamMessage }>(
       { query: STREAM, variables: { chatId: chat.chatId, chatToken: chat.token } },
@@ -145,7 +161,7 @@ export function mountChat(host: ChatHost, openNow: boolean): void {
         error: (error) => {
           if (!current(chat)) return;
           const code = Array.isArray(error) ? (error[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code : undefined;
-          if (code && FATAL_CODES.includes(code)) return finish('This chat is no longer available.');
+          if (code && FATAL_CODES.includes(code)) return finish(t.chatUnavailable);
           setTimeout(() => current(chat) && subscribe(), RESUBSCRIBE_DELAY_MS);
         },
         complete: () => {},
@@ -156,7 +172,7 @@ export function mountChat(host: ChatHost, openNow: boolean): void {
   const begin = async () => {
     log.textContent = '';
     lastSequence = 0;
-    input.placeholder = 'Type a message…';
+    input.placeholder = t.chatPlaceholder;
     const { startChat } = await transport.postGraphQL<{ startChat: { customerToken: string; chat: { id: string } } }>(
       serverOrigin,
       START_CHAT,
@@ -187,7 +203,7 @@ export function mountChat(host: ChatHost, openNow: boolean): void {
     if (!chat) return;
     const variables = { chatId: chat.chatId, chatToken: chat.token };
     void (client ? transport.execute(client, END, variables) : transport.postGraphQL(serverOrigin, END, variables)).catch(() => {});
-    finish('You ended the chat.');
+    finish(t.chatEndedByYou);
   };
 
   find<HTMLButtonElement>('.min').onclick = () => {
@@ -197,6 +213,6 @@ export function mountChat(host: ChatHost, openNow: boolean): void {
   button.onclick = () => show(true);
 
   if (stored) subscribe();
-  else info('Ask us anything. An agent will answer here.');
+  else info(t.chatWelcome);
   show(openNow || (stored?.open ?? false));
 }

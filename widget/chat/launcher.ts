@@ -4,6 +4,7 @@
  * loaded on the first click — or at once when this tab already has a chat — so the main widget
  * stays inside its size budget.
  */
+import type { WidgetTexts } from '../api.ts';
 import { execute, openSocket, postGraphQL } from '../transport.ts';
 import { loadChat } from './chat-store.ts';
 import type { mountChat } from './index.ts';
@@ -15,27 +16,30 @@ export interface ChatHost {
   /** The Chat with us button, which the chat bundle takes over. */
   button: HTMLButtonElement;
   transport: { openSocket: typeof openSocket; execute: typeof execute; postGraphQL: typeof postGraphQL };
+  /** The page's texts (language and overrides), chat texts among them. */
+  texts: WidgetTexts;
 }
 
 /** The open chat's token, passed to startSession so co-browse opens from the chat (R2). */
 export const openChatToken = (): string | undefined => loadChat()?.token;
 
 /** Puts the Chat with us button beside Start Co-browse. */
-export function addChatButton(shadow: ShadowRoot, serverOrigin: string): void {
+export function addChatButton(shadow: ShadowRoot, serverOrigin: string, texts: WidgetTexts): void {
   const start = shadow.querySelector('.start');
   if (!start) return;
   const row = document.createElement('div');
   row.className = 'row';
   row.innerHTML =
     // The icon's markup starts like Start Co-browse's, which gzip then stores once.
-    '<button type="button" class="start" data-testid="cobrowse-chat-open"><svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M4 5h16v11H9l-5 4z"/></svg><span>Chat with us</span></button>';
+    '<button type="button" class="start" data-testid="cobrowse-chat-open"><svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M4 5h16v11H9l-5 4z"/></svg><span></span></button>';
   start.before(row);
   row.append(start);
   const button = row.firstChild as HTMLButtonElement;
+  button.lastChild!.textContent = texts.chatOpen;
   let loading: Promise<unknown> | undefined;
   const load = (openNow: boolean) =>
     (loading ??= (import(/* @vite-ignore */ `${serverOrigin}/widget-chat.js`) as Promise<{ mountChat: typeof mountChat }>).then(
-      (chat) => chat.mountChat({ shadow, serverOrigin, button, transport: { openSocket, execute, postGraphQL } }, openNow),
+      (chat) => chat.mountChat({ shadow, serverOrigin, button, transport: { openSocket, execute, postGraphQL }, texts }, openNow),
       () => (loading = undefined), // try again on the next click
     ));
   button.onclick = () => void load(true);

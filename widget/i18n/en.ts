@@ -37,4 +37,5 @@ export const EN: WidgetTexts = {
   connectionLost: 'Connection lost. Reconnecting…',
   agentPointer: 'Agent',
   rtt: 'Connection: {ms} ms round trip',
+  chatOpen: 'Chat with us',
 };
