@@ -119,6 +119,8 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     bytes: number;
     packed?: RecordedEvent;
     packedChanges?: number;
+    /** Whether the snapshot is still waiting to be handed to the socket. */
+    pending: boolean;
   } | null = null;
   let lastMeta: RecordedEvent | null = null;
   const dropCheckout = () => {
@@ -130,7 +132,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       checkout = null;
       lastMeta = event;
     } else if (event.type === FULL_SNAPSHOT && lastMeta) {
-      checkout = { meta: lastMeta, full: event, changes: [], bytes: 0 };
+      checkout = { meta: lastMeta, full: event, changes: [], bytes: 0, pending: true };
       lastMeta = null;
     } else if (checkout && !(event.type === INCREMENTAL && TRANSIENT_SOURCES.has((event.data as { source?: number }).source!))) {
       if (checkout.changes.push(event) > MAX_CHECKOUT_CHANGES) dropCheckout();
@@ -156,8 +158,12 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     const kept = checkout;
     const compact = events.map(compactEvent);
     const snapshots = events.some((event) => event.type === FULL_SNAPSHOT);
+    const handed = () => {
+      if (kept && events.includes(kept.full)) kept.pending = false;
+    };
     pack(events, compact)
       .then(({ sendable, bytes }) => {
+        handed();
         if (!snapshots && kept === checkout) countChanges(bytes);
         if (kept && events.includes(kept.full) && sendable?.length === 1 && isPackedEvents(sendable[0]!)) {
           kept.packed = sendable[0];
@@ -172,6 +178,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
         return send({ seq: ++seq, sentAt: Date.now(), events: sendable });
       })
       .catch(() => {
+        handed();
         // A rejected batch is not retried: the next full snapshot resyncs the agent.
       })
       .finally(() => {
@@ -186,6 +193,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       const bytes = JSON.stringify(event).length;
       countChanges(bytes);
       if ((offlineBytes += bytes) > MAX_OFFLINE_BUFFER_BYTES) {
+        if (checkout) checkout.pending = false; // dropped with the rest: sent again when asked
         buffer = [];
         offlineBytes = 0;
       }
@@ -232,7 +240,10 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
    * recorded now: a recording replays them in order, and the agent's view rebuilds at the Meta
    * event. Pointer moves waiting to be sent follow.
    */
-  const sendCheckout = ({ meta, full, changes, packed, packedChanges }: NonNullable<typeof checkout>) => {
+  const sendCheckout = ({ meta, full, changes, packed, packedChanges, pending }: NonNullable<typeof checkout>) => {
+    // Not yet handed to the socket: it leaves after this request came in, so whoever asked (and
+    // is following the stream by now) gets it with the changes after it.
+    if (pending) return;
     const now = Date.now();
     const stamp = (event: RecordedEvent) => ({ ...event, timestamp: now });
     const resent = new Set([meta, full, ...changes]);
