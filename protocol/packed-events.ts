@@ -103,13 +103,27 @@ export const packedJson = (events: RecordedEvent[]): string => JSON.stringify(ev
  * travels beside the packed data: the server audits page visits without opening it.
  */
 export async function packEvents(events: RecordedEvent[], json: string): Promise<PackedEventsEvent | null> {
-  const blob = new Blob([json]); // UTF-8, its size known without another copy
-  if (blob.size > MAX_UNPACKED_BYTES) return null;
-  const deflated = new Response(blob.stream().pipeThrough(new CompressionStream(ENCODING)));
-  const data = toBase64(new Uint8Array(await deflated.arrayBuffer()));
+  const bytes = new TextEncoder().encode(json);
+  if (bytes.length > MAX_UNPACKED_BYTES) return null;
+  // Written and read straight, not through a Blob's stream: every step is a microtask, so the
+  // page does not lay out a large change before its batch is packed and sent.
+  const stream = new CompressionStream(ENCODING);
+  const writer = stream.writable.getWriter();
+  writer.write(bytes).catch(() => {}); // a failure surfaces in the reads below
+  writer.close().catch(() => {});
+  const reader = stream.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    chunks.push(read.value);
+    length += read.value.length;
+  }
+  const deflated = new Uint8Array(length);
+  chunks.reduce((at, chunk) => (deflated.set(chunk, at), at + chunk.length), 0);
+  const data = toBase64(deflated);
   if (data.length > MAX_PACKED_BYTES) return null;
   const href = (events.find((event) => event.type === META_EVENT)?.data as { href?: unknown } | undefined)?.href;
-  const payload: PackedEvents = { encoding: ENCODING, size: blob.size, data, ...(typeof href === 'string' && { href }) };
+  const payload: PackedEvents = { encoding: ENCODING, size: bytes.length, data, ...(typeof href === 'string' && { href }) };
   return { type: CUSTOM_EVENT, timestamp: events[0]!.timestamp, data: { tag: PACKED_EVENTS_TAG, payload } };
 }
 

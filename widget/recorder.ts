@@ -66,6 +66,16 @@ async function pack(events: RecordedEvent[], compact: RecordedEvent[]): Promise<
   return { sendable: packed && [packed], bytes: json.length };
 }
 
+/** A DOM change touching more than 1,000 nodes. */
+const isLargeChange = (event: RecordedEvent) => {
+  const data = event.data as { source?: number; adds?: unknown[]; removes?: unknown[]; texts?: unknown[]; attributes?: unknown[] };
+  return (
+    event.type === 3 &&
+    data.source === 0 &&
+    (data.adds?.length ?? 0) + (data.removes?.length ?? 0) + (data.texts?.length ?? 0) + (data.attributes?.length ?? 0) > 1000
+  );
+};
+
 const isHiddenPageEvent = (event: RecordedEvent) =>
   event.type === CUSTOM && (event.data as { tag?: unknown }).tag === MASKED_PAGE_EVENT_TAG;
 
@@ -189,6 +199,11 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
 
   const queue = (event: RecordedEvent) => {
     buffer.push(event);
+    // A large change goes at once, before the page lays it out (hundreds of ms for thousands of nodes).
+    if (online && !sending && isLargeChange(event)) {
+      clearTimeout(timer);
+      return flush();
+    }
     if (!online) {
       const bytes = JSON.stringify(event).length;
       countChanges(bytes);
