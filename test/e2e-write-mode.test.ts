@@ -31,6 +31,8 @@ describe('Write Mode in Chromium', () => {
   it('asks for consent, then clicks, types and navigates in the customer’s page, never submitting', async () => {
     const customer = await newPage(1280, 800);
     const agent = await newPage(1440, 900);
+    const actionCodeLoads: string[] = [];
+    customer.on('request', (request) => request.url().endsWith('/widget-actions.js') && actionCodeLoads.push(request.url()));
     const code = await customerStarts(customer, suite.server.url, '/demo');
     await agentJoins(agent, suite.server.url, code);
     await waitFor(() => agentView(agent).getByTestId('demo-counter').count(), 'the page in the agent view');
@@ -42,6 +44,8 @@ describe('Write Mode in Chromium', () => {
     await waitFor(() => agent.getByTestId('request-write').isEnabled(), 'the pencil to come back');
     assert.equal(await agent.getByTestId('pointer-mode').count(), 0);
 
+    // Write Mode's action code is a chunk of its own, loaded only once Write Mode is on.
+    assert.deepEqual(actionCodeLoads, [], 'no Write Mode code before Write Mode');
     // R11: once approved, the pencil becomes a pointer button.
     await approveWriteMode(agent, customer);
     assert.equal(await agent.getByTestId('request-write').count(), 0);
@@ -51,6 +55,7 @@ describe('Write Mode in Chromium', () => {
     const before = await customer.getByTestId('demo-counter').textContent();
     await agentClicks(agent, 'demo-counter-button');
     await waitFor(async () => (await customer.getByTestId('demo-counter').textContent()) !== before, 'the customer’s counter to change');
+    assert.equal(actionCodeLoads.length, 1);
 
     // R13: following a link in the page.
     await agentClicks(agent, 'demo-nav-apply');

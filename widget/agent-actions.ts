@@ -1,4 +1,3 @@
-import { record } from 'rrweb';
 import type { ActionResult, AgentAction, SessionRules } from '../protocol/messages.ts';
 import type { Masking } from './masking.ts';
 import { WIDGET_ROOT_ID } from './ui/root.ts';
@@ -55,13 +54,22 @@ function clickLikeAPerson(element: HTMLElement): void {
 }
 
 /**
+ * Write Mode's actions on the real page: a chunk of its own (/widget-actions.js), loaded when a
+ * session first turns to Write Mode, since most sessions never do. `getNode` is the recorder's
+ * node by id, so the chunk does not carry rrweb.
+ *
  * Applies an agent's Write Mode action to the real page (R12, R13), unless the element is the
  * widget itself, not shown to the customer, disabled for agents (R14, R23; also through its
  * container or a label) or masked (R20, R21, R24): the widget checks this
  * independently of the server. Navigation is returned as a function to run after reporting,
  * since leaving the page closes the socket.
  */
-export function applyAgentAction(action: AgentAction, rules: SessionRules, masking: Masking): Outcome & { afterReport?: () => void } {
+export function applyAgentAction(
+  action: AgentAction,
+  rules: SessionRules,
+  masking: Masking,
+  getNode: (id: number) => Node | null,
+): Outcome & { afterReport?: () => void } {
   if (action.kind === 'navigate')
     return { ok: true, afterReport: () => (action.to === 'reload' ? location.reload() : history[action.to]()) };
   if (action.kind === 'open') {
@@ -69,7 +77,7 @@ export function applyAgentAction(action: AgentAction, rules: SessionRules, maski
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return refuse('Only web addresses can be opened.');
     return { ok: true, afterReport: () => location.assign(url.href) };
   }
-  const node = record.mirror.getNode(action.nodeId);
+  const node = getNode(action.nodeId);
   const element = node instanceof Element ? node : node?.parentElement;
   if (!element || !element.isConnected || element.closest('#' + WIDGET_ROOT_ID))
     return refuse('That element is no longer on the customer’s page.');

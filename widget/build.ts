@@ -25,6 +25,10 @@ export const CHAT_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-chat.js');
 /** The chat bundle's own budget: it reuses the main widget's transport, so it holds only its UI. */
 export const MAX_CHAT_GZIP_BYTES = 6 * 1024;
 
+/** Write Mode's actions on the page, loaded when a session turns to Write Mode. */
+export const ACTIONS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-actions.js');
+export const MAX_ACTIONS_GZIP_BYTES = 3 * 1024;
+
 /** The ESM build (served at /widget.mjs) and its types (/widget.d.mts). */
 export const ESM_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget.mjs');
 export const TYPES_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget.d.mts');
@@ -108,6 +112,11 @@ export async function buildChatWidget(outfile = CHAT_OUTFILE): Promise<{ bytes: 
   return buildBundle(path.join(REPO_ROOT, 'widget', 'chat', 'index.ts'), outfile, 'esm');
 }
 
+/** Builds Write Mode's action code (an ES module the widget imports once Write Mode is on) and returns its size. */
+export async function buildActionsWidget(outfile = ACTIONS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'agent-actions.ts'), outfile, 'esm');
+}
+
 /** Builds each language's texts (ES modules the widget imports when the page is in that language). */
 export async function buildLanguageChunks(): Promise<{ name: string; bytes: number; gzipBytes: number }[]> {
   return Promise.all(
@@ -157,6 +166,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const built = [
     { name: 'dist/widget.js', ...(await buildWidget()), budget: MAX_WIDGET_GZIP_BYTES },
     { name: 'dist/widget-chat.js', ...(await buildChatWidget()), budget: MAX_CHAT_GZIP_BYTES },
+    { name: 'dist/widget-actions.js', ...(await buildActionsWidget()), budget: MAX_ACTIONS_GZIP_BYTES },
     { name: 'dist/widget.mjs', ...(await buildEsmWidget()), budget: MAX_WIDGET_GZIP_BYTES },
     ...(await buildLanguageChunks()).map((chunk) => ({ ...chunk, budget: MAX_LANGUAGE_GZIP_BYTES })),
   ];

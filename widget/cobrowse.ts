@@ -1,6 +1,6 @@
 import type { ActorKind, AgentAction, SessionEventKind, SessionRules, SessionState, StreamMessage } from '../protocol/messages.ts';
 import type { CustomerMetadata } from '../protocol/customer-metadata.ts';
-import { applyAgentAction } from './agent-actions.ts';
+import type { applyAgentAction } from './agent-actions.ts';
 import type { CobrowseApi, CobrowseEventMap, InitOptions, NoticeKind, StartedSession, WidgetTexts } from './api.ts';
 import { addChatButton, openChatToken } from './chat/launcher.ts';
 import { EN } from './i18n/en.ts';
@@ -125,16 +125,33 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       ? execute(client, query, { sessionId: current.sessionId, ...variables }).catch((error: Error) => notify(error.message, 'error'))
       : Promise.resolve();
 
-  /** Applies an agent action in Write Mode only, and tells the agent what happened. */
+  /** Write Mode's action code (/widget-actions.js), loaded once a session turns to Write Mode: most never do. */
+  let actionCode: Promise<{ applyAgentAction: typeof applyAgentAction }> | undefined;
+  const loadActionCode = () =>
+    (actionCode ??= import(/* @vite-ignore */ `${serverOrigin}/widget-actions.js`).catch((error: unknown) => {
+      actionCode = undefined; // tried again with the next action
+      throw error;
+    }));
+
+  /**
+   * Applies an agent action in Write Mode only, checked when it is applied (the customer may have
+   * taken Write Mode back meanwhile), and tells the agent what happened. Actions are applied and
+   * reported in the order they came, as they all wait for the same code.
+   */
   const onAction = (id: number, action: AgentAction) => {
-    const masking = recorder.masking();
-    const outcome =
-      state?.mode === 'WRITE' && rules && masking ? applyAgentAction(action, rules, masking) : { ok: false, reason: 'Write Mode is off.' };
-    const reported = call(REPORT_ACTION, { result: { id, ok: outcome.ok, ...(outcome.reason ? { reason: outcome.reason } : {}) } });
-    if ('afterReport' in outcome && outcome.afterReport) {
-      const leave = outcome.afterReport;
-      void Promise.race([reported, new Promise((resolve) => setTimeout(resolve, REPORT_BEFORE_LEAVING_MS))]).then(leave);
-    }
+    const outcome = loadActionCode().then(
+      (code) => {
+        const masking = recorder.masking();
+        if (state?.mode !== 'WRITE' || !rules || !masking) return { ok: false, reason: 'Write Mode is off.' };
+        return code.applyAgentAction(action, rules, masking, recorder.node);
+      },
+      () => ({ ok: false, reason: 'The customer’s page could not load Write Mode; try again.' }),
+    );
+    void outcome.then((done: { ok: boolean; reason?: string; afterReport?: () => void }) => {
+      const reported = call(REPORT_ACTION, { result: { id, ok: done.ok, ...(done.reason ? { reason: done.reason } : {}) } });
+      if (done.afterReport)
+        void Promise.race([reported, new Promise((resolve) => setTimeout(resolve, REPORT_BEFORE_LEAVING_MS))]).then(done.afterReport);
+    });
   };
   const recorder = createRecorder((batch) =>
     client && current ? execute(client, SEND_EVENTS, { sessionId: current.sessionId, batch }) : Promise.resolve(),
@@ -176,6 +193,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     if (!options.onWriteRequest) panel.askWriteMode(session.writeRequest ? (session.agentName ?? '') : null);
     else if (session.writeRequest) askSiteAbout(session.writeRequest, session.agentName);
     panel.showWriteMode(session.mode === 'WRITE');
+    if (session.mode === 'WRITE') loadActionCode().catch(() => {}); // ready before the first action
     if (event === 'state') {
       // First session message of every (re)subscription, right after the rules: record under
       // them, or send a fresh snapshot to resync the agent. Online first: the snapshot then goes

@@ -99,6 +99,8 @@ export interface Recorder {
   locate(target: PointerTarget): [x: number, y: number];
   /** The masking in force, for checking agent actions (null when not recording). */
   masking(): Masking | null;
+  /** The page's node rrweb recorded under this id, if it is still known. */
+  node(id: number): Node | null;
 }
 
 /** Creates the recorder; `send` delivers one batch and settles when the server has taken it. */
@@ -335,6 +337,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       online = false;
     },
     masking: () => masking,
+    node: (id) => record.mirror.getNode(id),
     locate(target) {
       const node = target.nodeId === undefined ? null : record.mirror.getNode(target.nodeId);
       if (node instanceof Element) {

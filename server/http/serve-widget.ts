@@ -22,12 +22,19 @@ export function serveWidget(repoRoot: string, name = 'widget.js'): RequestHandle
 }
 
 /**
- * Every file of the built widget, each at /<its name>: the script, its chat window, its language
+ * Every file of the built widget, each at /<its name>: the script, its chat window, its Write Mode actions, its language
  * chunks, the ESM build and that build's types.
  */
 export function serveWidgetFiles(repoRoot: string): Router {
   const router = Router();
-  const names = ['widget.js', 'widget-chat.js', 'widget.mjs', 'widget.d.mts', ...LANGUAGES.map((language) => `widget-i18n-${language}.js`)];
+  const names = [
+    'widget.js',
+    'widget-chat.js',
+    'widget-actions.js',
+    'widget.mjs',
+    'widget.d.mts',
+    ...LANGUAGES.map((language) => `widget-i18n-${language}.js`),
+  ];
   for (const name of names) router.get(`/${name}`, serveWidget(repoRoot, name));
   return router;
 }
