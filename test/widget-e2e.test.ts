@@ -217,8 +217,9 @@ describe('the customer widget in a real browser', () => {
     for (let i = 0; i < 100 && snapshots() <= before; i++) await page.waitForTimeout(50);
     assert.ok(snapshots() > before, 'a page load resyncs the agent');
 
-    await server.stop();
-    await waitForNotice(page, 'Connection lost');
+    // Watched while the server stops: the notice shows as its sockets close, and may be gone
+    // again by the time a slow shutdown (draining the rest) has finished.
+    await Promise.all([server.stop(), waitForNotice(page, 'Connection lost', 15_000)]);
     await start();
     await waitForNotice(page, 'Reconnected.', 10_000);
     // The agent reconnects too and receives the widget's fresh snapshot.
