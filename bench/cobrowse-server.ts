@@ -20,6 +20,7 @@ const server = await startServer({
     // Every simulated customer comes from 127.0.0.1: lift the per-address limits meant for the internet.
     startSessionsPerAddressPerMinute: 1_000_000,
     sendEventsPerAddressPerMinute: 100_000_000,
+    maxSocketsPerAddress: 1_000_000, // two sockets per session, all from one address
   },
 });
 const passwordHash = await hashPassword('bench');

@@ -57,7 +57,22 @@ export async function measureCapacity(
   let capacity = 0;
   try {
     for (const level of levels) {
-      while (sessions.length < level) sessions.push(await target.openSession(sessions.length, onReceive));
+      try {
+        while (sessions.length < level) sessions.push(await target.openSession(sessions.length, onReceive));
+      } catch (error) {
+        // A server that cannot take more sessions fails the step, loudly, rather than the whole run.
+        log(`${target.name}: ${level} sessions could not be opened (${sessions.length} were): ${String(error)}`);
+        steps.push({
+          sessions: level,
+          sent: 0,
+          received: 0,
+          p50: Infinity,
+          p99: Infinity,
+          serverCpuUsPerBatch: NaN,
+          generatorCpuUsPerBatch: NaN,
+        });
+        break;
+      }
       latencies = [];
       received = 0;
       let sent = 0;

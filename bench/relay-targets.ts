@@ -78,6 +78,38 @@ function agentStream(baseUrl: string, cookie: string, sessionId: string, onMessa
   return socket;
 }
 
+/** BENCH_CUSTOMER_PACING=off: every frame its own mutation at once, answered or not (the load of earlier runs). */
+const PACED = process.env.BENCH_CUSTOMER_PACING !== 'off';
+
+/**
+ * A customer's frames sent as the widget's recorder sends them (widget/recorder.ts): one batch in
+ * flight at a time; frames recorded meanwhile wait and leave together in the next batch, so under
+ * load batches grow instead of queueing. Latency still counts from a batch's oldest frame.
+ */
+function paceLikeTheWidget(send: (batch: EventBatch) => Promise<unknown>, carries: (batch: EventBatch, frames: number) => void) {
+  let inFlight = false;
+  let waiting: { batch: EventBatch; frames: number } | null = null;
+  const go = (batch: EventBatch, frames: number) => {
+    carries(batch, frames);
+    inFlight = true;
+    void send(batch).then(() => {
+      inFlight = false;
+      const next = waiting;
+      waiting = null;
+      if (next) go(next.batch, next.frames);
+    });
+  };
+  return (batch: EventBatch) => {
+    if (!PACED || !inFlight) return go(batch, 1);
+    if (!waiting) waiting = { batch, frames: 1 };
+    else
+      waiting = {
+        batch: { seq: batch.seq, sentAt: waiting.batch.sentAt, events: [...waiting.batch.events, ...batch.events] },
+        frames: waiting.frames + 1,
+      };
+  };
+}
+
 /** The product: the widget's own socket client and `sendEvents` mutation, pub/sub, the agent's `sessionStream` subscription. */
 export function cobrowseServer(): RelayTarget {
   let server: SpawnedServer;
@@ -92,15 +124,19 @@ export function cobrowseServer(): RelayTarget {
       const cookie = await signIn(url, `bench-agent-${index}@example.com`, 'bench');
       await gql(url, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: session.code }, { cookie });
       let agent: WebSocket | undefined;
+      const framesIn = new Map<number, number>(); // a batch's seq → the customer's frames it carries
       await new Promise<void>((ready, fail) => {
         agent = agentStream(url, cookie, session.id, (message) => {
-          if (message.type === 'session') ready();
-          else if (message.type === 'events') onReceive(message.batch);
+          if (message.type === 'session') return ready();
+          if (message.type !== 'events') return;
+          const frames = framesIn.get(message.batch.seq) ?? 1;
+          framesIn.delete(message.batch.seq);
+          for (let frame = 0; frame < frames; frame++) onReceive(message.batch); // each at the age of the batch's oldest frame
         });
         agent.once('error', fail);
       });
       // The widget's socket, as customers run it (widget/transport.ts): open on the customer's own
-      // stream, each batch one `sendEvents` mutation answered before the next is sent.
+      // stream, each batch one `sendEvents` mutation.
       const customer = await new Promise<Client>((ready) => {
         const client = openSocket(url, session.customerToken, { connected: noop, closed: noop });
         client.subscribe(
@@ -109,7 +145,10 @@ export function cobrowseServer(): RelayTarget {
         );
       });
       return {
-        send: (batch) => void execute(customer, SEND_EVENTS, { sessionId: session.id, batch }).catch(noop),
+        send: paceLikeTheWidget(
+          (batch) => execute(customer, SEND_EVENTS, { sessionId: session.id, batch }).catch(noop),
+          (batch, frames) => framesIn.set(batch.seq, frames),
+        ),
         close: async () => {
           agent?.close();
           customer.dispose();
