@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { PACKED_EVENTS_TAG, type RecordedEvent, type StreamMessage } from '../protocol/index.ts';
 import { packEvents } from '../protocol/packed-events.ts';
 import { captureWebSocketFrames } from './support/browser.ts';
-import { agentJoins, agentView, browserSuite, customerStarts } from './support/cobrowse-pages.ts';
+import { agentJoins, agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
 import { startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -133,6 +133,9 @@ describe('packed events in Chromium (issue 10)', () => {
       'the change after the bomb',
     );
     await waitFor(() => consoleErrors.some((text) => /packed events refused/i.test(text)), 'the refusal in the agent’s console');
+    // The view may now miss part of the page: the agent is told, and the customer asked for a fresh copy.
+    await hasNotice(agent, 'agent-notice', /could not be read/i);
+    await stream.next((message) => message.type === 'snapshot-request');
     assert.deepEqual(errors, [], 'no uncaught error in the agent’s page');
     await agent.getByTestId('exit-session').click();
     await customer.dispose();

@@ -20,7 +20,7 @@ import { TopBar } from '../lib/top-bar';
 import { CobrowseStage, type StageHandle, type ViewportMode } from './cobrowse-stage';
 import { NavigationBar } from './navigation-bar';
 import { NoticeList, useNotices } from './notices';
-import { sendSignal, useSessionStream } from './use-session-stream';
+import { sendSignal, useResync, useSessionStream } from './use-session-stream';
 import { formatCode } from '../lib/session-code';
 import { ConnectionRtt } from './connection-rtt';
 import { CustomerCard } from './customer-card';
@@ -172,6 +172,11 @@ export function AgentDesktop() {
     [ws, session],
   );
 
+  const resync = useResync(ws, session?.id ?? null);
+  const unreadable = useCallback(() => {
+    if (resync()) notify('warning', 'Part of the customer’s page could not be read; asking their browser for a fresh copy.');
+  }, [resync, notify]);
+
   const act = useCallback(
     async (action: AgentAction, target?: string) => {
       if (!session) return;
@@ -311,6 +316,7 @@ export function AgentDesktop() {
               disabledSelectors={rules?.disabledSelectors ?? []}
               onAction={act}
               onRefused={(reason) => notify('warning', reason)}
+              onUnreadable={unreadable}
               onReady={(handle) => (stage.current = handle)}
               onPointer={(target) => signal('pointer', target)}
               onClick={(target) => signal('click', target)}

@@ -24,6 +24,8 @@ interface Props {
   disabledSelectors: string[];
   onAction: (action: AgentAction, target: string) => void;
   onRefused: (reason: string) => void;
+  /** Part of the customer's page could not be read (a refused packed batch). */
+  onUnreadable: () => void;
   onReady: (handle: StageHandle | null) => void;
   onPointer: (target: PointerTarget) => void;
   onClick: (target: PointerTarget) => void;
@@ -42,6 +44,7 @@ export function CobrowseStage({
   disabledSelectors,
   onAction,
   onRefused,
+  onUnreadable,
   onReady,
   onPointer,
   onClick,
@@ -86,6 +89,7 @@ export function CobrowseStage({
         setEditing(null);
         setHidden(page);
       },
+      unreadable: () => onUnreadable(),
     });
     replayRef.current = replay;
     onReady({ addEvents: (events) => replay.addEvents(events) });

@@ -71,6 +71,8 @@ export function createLiveReplay(
     page: (href: string) => void;
     rebuilt: (document: Document) => void;
     hidden: (page: HiddenPage) => void;
+    /** A packed batch could not be read: the view misses part of the page until a fresh snapshot. */
+    unreadable: () => void;
   },
 ): LiveReplay {
   let replayer: Replayer | null = null;
@@ -180,6 +182,7 @@ export function createLiveReplay(
         }
         const unpacked = await unpackEvents(event.data.payload).catch((error: unknown) => {
           console.error('Co-browse: packed events refused:', error);
+          on.unreadable();
           return [];
         });
         if (mine !== generation) return;

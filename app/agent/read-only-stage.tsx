@@ -12,10 +12,13 @@ export function ReadOnlyStage({
   disabledSelectors,
   onReady,
   onPage = noop,
+  onUnreadable = noop,
 }: {
   disabledSelectors: string[];
   onReady: (handle: StageHandle | null) => void;
   onPage?: (href: string) => void;
+  /** Part of the page could not be read (the supervisor's watch asks for a fresh snapshot). */
+  onUnreadable?: () => void;
 }) {
   return (
     <CobrowseStage
@@ -24,6 +27,7 @@ export function ReadOnlyStage({
       disabledSelectors={disabledSelectors}
       onAction={noop}
       onRefused={noop}
+      onUnreadable={onUnreadable}
       onReady={onReady}
       onPointer={noop}
       onClick={noop}

@@ -1,5 +1,6 @@
 'use client';
 
+import { useCallback, useRef } from 'react';
 import type { Client as WsClient } from 'graphql-ws';
 import type { StreamMessage } from '../../protocol/messages';
 import { SEND_SIGNAL, SESSION_STREAM } from '../lib/documents';
@@ -43,4 +44,23 @@ export function sendSignal(ws: WsClient, sessionId: string, signal: unknown): Pr
       },
     );
   });
+}
+
+/** How soon after asking for a fresh snapshot (an unreadable batch) a viewer may ask again. */
+const RESYNC_MIN_INTERVAL_MS = 5000;
+
+/**
+ * Asks the customer's browser for a fresh snapshot when part of its page could not be read (a
+ * packed batch refused while inflating), rather than leave a view that misses it — at most every
+ * few seconds, so a page whose every snapshot is refused cannot make a viewer ask without end.
+ * The returned function says whether it asked.
+ */
+export function useResync(ws: WsClient, sessionId: string | null): () => boolean {
+  const last = useRef(0);
+  return useCallback(() => {
+    if (!sessionId || Date.now() - last.current < RESYNC_MIN_INTERVAL_MS) return false;
+    last.current = Date.now();
+    void sendSignal(ws, sessionId, { type: 'request-snapshot' });
+    return true;
+  }, [ws, sessionId]);
 }

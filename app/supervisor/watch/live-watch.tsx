@@ -6,7 +6,7 @@ import { useCallback, useRef, useState } from 'react';
 import type { SessionState, StreamMessage } from '../../../protocol/messages';
 import type { StageHandle } from '../../agent/cobrowse-stage';
 import { ReadOnlyStage } from '../../agent/read-only-stage';
-import { useSessionStream } from '../../agent/use-session-stream';
+import { useResync, useSessionStream } from '../../agent/use-session-stream';
 import { useConnected, useWsClient } from '../../lib/graphql-provider';
 import { TopBar } from '../../lib/top-bar';
 import { formatCode } from '../../lib/session-code';
@@ -32,6 +32,7 @@ export function LiveWatch() {
   }, []);
   const ended = session?.status === 'ENDED';
   useSessionStream(ws, sessionId && !ended && !problem ? sessionId : null, onMessage, setProblem);
+  const resync = useResync(ws, sessionId);
 
   return (
     <div className="app-shell">
@@ -65,7 +66,12 @@ export function LiveWatch() {
             <span className="address readonly">{page ?? 'Waiting for the customer’s page…'}</span>
           </div>
           {sessionId && !ended && (
-            <ReadOnlyStage disabledSelectors={disabledSelectors} onReady={(handle) => (stage.current = handle)} onPage={setPage} />
+            <ReadOnlyStage
+              disabledSelectors={disabledSelectors}
+              onReady={(handle) => (stage.current = handle)}
+              onPage={setPage}
+              onUnreadable={resync}
+            />
           )}
         </section>
       </main>
