@@ -7,6 +7,7 @@ import { captureWebSocketFrames } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
 import { startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { waitFor } from './support/wait-for.ts';
+import { recordedElement, recordedPage } from './support/recorded-pages.ts';
 
 const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
 const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
@@ -14,28 +15,7 @@ const BODY_ID = 5;
 const STORM = 10_000;
 
 /** A minimal page as rrweb records it: Meta and a full snapshot of an empty body. */
-function emptyPage(href: string): RecordedEvent[] {
-  const now = Date.now();
-  const element = (id: number, tagName: string, childNodes: unknown[] = []) => ({ type: 2, id, tagName, attributes: {}, childNodes });
-  return [
-    { type: 4, data: { href, width: 1280, height: 800 }, timestamp: now },
-    {
-      type: 2,
-      data: {
-        node: {
-          type: 0,
-          id: 1,
-          childNodes: [
-            { type: 1, id: 2, name: 'html', publicId: '', systemId: '' },
-            element(3, 'html', [element(4, 'head'), element(BODY_ID, 'body')]),
-          ],
-        },
-        initialOffset: { top: 0, left: 0 },
-      },
-      timestamp: now,
-    },
-  ];
-}
+const emptyPage = (href: string): RecordedEvent[] => recordedPage(href, recordedElement(BODY_ID, 'body'));
 
 /** rrweb's mutation event adding `count` rows (ids from 1000) to the body. */
 function addRows(count: number): RecordedEvent {

@@ -5,6 +5,7 @@ import { packEvents } from '../protocol/packed-events.ts';
 import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
 import { startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { waitFor } from './support/wait-for.ts';
+import { recordedElement, recordedPage } from './support/recorded-pages.ts';
 
 const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
 const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
@@ -17,34 +18,16 @@ const rowId = (i: number) => 1000 + i;
 const rowTextId = (i: number) => 20_000 + i;
 
 /** Meta and a full snapshot of a page whose body holds `<main id=stage><p id=before><p id=after></main>`. */
-function stagePage(href: string): RecordedEvent[] {
-  const now = Date.now();
-  const element = (id: number, tagName: string, attributes: Record<string, string> = {}, childNodes: unknown[] = []) => ({
-    type: 2,
-    id,
-    tagName,
-    attributes,
-    childNodes,
-  });
-  const body = element(5, 'body', {}, [
-    element(STAGE_ID, 'main', { id: 'stage' }, [element(BEFORE_ID, 'p', { id: 'before' }), element(AFTER_ID, 'p', { id: 'after' })]),
-  ]);
-  return [
-    { type: 4, data: { href, width: 1280, height: 800 }, timestamp: now },
-    {
-      type: 2,
-      data: {
-        node: {
-          type: 0,
-          id: 1,
-          childNodes: [{ type: 1, id: 2, name: 'html', publicId: '', systemId: '' }, element(3, 'html', {}, [element(4, 'head'), body])],
-        },
-        initialOffset: { top: 0, left: 0 },
-      },
-      timestamp: now,
-    },
-  ];
-}
+const stagePage = (href: string): RecordedEvent[] =>
+  recordedPage(
+    href,
+    recordedElement(5, 'body', {}, [
+      recordedElement(STAGE_ID, 'main', { id: 'stage' }, [
+        recordedElement(BEFORE_ID, 'p', { id: 'before' }),
+        recordedElement(AFTER_ID, 'p', { id: 'after' }),
+      ]),
+    ]),
+  );
 
 const mutation = (data: { adds?: unknown[]; removes?: unknown[]; texts?: unknown[]; attributes?: unknown[] }): RecordedEvent => ({
   type: 3,
