@@ -63,7 +63,9 @@ describe('the kept snapshot while it is still on its way out (issue 10)', () => 
       recorder.start(); // Meta and a full snapshot, sent by the batch timer this turn sets
       await new Promise((resolve) => setTimeout(resolve, 0)); // that timer has run: the snapshot is being packed
       recorder.snapshot(); // an agent asks now
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Once the first batch is out, long enough for a second snapshot to be packed and sent, were there one.
+      for (let waited = 0; sent.length === 0 && waited < 20_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 2000));
       recorder.stop();
       return sent;
     });
