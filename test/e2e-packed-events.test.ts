@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { describe, it } from 'node:test';
-import { PACKED_EVENTS_TAG, type RecordedEvent, type StreamMessage } from '../protocol/index.ts';
+import { PACKED_EVENTS_TAG, type RecordedEvent } from '../protocol/index.ts';
 import { packEvents } from '../protocol/packed-events.ts';
 import { captureWebSocketFrames } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
-import { startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { waitFor } from './support/wait-for.ts';
-import { recordedElement, recordedPage } from './support/recorded-pages.ts';
+import { protocolCustomer, recordedElement, recordedPage } from './support/recorded-pages.ts';
 
-const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
-const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
 const BODY_ID = 5;
 const STORM = 10_000;
 
@@ -66,16 +63,7 @@ describe('packed events in Chromium (issue 10)', () => {
     const consoleErrors: string[] = [];
     agent.on('pageerror', (error) => errors.push(error.message));
     agent.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
-    const session = await startCustomerSession(suite.server.url);
-    const customer = wsClient(suite.server.url, { customerToken: session.customerToken });
-    const stream = wsCollect<StreamMessage>(customer, STREAM, { id: session.id });
-    await agentJoins(agent, suite.server.url, session.code);
-    await stream.next((message) => message.type === 'snapshot-request');
-    let seq = 0;
-    const send = async (events: RecordedEvent[] | unknown[]) =>
-      assert.deepEqual(await wsExecute(customer, SEND_EVENTS, { id: session.id, batch: { seq: ++seq, sentAt: Date.now(), events } }), {
-        data: { sendEvents: true },
-      });
+    const { customer, stream, send } = await protocolCustomer(suite.server.url, agent);
 
     await send([await pack(emptyPage(`${suite.server.url}/demo`))]);
     // Counts the tasks in which rows arrive in the agent's view: a storm applied at once is one.

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RecordedEvent, StreamMessage } from '../protocol/index.ts';
+import type { RecordedEvent } from '../protocol/index.ts';
 import { packEvents } from '../protocol/packed-events.ts';
-import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
-import { startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
+import { agentView, browserSuite } from './support/cobrowse-pages.ts';
 import { waitFor } from './support/wait-for.ts';
-import { recordedElement, recordedPage } from './support/recorded-pages.ts';
+import { protocolCustomer, recordedElement, recordedPage } from './support/recorded-pages.ts';
 
-const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
-const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
 const STAGE_ID = 6;
 const BEFORE_ID = 7;
 const AFTER_ID = 8;
@@ -64,16 +61,7 @@ async function stagedSession(suite: ReturnType<typeof browserSuite>) {
   const agent = await suite.newPage(1440, 900);
   const errors: string[] = [];
   agent.on('pageerror', (error) => errors.push(error.message));
-  const session = await startCustomerSession(suite.server.url);
-  const customer = wsClient(suite.server.url, { customerToken: session.customerToken });
-  const stream = wsCollect<StreamMessage>(customer, STREAM, { id: session.id });
-  await agentJoins(agent, suite.server.url, session.code);
-  await stream.next((message) => message.type === 'snapshot-request');
-  let seq = 0;
-  const send = async (events: RecordedEvent[]) =>
-    assert.deepEqual(await wsExecute(customer, SEND_EVENTS, { id: session.id, batch: { seq: ++seq, sentAt: Date.now(), events } }), {
-      data: { sendEvents: true },
-    });
+  const { customer, send } = await protocolCustomer(suite.server.url, agent);
   const page = stagePage(`${suite.server.url}/demo`);
   await send([(await packEvents(page, JSON.stringify(page)))!]);
   await agentView(agent).locator('#after').waitFor({ state: 'attached' });

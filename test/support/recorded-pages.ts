@@ -1,4 +1,11 @@
-import type { RecordedEvent } from '../../protocol/index.ts';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import type { RecordedEvent, StreamMessage } from '../../protocol/index.ts';
+import { agentJoins } from './cobrowse-pages.ts';
+import { startCustomerSession, wsClient, wsCollect, wsExecute } from './graphql-client.ts';
+
+const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
+const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
 
 /** An element as rrweb serializes it. */
 export const recordedElement = (id: number, tagName: string, attributes: Record<string, string> = {}, childNodes: unknown[] = []) => ({
@@ -30,4 +37,22 @@ export function recordedPage(href: string, body: ReturnType<typeof recordedEleme
       timestamp: now,
     },
   ];
+}
+
+/**
+ * A customer speaking the protocol directly (no widget), joined by an agent's page: `send` sends
+ * one batch of events and checks the server took it; `stream` is the customer's own stream.
+ */
+export async function protocolCustomer(serverUrl: string, agent: Page) {
+  const session = await startCustomerSession(serverUrl);
+  const customer = wsClient(serverUrl, { customerToken: session.customerToken });
+  const stream = wsCollect<StreamMessage>(customer, STREAM, { id: session.id });
+  await agentJoins(agent, serverUrl, session.code);
+  await stream.next((message) => message.type === 'snapshot-request');
+  let seq = 0;
+  const send = async (events: unknown[]) =>
+    assert.deepEqual(await wsExecute(customer, SEND_EVENTS, { id: session.id, batch: { seq: ++seq, sentAt: Date.now(), events } }), {
+      data: { sendEvents: true },
+    });
+  return { customer, stream, send };
 }
