@@ -67,7 +67,7 @@ function watchCustomerSocket(customer: Page) {
     });
     socket.on('framesent', ({ payload }) => {
       if (!requestedAt) return;
-      const text = typeof payload === 'string' ? payload : '';
+      const text = String(payload); // uploads are binary frames holding JSON
       sent.push({ at: performance.now(), bytes: typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length, text });
     });
   });

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import type { EventBatch, StreamMessage } from '../protocol/index.ts';
-import { SEND_EVENTS, SESSION_STREAM } from '../widget/operations.ts';
+import { SESSION_STREAM } from '../widget/operations.ts';
 import { execute, GRAPHQL_PATH, openSocket, type Client } from '../widget/transport.ts';
 import { gql, signIn, startCustomerSession } from '../test/support/graphql-client.ts';
 import { spawnServer, type SpawnedServer } from './spawn-server.ts';
@@ -78,6 +78,10 @@ function agentStream(baseUrl: string, cookie: string, sessionId: string, onMessa
   return socket;
 }
 
+/** BENCH_CUSTOMER_UPLOAD=mutation: each batch a `sendEvents` mutation, as the widget sent them until 2026-12-03. */
+const SEND_EVENTS = 'mutation($sessionId: ID!, $batch: JSON!){ sendEvents(sessionId:$sessionId, batch:$batch) }';
+const BY_MUTATION = process.env.BENCH_CUSTOMER_UPLOAD === 'mutation';
+
 /** BENCH_CUSTOMER_PACING=off: every frame its own mutation at once, answered or not (the load of earlier runs). */
 const PACED = process.env.BENCH_CUSTOMER_PACING !== 'off';
 
@@ -136,7 +140,7 @@ export function cobrowseServer(): RelayTarget {
         agent.once('error', fail);
       });
       // The widget's socket, as customers run it (widget/transport.ts): open on the customer's own
-      // stream, each batch one `sendEvents` mutation.
+      // stream, each batch one upload frame (protocol/uploads.ts).
       const customer = await new Promise<Client>((ready) => {
         const client = openSocket(url, session.customerToken, { connected: noop, closed: noop });
         client.subscribe(
@@ -146,7 +150,7 @@ export function cobrowseServer(): RelayTarget {
       });
       return {
         send: paceLikeTheWidget(
-          (batch) => execute(customer, SEND_EVENTS, { sessionId: session.id, batch }).catch(noop),
+          (batch) => (BY_MUTATION ? execute(customer, SEND_EVENTS, { sessionId: session.id, batch }).catch(noop) : customer.upload(batch)),
           (batch, frames) => framesIn.set(batch.seq, frames),
         ),
         close: async () => {

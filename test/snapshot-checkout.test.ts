@@ -3,18 +3,18 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { PACKED_EVENTS_TAG, type PackedEvents, type RecordedEvent } from '../protocol/index.ts';
 import { unpackEvents } from '../protocol/packed-events.ts';
-import { captureWebSocketFrames } from './support/browser.ts';
+import { captureUploads } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts } from './support/cobrowse-pages.ts';
 import { withUnpacked } from './support/packed-frames.ts';
 import { waitFor } from './support/wait-for.ts';
 
-/** The packed runs the customer sent holding a full snapshot, in order: their payload and events. */
-async function sentSnapshots(frames: string[]): Promise<{ payload: PackedEvents; events: RecordedEvent[] }[]> {
+/** The packed runs the customer uploaded holding a full snapshot, in order: their payload and events. */
+async function sentSnapshots(uploads: string[]): Promise<{ payload: PackedEvents; events: RecordedEvent[] }[]> {
   const found = [];
-  for (const frame of frames) {
-    if (!frame.includes('sendEvents') || !frame.includes(PACKED_EVENTS_TAG)) continue;
-    const message = JSON.parse(frame) as { payload: { variables: { batch: { events: RecordedEvent[] } } } };
-    for (const event of message.payload.variables.batch.events) {
+  for (const upload of uploads) {
+    if (!upload.includes(PACKED_EVENTS_TAG)) continue;
+    const batch = JSON.parse(upload) as { events: RecordedEvent[] };
+    for (const event of batch.events) {
       const payload = (event.data as { payload?: PackedEvents }).payload;
       if (!payload) continue;
       const events = await unpackEvents(payload);
@@ -27,9 +27,9 @@ async function sentSnapshots(frames: string[]): Promise<{ payload: PackedEvents;
 const rootId = (events: RecordedEvent[]) => (events.find((event) => event.type === 2)!.data as { node: { id: number } }).node.id;
 
 /** The customer starts on `path` and waits until the first snapshot has left. */
-async function startAndSnapshot(customer: Page, baseUrl: string, path: string, frames: string[]) {
+async function startAndSnapshot(customer: Page, baseUrl: string, path: string, uploads: string[]) {
   const code = await customerStarts(customer, baseUrl, path);
-  await waitFor(async () => (await sentSnapshots(frames)).length === 1, 'the first snapshot sent');
+  await waitFor(async () => (await sentSnapshots(uploads)).length === 1, 'the first snapshot sent');
   return code;
 }
 
@@ -39,14 +39,14 @@ describe('the kept snapshot (issue 10)', () => {
   it('goes to an agent who joins as it was first sent when nothing changed, without the widget’s own styles', async () => {
     const customer = await suite.newPage(1280, 800);
     const agent = await suite.newPage(1440, 900);
-    const frames = captureWebSocketFrames(customer);
-    const code = await startAndSnapshot(customer, suite.server.url, '/demo', frames);
+    const uploads = captureUploads(customer);
+    const code = await startAndSnapshot(customer, suite.server.url, '/demo', uploads);
     await agentJoins(agent, suite.server.url, code);
     await waitFor(() => agentView(agent).getByTestId('demo-counter').count(), 'the page in the agent view');
-    const [first, again] = await sentSnapshots(frames);
+    const [first, again] = await sentSnapshots(uploads);
     assert.ok(again, 'the snapshot went to the agent');
     assert.equal(again.payload.data, first!.payload.data, 'the same packed snapshot, not taken again');
-    const sent = (await withUnpacked(frames.filter((frame) => frame.includes('sendEvents')))).texts;
+    const sent = (await withUnpacked(uploads)).texts;
     assert.ok(!sent.some((text) => text.includes('all: initial')), 'the widget’s adopted stylesheet stays home');
     await agent.getByTestId('exit-session').click();
   });
@@ -54,8 +54,8 @@ describe('the kept snapshot (issue 10)', () => {
   it('goes with the changes made since, so a late agent sees the page as it is (masked values masked)', async () => {
     const customer = await suite.newPage(1280, 800);
     const agent = await suite.newPage(1440, 900);
-    const frames = captureWebSocketFrames(customer);
-    const code = await startAndSnapshot(customer, suite.server.url, '/demo/apply', frames);
+    const uploads = captureUploads(customer);
+    const code = await startAndSnapshot(customer, suite.server.url, '/demo/apply', uploads);
     await customer.getByTestId('demo-name').pressSequentially('Late Jane');
     await customer.getByTestId('demo-card').pressSequentially('4111111111111111');
     await customer.getByTestId('demo-add-coapplicant').click();
@@ -65,14 +65,14 @@ describe('the kept snapshot (issue 10)', () => {
     await waitFor(async () => (await view.getByTestId('demo-coapplicant-name').inputValue({ timeout: 500 })) === 'Late John', 'the change');
     assert.equal(await view.getByTestId('demo-name').inputValue(), 'Late Jane');
     assert.equal(await view.getByTestId('demo-card').inputValue(), '****');
-    const [first, again] = await sentSnapshots(frames);
+    const [first, again] = await sentSnapshots(uploads);
     assert.ok(again);
     assert.equal(rootId(again.events), rootId(first!.events), 'the kept snapshot (rrweb numbers a new one afresh)');
     assert.notEqual(again.payload.data, first!.payload.data, 'with the changes, stamped anew');
     const stamps = new Set(again.events.map((event) => event.timestamp));
     assert.equal(stamps.size, 1, 'every event of the resent run stamped at once');
     assert.ok([...stamps][0]! > first!.events.at(-1)!.timestamp);
-    const sent = (await withUnpacked(frames.filter((frame) => frame.includes('sendEvents')))).texts;
+    const sent = (await withUnpacked(uploads)).texts;
     assert.ok(!sent.some((text) => text.includes('4111111111111111')), 'the card number never left');
     await agent.getByTestId('exit-session').click();
   });
@@ -80,14 +80,14 @@ describe('the kept snapshot (issue 10)', () => {
   it('is taken afresh after the page’s address changes without a load', async () => {
     const customer = await suite.newPage(1280, 800);
     const agent = await suite.newPage(1440, 900);
-    const frames = captureWebSocketFrames(customer);
-    const code = await startAndSnapshot(customer, suite.server.url, '/demo', frames);
+    const uploads = captureUploads(customer);
+    const code = await startAndSnapshot(customer, suite.server.url, '/demo', uploads);
     await customer.getByTestId('demo-nav-help').click();
     await customer.waitForURL(/\/demo\/help$/);
-    await waitFor(async () => (await sentSnapshots(frames)).length === 2, 'the help page’s snapshot');
+    await waitFor(async () => (await sentSnapshots(uploads)).length === 2, 'the help page’s snapshot');
     await agentJoins(agent, suite.server.url, code);
     await waitFor(() => agentView(agent).locator('.nw-faq').count(), 'the help page in the agent view');
-    const snapshots = await sentSnapshots(frames);
+    const snapshots = await sentSnapshots(uploads);
     const href = (events: RecordedEvent[]) => (events.find((event) => event.type === 4)!.data as { href: string }).href;
     assert.match(href(snapshots.at(-1)!.events), /\/demo\/help$/);
     assert.equal(snapshots.at(-1)!.payload.data, snapshots[1]!.payload.data, 'the help page’s own, kept');

@@ -6,7 +6,7 @@ import { addChatButton, openChatToken } from './chat/launcher.ts';
 import { EN } from './i18n/en.ts';
 import { fill, loadTexts } from './i18n/texts.ts';
 import { answerMaskingPreview } from './preview.ts';
-import { SEND_EVENTS, SESSION_STREAM } from './operations.ts';
+import { SESSION_STREAM } from './operations.ts';
 import { createRecorder } from './recorder.ts';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
 import { execute, openSocket, postGraphQL, type Client } from './transport.ts';
@@ -153,9 +153,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
         void Promise.race([reported, new Promise((resolve) => setTimeout(resolve, REPORT_BEFORE_LEAVING_MS))]).then(done.afterReport);
     });
   };
-  const recorder = createRecorder((batch) =>
-    client && current ? execute(client, SEND_EVENTS, { sessionId: current.sessionId, batch }) : Promise.resolve(),
-  );
+  const recorder = createRecorder((batch) => (client && current ? client.upload(batch) : Promise.resolve()));
 
   const notify = (message: string, kind: NoticeKind = 'info', code: string | null = null) => {
     panel.notify(message, kind);

@@ -2,6 +2,3 @@
 
 /** The customer's side of the session's live stream. */
 export const SESSION_STREAM = 'subscription($sessionId: ID!){ sessionStream(sessionId:$sessionId) }';
-
-/** One batch of the recorded page. */
-export const SEND_EVENTS = 'mutation($sessionId: ID!, $batch: JSON!){ sendEvents(sessionId:$sessionId, batch:$batch) }';

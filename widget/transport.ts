@@ -1,4 +1,5 @@
 import { MAX_RECONNECT_DELAY_MS } from '../protocol/limits.ts';
+import { MAX_UNACKNOWLEDGED_BATCHES, type BatchAck, type BatchError } from '../protocol/uploads.ts';
 
 /** The path of GraphQL over HTTP and over WebSocket on the co-browse server. */
 export const GRAPHQL_PATH = '/api/graphql';
@@ -74,13 +75,18 @@ type Sink<T> = { next: (value: GraphQLResult<T>) => void; error: (error: unknown
 export interface Client {
   /** Runs an operation, re-sent after every reconnect until it completes; returns how to stop it. */
   subscribe<T>(payload: Payload, sink: Sink<T>): () => void;
+  /**
+   * Uploads an event batch (protocol/uploads.ts) and settles once the server's window has room
+   * for the next. A batch while disconnected is dropped: every reconnect resyncs with a snapshot.
+   */
+  upload(batch: object): Promise<void>;
   /** Closes the socket for good. */
   dispose(): void;
 }
 
 /** The part of a WebSocket the client uses. */
 interface RawSocket {
-  send(data: string): void;
+  send(data: string | Uint8Array<ArrayBuffer>): void;
   close(code: number, reason: string): void;
   onopen: (() => void) | null;
   onclose: ((event: { code: number }) => void) | null;
@@ -113,7 +119,7 @@ function openRawSocket(url: string, protocol: string): RawSocket {
   let direct: RawSocket | undefined;
   let opened = false;
   const raw: RawSocket = {
-    send: (data) => (direct ? direct.send(data) : worker.postMessage(['s', data])),
+    send: (data) => (direct ? direct.send(data) : worker.postMessage(['s', data], typeof data === 'string' ? [] : [data.buffer])),
     close: (code, reason) => (direct ? direct.close(code, reason) : worker.postMessage(['x', code, reason])),
     onopen: null,
     onclose: null,
@@ -157,6 +163,16 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
   let lastId = 0;
   let pinger: ReturnType<typeof setInterval> | undefined;
   const send = (message: object) => ready && socket!.send(JSON.stringify(message));
+  // Uploads on this connection: sent, and taken as the server last said.
+  let uploaded = 0;
+  let taken = 0;
+  let roomWaiter: (() => void) | undefined;
+  const uploadsTaken = (count: number) => {
+    taken = count;
+    if (uploaded - taken >= MAX_UNACKNOWLEDGED_BATCHES) return;
+    roomWaiter?.();
+    roomWaiter = undefined;
+  };
 
   const connect = () => {
     const current = (socket = openRawSocket(url, 'graphql-transport-ws'));
@@ -171,6 +187,8 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
       current.onclose = current.onmessage = null;
       clearInterval(pinger);
       ready = false;
+      uploaded = 0;
+      uploadsTaken(0);
       listeners.closed();
       if (disposed) return;
       if (FATAL_CLOSE_CODES.includes(code)) {
@@ -186,7 +204,9 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
     current.onmessage = ({ data }) => {
       const message = JSON.parse(data as string) as { type: string; id?: string; payload?: never };
       const operation = operations.get(message.id!);
-      if (message.type === 'ping') current.send('{"type":"pong"}');
+      if (message.type === 'batch-ack') uploadsTaken((message as unknown as BatchAck).count);
+      else if (message.type === 'batch-error') console.warn('Co-browse:', (message as unknown as BatchError).payload.message);
+      else if (message.type === 'ping') current.send('{"type":"pong"}');
       else if (message.type === 'pong') {
         awaitingPong = false;
         listeners.rtt?.(Date.now() - pingAt);
@@ -220,6 +240,12 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
       operations.set(id, { payload, sink: sink as Sink<never> });
       send({ id, type: 'subscribe', payload });
       return () => void (operations.delete(id) && send({ id, type: 'complete' }));
+    },
+    upload(batch) {
+      if (!ready) return Promise.resolve();
+      socket!.send(new TextEncoder().encode(JSON.stringify(batch)));
+      if (++uploaded - taken < MAX_UNACKNOWLEDGED_BATCHES) return Promise.resolve();
+      return new Promise((resolve) => (roomWaiter = resolve));
     },
     dispose() {
       disposed = true;

@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { getOperationAST, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
 import {
@@ -19,7 +18,9 @@ import { fastExecute, fastSubscribe } from '../../graphql/fast-execute.ts';
 import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { createSocketRights } from '../auth/socket-registry.ts';
 import { startCustomerPresence } from '../sessions/presence-service.ts';
+import { createBatchUploads } from './batch-uploads.ts';
 import { coalesceSocketWrites } from './coalesce-socket-writes.ts';
+import { serveGraphQLWs, type SocketExtra } from './graphql-ws-adapter.ts';
 import { serializedStreamResult, spliceSerializedMessage } from './serialized-frames.ts';
 import {
   closeSlowSocket,
@@ -34,8 +35,6 @@ interface ConnectionState {
   /** One context per connection: its caller, address and memo do not change between operations. */
   context: GraphQLContext;
 }
-
-type Extra = { request: IncomingMessage; state?: ConnectionState };
 
 /** Room for a full snapshot batch plus the GraphQL envelope around it. */
 export const MAX_WS_PAYLOAD_BYTES = MAX_BATCH_BYTES + 64 * 1024;
@@ -68,7 +67,9 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
     transport: 'ws',
     memo: new Map(),
   });
-  const server = useServer<Record<string, unknown> | undefined, Extra>(
+  const uploads = createBatchUploads();
+  const server = serveGraphQLWs<ConnectionState>(
+    wss,
     {
       schema,
       // Batches and stream events are single-scalar-field operations: executed without graphql-js's per-operation machinery.
@@ -123,9 +124,13 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: formatAll(result.errors) } : serializedStreamResult(result),
     },
-    wss,
+    // The widget's event batches (protocol/uploads.ts), with the connection's caller and rights.
+    (extra: SocketExtra<ConnectionState>, data) =>
+      uploads.take({ socket: extra.socket, context: extra.state?.context, recheck: () => rights.recheck(extra.socket) }, data),
   );
-  return { dispose: async () => (stopClosingSlowSockets(), await presence.stop(), await server.dispose()) };
+  return {
+    dispose: async () => (stopClosingSlowSockets(), uploads.dispose(), await presence.stop(), await server.dispose()),
+  };
 }
 
 export { CloseCode };

@@ -31,6 +31,15 @@ export function captureWebSocketFrames(page: Page): string[] {
   return frames;
 }
 
+/** The event batches the page's widget uploaded (binary frames, protocol/uploads.ts), each as its JSON. */
+export function captureUploads(page: Page): string[] {
+  const uploads: string[] = [];
+  page.on('websocket', (socket) =>
+    socket.on('framesent', ({ payload }) => void (typeof payload !== 'string' && uploads.push(payload.toString()))),
+  );
+  return uploads;
+}
+
 /** Signs in through the real /login page. */
 export async function signInAs(page: Page, baseUrl: string, email: string, next = '/agent'): Promise<void> {
   await page.goto(`${baseUrl}/login?next=${encodeURIComponent(next)}`);

@@ -12,8 +12,11 @@ export async function captureNetwork(
   const cdp = await page.context().newCDPSession(page);
   const texts: string[] = [];
   const pending: Promise<unknown>[] = [];
-  cdp.on('Network.webSocketFrameSent', (event) => texts.push(event.response.payloadData));
-  cdp.on('Network.webSocketFrameReceived', (event) => texts.push(event.response.payloadData));
+  // Binary frames (the widget's uploads) come base64-encoded: searched as the text they carry.
+  const payload = ({ opcode, payloadData }: { opcode: number; payloadData: string }) =>
+    opcode === 2 ? Buffer.from(payloadData, 'base64').toString() : payloadData;
+  cdp.on('Network.webSocketFrameSent', (event) => texts.push(payload(event.response)));
+  cdp.on('Network.webSocketFrameReceived', (event) => texts.push(payload(event.response)));
   cdp.on('Network.requestWillBeSent', (event) => {
     // On the customer's side the page loads its own images and scripts; what the widget requests
     // (its script in the initiator's stack, or the co-browse API) is what could leak.

@@ -1,13 +1,13 @@
 import type { AgentAction, StreamMessage } from '../../../protocol/index.ts';
-import { validateAgentSignal, validateEventBatch } from '../../../protocol/validate.ts';
+import { validateAgentSignal } from '../../../protocol/validate.ts';
 import { recordAuditEvent } from '../../../server/audit/record-audit-event.ts';
 import { toSessionState } from '../../../server/sessions/session-state.ts';
 import type { UserRow } from '../../../server/db/index.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings, sessionRules } from '../../../server/settings/site-settings.ts';
 import { isSessionCustomer, requireUser } from '../../authorize.ts';
-import { keepTraceOfBatch } from './batch-traces.ts';
-import { admitCustomerBatch, noteSessionEnded } from './customer-batch-guard.ts';
+import { noteSessionEnded } from './customer-batch-guard.ts';
+import { takeCustomerBatch } from './take-customer-batch.ts';
 import { announceWatcher, requestSnapshotAsWatcher } from './watchers.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../errors.ts';
@@ -58,13 +58,7 @@ const isFinal = (message: StreamMessage) => isEnded(message) || (message.type ==
 export const streamResolvers: Resolvers = {
   Mutation: {
     async sendEvents(_parent, { sessionId, batch }, ctx) {
-      if (!isSessionCustomer(ctx, sessionId)) throw forbidden('Only this session’s customer can send its page.');
-      await admitCustomerBatch(ctx, sessionId);
-      const checked = validateEventBatch(batch);
-      if (!checked.ok) throw badInput(`Bad event batch: ${checked.problem}`);
-      const message: StreamMessage = { type: 'events', batch: checked.value };
-      await ctx.pubsub.publish(topics.toAgent(sessionId), message);
-      await keepTraceOfBatch(ctx, sessionId, checked.value);
+      await takeCustomerBatch(ctx, sessionId, batch);
       return true;
     },
     async sendSignal(_parent, { sessionId, signal }, ctx) {

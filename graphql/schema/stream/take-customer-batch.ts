@@ -1,0 +1,26 @@
+import type { StreamMessage } from '../../../protocol/index.ts';
+import { validateEventBatch } from '../../../protocol/validate.ts';
+import { isSessionCustomer } from '../../authorize.ts';
+import type { GraphQLContext } from '../../context.ts';
+import { badInput, forbidden } from '../../errors.ts';
+import { rememberMessageJson } from '../../pubsub/message-json.ts';
+import { topics } from '../../pubsub/index.ts';
+import { keepTraceOfBatch } from './batch-traces.ts';
+import { admitCustomerBatch } from './customer-batch-guard.ts';
+
+/**
+ * A customer's event batch, from the `sendEvents` mutation or an upload frame
+ * (server/http/batch-uploads.ts): admitted, checked, passed to the agent and kept as the site
+ * wants. `json`, when given, is the text the batch was parsed from: the checks refuse any field
+ * but the batch's own, so the agent's message is built around it instead of serialized again.
+ */
+export async function takeCustomerBatch(ctx: GraphQLContext, sessionId: string, batch: unknown, json?: string): Promise<void> {
+  if (!isSessionCustomer(ctx, sessionId)) throw forbidden('Only this session’s customer can send its page.');
+  await admitCustomerBatch(ctx, sessionId);
+  const checked = validateEventBatch(batch);
+  if (!checked.ok) throw badInput(`Bad event batch: ${checked.problem}`);
+  const message: StreamMessage = { type: 'events', batch: checked.value };
+  if (json !== undefined) rememberMessageJson(message, `{"type":"events","batch":${json}}`);
+  await ctx.pubsub.publish(topics.toAgent(sessionId), message);
+  await keepTraceOfBatch(ctx, sessionId, checked.value);
+}

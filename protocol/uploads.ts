@@ -1,0 +1,38 @@
+/**
+ * Event batches the widget uploads on its graphql-transport-ws socket as binary frames, which that
+ * protocol never uses: each frame is one batch's JSON (UTF-8), for the session the socket's
+ * customer token names. The server answers a refused batch at once with
+ * `{"type":"batch-error","payload":{"message","extensions":{"code"}}}`, and tells how many frames
+ * it has taken, refused ones included, with `{"type":"batch-ack","count":n}` at most every
+ * BATCH_ACK_INTERVAL_MS. Every other GraphQL client sees nothing of this.
+ */
+
+/** The server acknowledges uploads together, this often at most. */
+export const BATCH_ACK_INTERVAL_MS = 100;
+
+/**
+ * Most uploads the widget has sent and not yet seen acknowledged; with more it waits, and its
+ * recorder lets the next batch grow. Ample for 30 batches a second and acknowledgements every
+ * 100 ms, so only a server that falls behind slows a customer down.
+ */
+export const MAX_UNACKNOWLEDGED_BATCHES = 8;
+
+/** Frames a socket may have waiting to be taken before it is closed: more than a widget ever sends. */
+export const MAX_QUEUED_UPLOADS = 2 * MAX_UNACKNOWLEDGED_BATCHES;
+
+export interface BatchAck {
+  type: 'batch-ack';
+  count: number;
+}
+
+export interface BatchError {
+  type: 'batch-error';
+  payload: { message: string; extensions?: { code?: string } };
+}
+
+export const UploadCloseCode = {
+  /** A binary frame from a socket that is not a session's acknowledged customer. */
+  NOT_A_CUSTOMER: 4400,
+  /** More frames waiting than the window allows: a client that does not pace itself. */
+  FLOODED: 4429,
+} as const;

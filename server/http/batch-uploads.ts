@@ -1,0 +1,82 @@
+import { GraphQLError } from 'graphql';
+import type { WebSocket } from 'ws';
+import type { GraphQLContext } from '../../graphql/context.ts';
+import { badInput, formatError } from '../../graphql/errors.ts';
+import { takeCustomerBatch } from '../../graphql/schema/stream/take-customer-batch.ts';
+import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
+import { BATCH_ACK_INTERVAL_MS, MAX_QUEUED_UPLOADS, UploadCloseCode } from '../../protocol/uploads.ts';
+
+/** A connection's uploads: how many were taken, how many wait, and the chain that takes them in order. */
+interface Uploads {
+  taken: number;
+  waiting: number;
+  queue: Promise<void>;
+}
+
+export interface UploadingSocket {
+  socket: WebSocket;
+  /** The connection's context once graphql-ws acknowledged it; until then, no uploads. */
+  context: GraphQLContext | undefined;
+  /** Rights taken away since the socket connected (sign-out, an ended session…), as for every operation. */
+  recheck: () => Promise<GraphQLError | null>;
+}
+
+const toGraphQLError = (error: unknown) =>
+  error instanceof GraphQLError ? error : new GraphQLError('internal', { originalError: error as Error });
+
+/**
+ * Event batches the widget uploads as binary frames on its graphql-ws socket (protocol/uploads.ts):
+ * the work of a `sendEvents` mutation without a result and a completion frame for each of the 30
+ * a second a busy customer sends, the largest part of a batch's cost once GraphQL was out of the
+ * way. Each is taken in the order it came. A refused one is answered at once with why; the rest
+ * are acknowledged together, by count, every BATCH_ACK_INTERVAL_MS — the window the widget paces
+ * itself by, so a server that falls behind slows its customers down instead of queueing.
+ */
+export function createBatchUploads() {
+  const uploadsOf = new WeakMap<WebSocket, Uploads>();
+  const unacknowledged = new Set<WebSocket>();
+  const acknowledge = () => {
+    for (const socket of unacknowledged)
+      if (socket.readyState === socket.OPEN) socket.send(`{"type":"batch-ack","count":${uploadsOf.get(socket)!.taken}}`);
+    unacknowledged.clear();
+  };
+  const acknowledging = setInterval(acknowledge, BATCH_ACK_INTERVAL_MS).unref();
+
+  async function takeOne({ socket, context, recheck }: UploadingSocket, sessionId: string, data: Buffer) {
+    try {
+      if (data.length > MAX_BATCH_BYTES) throw badInput(`An event batch is at most ${MAX_BATCH_BYTES} bytes.`);
+      const json = data.toString();
+      let batch: unknown;
+      try {
+        batch = JSON.parse(json);
+      } catch {
+        throw badInput('Bad event batch: not JSON.');
+      }
+      const revoked = await recheck();
+      if (revoked) throw revoked;
+      await takeCustomerBatch(context!, sessionId, batch, json);
+    } catch (error) {
+      const payload = formatError(toGraphQLError(error)).toJSON();
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'batch-error', payload }));
+    } finally {
+      const uploads = uploadsOf.get(socket)!;
+      uploads.taken++;
+      uploads.waiting--;
+      unacknowledged.add(socket);
+    }
+  }
+
+  return {
+    take(upload: UploadingSocket, data: Buffer) {
+      const sessionId = upload.context?.viewer.customerSessionId;
+      // Only a customer's acknowledged socket uploads; anything else is a client that does not speak the protocol.
+      if (!sessionId) return upload.socket.close(UploadCloseCode.NOT_A_CUSTOMER, 'Only a session’s customer uploads event batches.');
+      let uploads = uploadsOf.get(upload.socket);
+      if (!uploads) uploadsOf.set(upload.socket, (uploads = { taken: 0, waiting: 0, queue: Promise.resolve() }));
+      // Each waiting frame holds its bytes: a client that ignores the window is cut off, not buffered.
+      if (++uploads.waiting > MAX_QUEUED_UPLOADS) return upload.socket.close(UploadCloseCode.FLOODED, 'Too many event batches at once.');
+      uploads.queue = uploads.queue.then(() => takeOne(upload, sessionId, data));
+    },
+    dispose: () => clearInterval(acknowledging),
+  };
+}
