@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
+import { MAX_UNACKNOWLEDGED_BATCHES } from '../protocol/uploads.ts';
 import { execute, KEEP_ALIVE_MS, openSocket } from '../widget/transport.ts';
 import { startCustomerSession } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
@@ -18,11 +19,12 @@ type Frame = { type: string; id?: string; payload?: unknown };
 async function fakeServer(options: { answerPings: boolean }) {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((resolve) => wss.once('listening', resolve));
-  const connections: { socket: WebSocket; frames: Frame[] }[] = [];
+  const connections: { socket: WebSocket; frames: Frame[]; uploads: string[] }[] = [];
   wss.on('connection', (socket) => {
-    const connection = { socket, frames: [] as Frame[] };
+    const connection = { socket, frames: [] as Frame[], uploads: [] as string[] };
     connections.push(connection);
-    socket.on('message', (data) => {
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return void connection.uploads.push(String(data));
       const frame = JSON.parse(String(data)) as Frame;
       connection.frames.push(frame);
       if (frame.type === 'connection_init') socket.send('{"type":"connection_ack"}');
@@ -89,6 +91,34 @@ describe('The widget’s socket (graphql-transport-ws)', () => {
     await until(() => peer.connections[0]?.frames.some((frame) => frame.type === 'subscribe') ?? false, 'the subscribe', 5_000);
     peer.connections[0]!.socket.close(4400, 'Bad request');
     assert.deepEqual(await failed, { code: 4400 });
+    client.dispose();
+    peer.close();
+  });
+
+  it('uploads batches as binary frames, and waits for room while the window is full', async () => {
+    const peer = await fakeServer({ answerPings: true });
+    let connected = false;
+    const client = openSocket(peer.origin, 'token-3', { connected: () => (connected = true), closed: () => (connected = false) });
+    await client.upload({ seq: 0 }); // not connected yet: dropped, as a reconnect resyncs anyway
+    await until(() => connected, 'connected', 5_000);
+    const peerSide = peer.connections[0]!;
+    const settled: number[] = [];
+    for (let seq = 1; seq <= MAX_UNACKNOWLEDGED_BATCHES; seq++) void client.upload({ seq }).then(() => settled.push(seq));
+    await until(() => peerSide.uploads.length === MAX_UNACKNOWLEDGED_BATCHES, 'the uploads', 5_000);
+    assert.deepEqual(
+      peerSide.uploads.map((upload) => JSON.parse(upload) as unknown),
+      settled.map((seq) => ({ seq })).concat({ seq: MAX_UNACKNOWLEDGED_BATCHES }),
+      'each its own binary frame, the one before connecting never sent',
+    );
+    assert.equal(settled.length, MAX_UNACKNOWLEDGED_BATCHES - 1, 'the last one waits: the window is full');
+    peerSide.socket.send(JSON.stringify({ type: 'batch-ack', count: 1 }));
+    await until(() => settled.length === MAX_UNACKNOWLEDGED_BATCHES, 'room after an acknowledgement', 5_000);
+    let last = false;
+    void client.upload({ seq: 99 }).then(() => (last = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(last, false, 'full again');
+    peerSide.socket.close(1001, 'Going away');
+    await until(() => last, 'released when the connection closes', 5_000);
     client.dispose();
     peer.close();
   });

@@ -175,6 +175,7 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
   };
 
   const connect = () => {
+    if (disposed) return; // disposed while waiting to reconnect
     const current = (socket = openRawSocket(url, 'graphql-transport-ws'));
     let awaitingPong = false;
     let pingAt = 0;
