@@ -82,13 +82,14 @@ function agentStream(baseUrl: string, cookie: string, sessionId: string, onMessa
 const SEND_EVENTS = 'mutation($sessionId: ID!, $batch: JSON!){ sendEvents(sessionId:$sessionId, batch:$batch) }';
 const BY_MUTATION = process.env.BENCH_CUSTOMER_UPLOAD === 'mutation';
 
-/** BENCH_CUSTOMER_PACING=off: every frame its own mutation at once, answered or not (the load of earlier runs). */
+/** BENCH_CUSTOMER_PACING=off: every frame its own batch at once, whatever the window (the load of earlier runs). */
 const PACED = process.env.BENCH_CUSTOMER_PACING !== 'off';
 
 /**
- * A customer's frames sent as the widget's recorder sends them (widget/recorder.ts): one batch in
- * flight at a time; frames recorded meanwhile wait and leave together in the next batch, so under
- * load batches grow instead of queueing. Latency still counts from a batch's oldest frame.
+ * A customer's frames sent as the widget's recorder sends them (widget/recorder.ts): one batch
+ * handed to the socket at a time, the next once the socket takes more (the upload window, or a
+ * mutation's answer); frames recorded meanwhile wait and leave together in the next batch, so
+ * under load batches grow instead of queueing. Latency still counts from a batch's oldest frame.
  */
 function paceLikeTheWidget(send: (batch: EventBatch) => Promise<unknown>, carries: (batch: EventBatch, frames: number) => void) {
   let inFlight = false;
