@@ -103,7 +103,7 @@ export interface Recorder {
   node(id: number): Node | null;
 }
 
-/** Creates the recorder; `send` delivers one batch and settles when the server has taken it. */
+/** Creates the recorder; `send` hands over one batch and settles when the socket can take the next. */
 export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): Recorder {
   let stopRecording: (() => void) | undefined;
   let buffer: RecordedEvent[] = [];
@@ -154,7 +154,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     if (checkout && (checkout.bytes += bytes) > MAX_CHECKOUT_CHANGE_BYTES) dropCheckout();
   };
 
-  // One batch in flight at a time keeps batches in order and lets them grow under load.
+  // One batch handed over at a time keeps batches in order and lets them grow under load.
   const schedule = () => {
     if (online && !sending && !timer && buffer.length) timer = setTimeout(flush, lastSentAt + BATCH_INTERVAL_MS - Date.now());
   };
