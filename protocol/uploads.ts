@@ -8,14 +8,14 @@
  */
 
 /** The server acknowledges uploads together, this often at most. */
-export const BATCH_ACK_INTERVAL_MS = 100;
+export const BATCH_ACK_INTERVAL_MS = 250;
 
 /**
  * Most uploads the widget has sent and not yet seen acknowledged; with more it waits, and its
- * recorder lets the next batch grow. Ample for 30 batches a second and acknowledgements every
- * 100 ms, so only a server that falls behind slows a customer down.
+ * recorder lets the next batch grow. Twice what 30 batches a second send between two
+ * acknowledgements, so only a server that falls behind slows a customer down.
  */
-export const MAX_UNACKNOWLEDGED_BATCHES = 8;
+export const MAX_UNACKNOWLEDGED_BATCHES = 16;
 
 /** Frames a socket may have waiting to be taken before it is closed: more than a widget ever sends. */
 export const MAX_QUEUED_UPLOADS = 2 * MAX_UNACKNOWLEDGED_BATCHES;

@@ -6,11 +6,11 @@ import { takeCustomerBatch } from '../../graphql/schema/stream/take-customer-bat
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
 import { BATCH_ACK_INTERVAL_MS, MAX_QUEUED_UPLOADS, UploadCloseCode } from '../../protocol/uploads.ts';
 
-/** A connection's uploads: how many were taken, how many wait, and the chain that takes them in order. */
+/** A connection's uploads: how many were taken, and those waiting their turn. */
 interface Uploads {
   taken: number;
-  waiting: number;
-  queue: Promise<void>;
+  waiting: Buffer[];
+  draining: boolean;
 }
 
 export interface UploadingSocket {
@@ -59,11 +59,16 @@ export function createBatchUploads() {
       const payload = formatError(toGraphQLError(error)).toJSON();
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'batch-error', payload }));
     } finally {
-      const uploads = uploadsOf.get(socket)!;
-      uploads.taken++;
-      uploads.waiting--;
+      uploadsOf.get(socket)!.taken++;
       unacknowledged.add(socket);
     }
+  }
+
+  /** Takes a connection's waiting uploads one after the other, in the order they came. */
+  async function drain(upload: UploadingSocket, sessionId: string, uploads: Uploads) {
+    uploads.draining = true;
+    for (let data = uploads.waiting.shift(); data; data = uploads.waiting.shift()) await takeOne(upload, sessionId, data);
+    uploads.draining = false;
   }
 
   return {
@@ -72,10 +77,13 @@ export function createBatchUploads() {
       // Only a customer's acknowledged socket uploads; anything else is a client that does not speak the protocol.
       if (!sessionId) return upload.socket.close(UploadCloseCode.NOT_A_CUSTOMER, 'Only a session’s customer uploads event batches.');
       let uploads = uploadsOf.get(upload.socket);
-      if (!uploads) uploadsOf.set(upload.socket, (uploads = { taken: 0, waiting: 0, queue: Promise.resolve() }));
+      if (!uploads) uploadsOf.set(upload.socket, (uploads = { taken: 0, waiting: [], draining: false }));
       // Each waiting frame holds its bytes: a client that ignores the window is cut off, not buffered.
-      if (++uploads.waiting > MAX_QUEUED_UPLOADS) return upload.socket.close(UploadCloseCode.FLOODED, 'Too many event batches at once.');
-      uploads.queue = uploads.queue.then(() => takeOne(upload, sessionId, data));
+      if (uploads.waiting.push(data) > MAX_QUEUED_UPLOADS) {
+        uploads.waiting.length = 0;
+        return upload.socket.close(UploadCloseCode.FLOODED, 'Too many event batches at once.');
+      }
+      if (!uploads.draining) void drain(upload, sessionId, uploads);
     },
     dispose: () => clearInterval(acknowledging),
   };

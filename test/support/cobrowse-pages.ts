@@ -7,8 +7,9 @@ import { startTestServer, type TestServer } from './test-server.ts';
 import { waitFor } from './wait-for.ts';
 
 /** The customer starts co-browse on a demo page; returns the 9-digit ID they see. */
-export async function customerStarts(customer: Page, baseUrl: string, path: string): Promise<string> {
-  await customer.goto(`${baseUrl}${path}`);
+export async function customerStarts(customer: Page, baseUrl: string, path: string, { settled = false } = {}): Promise<string> {
+  // Settled: Next.js has also prefetched the page's links, which adds their scripts to the page.
+  await customer.goto(`${baseUrl}${path}`, settled ? { waitUntil: 'networkidle' } : {});
   await customer.getByTestId('cobrowse-start').click();
   const shown = await waitFor(
     async () => (await customer.getByTestId('cobrowse-session-id').textContent())?.replace(/\D/g, ''),
