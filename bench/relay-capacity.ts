@@ -25,6 +25,11 @@ export interface StepResult {
    * the machine with the server, so a heavy generator lowers the capacity it measures.
    */
   generatorCpuUsPerBatch: number;
+  /**
+   * The share of the step's frames the load generator managed to send (%): below 100 it could not
+   * keep its timers, so the step tested less load than its number of sessions says.
+   */
+  sentPercent: number;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -70,6 +75,7 @@ export async function measureCapacity(
           p99: Infinity,
           serverCpuUsPerBatch: NaN,
           generatorCpuUsPerBatch: NaN,
+          sentPercent: 0,
         });
         break;
       }
@@ -113,11 +119,12 @@ export async function measureCapacity(
         p99: round(percentile(sorted, 0.99)),
         serverCpuUsPerBatch,
         generatorCpuUsPerBatch,
+        sentPercent: Math.round((100 * sent) / ((level * BATCHES_PER_SECOND * STEP_MS) / 1000)),
       };
       steps.push(step);
       log(
         `${target.name}: ${level} sessions, ${sent} sent, ${received} received, p50 ${step.p50} ms, p99 ${step.p99} ms, ` +
-          `server CPU ${serverCpuUsPerBatch} µs per batch (load generator ${generatorCpuUsPerBatch} µs)`,
+          `server CPU ${serverCpuUsPerBatch} µs per batch (load generator ${generatorCpuUsPerBatch} µs, ${step.sentPercent}% of the step's frames sent)`,
       );
       if (step.p99 > P99_LIMIT_MS || received < sent * 0.99) break;
       capacity = level;
