@@ -166,12 +166,10 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
   // Uploads on this connection: sent, and taken as the server last said.
   let uploaded = 0;
   let taken = 0;
-  let roomWaiter: (() => void) | undefined;
+  const roomWaiters: (() => void)[] = [];
   const uploadsTaken = (count: number) => {
     taken = count;
-    if (uploaded - taken >= MAX_UNACKNOWLEDGED_BATCHES) return;
-    roomWaiter?.();
-    roomWaiter = undefined;
+    if (uploaded - taken < MAX_UNACKNOWLEDGED_BATCHES) roomWaiters.splice(0).forEach((wake) => wake());
   };
 
   const connect = () => {
@@ -246,7 +244,7 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
       if (!ready) return Promise.resolve();
       socket!.send(new TextEncoder().encode(JSON.stringify(batch)));
       if (++uploaded - taken < MAX_UNACKNOWLEDGED_BATCHES) return Promise.resolve();
-      return new Promise((resolve) => (roomWaiter = resolve));
+      return new Promise((resolve) => roomWaiters.push(resolve));
     },
     dispose() {
       disposed = true;
