@@ -28,14 +28,10 @@ function pageIn(batch: EventBatch): { url: string; hidden: boolean } | null {
 }
 
 /** B11: whether the site keeps this session's events; read once per connection, not per batch. */
-function isRecorded(ctx: GraphQLContext, sessionId: string): boolean | Promise<boolean> {
+async function isRecorded(ctx: GraphQLContext, sessionId: string): Promise<boolean> {
   const key = `recorded:${sessionId}`;
-  const known = ctx.memo.get(key) as boolean | undefined;
-  if (known !== undefined) return known;
-  return loadSiteSettings(ctx.db).then(({ recordingEnabled }) => {
-    ctx.memo.set(key, recordingEnabled);
-    return recordingEnabled;
-  });
+  if (!ctx.memo.has(key)) ctx.memo.set(key, (await loadSiteSettings(ctx.db)).recordingEnabled);
+  return ctx.memo.get(key) as boolean;
 }
 
 /** Whether a page is on this server's own site (the demo) or an allowed one; cached by isAllowedOrigin. */
@@ -70,10 +66,7 @@ function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatc
  * What a customer's batch leaves behind besides reaching the agent: the page it shows, in the
  * audit trail, and — when the site keeps recordings (B11) — its events, packed ones as they came.
  */
-export function keepTraceOfBatch(ctx: GraphQLContext, sessionId: string, batch: EventBatch): Promise<void> | undefined {
+export async function keepTraceOfBatch(ctx: GraphQLContext, sessionId: string, batch: EventBatch): Promise<void> {
   auditPageVisit(ctx, sessionId, batch);
-  const recorded = isRecorded(ctx, sessionId);
-  const keep = (yes: boolean) => void (yes && ctx.recordings.append(sessionId, batch.events));
-  if (typeof recorded === 'boolean') return keep(recorded);
-  return recorded.then(keep);
+  if (await isRecorded(ctx, sessionId)) ctx.recordings.append(sessionId, batch.events);
 }

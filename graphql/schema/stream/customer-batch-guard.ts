@@ -20,8 +20,7 @@ const OPEN_STATUS_TTL_MS = 5000;
 export const MAX_BATCHES_PER_CHARGE = 10;
 export const batchesPerCharge = (perMinute: number) => Math.min(MAX_BATCHES_PER_CHARGE, Math.max(1, Math.floor(perMinute / 60)));
 
-/** Pays for a batch from the connection's credit, or charges the address for the next group. */
-function chargeBatch(ctx: GraphQLContext): Promise<void> | undefined {
+async function chargeBatch(ctx: GraphQLContext): Promise<void> {
   const credit = (ctx.memo.get('batch-credit') as number | undefined) ?? 0;
   if (credit > 0) {
     ctx.memo.set('batch-credit', credit - 1);
@@ -29,17 +28,11 @@ function chargeBatch(ctx: GraphQLContext): Promise<void> | undefined {
   }
   // Over HTTP the memo lasts one request: a batch there pays for itself alone.
   const charge = ctx.transport === 'ws' ? batchesPerCharge(ctx.config.sendEventsPerAddressPerMinute) : 1;
-  return sendEventsLimit(ctx)
-    .consume(ctx.clientAddress, charge)
-    .then(() => void ctx.memo.set('batch-credit', charge - 1));
+  await sendEventsLimit(ctx).consume(ctx.clientAddress, charge);
+  ctx.memo.set('batch-credit', charge - 1);
 }
 
 const sessionEnded = () => new AppError(ErrorCode.SESSION_ENDED, 'This co-browse session has ended.');
-
-/** The session ended, as this connection's stream just said: refuse its batches from now on. */
-export function noteSessionEnded(ctx: GraphQLContext, sessionId: string): void {
-  ctx.memo.set(`open-until:${sessionId}`, 'ended');
-}
 
 /**
  * Admits a customer's event batch: within the address's budget, and only while the session is
@@ -48,15 +41,13 @@ export function noteSessionEnded(ctx: GraphQLContext, sessionId: string): void {
  * Batches come up to 30 a second, so the status is read at most every few seconds per
  * connection, and an ended session is remembered for good.
  */
-export function admitCustomerBatch(ctx: GraphQLContext, sessionId: string): Promise<void> | undefined {
-  const charging = chargeBatch(ctx);
-  const known = ctx.memo.get(`open-until:${sessionId}`) as number | 'ended' | undefined;
-  // The common case, 30 times a second per busy customer, settles without a promise.
-  if (!charging && known !== 'ended' && known !== undefined && known > Date.now()) return;
-  return (charging ?? Promise.resolve()).then(() => checkOpen(ctx, sessionId));
+/** The session ended, as this connection's stream just said: refuse its batches from now on. */
+export function noteSessionEnded(ctx: GraphQLContext, sessionId: string): void {
+  ctx.memo.set(`open-until:${sessionId}`, 'ended');
 }
 
-async function checkOpen(ctx: GraphQLContext, sessionId: string): Promise<void> {
+export async function admitCustomerBatch(ctx: GraphQLContext, sessionId: string): Promise<void> {
+  await chargeBatch(ctx);
   const key = `open-until:${sessionId}`;
   const known = ctx.memo.get(key) as number | 'ended' | undefined;
   if (known === 'ended') throw sessionEnded();

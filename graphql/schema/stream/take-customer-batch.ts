@@ -16,13 +16,11 @@ import { admitCustomerBatch } from './customer-batch-guard.ts';
  */
 export async function takeCustomerBatch(ctx: GraphQLContext, sessionId: string, batch: unknown, json?: string): Promise<void> {
   if (!isSessionCustomer(ctx, sessionId)) throw forbidden('Only this session’s customer can send its page.');
-  const admitting = admitCustomerBatch(ctx, sessionId);
-  if (admitting) await admitting;
+  await admitCustomerBatch(ctx, sessionId);
   const checked = validateEventBatch(batch);
   if (!checked.ok) throw badInput(`Bad event batch: ${checked.problem}`);
   const message: StreamMessage = { type: 'events', batch: checked.value };
   if (json !== undefined) rememberMessageJson(message, `{"type":"events","batch":${json}}`);
   await ctx.pubsub.publish(topics.toAgent(sessionId), message);
-  const keeping = keepTraceOfBatch(ctx, sessionId, checked.value);
-  if (keeping) await keeping;
+  await keepTraceOfBatch(ctx, sessionId, checked.value);
 }
