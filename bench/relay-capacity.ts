@@ -97,6 +97,7 @@ export async function measureCapacity(
         ),
       );
       await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
+      log(`${target.name}: ${level} sessions open, measuring for ${STEP_MS / 1000} s…`);
       window.start = now();
       window.end = Infinity;
       const cpuAtStart = target.serverCpuMs();

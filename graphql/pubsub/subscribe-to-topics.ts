@@ -26,6 +26,12 @@ interface Options<T> {
   onFinish?: () => void;
   /** Bytes of undelivered messages past which the subscriber is cut off (SLOW_CONSUMER). */
   maxQueuedBytes?: number;
+  /**
+   * Delivers a message past the iterator (graphql/operation-root.ts), tried only while the
+   * subscriber waits with nothing queued, so messages stay in order; false queues it as usual.
+   * Never given the last message, which ends the iteration.
+   */
+  deliverNow?: (message: T) => boolean;
 }
 
 /**
@@ -47,11 +53,14 @@ export async function subscribeToTopics<T>(
   const queue: { message: T; bytes: number }[] = [];
   let queuedBytes = 0;
   let wake: (() => void) | undefined;
+  /** The subscriber waits in next(): everything before was handed over, nothing is queued. */
+  let waiting = false;
   let overflowed = false;
   let done = false;
   const push = (message: unknown) => {
     const typed = message as T;
     if (done || overflowed || (options.filter && !options.filter(typed))) return;
+    if (waiting && queue.length === 0 && options.deliverNow && !options.isLast?.(typed) && options.deliverNow(typed)) return;
     const bytes = queue.length === 0 ? 0 : estimateBytes(message);
     if (queuedBytes + bytes > maxQueuedBytes) {
       overflowed = true;
@@ -91,7 +100,11 @@ export async function subscribeToTopics<T>(
   const iterator: AsyncIterableIterator<T> = {
     async next() {
       if (lastYielded) return finish();
-      while (queue.length === 0 && !overflowed && !done) await new Promise<void>((resolve) => (wake = resolve));
+      while (queue.length === 0 && !overflowed && !done) {
+        waiting = true;
+        await new Promise<void>((resolve) => (wake = resolve));
+        waiting = false;
+      }
       if (done) return { done: true, value: undefined };
       if (overflowed) {
         await finish();

@@ -21,7 +21,7 @@ import { startCustomerPresence } from '../sessions/presence-service.ts';
 import { createBatchUploads } from './batch-uploads.ts';
 import { coalesceSocketWrites } from './coalesce-socket-writes.ts';
 import { serveGraphQLWs, type SocketExtra } from './graphql-ws-adapter.ts';
-import { serializedStreamResult, spliceSerializedMessage } from './serialized-frames.ts';
+import { directResults, serializedStreamResult, spliceSerializedMessage } from './serialized-frames.ts';
 import {
   closeSlowSocket,
   closeSlowSockets,
@@ -114,6 +114,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
           operationName: payload.operationName,
           variableValues: payload.variables,
           contextValue: ctx.extra.state?.context ?? contextFor(ctx.extra.request, NOBODY),
+          rootValue: operation === 'subscription' ? directResults(ctx.extra.socket, id) : undefined,
         };
       },
       onComplete: (ctx, id) => subscriptions.release(ctx, id),

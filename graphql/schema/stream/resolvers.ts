@@ -12,6 +12,8 @@ import { announceWatcher, requestSnapshotAsWatcher } from './watchers.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
+import { directFieldResults } from '../../operation-root.ts';
+import { messageJson } from '../../pubsub/message-json.ts';
 import { subscribeToTopics, topics } from '../../pubsub/index.ts';
 
 /**
@@ -98,7 +100,7 @@ export const streamResolvers: Resolvers = {
   },
   Subscription: {
     sessionStream: {
-      async subscribe(_parent, { sessionId }, ctx) {
+      async subscribe(root, { sessionId }, ctx, info) {
         const asCustomer = isSessionCustomer(ctx, sessionId);
         // B5: supervisors and admins watch read-only, on the agent's side of the stream.
         let watcher: UserRow | null = null;
@@ -115,6 +117,8 @@ export const streamResolvers: Resolvers = {
         if (watcher) await announceWatcher(ctx, sessionId, watcher, 'supervisor-joined');
         const onFinish = watcher && (() => void announceWatcher(ctx, sessionId, watcher, 'supervisor-left').catch(console.error));
         const topic = asCustomer ? topics.toCustomer(sessionId) : topics.toAgent(sessionId);
+        // Every message but the final one (see resolve) reaches the client as it was published.
+        const sendResult = directFieldResults(root, info.path.key);
         return subscribeToTopics<StreamMessage>(ctx.pubsub, [topic], {
           initial: async () => {
             const [session, settings] = await Promise.all([
@@ -130,6 +134,7 @@ export const streamResolvers: Resolvers = {
           isLast: isFinal,
           onFinish: onFinish || undefined,
           maxQueuedBytes: ctx.config.subscriberQueueBytes,
+          deliverNow: sendResult && ((message) => sendResult(messageJson(message))),
         });
       },
       resolve(message: StreamMessage, { sessionId }: { sessionId: string }, ctx: GraphQLContext) {

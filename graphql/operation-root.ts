@@ -1,0 +1,19 @@
+/**
+ * The root value a transport gives each operation it executes. Over WebSocket a subscription gets
+ * `nextResult`: its next result written straight to the socket, for results that need nothing
+ * from GraphQL's execution — a stream message passed on as it was published, whose JSON is made
+ * once (graphql/pubsub/message-json.ts). It takes the JSON text of the result's `data` and
+ * returns false when it cannot send now (the socket is behind or gone): the result then goes the
+ * usual way, with graphql-ws's backpressure.
+ */
+export interface OperationRoot {
+  nextResult?: (dataJson: string) => boolean;
+}
+
+/** `nextResult` for a field's messages: each as `{"<response key>": <its JSON>}`. */
+export function directFieldResults(root: unknown, responseKey: string | number): ((json: string) => boolean) | undefined {
+  const nextResult = (root as OperationRoot | null | undefined)?.nextResult;
+  if (!nextResult) return undefined;
+  const opening = `{${JSON.stringify(String(responseKey))}:`;
+  return (json) => nextResult(`${opening}${json}}`);
+}
