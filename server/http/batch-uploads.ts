@@ -13,13 +13,18 @@ interface Uploads {
   draining: boolean;
 }
 
-export interface UploadingSocket {
-  socket: WebSocket;
-  /** The connection's context once graphql-ws acknowledged it; until then, no uploads. */
-  context: GraphQLContext | undefined;
-  /** Rights taken away since the socket connected (sign-out, an ended session…), as for every operation. */
-  recheck: () => Promise<GraphQLError | null>;
-}
+export type UploadingSocket =
+  | {
+      socket: WebSocket;
+      /** The connection's context once graphql-ws acknowledged it. */
+      context: GraphQLContext;
+      /** Rights taken away since the socket connected (sign-out, an ended session…), as for every operation. */
+      recheck: () => Promise<GraphQLError | null>;
+    }
+  /** Before the connection is acknowledged: no uploads. */
+  | { socket: WebSocket; context: undefined };
+
+type AcknowledgedSocket = Extract<UploadingSocket, { context: GraphQLContext }>;
 
 const toGraphQLError = (error: unknown) =>
   error instanceof GraphQLError ? error : new GraphQLError('internal', { originalError: error as Error });
@@ -42,7 +47,7 @@ export function createBatchUploads() {
   };
   const acknowledging = setInterval(acknowledge, BATCH_ACK_INTERVAL_MS).unref();
 
-  async function takeOne({ socket, context, recheck }: UploadingSocket, sessionId: string, data: Buffer) {
+  async function takeOne({ socket, context, recheck }: AcknowledgedSocket, sessionId: string, data: Buffer) {
     try {
       if (data.length > MAX_BATCH_BYTES) throw badInput(`An event batch is at most ${MAX_BATCH_BYTES} bytes.`);
       const json = data.toString();
@@ -54,7 +59,7 @@ export function createBatchUploads() {
       }
       const revoked = await recheck();
       if (revoked) throw revoked;
-      await takeCustomerBatch(context!, sessionId, batch, json);
+      await takeCustomerBatch(context, sessionId, batch, json);
     } catch (error) {
       const payload = formatError(toGraphQLError(error)).toJSON();
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'batch-error', payload }));
@@ -65,7 +70,7 @@ export function createBatchUploads() {
   }
 
   /** Takes a connection's waiting uploads one after the other, in the order they came. */
-  async function drain(upload: UploadingSocket, sessionId: string, uploads: Uploads) {
+  async function drain(upload: AcknowledgedSocket, sessionId: string, uploads: Uploads) {
     uploads.draining = true;
     for (let data = uploads.waiting.shift(); data; data = uploads.waiting.shift()) await takeOne(upload, sessionId, data);
     uploads.draining = false;
@@ -75,7 +80,8 @@ export function createBatchUploads() {
     take(upload: UploadingSocket, data: Buffer) {
       const sessionId = upload.context?.viewer.customerSessionId;
       // Only a customer's acknowledged socket uploads; anything else is a client that does not speak the protocol.
-      if (!sessionId) return upload.socket.close(UploadCloseCode.NOT_A_CUSTOMER, 'Only a session’s customer uploads event batches.');
+      if (!upload.context || !sessionId)
+        return upload.socket.close(UploadCloseCode.NOT_A_CUSTOMER, 'Only a session’s customer uploads event batches.');
       let uploads = uploadsOf.get(upload.socket);
       if (!uploads) uploadsOf.set(upload.socket, (uploads = { taken: 0, waiting: [], draining: false }));
       // Each waiting frame holds its bytes: a client that ignores the window is cut off, not buffered.

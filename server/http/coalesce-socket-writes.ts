@@ -15,6 +15,11 @@ type SendCallback = (error?: Error) => void;
  * back, which restores graphql-ws's backpressure and the slow-consumer limits for it.
  */
 export function coalesceSocketWrites(wss: WebSocketServer, prepare: (frame: unknown) => unknown = (frame) => frame): void {
+  // The sockets corked this turn, uncorked together by one setImmediate rather than one each.
+  const corkedThisTurn: (() => void)[] = [];
+  const uncorkAll = () => {
+    for (const uncork of corkedThisTurn.splice(0)) uncork();
+  };
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     const raw = request.socket;
     const send = socket.send.bind(socket) as (data: unknown, callback?: SendCallback) => void;
@@ -28,7 +33,8 @@ export function coalesceSocketWrites(wss: WebSocketServer, prepare: (frame: unkn
       if (!corked) {
         corked = true;
         raw.cork();
-        setImmediate(uncork); // after the turn's promise chains have handed over their frames
+        // After the turn's promise chains have handed over their frames.
+        if (corkedThisTurn.push(uncork) === 1) setImmediate(uncorkAll);
       }
       if (!callback || socket.bufferedAmount >= EARLY_ACK_BYTES) return send(data, callback);
       send(data, (error) => error && raw.destroy(error)); // a failed write closes the socket; graphql-ws cleans up on close

@@ -122,17 +122,17 @@ export function createMetrics(deps: { db: PrismaClient }) {
     instrumentPubSub(pubsub: PubSub): PubSub {
       return {
         ...pubsub,
-        publish(topic, message) {
+        async publish(topic, message) {
           const started = performance.now();
-          const settled = () => relayLatency.observe((performance.now() - started) / 1000);
-          return pubsub.publish(topic, message).then(
-            () => (settled(), publishedTo(topic).inc()),
-            (error: unknown) => {
-              settled();
-              publishFailures.inc();
-              throw error;
-            },
-          );
+          try {
+            await pubsub.publish(topic, message);
+            publishedTo(topic).inc();
+          } catch (error) {
+            publishFailures.inc();
+            throw error;
+          } finally {
+            relayLatency.observe((performance.now() - started) / 1000);
+          }
         },
         subscribe: (topic, onMessage) => pubsub.subscribe(topic, onMessage),
         close: () => pubsub.close(),
