@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
 import { createMemoryPubSub } from '../graphql/pubsub/memory-pubsub.ts';
 import { subscribeToTopics } from '../graphql/pubsub/subscribe-to-topics.ts';
 import { directFieldResults } from '../graphql/operation-root.ts';
@@ -10,6 +9,7 @@ import type { StreamMessage } from '../protocol/index.ts';
 import { EARLY_ACK_BYTES } from '../server/http/coalesce-socket-writes.ts';
 import { directResults } from '../server/http/serialized-frames.ts';
 import { gql, signIn, startCustomerSession } from './support/graphql-client.ts';
+import { localSocketPairs, rawSocket } from './support/socket-pair.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -70,24 +70,7 @@ describe('subscribeToTopics with a direct delivery', () => {
 });
 
 describe('a subscription result written straight to its socket', () => {
-  let wss: WebSocketServer;
-  let url: string;
-  before(async () => {
-    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await once(wss, 'listening');
-    url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
-  });
-  after(() => {
-    for (const socket of wss.clients) socket.terminate();
-    return new Promise<void>((done) => wss.close(() => done()));
-  });
-  const connect = async () => {
-    const accepted = once(wss, 'connection');
-    const client = new WebSocket(url);
-    await once(client, 'open');
-    return { client, server: (await accepted)[0] as WebSocket };
-  };
-  const raw = (socket: WebSocket) => (socket as unknown as { _socket: import('node:net').Socket })._socket;
+  const { connect } = localSocketPairs();
 
   it('is the frame graphql-ws would send, under the field’s response key', async () => {
     const { client, server } = await connect();
@@ -103,7 +86,7 @@ describe('a subscription result written straight to its socket', () => {
   it('declines while the socket is behind or closed, so graphql-ws’s backpressure and limits apply', async () => {
     const { client, server } = await connect();
     const { nextResult } = directResults(server, '1');
-    raw(client).pause(); // a reader that stopped reading
+    rawSocket(client).pause(); // a reader that stopped reading
     const big = `"${'x'.repeat(64 * 1024)}"`;
     while (server.bufferedAmount < EARLY_ACK_BYTES) {
       assert.equal(nextResult(`{"s":${big}}`), true);

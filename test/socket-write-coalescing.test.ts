@@ -1,44 +1,23 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import WebSocket, { WebSocketServer } from 'ws';
+import { describe, it } from 'node:test';
+import type WebSocket from 'ws';
 import { coalesceSocketWrites, EARLY_ACK_BYTES } from '../server/http/coalesce-socket-writes.ts';
+import { localSocketPairs, rawSocket } from './support/socket-pair.ts';
 
 /** graphql-ws sends a frame, waits for its write callback, then sends the next: so do these real sockets. */
 describe('coalesced socket writes', () => {
-  let wss: WebSocketServer;
-  let url: string;
-  let serverSocket: Promise<WebSocket>;
-
-  before(async () => {
-    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    coalesceSocketWrites(wss);
-    await once(wss, 'listening');
-    url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
-  });
-  after(() => {
-    for (const socket of wss.clients) socket.terminate();
-    return new Promise<void>((done) => wss.close(() => done()));
-  });
-
-  const connect = async () => {
-    serverSocket = once(wss, 'connection').then(([socket]) => socket as WebSocket);
-    const client = new WebSocket(url);
-    await once(client, 'open');
-    return { client, server: await serverSocket };
-  };
+  const { connect } = localSocketPairs(coalesceSocketWrites);
   /** Sends like graphql-ws: the second frame only after the first one's callback. */
   const sendPair = (socket: WebSocket, first: string, second: string) =>
     new Promise<void>((done, fail) =>
       socket.send(first, (error) => (error ? fail(error) : socket.send(second, (again) => (again ? fail(again) : done())))),
     );
-  const raw = (socket: WebSocket) => (socket as unknown as { _socket: import('node:net').Socket })._socket;
 
   it('puts a result and its completion, sent one after the other, in one write', async () => {
     const { client, server } = await connect();
     // Counts the system writes of the server's end (net.Socket hands each one to _write or _writev).
-    const tcp = raw(server) as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
+    const tcp = rawSocket(server) as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
     let writes = 0;
     for (const method of ['_write', '_writev'] as const) {
       const original = tcp[method].bind(tcp);
@@ -59,7 +38,7 @@ describe('coalesced socket writes', () => {
 
   it('gives a socket that falls behind its real write callbacks back (graphql-ws backpressure)', async () => {
     const { client, server } = await connect();
-    raw(client).pause(); // a reader that stopped reading: the server's unsent bytes pile up
+    rawSocket(client).pause(); // a reader that stopped reading: the server's unsent bytes pile up
     const big = 'x'.repeat(64 * 1024);
     let acknowledged = 0;
     // More than the kernel's buffers and EARLY_ACK_BYTES can hold.
@@ -67,7 +46,7 @@ describe('coalesced socket writes', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.ok(server.bufferedAmount >= EARLY_ACK_BYTES, `buffered ${server.bufferedAmount}`);
     assert.ok(acknowledged < 200, `${acknowledged} of 200 frames acknowledged while the reader is stalled`);
-    raw(client).resume();
+    rawSocket(client).resume();
     while (acknowledged < 200) await new Promise((resolve) => setTimeout(resolve, 20));
     client.close();
   });
