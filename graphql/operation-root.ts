@@ -1,3 +1,5 @@
+import { messageJson } from './pubsub/message-json.ts';
+
 /**
  * The root value a transport gives each operation it executes. Over WebSocket a subscription gets
  * `nextResult`: its next result written straight to the socket, for results that need nothing
@@ -10,10 +12,10 @@ export interface OperationRoot {
   nextResult?: (dataJson: string) => boolean;
 }
 
-/** `nextResult` for a field's messages: each as `{"<response key>": <its JSON>}`. */
-export function directFieldResults(root: unknown, responseKey: string | number): ((json: string) => boolean) | undefined {
+/** `nextResult` for a field's messages: each as `{"<response key>": <its JSON, made once>}`. */
+export function directFieldResults(root: unknown, responseKey: string | number): ((message: object) => boolean) | undefined {
   const nextResult = (root as OperationRoot | null | undefined)?.nextResult;
   if (!nextResult) return undefined;
   const opening = `{${JSON.stringify(String(responseKey))}:`;
-  return (json) => nextResult(`${opening}${json}}`);
+  return (message) => nextResult(`${opening}${messageJson(message)}}`);
 }

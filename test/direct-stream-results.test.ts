@@ -77,7 +77,7 @@ describe('a subscription result written straight to its socket', () => {
     const message = { type: 'events', batch: { seq: 1, sentAt: 5, events: [{ type: 3, data: { text: 'a "quoted" \u2028 line' } }] } };
     const send = directFieldResults(directResults(server, 'op "7"'), 'stream')!;
     const received = once(client, 'message');
-    assert.equal(send(JSON.stringify(message)), true);
+    assert.equal(send(message), true);
     const frame = String((await received)[0]);
     assert.equal(frame, JSON.stringify({ id: 'op "7"', type: 'next', payload: { data: { stream: message } } }));
     client.close();

@@ -13,18 +13,12 @@ interface Uploads {
   draining: boolean;
 }
 
-export type UploadingSocket =
-  | {
-      socket: WebSocket;
-      /** The connection's context once graphql-ws acknowledged it. */
-      context: GraphQLContext;
-      /** Rights taken away since the socket connected (sign-out, an ended session…), as for every operation. */
-      recheck: () => Promise<GraphQLError | null>;
-    }
-  /** Before the connection is acknowledged: no uploads. */
-  | { socket: WebSocket; context: undefined };
-
-type AcknowledgedSocket = Extract<UploadingSocket, { context: GraphQLContext }>;
+/** An acknowledged connection, as graphql-ws-server.ts keeps it. */
+export interface Uploader {
+  context: GraphQLContext;
+  /** Rights taken away since the socket connected (sign-out, an ended session…), as for every operation. */
+  recheck: () => Promise<GraphQLError | null>;
+}
 
 const toGraphQLError = (error: unknown) =>
   error instanceof GraphQLError ? error : new GraphQLError('internal', { originalError: error as Error });
@@ -33,9 +27,10 @@ const toGraphQLError = (error: unknown) =>
  * Event batches the widget uploads as binary frames on its graphql-ws socket (protocol/uploads.ts):
  * the work of a `sendEvents` mutation without a result and a completion frame for each of the 30
  * a second a busy customer sends (a quarter of a batch's server time in the capacity benchmark:
- * 125 µs as a mutation, 96 as an upload). Each is taken in the order it came. A refused one is answered at once with why; the rest
- * are acknowledged together, by count, every BATCH_ACK_INTERVAL_MS — the window the widget paces
- * itself by, so a server that falls behind slows its customers down instead of queueing.
+ * 125 µs as a mutation, 96 as an upload). Each is taken in the order it came. A refused one is
+ * answered at once with why; the rest are acknowledged together, by count, every
+ * BATCH_ACK_INTERVAL_MS — the window the widget paces itself by, so a server that falls behind
+ * slows its customers down instead of queueing.
  */
 export function createBatchUploads() {
   const uploadsOf = new WeakMap<WebSocket, Uploads>();
@@ -47,7 +42,7 @@ export function createBatchUploads() {
   };
   const acknowledging = setInterval(acknowledge, BATCH_ACK_INTERVAL_MS).unref();
 
-  async function takeOne({ socket, context, recheck }: AcknowledgedSocket, sessionId: string, data: Buffer) {
+  async function takeOne(socket: WebSocket, { context, recheck }: Uploader, sessionId: string, data: Buffer) {
     try {
       if (data.length > MAX_BATCH_BYTES) throw badInput(`An event batch is at most ${MAX_BATCH_BYTES} bytes.`);
       const json = data.toString();
@@ -70,26 +65,26 @@ export function createBatchUploads() {
   }
 
   /** Takes a connection's waiting uploads one after the other, in the order they came. */
-  async function drain(upload: AcknowledgedSocket, sessionId: string, uploads: Uploads) {
+  async function drain(socket: WebSocket, uploader: Uploader, sessionId: string, uploads: Uploads) {
     uploads.draining = true;
-    for (let data = uploads.waiting.shift(); data; data = uploads.waiting.shift()) await takeOne(upload, sessionId, data);
+    for (let data = uploads.waiting.shift(); data; data = uploads.waiting.shift()) await takeOne(socket, uploader, sessionId, data);
     uploads.draining = false;
   }
 
   return {
-    take(upload: UploadingSocket, data: Buffer) {
-      const sessionId = upload.context?.viewer.customerSessionId;
+    /** An upload on `socket`; `uploader` is undefined until graphql-ws acknowledged the connection. */
+    take(socket: WebSocket, uploader: Uploader | undefined, data: Buffer) {
+      const sessionId = uploader?.context.viewer.customerSessionId;
       // Only a customer's acknowledged socket uploads; anything else is a client that does not speak the protocol.
-      if (!upload.context || !sessionId)
-        return upload.socket.close(UploadCloseCode.NOT_A_CUSTOMER, 'Only a session’s customer uploads event batches.');
-      let uploads = uploadsOf.get(upload.socket);
-      if (!uploads) uploadsOf.set(upload.socket, (uploads = { taken: 0, waiting: [], draining: false }));
+      if (!uploader || !sessionId) return socket.close(UploadCloseCode.NOT_A_CUSTOMER, 'Only a session’s customer uploads event batches.');
+      let uploads = uploadsOf.get(socket);
+      if (!uploads) uploadsOf.set(socket, (uploads = { taken: 0, waiting: [], draining: false }));
       // Each waiting frame holds its bytes: a client that ignores the window is cut off, not buffered.
       if (uploads.waiting.push(data) > MAX_QUEUED_UPLOADS) {
         uploads.waiting.length = 0;
-        return upload.socket.close(UploadCloseCode.FLOODED, 'Too many event batches at once.');
+        return socket.close(UploadCloseCode.FLOODED, 'Too many event batches at once.');
       }
-      if (!uploads.draining) void drain(upload, sessionId, uploads);
+      if (!uploads.draining) void drain(socket, uploader, sessionId, uploads);
     },
     dispose: () => clearInterval(acknowledging),
   };

@@ -18,7 +18,7 @@ import { fastExecute, fastSubscribe } from '../../graphql/fast-execute.ts';
 import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { createSocketRights } from '../auth/socket-registry.ts';
 import { startCustomerPresence } from '../sessions/presence-service.ts';
-import { createBatchUploads, type UploadingSocket } from './batch-uploads.ts';
+import { createBatchUploads } from './batch-uploads.ts';
 import { coalesceSocketWrites } from './coalesce-socket-writes.ts';
 import { serveGraphQLWs, type SocketExtra } from './graphql-ws-adapter.ts';
 import { directResults, serializedStreamResult, spliceSerializedMessage } from './serialized-frames.ts';
@@ -34,8 +34,8 @@ interface ConnectionState {
   viewer: Viewer;
   /** One context per connection: its caller, address and memo do not change between operations. */
   context: GraphQLContext;
-  /** The connection as its uploads are taken, made once rather than for each of 30 batches a second. */
-  uploading: UploadingSocket;
+  /** Rights taken away since the socket connected; made once, not for each of 30 uploads a second. */
+  recheck: () => Promise<GraphQLError | null>;
 }
 
 /** Room for a full snapshot batch plus the GraphQL envelope around it. */
@@ -92,8 +92,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
           return false; // a wrong or revoked API key: closed with 4403 Forbidden
         }
         const { socket } = ctx.extra;
-        const context = contextFor(request, viewer);
-        ctx.extra.state = { viewer, context, uploading: { socket, context, recheck: () => rights.recheck(socket) } };
+        ctx.extra.state = { viewer, context: contextFor(request, viewer), recheck: () => rights.recheck(socket) };
         await rights.ready;
         rights.track(ctx.extra.socket, viewer);
         if (viewer.customerSessionId) presence.connected(ctx.extra.socket, viewer.customerSessionId);
@@ -130,8 +129,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
         result.errors ? { ...result, errors: formatAll(result.errors) } : serializedStreamResult(result),
     },
     // The widget's event batches (protocol/uploads.ts), with the connection's caller and rights.
-    (extra: SocketExtra<ConnectionState>, data) =>
-      uploads.take(extra.state?.uploading ?? { socket: extra.socket, context: undefined }, data),
+    (extra: SocketExtra<ConnectionState>, data) => uploads.take(extra.socket, extra.state, data),
   );
   return {
     dispose: async () => (stopClosingSlowSockets(), uploads.dispose(), await presence.stop(), await server.dispose()),

@@ -13,7 +13,6 @@ import type { GraphQLContext } from '../../context.ts';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 import { directFieldResults } from '../../operation-root.ts';
-import { messageJson } from '../../pubsub/message-json.ts';
 import { subscribeToTopics, topics } from '../../pubsub/index.ts';
 
 /**
@@ -117,8 +116,6 @@ export const streamResolvers: Resolvers = {
         if (watcher) await announceWatcher(ctx, sessionId, watcher, 'supervisor-joined');
         const onFinish = watcher && (() => void announceWatcher(ctx, sessionId, watcher, 'supervisor-left').catch(console.error));
         const topic = asCustomer ? topics.toCustomer(sessionId) : topics.toAgent(sessionId);
-        // Every message but the final one (see resolve) reaches the client as it was published.
-        const sendResult = directFieldResults(root, info.path.key);
         return subscribeToTopics<StreamMessage>(ctx.pubsub, [topic], {
           initial: async () => {
             const [session, settings] = await Promise.all([
@@ -134,7 +131,8 @@ export const streamResolvers: Resolvers = {
           isLast: isFinal,
           onFinish: onFinish || undefined,
           maxQueuedBytes: ctx.config.subscriberQueueBytes,
-          deliverNow: sendResult && ((message) => sendResult(messageJson(message))),
+          // Every message but the final one (see resolve) reaches the client as it was published.
+          deliverNow: directFieldResults(root, info.path.key),
         });
       },
       resolve(message: StreamMessage, { sessionId }: { sessionId: string }, ctx: GraphQLContext) {
