@@ -92,6 +92,34 @@ export const trimRrwebPlugin: Plugin = {
         // a large page that insertion cost tens of ms of the first snapshot. Listed as methods.
         [/^\tElement: \[\n\t\t"shadowRoot",\n\t\t"querySelector",\n\t\t"querySelectorAll"\n\t\],$/gm, '\tElement: ["shadowRoot"],'],
         [/^\tElement: \[\],\n(?=\tMutationObserver: \["constructor"\])/gm, '\tElement: ["querySelector", "querySelectorAll"],\n'],
+        // The first snapshot of a large page is mostly rrweb's serializer (SPEC §7: 5,000 elements
+        // in ≤ 150 ms). Per node it deleted a property (which turns the object into a slow
+        // dictionary, also for JSON.stringify), copied the child list into an array and built
+        // two option objects. The same work without those: the child options are reused while
+        // nothing in them changes, and the class checks skip elements whose class attribute
+        // cannot hold the class (classList makes a token list per element).
+        [/^(\t+)delete serializedNode\.needBlock;$/m, '$1serializedNode.needBlock = void 0;'],
+        [
+          /for \(const childN of Array\.from\(src_default\$2\.childNodes\(n\)\)\) \{\n(\t+)const serializedChildNode = serializeNodeWithId\(childN, bypassOptions\);/,
+          'for (let childList = src_default$$2.childNodes(n), i = 0; i < childList.length; i++) {\n$1const childN = childList[i];\n$1const serializedChildNode = serializeNodeWithId(childN, bypassOptions);',
+        ],
+        [
+          /^(\t+)const bypassOptions = \{$/m,
+          '$1let bypassOptions = options.childOptions && options.needsMask === needsMask && options.preserveWhiteSpace === preserveWhiteSpace && !options.cssCaptured ? options : {\n$1\tchildOptions: true,',
+        ],
+        [/bypassOptions\.cssCaptured = true;/, 'bypassOptions = { ...bypassOptions, cssCaptured: true };'],
+        [
+          /^(\t+)const _serializedNode = serializeNode\(n, \{$/m,
+          '$1const _serializedNode = serializeNode(n, options.childOptions && options.needsMask === needsMask ? options : {',
+        ],
+        [
+          /if \(element\.classList\.contains\(blockClass\)\)/,
+          'if (element.getAttribute("class")?.includes(blockClass) && element.classList.contains(blockClass))',
+        ],
+        [
+          /\} else if \(el\.classList\.contains\(maskTextClass\)\)/,
+          '} else if (el.getAttribute("class")?.includes(maskTextClass) && el.classList.contains(maskTextClass))',
+        ],
       ];
       for (const [pattern, replacement] of edits) {
         if (!pattern.test(source)) throw new Error(`trim-rrweb: ${pattern} no longer matches rrweb's bundle; update widget/build.ts`);

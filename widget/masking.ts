@@ -151,21 +151,21 @@ function scrubField(attributes: Record<string, unknown>): void {
  */
 export function createMaskMarker(masking: Masking, nodeOf: (id: number) => Node | null): (event: RecordedEvent) => void {
   const marked = new WeakSet<Node>();
-  const kindOfId = (id: number) => {
-    const node = nodeOf(id);
-    if (!(node instanceof Element)) return { node, kind: null };
-    return { node, kind: masking.kindOf(node) };
-  };
+  const kindOfNode = (node: Node | null) => (node instanceof Element ? masking.kindOf(node) : null);
+  const kindOfId = (id: number) => kindOfNode(nodeOf(id));
+  // Walked for every node of a snapshot (thousands): nothing is made per node.
   const mark = (serialized: SerializedNode) => {
     if (serialized.type === ELEMENT_NODE && serialized.attributes) {
-      const { node, kind } = kindOfId(serialized.id);
-      if (node && kind) {
+      const node = nodeOf(serialized.id);
+      const kind = kindOfNode(node);
+      if (kind) {
         if (kind === 'field') scrubField(serialized.attributes);
         serialized.attributes[MASK_MARK_ATTRIBUTE] = kind;
-        marked.add(node);
+        marked.add(node!);
       }
     }
-    serialized.childNodes?.forEach(mark);
+    const children = serialized.childNodes;
+    if (children) for (let i = 0; i < children.length; i++) mark(children[i]!);
   };
   return (event) => {
     const data = event.data as {
@@ -179,14 +179,15 @@ export function createMaskMarker(masking: Masking, nodeOf: (id: number) => Node 
     };
     if (event.type === FULL_SNAPSHOT && data.node) mark(data.node);
     if (event.type !== INCREMENTAL) return;
-    if (data.source === INPUT && kindOfId(data.id!).kind === 'field') {
+    if (data.source === INPUT && kindOfId(data.id!) === 'field') {
       data.text &&= MASK;
       data.isChecked = false;
     }
     if (data.source !== MUTATION) return;
     data.adds?.forEach((add) => mark(add.node));
     for (const change of data.attributes ?? []) {
-      const { node, kind } = kindOfId(change.id);
+      const node = nodeOf(change.id);
+      const kind = kindOfNode(node);
       if (!node || (!kind && !marked.has(node))) continue;
       if (kind === 'field') scrubField(change.attributes);
       change.attributes[MASK_MARK_ATTRIBUTE] = kind;

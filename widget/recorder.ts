@@ -1,7 +1,7 @@
 import { record } from 'rrweb';
 import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, PACK_THRESHOLD_BYTES } from '../protocol/limits.ts';
 import { MASKED_PAGE_EVENT_TAG, type EventBatch, type PointerTarget, type RecordedEvent } from '../protocol/messages.ts';
-import { compactEvent, isPackedEvents, packEvents } from '../protocol/packed-events.ts';
+import { isPackedEvents, packedJson, packEvents } from '../protocol/packed-events.ts';
 import { createMaskMarker, createMasking, NO_EXTRA_MASKING, type Masking, type MaskingRules } from './masking.ts';
 import { WIDGET_ROOT_ID } from './ui/root.ts';
 
@@ -53,16 +53,16 @@ const PAGE_CHECK_INTERVAL_MS = 250;
  * A large batch (a full snapshot, a big mutation) goes as one packed event, deflated here; small
  * ones, and the hidden-page notice the server reads, go as they are. Null: too large to send.
  */
-async function pack(events: RecordedEvent[], compact: RecordedEvent[]): Promise<{ sendable: RecordedEvent[] | null; bytes: number }> {
+async function pack(events: RecordedEvent[]): Promise<{ sendable: RecordedEvent[] | null; bytes: number }> {
   if (events.length === 1 && isPackedEvents(events[0]!)) return { sendable: events, bytes: 0 };
   if (events.some(isHiddenPageEvent)) {
     const bytes = JSON.stringify(events).length;
     return { sendable: bytes > MAX_BATCH_BYTES ? null : events, bytes };
   }
   // Serialized once, as packed: only a small batch, sent as it is, is serialized again (by the socket).
-  const json = JSON.stringify(compact);
+  const json = packedJson(events);
   if (json.length <= PACK_THRESHOLD_BYTES) return { sendable: events, bytes: json.length };
-  const packed = await packEvents(compact, json);
+  const packed = await packEvents(events, json);
   return { sendable: packed && [packed], bytes: json.length };
 }
 
@@ -168,12 +168,11 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     sending = true;
     lastSentAt = Date.now();
     const kept = checkout;
-    const compact = events.map(compactEvent);
     const snapshots = events.some((event) => event.type === FULL_SNAPSHOT);
     const handed = () => {
       if (kept && events.includes(kept.full)) kept.pending = false;
     };
-    pack(events, compact)
+    pack(events)
       .then(({ sendable, bytes }) => {
         handed();
         if (!snapshots && kept === checkout) countChanges(bytes);
@@ -201,8 +200,9 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
 
   const queue = (event: RecordedEvent) => {
     buffer.push(event);
-    // A large change goes at once, before the page lays it out (hundreds of ms for thousands of nodes).
-    if (online && !sending && isLargeChange(event)) {
+    // A full snapshot or a large change goes at once: before the page lays it out (hundreds of
+    // ms for thousands of nodes), and not after the rest of rrweb's start and a frame.
+    if (online && !sending && (event.type === FULL_SNAPSHOT || isLargeChange(event))) {
       clearTimeout(timer);
       return flush();
     }
