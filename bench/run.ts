@@ -33,9 +33,8 @@ const log = (line: string) => console.log(line);
 
 const bare = await measureCapacity(bareRelay(), levels, log);
 const product = await measureCapacity(cobrowseServer(), levels, log);
-// One server with pages for all browser steps: Next.js keeps process-wide state, and a second
-// Next instance in the same process after the first closed fails ("AwaiterOnce already awaited").
-// It allows the customer's site of the storm and large-page steps.
+// One server with pages for all browser steps, in its own process (bench/pages-server.ts); it
+// allows the customer's site of the storm and large-page steps.
 const { site, server: pagesServer } = await startSiteAndServer();
 let browser, snapshot, mutationStorms, largePage;
 try {

@@ -1,14 +1,20 @@
 import { pathToFileURL } from 'node:url';
-import { startTestServer, type TestServer } from '../test/support/test-server.ts';
 import { startBenchSite, type BenchSite } from './bench-site.ts';
+import { spawnServer } from './spawn-server.ts';
 
-/** The customer's site for the browser benchmarks, and a server with pages that allows it. */
-export async function startSiteAndServer(): Promise<{ site: BenchSite; server: TestServer }> {
+/** The product's server with pages, as the browser benchmarks use it. */
+export interface PagesServer {
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** The customer's site for the browser benchmarks, and a server with pages (its own process) that allows it. */
+export async function startSiteAndServer(): Promise<{ site: BenchSite; server: PagesServer }> {
   let widgetUrl = '';
   const site = await startBenchSite(() => widgetUrl);
-  const server = await startTestServer({ pages: true, config: { allowedOrigins: [site.origin] } });
-  widgetUrl = `${server.url}/widget.js`;
-  return { site, server };
+  const spawned = await spawnServer('./pages-server.ts', [site.origin]);
+  widgetUrl = `${spawned.url}/widget.js`;
+  return { site, server: { url: spawned.url, close: spawned.stop } };
 }
 
 /**
@@ -18,7 +24,7 @@ export async function startSiteAndServer(): Promise<{ site: BenchSite; server: T
  */
 export function runStandalone(
   moduleUrl: string,
-  body: (server: TestServer, site: BenchSite, log: (line: string) => void) => Promise<boolean>,
+  body: (server: PagesServer, site: BenchSite, log: (line: string) => void) => Promise<boolean>,
 ): void {
   if (!process.argv[1] || pathToFileURL(process.argv[1]).href !== moduleUrl) return;
   void (async () => {
@@ -32,7 +38,7 @@ export function runStandalone(
       await server.close();
       await site.close();
     }
-    // Next.js keeps handles open and swallows uncaught errors: leave with the verdict ourselves.
+    // Leave with the verdict, whatever handles are still open.
     process.exit(met ? 0 : 1);
   })();
 }

@@ -112,6 +112,16 @@ export const trimRrwebPlugin: Plugin = {
           /^(\t+)const _serializedNode = serializeNode\(n, \{$/m,
           '$1const _serializedNode = serializeNode(n, options.childOptions && options.needsMask === needsMask ? options : {',
         ],
+        // Reading attributes through `attributes[i]` makes an Attr node per attribute; custom
+        // element names always hold a hyphen.
+        [
+          /const len = n\.attributes\.length;\n(\t+)for \(let i = 0; i < len; i\+\+\) \{\n\t+const attr = n\.attributes\[i\];\n\t+if \(!ignoreAttribute\(tagName, attr\.name, attr\.value\)\) attributes\[attr\.name\] = transformAttribute\(doc, tagName, toLowerCase\(attr\.name\), attr\.value\);/,
+          'for (const name of n.getAttributeNames()) {\n$1\tconst value = n.getAttribute(name);\n$1\tif (!ignoreAttribute(tagName, name, value)) attributes[name] = transformAttribute(doc, tagName, toLowerCase(name), value);',
+        ],
+        [
+          /if \(customElements\.get\(tagName\)\) isCustomElement = true;/,
+          'if (tagName.includes("-") && customElements.get(tagName)) isCustomElement = true;',
+        ],
         [
           /if \(element\.classList\.contains\(blockClass\)\)/,
           'if (element.getAttribute("class")?.includes(blockClass) && element.classList.contains(blockClass))',
