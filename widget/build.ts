@@ -112,6 +112,20 @@ export const trimRrwebPlugin: Plugin = {
           /^(\t+)const _serializedNode = serializeNode\(n, \{$/m,
           '$1const _serializedNode = serializeNode(n, options.childOptions && options.needsMask === needsMask ? options : {',
         ],
+        [
+          /const serializedNode = Object\.assign\(_serializedNode, \{ id \}\);/,
+          'const serializedNode = _serializedNode;\n\tserializedNode.id = id;',
+        ],
+        // The child options hold all an element or a text node needs but its root id, which only
+        // a node inside an iframe has.
+        [
+          /case n\.ELEMENT_NODE: return serializeElementNode\(n, \{/,
+          'case n.ELEMENT_NODE: return serializeElementNode(n, rootId === void 0 && options.childOptions ? options : {',
+        ],
+        [
+          /case n\.TEXT_NODE: return serializeTextNode\(n, \{/,
+          'case n.TEXT_NODE: return serializeTextNode(n, rootId === void 0 && options.childOptions ? options : {',
+        ],
         // Reading attributes through `attributes[i]` makes an Attr node per attribute; custom
         // element names always hold a hyphen.
         [
