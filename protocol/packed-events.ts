@@ -65,7 +65,8 @@ function toBase64(bytes: Uint8Array): string {
 
 /**
  * Hides, in place, the ids of a tree's nodes that follow the one before (depth first): set to
- * undefined, which JSON leaves out. Returns the nodes and the ids to put back.
+ * undefined, which JSON leaves out. The nodes and their ids are added to `nodes` and `ids`, to be
+ * put back.
  */
 function hideCountingIds(root: TreeNode, nodes: TreeNode[], ids: number[]): void {
   const pending = [root];

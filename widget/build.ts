@@ -94,10 +94,13 @@ export const trimRrwebPlugin: Plugin = {
         [/^\tElement: \[\],\n(?=\tMutationObserver: \["constructor"\])/gm, '\tElement: ["querySelector", "querySelectorAll"],\n'],
         // The first snapshot of a large page is mostly rrweb's serializer (SPEC §7: 5,000 elements
         // in ≤ 150 ms). Per node it deleted a property (which turns the object into a slow
-        // dictionary, also for JSON.stringify), copied the child list into an array and built
-        // two option objects. The same work without those: the child options are reused while
-        // nothing in them changes, and the class checks skip elements whose class attribute
-        // cannot hold the class (classList makes a token list per element).
+        // dictionary, also for JSON.stringify), copied the child list into an array, built up to
+        // three option objects and one for the id, made a token list per element (classList),
+        // an Attr node per attribute, and asked customElements about every tag. The same work
+        // without those, with the same output: the child options, which hold all a child needs but
+        // a root id (only nodes inside an iframe have one), are reused while nothing in them
+        // changes; the class checks skip elements whose class attribute cannot hold the class;
+        // attributes are read by name; custom element names always hold a hyphen.
         [/^(\t+)delete serializedNode\.needBlock;$/m, '$1serializedNode.needBlock = void 0;'],
         [
           /for \(const childN of Array\.from\(src_default\$2\.childNodes\(n\)\)\) \{\n(\t+)const serializedChildNode = serializeNodeWithId\(childN, bypassOptions\);/,
@@ -116,8 +119,6 @@ export const trimRrwebPlugin: Plugin = {
           /const serializedNode = Object\.assign\(_serializedNode, \{ id \}\);/,
           'const serializedNode = _serializedNode;\n\tserializedNode.id = id;',
         ],
-        // The child options hold all an element or a text node needs but its root id, which only
-        // a node inside an iframe has.
         [
           /case n\.ELEMENT_NODE: return serializeElementNode\(n, \{/,
           'case n.ELEMENT_NODE: return serializeElementNode(n, rootId === void 0 && options.childOptions ? options : {',
@@ -126,8 +127,6 @@ export const trimRrwebPlugin: Plugin = {
           /case n\.TEXT_NODE: return serializeTextNode\(n, \{/,
           'case n.TEXT_NODE: return serializeTextNode(n, rootId === void 0 && options.childOptions ? options : {',
         ],
-        // Reading attributes through `attributes[i]` makes an Attr node per attribute; custom
-        // element names always hold a hyphen.
         [
           /const len = n\.attributes\.length;\n(\t+)for \(let i = 0; i < len; i\+\+\) \{\n\t+const attr = n\.attributes\[i\];\n\t+if \(!ignoreAttribute\(tagName, attr\.name, attr\.value\)\) attributes\[attr\.name\] = transformAttribute\(doc, tagName, toLowerCase\(attr\.name\), attr\.value\);/,
           'for (const name of n.getAttributeNames()) {\n$1\tconst value = n.getAttribute(name);\n$1\tif (!ignoreAttribute(tagName, name, value)) attributes[name] = transformAttribute(doc, tagName, toLowerCase(name), value);',
