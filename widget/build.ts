@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
+import { minify } from 'terser';
 import { bundleDeclarations } from './build-types.ts';
 import { LANGUAGES } from './i18n/texts.ts';
 
@@ -205,8 +206,13 @@ async function buildBundle(entry: string, outfile: string, format: 'iife' | 'esm
     write: false,
     logLevel: 'warning',
   });
-  const code = result.outputFiles[0]?.contents;
-  if (!code) throw new Error('esbuild produced no output');
+  const bundled = result.outputFiles[0]?.text;
+  if (!bundled) throw new Error('esbuild produced no output');
+  // esbuild bundles and minifies; terser's two compression passes over the bundle take about 6%
+  // more off the gzipped widget, which lives at the edge of its budget.
+  const squeezed = await minify(bundled, { compress: { passes: 2 }, mangle: true, module: format === 'esm', ecma: 2020 });
+  if (!squeezed.code) throw new Error('terser produced no output');
+  const code = Buffer.from(squeezed.code);
   await mkdir(path.dirname(outfile), { recursive: true });
   await writeFile(outfile, code);
   return { bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
