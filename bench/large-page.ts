@@ -8,31 +8,11 @@ import { LARGE_PAGE_DIR, LARGE_PAGE_FILE, largePageInstalled } from './bench-sit
 import { BENCH_AGENT, endSession } from './agent-session.ts';
 import { median } from './median.ts';
 import { runStandalone } from './standalone.ts';
+import type { LargePageSummary } from './summaries.ts';
 import { judgeLargePage, printVerdicts } from './targets.ts';
 
 const RUNS = Number(process.env.BENCH_LARGE_PAGE_RUNS ?? 3);
 const VISIBLE_TIMEOUT_MS = 30_000;
-
-export interface LargePageSummary {
-  /** Where the page was served from, and its HTML's size. */
-  file: string;
-  htmlKB: number;
-  elements: number;
-  runs: number;
-  /** Median bytes the customer's browser sent from the agent's snapshot request until the page showed (text frames as sent, binary ones decoded). */
-  wireKB: number;
-  /** The largest of those frames (the snapshot's, unless it is split). */
-  largestFrameKB: number;
-  /** Whether that frame carries the snapshot packed (deflated), and the size of its events as JSON. */
-  packed: boolean;
-  jsonKB: number;
-  frames: number;
-  /** Median ms from the agent's click on Join to the agent's view holding the page's body. */
-  visibleMs: number;
-  /** Median ms from the snapshot request reaching the customer's browser to its largest frame (the snapshot's) leaving it. */
-  snapshotMs: number;
-  visibleRunsMs: number[];
-}
 
 /** The agent's page: records when Join is clicked, then when the replay iframe's body holds `elements` (or nearly: rrweb leaves out a few). */
 const WATCH_JOIN_TO_VISIBLE = `((elements) => {

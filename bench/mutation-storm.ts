@@ -3,6 +3,7 @@ import { launchBrowser } from '../test/support/browser.ts';
 import { agentJoins, agentView, customerStarts } from '../test/support/cobrowse-pages.ts';
 import { INSTALL_SIGNATURE, INSTALL_STORMS, ITEMS, WATCH_REPLAY, WORKLOADS, type Workload } from './storm-scripts.ts';
 import { median } from './median.ts';
+import type { StormSummary } from './summaries.ts';
 import { judgeStorms, printVerdicts } from './targets.ts';
 import { BENCH_AGENT, endSession } from './agent-session.ts';
 import { runStandalone } from './standalone.ts';
@@ -14,18 +15,6 @@ const STORM_TIMEOUT_MS = 60_000;
 const SETTLE_MS = 300;
 /** A widget build to give the product's customer page instead of the server's (to try a widget change from another tree). */
 const WIDGET_FILE = process.env.BENCH_STORM_WIDGET;
-
-export interface StormFigures {
-  /** Median over the rounds, ms from the change on the customer's page to the same DOM in the replay; null when a round never got there. */
-  productMs: number | null;
-  rrwebAloneMs: number | null;
-  /** product / rrweb alone. */
-  ratio: number | null;
-  productRunsMs: (number | null)[];
-  rrwebAloneRunsMs: (number | null)[];
-}
-
-export type StormSummary = { items: number; rounds: number } & Record<Workload, StormFigures>;
 
 /** A customer's page and the agent's view of it, either through the product or rrweb alone. */
 interface Pair {

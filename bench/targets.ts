@@ -1,5 +1,4 @@
-import type { LargePageSummary } from './large-page.ts';
-import type { StormSummary } from './mutation-storm.ts';
+import type { LargePageSummary, StormSummary } from './summaries.ts';
 import { WORKLOADS } from './storm-scripts.ts';
 
 /** One SPEC §7 target, judged on this run's figures only. */

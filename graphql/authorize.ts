@@ -1,6 +1,6 @@
-import type { Role } from '../server/db/index.ts';
+import type { Role } from '../server/core/db/index.ts';
 import type { GraphQLContext } from './context.ts';
-import { forbidden, unauthenticated } from './errors.ts';
+import { forbidden, unauthenticated } from '../server/core/errors.ts';
 
 /** The signed-in user, who must hold one of `roles`. Checked in every resolver that needs it. */
 export function requireUser(ctx: GraphQLContext, ...roles: Role[]) {

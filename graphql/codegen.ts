@@ -18,9 +18,9 @@ const config: CodegenConfig = {
         useTypeImports: true,
         scalars: { JSON: 'unknown', DateTime: 'Date | string' },
         mappers: {
-          User: '../../server/db/index.ts#UserRow',
-          Session: '../../server/db/index.ts#SessionRow',
-          AuditEvent: '../../server/db/index.ts#AuditEventRow',
+          User: '../../server/core/db/index.ts#UserRow',
+          Session: '../../server/core/db/index.ts#SessionRow',
+          AuditEvent: '../../server/core/db/index.ts#AuditEventRow',
           Chat: '../../server/chat/chat-rows.ts#ChatRow',
           ChatMessage: '../../server/chat/chat-rows.ts#ChatMessageRow',
         },

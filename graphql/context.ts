@@ -1,19 +1,20 @@
 import { parse as parseCookies } from 'cookie';
 import type { AuditQueue } from '../server/audit/audit-queue.ts';
-import type { Config } from '../server/config.ts';
+import type { Config } from '../server/core/config.ts';
 import { AUTH_COOKIE, findAuthSession } from '../server/auth/auth-sessions.ts';
 import { hashToken } from '../server/auth/tokens.ts';
-import type { PrismaClient, UserRow } from '../server/db/index.ts';
+import type { PrismaClient } from '../server/core/db/index.ts';
 import type { RateLimits } from '../server/limits/rate-limiter.ts';
 import type { RecordingWriter } from '../server/recording/recording-writer.ts';
 import { findApiKey } from '../server/auth/api-keys.ts';
 import type { WebhookWorker } from '../server/webhooks/webhook-worker.ts';
-import { AppError, ErrorCode } from './errors.ts';
-import type { PubSub } from './pubsub/index.ts';
+import { ErrorCode } from '../server/core/errors.ts';
+import { graphQLError } from './errors.ts';
+import type { PubSub } from '../server/core/pubsub/index.ts';
+import { NOBODY, type Viewer } from '../server/auth/viewer.ts';
 
 /** A wrong or revoked key is refused outright (HTTP 401) rather than treated as anonymous. */
-export const invalidApiKey = () =>
-  new AppError(ErrorCode.UNAUTHENTICATED, 'This API key is not valid or has been revoked.', { http: { status: 401 } });
+export const invalidApiKey = () => graphQLError(ErrorCode.UNAUTHENTICATED, 'This API key is not valid or has been revoked.', 401);
 
 /** Long-lived services every resolver may use. */
 export interface AppDeps {
@@ -30,19 +31,6 @@ export interface AppDeps {
   webhooks: WebhookWorker;
   /** One line in the server's log (admin actions, for instance). */
   log: (line: string) => void;
-}
-
-/** Who is calling: a signed-in user (cookie), a customer (session token), or nobody. */
-export interface Viewer {
-  user: UserRow | null;
-  /** The one session a customer token grants. */
-  customerSessionId: string | null;
-  /** The cookie token, kept so sign-out can revoke it. */
-  authToken: string | undefined;
-  /** B9: the read-only API key the caller presented (Authorization: Bearer), if any. */
-  apiKeyId: string | null;
-  /** When the cookie's sign-in ends; a WebSocket admitted with it is closed then. */
-  authExpiresAt?: Date;
 }
 
 export interface GraphQLContext extends AppDeps {
@@ -71,9 +59,6 @@ export interface Credentials {
 export const bearerKey = (authorization: unknown): string | undefined =>
   typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
 
-/** The anonymous caller. */
-export const NOBODY: Viewer = { user: null, customerSessionId: null, authToken: undefined, apiKeyId: null };
-
 /** Resolves the caller once per HTTP request or once per WebSocket connection. */
 export async function resolveViewer(db: PrismaClient, credentials: Credentials): Promise<Viewer> {
   if (credentials.apiKey !== undefined) {
@@ -95,28 +80,4 @@ export async function resolveViewer(db: PrismaClient, credentials: Credentials):
     apiKeyId: null,
     ...(signedIn && { authExpiresAt: signedIn.expiresAt }),
   };
-}
-
-/** The origin a browser at this Host sees, honouring a proxy's X-Forwarded-Proto. */
-export function selfOriginOf(headers: Record<string, string | string[] | undefined>): string {
-  const forwarded = headers['x-forwarded-proto'];
-  const proto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim() || 'http';
-  return `${proto}://${headers.host ?? 'localhost'}`;
-}
-
-/**
- * The address a request came from: the socket's peer, or — behind a proxy the operator trusts
- * (TRUST_PROXY=true) — the left-most X-Forwarded-For entry. Never trusted by default, or anyone
- * could pick a fresh address per attempt and walk past every rate limit.
- */
-export function clientAddressOf(
-  request: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string | undefined } },
-  trustProxy: boolean,
-): string {
-  if (trustProxy) {
-    const forwarded = request.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return request.socket.remoteAddress ?? 'unknown';
 }

@@ -1,56 +1,71 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
+import { AppError, ErrorCode } from '../server/core/errors.ts';
 
-/** Every error a client can see carries one of these in `extensions.code`. */
-export const ErrorCode = {
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  NOT_FOUND: 'NOT_FOUND',
-  SESSION_ENDED: 'SESSION_ENDED',
-  SESSION_TAKEN: 'SESSION_TAKEN',
-  AGENT_BUSY: 'AGENT_BUSY',
-  ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
-  SLOW_CONSUMER: 'SLOW_CONSUMER',
-  WRITE_MODE_DISABLED: 'WRITE_MODE_DISABLED',
-  WRITE_MODE_REQUIRED: 'WRITE_MODE_REQUIRED',
-  WRITE_REQUEST_CLOSED: 'WRITE_REQUEST_CLOSED',
-  /** Too many attempts from this account, agent or address; `extensions.retryAfterSeconds` says when to try again. */
-  RATE_LIMITED: 'RATE_LIMITED',
-  /** A GraphQL document over the size, token, depth, alias or cost limits. */
-  QUERY_TOO_LARGE: 'QUERY_TOO_LARGE',
-  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
-  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
-  /** A session code that is unknown, ended, expired or taken: one answer, so codes cannot be probed. */
-  SESSION_UNAVAILABLE: 'SESSION_UNAVAILABLE',
-  /** The audit trail could not be written, so the change it records was not made. */
-  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
-  /** A per-session cap (audit rows, recording bytes, chat messages) was reached. */
-  LIMIT_REACHED: 'LIMIT_REACHED',
-  CHAT_ENDED: 'CHAT_ENDED',
-  CHAT_TAKEN: 'CHAT_TAKEN',
-  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-} as const;
+/** The HTTP status a domain error answers with over HTTP (not sent to the client); 200 otherwise. */
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { [ErrorCode.RATE_LIMITED]: 429 };
 
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-/** An expected failure with a message meant for the user. */
-export class AppError extends GraphQLError {
-  /** `http` sets the status Apollo answers with over HTTP (it is not sent to the client). */
-  constructor(code: ErrorCode, message: string, extra: { http?: { status: number }; retryAfterSeconds?: number } = {}) {
-    super(message, { extensions: { code, ...extra } });
-  }
+/** A domain error as GraphQL clients see it: its code (and retry time) in `extensions`. */
+export function toGraphQLError(error: AppError, located?: GraphQLError): GraphQLError {
+  const status = HTTP_STATUS[error.code];
+  return new GraphQLError(error.message, {
+    nodes: located?.nodes,
+    source: located?.source,
+    positions: located?.positions,
+    path: located?.path,
+    originalError: error,
+    extensions: {
+      code: error.code,
+      ...(error.retryAfterSeconds !== undefined && { retryAfterSeconds: error.retryAfterSeconds }),
+      ...(status && { http: { status } }),
+    },
+  });
 }
 
-export const unauthenticated = (message = 'Sign in first.') => new AppError(ErrorCode.UNAUTHENTICATED, message);
-export const forbidden = (message = 'You are not allowed to do that.') => new AppError(ErrorCode.FORBIDDEN, message);
-export const badInput = (message: string) => new AppError(ErrorCode.BAD_USER_INPUT, message);
-export const notFound = (message: string) => new AppError(ErrorCode.NOT_FOUND, message);
-/** Over a rate limit; HTTP answers 429 and the client is told when to try again. */
-export const rateLimited = (message: string, retryAfterSeconds: number) =>
-  new AppError(ErrorCode.RATE_LIMITED, message, { http: { status: 429 }, retryAfterSeconds });
-/** B9: keys read and subscribe; they never change anything. */
-export const readOnlyKeyError = () =>
-  new AppError(ErrorCode.FORBIDDEN, 'API keys are read-only: queries and subscriptions only.', { http: { status: 403 } });
+/** An error of the GraphQL layer itself (keys, document limits) with the HTTP status it answers with. */
+export const graphQLError = (code: ErrorCode, message: string, status?: number) =>
+  new GraphQLError(message, { extensions: { code, ...(status && { http: { status } }) } });
+
+/** Keys read and subscribe; they never change anything. */
+export const readOnlyKeyError = () => graphQLError(ErrorCode.FORBIDDEN, 'API keys are read-only: queries and subscriptions only.', 403);
+
+/** Any error a transport is about to report, as a GraphQL error. */
+export const asGraphQLError = (error: unknown): GraphQLError =>
+  error instanceof GraphQLError
+    ? error
+    : error instanceof AppError
+      ? toGraphQLError(error)
+      : new GraphQLError('internal', { originalError: error as Error });
+
+/**
+ * Makes every resolver of the schema report domain errors as GraphQL errors, in place, so the code
+ * (and, over HTTP, the status) is there before Apollo or graphql-ws reads it. The domain stays
+ * unaware of GraphQL.
+ */
+export function mapDomainErrors(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.resolve) field.resolve = reportingDomainErrors(field.resolve);
+      if (field.subscribe) field.subscribe = reportingDomainErrors(field.subscribe);
+    }
+  }
+  return schema;
+}
+
+const rethrow = (error: unknown): never => {
+  throw error instanceof AppError ? toGraphQLError(error) : error;
+};
+
+function reportingDomainErrors<A extends unknown[], R>(resolve: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    try {
+      const result = resolve(...args);
+      return result instanceof Promise ? (result.catch(rethrow) as R) : result;
+    } catch (error) {
+      return rethrow(error);
+    }
+  };
+}
 
 const KNOWN_CODES = new Set<string>([
   ...Object.values(ErrorCode),
@@ -66,6 +81,7 @@ const KNOWN_CODES = new Set<string>([
  * Used by Apollo (HTTP) and graphql-ws (WebSocket) alike.
  */
 export function formatError(error: GraphQLError, log: (error: unknown) => void = console.error): GraphQLError {
+  if (error.originalError instanceof AppError) return toGraphQLError(error.originalError, error);
   const code = error.extensions?.code;
   if (typeof code === 'string' && KNOWN_CODES.has(code)) return error;
   // Variables that fail their type, or a bad JSON body, are the client's fault and say so.

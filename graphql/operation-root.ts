@@ -1,10 +1,10 @@
-import { messageJson } from './pubsub/message-json.ts';
+import { messageJson } from '../server/core/pubsub/message-json.ts';
 
 /**
  * The root value a transport gives each operation it executes. Over WebSocket a subscription gets
  * `nextResult`: its next result written straight to the socket, for results that need nothing
  * from GraphQL's execution — a stream message passed on as it was published, whose JSON is made
- * once (graphql/pubsub/message-json.ts). It takes the JSON text of the result's `data` and
+ * once (server/core/pubsub/message-json.ts). It takes the JSON text of the result's `data` and
  * returns false when it cannot send now (the socket is behind or gone): the result then goes the
  * usual way, with graphql-ws's backpressure.
  */

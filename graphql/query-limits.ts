@@ -2,7 +2,8 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, type ParseOptions, type ValidationRule } from 'graphql';
-import { AppError, ErrorCode } from './errors.ts';
+import { ErrorCode } from '../server/core/errors.ts';
+import { graphQLError } from './errors.ts';
 
 /**
  * Limits on a GraphQL document, the same over HTTP and WebSocket. Every operation the product
@@ -26,10 +27,10 @@ export const QUERY_LIMITS = {
 export const queryParseOptions: ParseOptions = { maxTokens: QUERY_LIMITS.maxTokens };
 
 export const queryTooLarge = () =>
-  new AppError(
+  graphQLError(
     ErrorCode.QUERY_TOO_LARGE,
     `The query is too large (at most ${QUERY_LIMITS.maxChars} characters and ${QUERY_LIMITS.maxTokens} tokens).`,
-    { http: { status: 413 } },
+    413,
   );
 
 /** The query text itself is over the size limit (checked before anything parses it). */
@@ -41,7 +42,7 @@ export function queryLimitRules(): ValidationRule[] {
     propagateOnRejection: false,
     onReject: [
       (context: { reportError: (error: GraphQLError) => void } | null, error: GraphQLError) =>
-        context?.reportError(new AppError(ErrorCode.QUERY_TOO_COMPLEX, error.message.replace(/^Syntax Error: /, ''))),
+        context?.reportError(graphQLError(ErrorCode.QUERY_TOO_COMPLEX, error.message.replace(/^Syntax Error: /, ''))),
     ],
   };
   return [
@@ -61,7 +62,7 @@ const TOO_MANY_TOKENS = /Document contains more th(?:an|at) \d+ tokens/;
  */
 export function limitErrorOf(error: GraphQLError): GraphQLError | null {
   const original = error.originalError;
-  if (original instanceof AppError) {
+  if (original instanceof GraphQLError) {
     const code = original.extensions.code;
     if (code === ErrorCode.QUERY_TOO_COMPLEX || code === ErrorCode.QUERY_TOO_LARGE) return original;
   }

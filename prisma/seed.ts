@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../server/auth/passwords.ts';
-import { isUniqueViolation, type PrismaClient, type Role } from '../server/db/index.ts';
+import { isUniqueViolation, type PrismaClient, type Role } from '../server/core/db/index.ts';
 
 export const DEMO_PASSWORD = 'cobrowse-demo';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Validated } from './validate.ts';
+import type { Validated } from './validated.ts';
 
 /**
  * Who the customer is, as the site tells the widget (`Cobrowse.start({ metadata })` or the

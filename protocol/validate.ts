@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Validated } from './validated.ts';
 import type { ActionResult, AgentSignal, EventBatch } from './messages.ts';
 import { PACKED_EVENTS_TAG } from './messages.ts';
 import { MAX_EVENTS_PER_BATCH, MAX_INPUT_VALUE_LENGTH, MAX_PACKED_BYTES, MAX_UNPACKED_BYTES } from './limits.ts';
@@ -35,8 +36,7 @@ const agentSignal = z.discriminatedUnion('type', [
   }),
 ]);
 
-/** The outcome of validating an incoming message: the typed value, or what is wrong with it. */
-export type Validated<T> = { ok: true; value: T } | { ok: false; problem: string };
+export type { Validated } from './validated.ts';
 
 function validateWith<T>(schema: z.ZodType<T>, input: unknown): Validated<T> {
   const result = schema.safeParse(input);

@@ -1,4 +1,4 @@
-import { ConfigError } from './config.ts';
+import { ConfigError } from './core/config.ts';
 import { startServer } from './start-server.ts';
 
 // Process entry: `npm start` (production) or `npm run dev` (Next hot reload).

@@ -9,7 +9,7 @@ import { seedDemoUsers } from '../prisma/seed.ts';
 import { derivePostgresSchema } from '../prisma/tools/derive-postgres.ts';
 import { prismaPaths } from '../prisma/tools/paths.ts';
 import { diffMigrationsToSchema, openSchemaEngine } from '../prisma/tools/schema-engine.ts';
-import { openDatabase } from '../server/db/index.ts';
+import { openDatabase } from '../server/core/db/index.ts';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 

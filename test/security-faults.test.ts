@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { recordAuditEvent } from '../server/audit/record-audit-event.ts';
 import { verifyAuditChain } from '../server/audit/verify-audit-chain.ts';
-import type { UserRow } from '../server/db/index.ts';
+import type { UserRow } from '../server/core/db/index.ts';
 import { endSession } from '../server/sessions/end-session.ts';
 import { joinSession } from '../server/sessions/join-session.ts';
 import { answerWriteMode, requestWriteMode, setPointerMode } from '../server/sessions/write-mode.ts';

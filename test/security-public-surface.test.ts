@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { MASKED_PAGE_EVENT_TAG, type EventBatch, type StreamMessage } from '../protocol/index.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
-import { readConfig } from '../server/config.ts';
+import { readConfig } from '../server/core/config.ts';
 import { readRecording } from '../server/recording/recording-writer.ts';
 import { freshAddress, httpGraphQL, wsConnect, type HttpAnswer } from './support/attack-clients.ts';
 import { gql, signIn, wsCollect, wsExecute } from './support/graphql-client.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { estimateBytes } from '../graphql/pubsub/subscribe-to-topics.ts';
+import { estimateBytes } from '../server/core/pubsub/subscribe-to-topics.ts';
 import { serializedStreamResult, spliceSerializedMessage } from '../server/http/serialized-frames.ts';
 
 // What graphql-ws does with onNext's result: serialize the envelope, then hand it to the socket's send.

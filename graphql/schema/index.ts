@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { mapDomainErrors } from '../errors.ts';
 import { apiKeysResolvers } from './apikeys/resolvers.ts';
 import { authResolvers } from './auth/resolvers.ts';
 import { chatResolvers } from './chat/resolvers.ts';
@@ -29,22 +30,24 @@ const DOMAINS = [
 
 const typeDefs = DOMAINS.map((domain) => readFileSync(new URL(`./${domain}/schema.graphql`, import.meta.url), 'utf8'));
 
-/** The one schema served over HTTP and WebSocket alike. */
+/** The one schema served over HTTP and WebSocket alike; resolvers report domain errors by code. */
 export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({
-    typeDefs,
-    resolvers: [
-      commonResolvers,
-      authResolvers,
-      sessionResolvers,
-      streamResolvers,
-      writeResolvers,
-      settingsResolvers,
-      supervisionResolvers,
-      usersResolvers,
-      apiKeysResolvers,
-      chatResolvers,
-      webhooksResolvers,
-    ] as never,
-  });
+  return mapDomainErrors(
+    makeExecutableSchema({
+      typeDefs,
+      resolvers: [
+        commonResolvers,
+        authResolvers,
+        sessionResolvers,
+        streamResolvers,
+        writeResolvers,
+        settingsResolvers,
+        supervisionResolvers,
+        usersResolvers,
+        apiKeysResolvers,
+        chatResolvers,
+        webhooksResolvers,
+      ] as never,
+    }),
+  );
 }

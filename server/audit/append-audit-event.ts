@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TransactionClient } from '../db/index.ts';
+import type { TransactionClient } from '../core/db/index.ts';
 import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
 import { sessionWebhookEvent, webhookEventOfAudit } from '../webhooks/webhook-events.ts';
 import { isHighVolume, type Actor, type AuditEventInput } from './audit-event-types.ts';

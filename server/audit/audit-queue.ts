@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PrismaClient } from '../db/index.ts';
+import type { PrismaClient } from '../core/db/index.ts';
 import { appendAuditEvent } from './append-audit-event.ts';
 import type { Actor, AuditEventInput } from './audit-event-types.ts';
 import { runAudited } from './run-audited.ts';

@@ -1,4 +1,4 @@
-import type { AuditEventRow } from '../db/index.ts';
+import type { AuditEventRow } from '../core/db/index.ts';
 
 const COLUMNS = ['sequence', 'at', 'actorKind', 'actorId', 'type', 'data', 'prevHash', 'hash'] as const;
 

@@ -1,5 +1,5 @@
-import { AppError, ErrorCode } from '../../graphql/errors.ts';
-import type { PrismaClient } from '../db/index.ts';
+import { AppError, ErrorCode } from '../core/errors.ts';
+import type { PrismaClient } from '../core/db/index.ts';
 import { appendAuditEvent, type AppendOptions } from './append-audit-event.ts';
 import type { Actor, AuditEventInput } from './audit-event-types.ts';
 import { runAudited } from './run-audited.ts';

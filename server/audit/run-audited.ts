@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PrismaClient, TransactionClient } from '../db/index.ts';
-import { isUniqueViolation } from '../db/index.ts';
+import type { PrismaClient, TransactionClient } from '../core/db/index.ts';
+import { isUniqueViolation } from '../core/db/index.ts';
 
 const ATTEMPTS = 8;
 

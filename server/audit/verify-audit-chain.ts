@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../db/index.ts';
+import type { PrismaClient } from '../core/db/index.ts';
 import { GENESIS_HASH, auditEventDigest } from './append-audit-event.ts';
 
 export interface AuditVerification {

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../db/index.ts';
+import type { PrismaClient } from '../core/db/index.ts';
 import { hashToken, newToken } from './tokens.ts';
 
 /** Keys look like `cbk_…` so they are easy to spot in logs and secret scanners. */

@@ -1,4 +1,4 @@
-import type { PrismaClient, UserRow } from '../db/index.ts';
+import type { PrismaClient, UserRow } from '../core/db/index.ts';
 import { hashToken, newToken } from './tokens.ts';
 
 export const AUTH_COOKIE = 'cobrowse_auth';

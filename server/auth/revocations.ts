@@ -1,4 +1,4 @@
-import { topics, type PubSub } from '../../graphql/pubsub/index.ts';
+import { topics, type PubSub } from '../core/pubsub/index.ts';
 
 /**
  * Credentials that stopped being valid (or whose rights changed), announced to every instance so

@@ -1,5 +1,5 @@
-import { badInput, unauthenticated } from '../../graphql/errors.ts';
-import type { PrismaClient, UserRow } from '../db/index.ts';
+import { badInput, unauthenticated } from '../core/errors.ts';
+import type { PrismaClient, UserRow } from '../core/db/index.ts';
 import type { LimitRule, RateLimits } from '../limits/rate-limiter.ts';
 import { dummyPasswordHash, hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 

@@ -1,7 +1,9 @@
 import { CloseCode } from 'graphql-ws';
-import type { AppDeps, Viewer } from '../../graphql/context.ts';
-import { forbidden, unauthenticated, type AppError } from '../../graphql/errors.ts';
-import { topics, type Unsubscribe } from '../../graphql/pubsub/pubsub.ts';
+import type { PrismaClient } from '../core/db/index.ts';
+import type { PubSub } from '../core/pubsub/index.ts';
+import type { Viewer } from './viewer.ts';
+import { forbidden, unauthenticated, type AppError } from '../core/errors.ts';
+import { topics, type Unsubscribe } from '../core/pubsub/pubsub.ts';
 import { findAuthSession } from './auth-sessions.ts';
 import { parseRevocation, type Revocation } from './revocations.ts';
 import { hashToken } from './tokens.ts';
@@ -82,7 +84,7 @@ class Index {
  * password reset, role change, revoked key — announced on the pub/sub — or the sign-in expiring)
  * reach sockets that were admitted earlier and would otherwise keep them for their whole life.
  */
-export function createSocketRights(deps: Pick<AppDeps, 'db' | 'pubsub'>): SocketRights {
+export function createSocketRights(deps: { db: PrismaClient; pubsub: PubSub }): SocketRights {
   const tracked = new Map<RevocableSocket, Tracked>();
   /** Sockets being closed for lost rights: any operation they still send is refused. */
   const shutFor = new WeakMap<RevocableSocket, Closing>();

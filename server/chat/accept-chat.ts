@@ -1,6 +1,6 @@
 import type { ChatQueueMessage, ChatStreamMessage } from '../../protocol/chat.ts';
-import { AppError, ErrorCode, notFound } from '../../graphql/errors.ts';
-import type { UserRow } from '../db/index.ts';
+import { AppError, ErrorCode, notFound } from '../core/errors.ts';
+import type { UserRow } from '../core/db/index.ts';
 import type { ChatStoreDeps, ChatWithAgent } from './chat-rows.ts';
 import { chatTopics } from './chat-topics.ts';
 import { toChatState } from './chat-views.ts';

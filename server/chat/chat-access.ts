@@ -1,10 +1,17 @@
-import { forbidden, notFound, unauthenticated } from '../../graphql/errors.ts';
-import type { GraphQLContext } from '../../graphql/context.ts';
+import { forbidden, notFound, unauthenticated } from '../core/errors.ts';
+import type { PrismaClient } from '../core/db/index.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import type { Actor } from '../audit/audit-event-types.ts';
 import { hashToken } from '../auth/tokens.ts';
 import type { ChatWithAgent } from './chat-rows.ts';
 
 /** Who is acting on a chat: its customer (with the chat's token) or its agent. */
+/** What the chat checks read: the database and who is calling. */
+interface ChatCaller {
+  db: PrismaClient;
+  viewer: Viewer;
+}
+
 export interface ChatParticipant {
   chat: ChatWithAgent;
   actor: Actor;
@@ -12,7 +19,7 @@ export interface ChatParticipant {
   name: string | null;
 }
 
-async function loadChat(ctx: GraphQLContext, chatId: string): Promise<ChatWithAgent> {
+async function loadChat(ctx: ChatCaller, chatId: string): Promise<ChatWithAgent> {
   const chat = await ctx.db.chat.findUnique({ where: { id: chatId }, include: { agent: true } });
   if (!chat) throw notFound('No such chat.');
   return chat;
@@ -26,7 +33,7 @@ export const holdsChatToken = (chat: { customerTokenHash: string }, chatToken: s
  * The chat's customer (proved by the token) or the agent who accepted it; nobody else may write
  * in a chat. Another chat's token or another agent is refused without telling which chat exists.
  */
-export async function chatParticipant(ctx: GraphQLContext, chatId: string, chatToken: string | null | undefined): Promise<ChatParticipant> {
+export async function chatParticipant(ctx: ChatCaller, chatId: string, chatToken: string | null | undefined): Promise<ChatParticipant> {
   const chat = await loadChat(ctx, chatId);
   if (holdsChatToken(chat, chatToken)) return { chat, actor: { kind: 'CUSTOMER', id: null }, name: null };
   if (chatToken) throw forbidden('This chat token does not open that chat.');
@@ -40,7 +47,7 @@ export async function chatParticipant(ctx: GraphQLContext, chatId: string, chatT
 /**
  * Who may read a chat: its customer and its agent, supervisors, admins and read-only API keys.
  */
-export async function readableChat(ctx: GraphQLContext, chatId: string, chatToken: string | null | undefined): Promise<ChatWithAgent> {
+export async function readableChat(ctx: ChatCaller, chatId: string, chatToken: string | null | undefined): Promise<ChatWithAgent> {
   const chat = await loadChat(ctx, chatId);
   if (holdsChatToken(chat, chatToken)) return chat;
   if (chatToken) throw forbidden('This chat token does not open that chat.');

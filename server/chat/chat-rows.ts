@@ -1,7 +1,7 @@
 import type { Chat, ChatMessage } from '../../generated/prisma/sqlite/client.ts';
-import type { PrismaClient, UserRow } from '../db/index.ts';
-import type { PubSub } from '../../graphql/pubsub/index.ts';
-import type { Config } from '../config.ts';
+import type { PrismaClient, UserRow } from '../core/db/index.ts';
+import type { PubSub } from '../core/pubsub/index.ts';
+import type { Config } from '../core/config.ts';
 import type { RateLimits } from '../limits/rate-limiter.ts';
 
 export type ChatRow = Chat;

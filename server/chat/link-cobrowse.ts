@@ -1,5 +1,5 @@
 import { cobrowseStartText, type ChatStreamMessage } from '../../protocol/chat.ts';
-import { badInput } from '../../graphql/errors.ts';
+import { badInput } from '../core/errors.ts';
 import { hashToken } from '../auth/tokens.ts';
 import type { ChatRow, ChatStoreDeps } from './chat-rows.ts';
 import { chatTopics } from './chat-topics.ts';

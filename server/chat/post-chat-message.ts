@@ -1,7 +1,7 @@
 import { MAX_CHAT_MESSAGE_LENGTH, type ChatStreamMessage } from '../../protocol/chat.ts';
-import { AppError, ErrorCode, badInput } from '../../graphql/errors.ts';
+import { AppError, ErrorCode, badInput } from '../core/errors.ts';
 import type { Actor } from '../audit/audit-event-types.ts';
-import { isUniqueViolation } from '../db/index.ts';
+import { isUniqueViolation } from '../core/db/index.ts';
 import type { ChatDeps, ChatMessageRow, ChatStoreDeps } from './chat-rows.ts';
 import { CHAT_MESSAGE_RATE } from './chat-limits.ts';
 import { chatTopics } from './chat-topics.ts';

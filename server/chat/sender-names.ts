@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../db/index.ts';
+import type { PrismaClient } from '../core/db/index.ts';
 import { customerNameOf, type ChatMessageRow, type ChatRow } from './chat-rows.ts';
 
 export type NamedMessage = ChatMessageRow & { senderName: string | null };

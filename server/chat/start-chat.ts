@@ -1,5 +1,5 @@
 import { MAX_CHAT_CUSTOMER_NAME_LENGTH, type ChatQueueMessage } from '../../protocol/chat.ts';
-import { badInput } from '../../graphql/errors.ts';
+import { badInput } from '../core/errors.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
 import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
 import type { ChatStoreDeps, ChatWithAgent } from './chat-rows.ts';

@@ -1,7 +1,7 @@
-import { GraphQLError } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { GraphQLContext } from '../../graphql/context.ts';
-import { badInput, formatError } from '../../graphql/errors.ts';
+import { badInput, type AppError } from '../core/errors.ts';
+import { asGraphQLError, formatError } from '../../graphql/errors.ts';
 import { takeCustomerBatch } from '../../graphql/schema/stream/take-customer-batch.ts';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
 import { BATCH_ACK_INTERVAL_MS, MAX_QUEUED_UPLOADS, UploadCloseCode } from '../../protocol/uploads.ts';
@@ -17,11 +17,8 @@ interface Uploads {
 export interface Uploader {
   context: GraphQLContext;
   /** Rights taken away since the socket connected (sign-out, an ended session…), as for every operation. */
-  recheck: () => Promise<GraphQLError | null>;
+  recheck: () => Promise<AppError | null>;
 }
-
-const toGraphQLError = (error: unknown) =>
-  error instanceof GraphQLError ? error : new GraphQLError('internal', { originalError: error as Error });
 
 /**
  * Event batches the widget uploads as binary frames on its graphql-ws socket (protocol/uploads.ts):
@@ -56,7 +53,7 @@ export function createBatchUploads() {
       if (revoked) throw revoked;
       await takeCustomerBatch(context, sessionId, batch, json);
     } catch (error) {
-      const payload = formatError(toGraphQLError(error)).toJSON();
+      const payload = formatError(asGraphQLError(error)).toJSON();
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'batch-error', payload }));
     } finally {
       uploadsOf.get(socket)!.taken++;

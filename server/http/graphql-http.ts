@@ -7,8 +7,10 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
-import { bearerKey, clientAddressOf, resolveViewer, selfOriginOf, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
-import { ErrorCode, formatError, readOnlyKeyError } from '../../graphql/errors.ts';
+import { bearerKey, resolveViewer, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
+import { clientAddressOf, selfOriginOf } from './request-address.ts';
+import { ErrorCode } from '../core/errors.ts';
+import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { isQueryTooLong, limitErrorOf, queryLimitRules, queryParseOptions, queryTooLarge } from '../../graphql/query-limits.ts';
 import { isAllowedOrigin } from '../settings/allowed-origins.ts';
 

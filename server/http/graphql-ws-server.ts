@@ -3,19 +3,13 @@ import { getOperationAST, GraphQLError, type DocumentNode, type GraphQLSchema } 
 import { CloseCode } from 'graphql-ws';
 import type { WebSocketServer } from 'ws';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
-import {
-  bearerKey,
-  clientAddressOf,
-  NOBODY,
-  resolveViewer,
-  selfOriginOf,
-  type AppDeps,
-  type GraphQLContext,
-  type Viewer,
-} from '../../graphql/context.ts';
+import { bearerKey, resolveViewer, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
+import { NOBODY, type Viewer } from '../auth/viewer.ts';
+import { clientAddressOf, selfOriginOf } from './request-address.ts';
 import { createDocumentCache } from '../../graphql/document-cache.ts';
 import { fastExecute, fastSubscribe } from '../../graphql/fast-execute.ts';
-import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
+import { formatError, readOnlyKeyError, toGraphQLError } from '../../graphql/errors.ts';
+import type { AppError } from '../core/errors.ts';
 import { createSocketRights } from '../auth/socket-registry.ts';
 import { startCustomerPresence } from '../sessions/presence-service.ts';
 import { createBatchUploads } from './batch-uploads.ts';
@@ -35,7 +29,7 @@ interface ConnectionState {
   /** One context per connection: its caller, address and memo do not change between operations. */
   context: GraphQLContext;
   /** Rights taken away since the socket connected; made once, not for each of 30 uploads a second. */
-  recheck: () => Promise<GraphQLError | null>;
+  recheck: () => Promise<AppError | null>;
 }
 
 /** Room for a full snapshot batch plus the GraphQL envelope around it. */
@@ -104,13 +98,13 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
       },
       async onSubscribe(ctx, id, payload) {
         const revoked = await rights.recheck(ctx.extra.socket);
-        if (revoked) return [revoked];
+        if (revoked) return [toGraphQLError(revoked)];
         const document = documentFor(payload.query);
         if (Array.isArray(document)) return document as GraphQLError[];
         const operation = getOperationAST(document as DocumentNode, payload.operationName)?.operation;
         if (ctx.extra.state?.viewer?.apiKeyId && operation === 'mutation') return [readOnlyKeyError()];
         const refused = operation === 'subscription' ? subscriptions.admit(ctx, id) : null;
-        if (refused) return [refused];
+        if (refused) return [toGraphQLError(refused)];
         return {
           schema,
           document: document as DocumentNode,

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { parse as parseCookies } from 'cookie';
 import type { AppDeps } from '../../graphql/context.ts';
 import { AUTH_COOKIE, findUserByAuthToken } from '../auth/auth-sessions.ts';
-import type { Role } from '../db/index.ts';
+import type { Role } from '../core/db/index.ts';
 
 /** Pages that need a signed-in user with one of these roles; checked before Next renders. */
 const GUARDED_PAGES: { prefix: string; roles: Role[] }[] = [

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { Redis } from 'ioredis';
-import type { Config } from '../config.ts';
-import type { PrismaClient } from '../db/index.ts';
+import type { Config } from '../core/config.ts';
+import type { PrismaClient } from '../core/db/index.ts';
 
 /** A dependency is "down" for readiness when it has not answered within this long. */
 const CHECK_TIMEOUT_MS = 2000;

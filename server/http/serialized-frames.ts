@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { OperationRoot } from '../../graphql/operation-root.ts';
-import { messageJson } from '../../graphql/pubsub/message-json.ts';
+import { messageJson } from '../core/pubsub/message-json.ts';
 import { EARLY_ACK_BYTES } from './coalesce-socket-writes.ts';
 
 /**
  * A session-stream event reaches its agent as a frame built around the message's JSON, made once
- * (graphql/pubsub/message-json.ts), instead of graphql-ws serializing the message again for every
+ * (server/core/pubsub/message-json.ts), instead of graphql-ws serializing the message again for every
  * subscriber — and a second time when a backlog had already measured it. graphql-ws serializes the
  * frame's envelope; the message's place in it holds a token, unguessable per process, that the
  * socket's send swaps for the JSON. The envelope of such a result always ends with

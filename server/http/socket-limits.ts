@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { clientAddressOf } from '../../graphql/context.ts';
-import { AppError, ErrorCode } from '../../graphql/errors.ts';
-import type { Config } from '../config.ts';
+import { clientAddressOf } from './request-address.ts';
+import { AppError, ErrorCode } from '../core/errors.ts';
+import type { Config } from '../core/config.ts';
 
 /**
  * Close code for a socket that stopped reading while the server had data for it. Not one of
@@ -58,7 +58,7 @@ export function closeSlowSocket(socket: WebSocket): void {
 /** A subscription cut by subscribeToTopics for falling behind (graphql-ws wraps the thrown error). */
 export const isSlowConsumerError = (error: GraphQLError): boolean =>
   error.extensions?.code === ErrorCode.SLOW_CONSUMER ||
-  (error.originalError instanceof GraphQLError && error.originalError.extensions?.code === ErrorCode.SLOW_CONSUMER);
+  (error.originalError instanceof AppError && error.originalError.code === ErrorCode.SLOW_CONSUMER);
 
 /**
  * Refuses a WebSocket upgrade (HTTP 429) from an address that already holds the maximum number of

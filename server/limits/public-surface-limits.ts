@@ -1,4 +1,4 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../core/config.ts';
 import type { RateLimiter, RateLimits } from './rate-limiter.ts';
 
 /** What the throttles of the public surface need: the shared counters and their configuration. */

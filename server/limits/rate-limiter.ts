@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { rateLimited } from '../../graphql/errors.ts';
+import { rateLimited } from '../core/errors.ts';
 
 /** How many points a key may spend per window, and how long it is locked out once it has spent them. */
 export interface LimitRule {

@@ -1,8 +1,8 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { WebSocketServer, WebSocket } from 'ws';
-import type { PubSub } from '../../graphql/pubsub/index.ts';
-import type { PrismaClient } from '../db/index.ts';
+import type { PubSub } from '../core/pubsub/index.ts';
+import type { PrismaClient } from '../core/db/index.ts';
 
 const SESSION_STATES = ['WAITING', 'ACTIVE', 'PAUSED', 'ENDED'] as const;
 

@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { RecordedEvent } from '../../protocol/index.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
-import { isUniqueViolation, type PrismaClient } from '../db/index.ts';
+import { isUniqueViolation, type PrismaClient } from '../core/db/index.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);

@@ -1,5 +1,5 @@
 import { validateCustomerMetadata, type CustomerMetadata } from '../../protocol/customer-metadata.ts';
-import { badInput } from '../../graphql/errors.ts';
+import { badInput } from '../core/errors.ts';
 
 /** How an agent names a waiting customer instead of a session code. */
 export interface CustomerIdentity {

@@ -1,5 +1,5 @@
-import type { PubSub } from '../../graphql/pubsub/index.ts';
-import type { PrismaClient } from '../db/index.ts';
+import type { PubSub } from '../core/pubsub/index.ts';
+import type { PrismaClient } from '../core/db/index.ts';
 
 /** What session operations need: storage and the pub/sub that tells the other side. */
 export interface SessionDeps {

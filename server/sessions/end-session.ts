@@ -1,4 +1,4 @@
-import { notFound } from '../../graphql/errors.ts';
+import { notFound } from '../core/errors.ts';
 import { appendAuditEvent } from '../audit/append-audit-event.ts';
 import type { Actor } from '../audit/audit-event-types.ts';
 import { runAudited } from '../audit/run-audited.ts';

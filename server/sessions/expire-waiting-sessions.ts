@@ -1,4 +1,4 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../core/config.ts';
 import type { SessionDeps } from './deps.ts';
 import { endSession } from './end-session.ts';
 

@@ -1,9 +1,9 @@
 import { SESSION_CODE_PATTERN } from '../../protocol/index.ts';
-import { AppError, ErrorCode, badInput } from '../../graphql/errors.ts';
+import { AppError, ErrorCode, badInput } from '../core/errors.ts';
 import { appendAuditEvent } from '../audit/append-audit-event.ts';
 import { runAudited } from '../audit/run-audited.ts';
 import type { AuditQueue } from '../audit/audit-queue.ts';
-import type { SessionRow, UserRow } from '../db/index.ts';
+import type { SessionRow, UserRow } from '../core/db/index.ts';
 import { joinFailureLimits, type LimitDeps } from '../limits/public-surface-limits.ts';
 import { identityFilter, type CustomerIdentity } from './customer-identity.ts';
 import type { SessionDeps } from './deps.ts';

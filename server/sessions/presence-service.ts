@@ -1,4 +1,4 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../core/config.ts';
 import { sweepGoneCustomers } from './customer-timeout.ts';
 import type { SessionDeps } from './deps.ts';
 import { trackCustomerPresence, type CustomerPresence } from './presence.ts';

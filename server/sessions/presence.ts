@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { topics } from '../../graphql/pubsub/index.ts';
+import { topics } from '../core/pubsub/index.ts';
 import type { SessionDeps } from './deps.ts';
 import { toSessionState } from './session-state.ts';
 

@@ -1,6 +1,6 @@
 import type { ActorKind, SessionEventKind, SessionState, StreamMessage } from '../../protocol/index.ts';
-import { topics } from '../../graphql/pubsub/index.ts';
-import type { SessionRow, UserRow } from '../db/index.ts';
+import { topics } from '../core/pubsub/index.ts';
+import type { SessionRow, UserRow } from '../core/db/index.ts';
 import { customerOf } from './customer-identity.ts';
 import type { SessionDeps } from './deps.ts';
 

@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { badInput } from '../../graphql/errors.ts';
+import { badInput } from '../core/errors.ts';
 import { appendAuditEvent } from '../audit/append-audit-event.ts';
 import { runAudited } from '../audit/run-audited.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
 import { announceCobrowseInChat, chatForNewSession } from '../chat/link-cobrowse.ts';
-import { isUniqueViolation } from '../db/index.ts';
+import { isUniqueViolation } from '../core/db/index.ts';
 import { customerColumns } from './customer-identity.ts';
 import type { SessionDeps } from './deps.ts';
 import { publishSessionEvent, type SessionWithAgent } from './session-state.ts';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { WRITE_REQUEST_TTL_MS } from '../../protocol/index.ts';
-import { AppError, ErrorCode, forbidden, notFound } from '../../graphql/errors.ts';
+import { AppError, ErrorCode, forbidden, notFound } from '../core/errors.ts';
 import { appendAuditEvent } from '../audit/append-audit-event.ts';
 import type { Actor } from '../audit/audit-event-types.ts';
 import { runAudited } from '../audit/run-audited.ts';
-import type { UserRow } from '../db/index.ts';
+import type { UserRow } from '../core/db/index.ts';
 import { loadSiteSettings } from '../settings/site-settings.ts';
 import type { SessionDeps } from './deps.ts';
 import { publishSessionEvent } from './session-state.ts';

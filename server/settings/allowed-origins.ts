@@ -1,11 +1,10 @@
-import type { Config } from '../config.ts';
-import type { PrismaClient } from '../db/index.ts';
+import type { Config } from '../core/config.ts';
+import type { PrismaClient } from '../core/db/index.ts';
+import { cache } from './allowed-origins-cache.ts';
 import { loadSiteSettings } from './site-settings.ts';
 
 /** CORS asks on every cross-site request; the admin's list is read again at most this often. */
 const CACHE_MS = 5000;
-
-const cache = new WeakMap<PrismaClient, { origins: Promise<string[]>; until: number }>();
 
 /**
  * Whether a site may embed the widget and be navigated to by agents: ALLOWED_ORIGINS from the
@@ -20,6 +19,3 @@ export async function isAllowedOrigin(deps: { db: PrismaClient; config: Config }
   }
   return (await entry.origins).includes(origin);
 }
-
-/** After an admin saves, the next check reads the new list. */
-export const forgetAllowedOrigins = (db: PrismaClient) => void cache.delete(db);

@@ -9,9 +9,9 @@ import {
   type SessionRules,
 } from '../../protocol/index.ts';
 import { normalizePagePattern } from '../../protocol/page-patterns.ts';
-import { badInput } from '../../graphql/errors.ts';
-import type { PrismaClient } from '../db/index.ts';
-import { forgetAllowedOrigins } from './allowed-origins.ts';
+import { badInput } from '../core/errors.ts';
+import type { PrismaClient } from '../core/db/index.ts';
+import { forgetAllowedOrigins } from './allowed-origins-cache.ts';
 
 const SITE = 'site';
 

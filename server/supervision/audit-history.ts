@@ -1,5 +1,5 @@
-import { notFound } from '../../graphql/errors.ts';
-import type { AuditEventRow, PrismaClient } from '../db/index.ts';
+import { notFound } from '../core/errors.ts';
+import type { AuditEventRow, PrismaClient } from '../core/db/index.ts';
 import { decodeAuditCursor, encodeAuditCursor, pageSize } from './cursors.ts';
 import type { Connection } from './session-history.ts';
 

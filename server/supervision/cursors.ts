@@ -1,4 +1,4 @@
-import { badInput } from '../../graphql/errors.ts';
+import { badInput } from '../core/errors.ts';
 
 /** The most items one page of a connection may hold. */
 export const MAX_PAGE_SIZE = 200;

@@ -1,8 +1,8 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { badInput } from '../../graphql/errors.ts';
+import { badInput } from '../core/errors.ts';
 import type { RecordedEvent } from '../../protocol/index.ts';
-import type { PrismaClient } from '../db/index.ts';
+import type { PrismaClient } from '../core/db/index.ts';
 import { decodeRecordingCursor, encodeRecordingCursor } from './cursors.ts';
 
 const gunzipAsync = promisify(gunzip);

@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/sqlite/client.ts';
-import { badInput } from '../../graphql/errors.ts';
-import type { ActorKind, PrismaClient, SessionStatus } from '../db/index.ts';
+import { badInput } from '../core/errors.ts';
+import type { ActorKind, PrismaClient, SessionStatus } from '../core/db/index.ts';
 import type { SessionWithAgent } from '../sessions/session-state.ts';
 import { decodeSessionCursor, encodeSessionCursor, pageSize } from './cursors.ts';
 

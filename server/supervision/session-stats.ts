@@ -1,6 +1,6 @@
 import { Prisma } from '../../generated/prisma/sqlite/client.ts';
-import { badInput } from '../../graphql/errors.ts';
-import type { PrismaClient } from '../db/index.ts';
+import { badInput } from '../core/errors.ts';
+import type { PrismaClient } from '../core/db/index.ts';
 import { timeZoneSegments, type OffsetSegment } from './time-zone-offsets.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,8 +1,8 @@
-import { badInput, notFound } from '../../graphql/errors.ts';
+import { badInput, notFound } from '../core/errors.ts';
 import { hashPassword, MAX_PASSWORD_LENGTH } from '../auth/passwords.ts';
 import { MAX_EMAIL_LENGTH } from '../auth/sign-in.ts';
 import { hashToken } from '../auth/tokens.ts';
-import { isUniqueViolation, type PrismaClient, type Role, type UserRow } from '../db/index.ts';
+import { isUniqueViolation, type PrismaClient, type Role, type UserRow } from '../core/db/index.ts';
 
 export const MIN_PASSWORD_LENGTH = 10;
 const MAX_NAME_LENGTH = 100;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TransactionClient } from '../db/index.ts';
+import type { TransactionClient } from '../core/db/index.ts';
 import type { WebhookEvent } from './webhook-events.ts';
 
 /** The body every endpoint receives for an event, byte for byte on every attempt. */

@@ -1,5 +1,5 @@
-import { AppError, badInput, ErrorCode, notFound } from '../../graphql/errors.ts';
-import type { PrismaClient } from '../db/index.ts';
+import { AppError, badInput, ErrorCode, notFound } from '../core/errors.ts';
+import type { PrismaClient } from '../core/db/index.ts';
 import { deliveryRow, webhookPayload } from './enqueue-webhook-event.ts';
 import { newWebhookSecret, SHOWN_SECRET_CHARACTERS } from './sign-webhook.ts';
 import { resolveTarget, TargetRefused, type TargetPolicy } from './target-address.ts';

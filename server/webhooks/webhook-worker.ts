@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../db/index.ts';
+import type { PrismaClient } from '../core/db/index.ts';
 import { sendWebhook, type AttemptResult } from './send-webhook.ts';
 import type { TargetPolicy } from './target-address.ts';
 

@@ -8,7 +8,7 @@ import { loadChat, saveChat, type StoredChat } from './chat-store.ts';
 import { fill } from '../i18n/texts.ts';
 import { CHAT_CSS } from './chat-styles.ts';
 import { CHAT_EN } from './chat-texts.ts';
-import type { ChatHost } from './launcher.ts';
+import type { ChatHost } from './chat-host.ts';
 
 const START_CHAT = 'mutation($input: StartChatInput!){ startChat(input:$input){ customerToken chat { id } } }';
 const SEND =

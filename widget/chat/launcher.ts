@@ -9,17 +9,6 @@ import { execute, openSocket, postGraphQL } from '../transport.ts';
 import { loadChat } from './chat-store.ts';
 import type { mountChat } from './index.ts';
 
-/** What the chat bundle gets from the main widget (its transport, so it is not bundled twice). */
-export interface ChatHost {
-  shadow: ShadowRoot;
-  serverOrigin: string;
-  /** The Chat with us button, which the chat bundle takes over. */
-  button: HTMLButtonElement;
-  transport: { openSocket: typeof openSocket; execute: typeof execute; postGraphQL: typeof postGraphQL };
-  /** The page's texts (language and overrides), chat texts among them. */
-  texts: WidgetTexts;
-}
-
 /** The open chat's token, passed to startSession so co-browse opens from the chat (R2). */
 export const openChatToken = (): string | undefined => loadChat()?.token;
 

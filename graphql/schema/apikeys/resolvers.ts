@@ -1,7 +1,7 @@
 import { apiKeyNameProblem, createApiKey, listApiKeys, revokeApiKey } from '../../../server/auth/api-keys.ts';
 import { announceRevocation } from '../../../server/auth/revocations.ts';
 import { requireUser } from '../../authorize.ts';
-import { badInput, notFound } from '../../errors.ts';
+import { badInput, notFound } from '../../../server/core/errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 
 export const apiKeysResolvers: Resolvers = {

@@ -12,9 +12,9 @@ import { startChat } from '../../../server/chat/start-chat.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { requireHistoryReader, requireUser } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { AppError, ErrorCode, badInput } from '../../errors.ts';
+import { AppError, ErrorCode, badInput } from '../../../server/core/errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
-import { subscribeToTopics } from '../../pubsub/index.ts';
+import { subscribeToTopics } from '../../../server/core/pubsub/index.ts';
 
 /** Messages a stream replays to a (re)subscriber; older ones stay readable through `Chat.messages`. */
 const STREAM_HISTORY = 500;

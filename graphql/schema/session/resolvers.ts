@@ -7,9 +7,9 @@ import { findRecordingPage } from '../../../server/supervision/recording-pages.t
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { isSessionCustomer, requireHistoryReader, requireUser } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { AppError, ErrorCode, forbidden } from '../../errors.ts';
+import { AppError, ErrorCode, forbidden } from '../../../server/core/errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
-import type { SessionRow } from '../../../server/db/index.ts';
+import type { SessionRow } from '../../../server/core/db/index.ts';
 
 /** The customer of the session, its agent, supervisors, admins and read-only API keys may read it. */
 function canRead(ctx: GraphQLContext, session: SessionRow): boolean {

@@ -1,6 +1,6 @@
 import { sendEventsLimit } from '../../../server/limits/public-surface-limits.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { AppError, ErrorCode } from '../../errors.ts';
+import { AppError, ErrorCode } from '../../../server/core/errors.ts';
 
 /**
  * How long a connection trusts that its session is still open before reading it again. The end

@@ -2,7 +2,7 @@ import type { AgentAction, StreamMessage } from '../../../protocol/index.ts';
 import { validateAgentSignal } from '../../../protocol/validate.ts';
 import { recordAuditEvent } from '../../../server/audit/record-audit-event.ts';
 import { toSessionState } from '../../../server/sessions/session-state.ts';
-import type { UserRow } from '../../../server/db/index.ts';
+import type { UserRow } from '../../../server/core/db/index.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings, sessionRules } from '../../../server/settings/site-settings.ts';
 import { isSessionCustomer, requireUser } from '../../authorize.ts';
@@ -10,10 +10,10 @@ import { noteSessionEnded } from './customer-batch-guard.ts';
 import { takeCustomerBatch } from './take-customer-batch.ts';
 import { announceWatcher, requestSnapshotAsWatcher } from './watchers.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../errors.ts';
+import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../../server/core/errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 import { directFieldResults } from '../../operation-root.ts';
-import { subscribeToTopics, topics } from '../../pubsub/index.ts';
+import { subscribeToTopics, topics } from '../../../server/core/pubsub/index.ts';
 
 /**
  * Whether the signed-in user is this session's agent. Remembered per connection, because

@@ -2,9 +2,9 @@ import type { StreamMessage } from '../../../protocol/index.ts';
 import { validateEventBatch } from '../../../protocol/validate.ts';
 import { isSessionCustomer } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { badInput, forbidden } from '../../errors.ts';
-import { rememberMessageJson } from '../../pubsub/message-json.ts';
-import { topics } from '../../pubsub/index.ts';
+import { badInput, forbidden } from '../../../server/core/errors.ts';
+import { rememberMessageJson } from '../../../server/core/pubsub/message-json.ts';
+import { topics } from '../../../server/core/pubsub/index.ts';
 import { keepTraceOfBatch } from './batch-traces.ts';
 import { admitCustomerBatch } from './customer-batch-guard.ts';
 

@@ -1,10 +1,10 @@
 import { validateAgentSignal } from '../../../protocol/validate.ts';
 import type { StreamMessage } from '../../../protocol/index.ts';
-import type { UserRow } from '../../../server/db/index.ts';
+import type { UserRow } from '../../../server/core/db/index.ts';
 import { toSessionState } from '../../../server/sessions/session-state.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../errors.ts';
-import { topics } from '../../pubsub/index.ts';
+import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../../server/core/errors.ts';
+import { topics } from '../../../server/core/pubsub/index.ts';
 
 /** B5: a supervisor started or stopped watching; the customer and the agent are both told, and it is audited. */
 export async function announceWatcher(

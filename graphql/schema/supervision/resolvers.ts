@@ -3,9 +3,9 @@ import { findAuditEvents } from '../../../server/supervision/audit-history.ts';
 import { findSessionHistory } from '../../../server/supervision/session-history.ts';
 import { computeSessionStats } from '../../../server/supervision/session-stats.ts';
 import { requireHistoryReader } from '../../authorize.ts';
-import { badInput } from '../../errors.ts';
+import { badInput } from '../../../server/core/errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
-import { subscribeToTopics, topics } from '../../pubsub/index.ts';
+import { subscribeToTopics, topics } from '../../../server/core/pubsub/index.ts';
 
 const MAX_SESSIONS = 200;
 

@@ -12,7 +12,7 @@ import {
 } from '../../../server/webhooks/webhook-endpoints.ts';
 import { requireUser } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { badInput } from '../../errors.ts';
+import { badInput } from '../../../server/core/errors.ts';
 import type { Resolvers, WebhookEvent } from '../../generated/resolvers-types.ts';
 
 const MAX_DELIVERIES_PAGE = 200;

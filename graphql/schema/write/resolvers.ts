@@ -2,9 +2,9 @@ import { validateActionResult } from '../../../protocol/validate.ts';
 import type { StreamMessage } from '../../../protocol/index.ts';
 import { answerWriteMode, requestWriteMode, setPointerMode } from '../../../server/sessions/write-mode.ts';
 import { isSessionCustomer, requireUser } from '../../authorize.ts';
-import { badInput, forbidden } from '../../errors.ts';
+import { badInput, forbidden } from '../../../server/core/errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
-import { topics } from '../../pubsub/index.ts';
+import { topics } from '../../../server/core/pubsub/index.ts';
 
 const customerOnly = () => forbidden('Only this session’s customer can do that.');
 

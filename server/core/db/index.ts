@@ -1,8 +1,8 @@
-import type { AuditEvent, Prisma, Session, User } from '../../generated/prisma/sqlite/client.ts';
+import type { AuditEvent, Prisma, Session, User } from '../../../generated/prisma/sqlite/client.ts';
 import type { PrismaClient } from './open-database.ts';
 
 export { openDatabase, type Database, type PrismaClient } from './open-database.ts';
-export type { ActorKind, Role, SessionMode, SessionStatus } from '../../generated/prisma/sqlite/enums.ts';
+export type { ActorKind, Role, SessionMode, SessionStatus } from '../../../generated/prisma/sqlite/enums.ts';
 
 export type UserRow = User;
 export type SessionRow = Session;

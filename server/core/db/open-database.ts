@@ -3,10 +3,10 @@ import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaClient as PostgresClient } from '../../generated/prisma/postgres/client.ts';
-import { PrismaClient as SqliteClient } from '../../generated/prisma/sqlite/client.ts';
-import { prismaPaths } from '../../prisma/tools/paths.ts';
-import { applyMigrations, openSchemaEngine } from '../../prisma/tools/schema-engine.ts';
+import { PrismaClient as PostgresClient } from '../../../generated/prisma/postgres/client.ts';
+import { PrismaClient as SqliteClient } from '../../../generated/prisma/sqlite/client.ts';
+import { prismaPaths } from '../../../prisma/tools/paths.ts';
+import { applyMigrations, openSchemaEngine } from '../../../prisma/tools/schema-engine.ts';
 
 /** The one client type the code uses; the PostgreSQL client has the same models. */
 export type PrismaClient = SqliteClient;
