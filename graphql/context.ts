@@ -20,7 +20,7 @@ export interface AppDeps {
   db: PrismaClient;
   pubsub: PubSub;
   config: Config;
-  /** B11: where recorded sessions' event streams go. */
+  /** Where recorded sessions' event streams go, for supervisors to replay. */
   recordings: RecordingWriter;
   /** Throttles for sign-in, joins and anonymous calls (memory, or Redis across instances). */
   limits: RateLimits;
@@ -39,7 +39,7 @@ export interface Viewer {
   customerSessionId: string | null;
   /** The cookie token, kept so sign-out can revoke it. */
   authToken: string | undefined;
-  /** B9: the read-only API key the caller presented (Authorization: Bearer), if any. */
+  /** The read-only API key the caller presented (Authorization: Bearer), if any. */
   apiKeyId: string | null;
   /** When the cookie's sign-in ends; a WebSocket admitted with it is closed then. */
   authExpiresAt?: Date;
@@ -63,7 +63,7 @@ export interface GraphQLContext extends AppDeps {
 export interface Credentials {
   cookieHeader: string | undefined;
   customerToken: string | undefined;
-  /** B9: `Authorization: Bearer <key>`, or graphql-ws connectionParams; a key speaks for nobody else. */
+  /** `Authorization: Bearer <key>`, or graphql-ws connectionParams; a key speaks for nobody else. */
   apiKey?: string | undefined;
 }
 

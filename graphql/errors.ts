@@ -48,7 +48,7 @@ export const notFound = (message: string) => new AppError(ErrorCode.NOT_FOUND, m
 /** Over a rate limit; HTTP answers 429 and the client is told when to try again. */
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new AppError(ErrorCode.RATE_LIMITED, message, { http: { status: 429 }, retryAfterSeconds });
-/** B9: keys read and subscribe; they never change anything. */
+/** API keys read and subscribe; they never change anything. */
 export const readOnlyKeyError = () =>
   new AppError(ErrorCode.FORBIDDEN, 'API keys are read-only: queries and subscriptions only.', { http: { status: 403 } });
 
