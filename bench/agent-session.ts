@@ -3,7 +3,7 @@ import { waitFor } from '../test/support/wait-for.ts';
 
 /**
  * The agent of the storm and large-page steps: not the one the latency step leaves in its session
- * (an agent holds one session at a time, R5).
+ * (an agent holds one session at a time).
  */
 export const BENCH_AGENT = 'agent2@example.com';
 

@@ -47,7 +47,7 @@ const RECORD_CUSTOMER_MOVES = `(() => {
 })()`;
 
 /**
- * Browser end to end, real Chromium, one session (SPEC §7): how long a DOM change on the
+ * Browser end to end, real Chromium, one session: how long a DOM change on the
  * customer's page and a customer pointer move take to show in the agent's replay.
  */
 export async function measureBrowserLatency(server: { url: string }, log: (line: string) => void) {

@@ -5,7 +5,7 @@ import { hashPassword } from '../server/auth/passwords.ts';
 import { startServer } from '../server/start-server.ts';
 
 // The product's server as the capacity benchmark runs it: API only (no pages), a fresh SQLite
-// database, and as many agents as the benchmark has sessions (one session per agent, R5).
+// database, and as many agents as the benchmark has sessions (an agent holds one session at a time).
 const agents = Number(process.argv[2] ?? 100);
 const dir = await mkdtemp(path.join(tmpdir(), 'cobrowse-bench-'));
 const server = await startServer({

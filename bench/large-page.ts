@@ -55,7 +55,7 @@ function watchCustomerSocket(customer: Page) {
 }
 
 /**
- * Issue 10: a real large page nobody here wrote (see bench-site.ts), served with the widget; a
+ * A real large page nobody here wrote (see bench-site.ts), served with the widget; a
  * session starts, the agent joins. Measured: the bytes the customer's browser sends for the
  * snapshot the agent asks for, and the time from the agent's Join click to the page in the
  * agent's view. Null, loudly, when the page is not installed on this machine.

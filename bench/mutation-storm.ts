@@ -107,7 +107,7 @@ async function rrwebAlonePair(browser: Browser, siteOrigin: string): Promise<Pai
 }
 
 /**
- * Mutation storms end to end (issue 10): thousands of nodes added, nested, moved, re-classed and
+ * Mutation storms end to end: thousands of nodes added, nested, moved, re-classed and
  * removed in one task on the customer's page; the time until the agent's replay holds the same
  * DOM, through the product and through rrweb alone in two tabs of the same browser, median of
  * `ROUNDS`. `site` must be an origin the server allows.

@@ -13,9 +13,9 @@ import { measureFirstSnapshot } from './widget-snapshot.ts';
 
 // `npm run bench`: session capacity of the product against a bare ws relay in one run, then in
 // real Chromium the end-to-end latency of one session, the widget's first full snapshot of a
-// large page, mutation storms against rrweb alone and a real large page (SPEC §7, issue 10).
-// Every figure is this run's: a missed target is printed and fails the command, and no figure
-// from an earlier run is carried over.
+// large page, mutation storms against rrweb alone and a real large page, each judged against its
+// target in targets.ts. Every figure is this run's: a missed target is printed and fails the
+// command, and no figure from an earlier run is carried over.
 for (const [built, how] of [
   ['../dist/widget.js', 'npm run build:widget'],
   ['../.next/BUILD_ID', 'npm run build:app'],

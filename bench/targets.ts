@@ -1,7 +1,7 @@
 import type { LargePageSummary, StormSummary } from './summaries.ts';
 import { WORKLOADS } from './storm-scripts.ts';
 
-/** One SPEC §7 target, judged on this run's figures only. */
+/** One performance target, judged on this run's figures only. */
 export interface Verdict {
   name: string;
   wanted: string;
@@ -20,9 +20,9 @@ interface RunFigures {
   largePage: LargePageSummary | null;
 }
 
-/** Issue 10: every mutation storm reaches the agent's replay within 1.2× rrweb alone's time. */
+/** Every mutation storm reaches the agent's replay within 1.2× rrweb alone's time. */
 export const STORM_RATIO_LIMIT = 1.2;
-/** Issue 10: a real large page, on the wire and in the agent's view after join. */
+/** A real large page, on the wire and in the agent's view after join. */
 export const LARGE_PAGE_KB_LIMIT = 250;
 export const LARGE_PAGE_VISIBLE_MS_LIMIT = 1000;
 
@@ -72,7 +72,7 @@ export function printVerdicts(verdicts: Verdict[]): boolean {
 const bareHeldEveryStep = (run: RunFigures) =>
   run.bareRelay.capacity > 0 && run.bareRelay.capacity === run.bareRelay.steps.at(-1)?.sessions;
 
-/** Compares a run against the performance targets of SPEC §7. */
+/** Compares a run against the product's performance targets. */
 export function judgeTargets(run: RunFigures): Verdict[] {
   const { domChange, pointerMove } = run.browserLatencyMs;
   const snapshot = run.widgetFirstSnapshot;

@@ -57,7 +57,7 @@ function socketCompresses(baseUrl: string): Promise<boolean> {
 }
 
 /**
- * SPEC §7, widget: the first full snapshot of a page of 5,000 elements — how long it takes to
+ * The widget's first full snapshot of a page of 5,000 elements — how long it takes to
  * leave the customer's browser once recording starts, and how large it is — read off the wire
  * through Chromium's DevTools protocol, in real Chromium.
  */

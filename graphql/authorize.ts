@@ -15,7 +15,7 @@ export const isSessionCustomer = (ctx: GraphQLContext, sessionId: string): boole
 
 /**
  * Who may read every session and its audit history: supervisors and admins — and, once API keys
- * exist (B9), a read-only key. Returns the user, or null for a key.
+ * exist, a read-only key for a third-party system. Returns the user, or null for a key.
  */
 export function requireHistoryReader(ctx: GraphQLContext) {
   if (ctx.viewer.apiKeyId && !ctx.viewer.user) return null;

@@ -21,7 +21,7 @@ export interface AppDeps {
   db: PrismaClient;
   pubsub: PubSub;
   config: Config;
-  /** B11: where recorded sessions' event streams go. */
+  /** Where recorded sessions' event streams go, for supervisors to replay. */
   recordings: RecordingWriter;
   /** Throttles for sign-in, joins and anonymous calls (memory, or Redis across instances). */
   limits: RateLimits;
@@ -51,7 +51,7 @@ export interface GraphQLContext extends AppDeps {
 export interface Credentials {
   cookieHeader: string | undefined;
   customerToken: string | undefined;
-  /** B9: `Authorization: Bearer <key>`, or graphql-ws connectionParams; a key speaks for nobody else. */
+  /** `Authorization: Bearer <key>`, or graphql-ws connectionParams; a key speaks for nobody else. */
   apiKey?: string | undefined;
 }
 

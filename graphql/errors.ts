@@ -25,7 +25,7 @@ export function toGraphQLError(error: AppError, located?: GraphQLError): GraphQL
 export const graphQLError = (code: ErrorCode, message: string, status?: number) =>
   new GraphQLError(message, { extensions: { code, ...(status && { http: { status } }) } });
 
-/** Keys read and subscribe; they never change anything. */
+/** API keys read and subscribe; they never change anything. */
 export const readOnlyKeyError = () => graphQLError(ErrorCode.FORBIDDEN, 'API keys are read-only: queries and subscriptions only.', 403);
 
 /** Any error a transport is about to report, as a GraphQL error. */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { printSchema } from 'graphql';
 import { buildSchema } from './schema/index.ts';
 
-/** The merged, published schema (issue 11): what third parties code against. */
+/** The merged, published schema: what third parties code against. */
 export const PUBLISHED_SCHEMA_PATH = fileURLToPath(new URL('./schema.graphql', import.meta.url));
 
 const HEADER = '# Generated from graphql/schema/*/schema.graphql by `npm run schema:print`. Do not edit.\n\n';

@@ -12,7 +12,7 @@ const DEMO_USERS: { email: string; name: string; role: Role }[] = [
 ];
 
 /**
- * What an empty database gets on start (SPEC §8): the demo users with the published password when
+ * What an empty database gets on start: the demo users with the published password when
  * configured to (SEED_DEMO_USERS, or the quick start's embedded default), otherwise one admin with
  * a random password shown once. A database with any user is left alone.
  */
@@ -24,7 +24,7 @@ export async function seedEmptyDatabase(
   return options.demoUsers ? seedDemoUsers(prisma, log) : seedFirstAdmin(prisma, options.adminEmail, log);
 }
 
-/** Creates the demo users on an empty database (SPEC §8); returns whether it did. */
+/** Creates the demo users (password `cobrowse-demo`) on an empty database; returns whether it did. */
 export async function seedDemoUsers(prisma: PrismaClient, log: (line: string) => void): Promise<boolean> {
   if ((await prisma.user.count()) > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);

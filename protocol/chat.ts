@@ -1,5 +1,6 @@
 /**
- * The chat protocol shared by the widget's chat, the server and the agent page (R2, R18).
+ * The chat protocol shared by the widget's chat, the server and the agent page.
+ * Co-browse can start from a chat, and ending the chat ends that co-browse session.
  * Types and a few constants only; nothing here imports Node or the DOM.
  */
 import type { ActorKind } from './messages.ts';
@@ -42,8 +43,9 @@ export type ChatStreamMessage =
   /** A new message (the history is replayed as these on every subscription). */
   | { type: 'message'; message: ChatMessageView }
   /**
-   * To the chat's agent, live only: the customer started co-browse from the chat (R2). When
-   * `agentBusy` is false the agent page joins it by itself; otherwise the agent is told (R5).
+   * To the chat's agent, live only: the customer started co-browse from the chat. When
+   * `agentBusy` is false the agent page joins it by itself; otherwise the agent is told, as an
+   * agent has only one co-browse session open at a time.
    */
   | { type: 'cobrowse-started'; sessionId: string; code: string; agentBusy: boolean };
 
@@ -66,7 +68,7 @@ export type ChatQueueMessage =
   | { type: 'queued'; chat: QueuedChat }
   | { type: 'removed'; chatId: string };
 
-/** The message the server posts into a chat when its customer starts co-browse (R2). */
+/** The message the server posts into a chat when its customer starts co-browse. */
 export const cobrowseStartText = (code: string): string => `{start:${code}}`;
 
 /** The session code in a `{start:<ID>}` message, or null for any other text. */

@@ -31,11 +31,11 @@ export const MAX_INPUT_VALUE_LENGTH = 10_000;
 /** A Write Mode request the customer has not answered lapses after this long. */
 export const WRITE_REQUEST_TTL_MS = 60_000;
 
-/** Controls agents may never use, whatever the admin adds (R23: every submit button). */
+/** Controls agents may never use, whatever the admin adds: every submit button. */
 export const DEFAULT_DISABLED_SELECTORS = ['button[type=submit]', 'input[type=submit]', 'input[type=image]', 'form button:not([type])'];
 
 /**
- * Fields masked on every site, whatever the admin adds (R20): passwords (also after a "show
+ * Fields masked on every site, whatever the admin adds: passwords (also after a "show
  * password" toggle, which rrweb marks `data-rr-is-password`), one-time codes, payment cards,
  * card-, CVV- and SSN-like names, and anything the page marks `data-cobrowse-mask`.
  */

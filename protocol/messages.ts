@@ -24,9 +24,9 @@ export interface SessionState {
   agentName: string | null;
   endedBy: ActorKind | null;
   endReason: string | null;
-  /** The agent's Write Mode request awaiting the customer's answer (R10). */
+  /** The agent's Write Mode request awaiting the customer's answer. */
   writeRequest: { id: string; expiresAt: string } | null;
-  /** Whether the customer's page has a live connection (B2); false from the moment its last socket closed. */
+  /** Whether the customer's page has a live connection; false from the moment its last socket closed. */
   customerConnected: boolean;
   /** Since when the customer has had no connection (ISO time), or null while connected. */
   customerGoneAt: string | null;
@@ -36,24 +36,24 @@ export interface SessionState {
 
 /** Site rules both sides apply during a session. */
 export interface SessionRules {
-  /** R11: when false the agent has no pencil and the server refuses Write Mode. */
+  /** When false the agent has no pencil and the server refuses Write Mode. */
   writeModeEnabled: boolean;
-  /** R14, R23: controls agents may not use (submit buttons by default); shown with a green border. */
+  /** Controls agents may not use (submit buttons by default); shown with a green border. */
   disabledSelectors: string[];
-  /** R20: inputs whose value, and elements whose text, agents see as `*` (the built-in ones included). */
+  /** Inputs whose value, and elements whose text, agents see as `*` (the built-in ones included). */
   maskedFieldSelectors: string[];
-  /** R21: elements recorded as a same-size placeholder. */
+  /** Elements recorded as a same-size placeholder. */
   maskedElementSelectors: string[];
-  /** R21: images recorded as a grey area of the same size, without their URL. */
+  /** Images recorded as a grey area of the same size, without their URL. */
   maskedImageSelectors: string[];
-  /** R21: pages (URL patterns, `*` matches anything) not recorded at all. */
+  /** Pages (URL patterns, `*` matches anything) not recorded at all. */
   maskedPagePatterns: string[];
 }
 
 /** How a masked element is marked in the recorded page (`data-cobrowse-masked`), for the agent's view. */
 export type MaskKind = 'field' | 'element' | 'image';
 
-/** The rrweb custom event the widget sends instead of a page hidden from agents (R21). */
+/** The rrweb custom event the widget sends instead of a page hidden from agents. */
 export const MASKED_PAGE_EVENT_TAG = 'cobrowse-masked-page';
 
 /**
@@ -81,7 +81,7 @@ export interface PackedEventsEvent extends RecordedEvent {
 }
 
 /**
- * What an agent does in Write Mode (R12, R13). Elements travel as rrweb node ids, which the
+ * What an agent does in Write Mode: click, type and navigate. Elements travel as rrweb node ids, which the
  * customer's recorder maps back to its own nodes.
  */
 export type AgentAction =
@@ -91,7 +91,7 @@ export type AgentAction =
   | { kind: 'open'; url: string };
 
 /**
- * A pointer position that survives different window sizes (B6): the rrweb node under the pointer
+ * A pointer position that survives different window sizes: the rrweb node under the pointer
  * and the fraction of its box, plus viewport coordinates as a fallback when the node is unknown.
  */
 export interface PointerTarget {
@@ -141,7 +141,7 @@ export type SessionEventKind =
   | 'write-declined'
   | 'write-expired'
   | 'pointer-mode'
-  /** B5: a supervisor started or stopped watching (read-only); both sides are told. */
+  /** A supervisor started or stopped watching (read-only); both sides are told. */
   | 'supervisor-joined'
   | 'supervisor-left'
   | 'ended';
@@ -165,7 +165,7 @@ export type StreamMessage =
   | { type: 'snapshot-request' };
 
 /**
- * B4, the masking preview: an admin page of the co-browse server frames a page of the site; the
+ * The masking preview, where an admin sees a page as an agent would: an admin page of the co-browse server frames a page of the site; the
  * widget there says it is ready, gets the rules, and posts back what it would send to an agent.
  * Window messages only — no session, nothing leaves the admin's browser.
  */

@@ -1,5 +1,5 @@
 /**
- * Masked-page patterns (R21), shared by the widget (which hides the page) and the server (which
+ * Masked-page patterns (pages hidden from agents entirely), shared by the widget (which hides the page) and the server (which
  * saves patterns normalized). A URL is normalized before it is matched, so the same page cannot
  * slip past a pattern by being spelled differently:
  * - percent-escapes are decoded (`/%61ccount` is `/account`); `%2F` is tried both as data and as a

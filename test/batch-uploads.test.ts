@@ -62,7 +62,7 @@ async function rawSocket(url: string, options: { customerToken?: string; cookie?
   return connection;
 }
 
-describe('event batches uploaded as binary frames (issue 10)', () => {
+describe('event batches uploaded as binary frames', () => {
   let server: TestServer;
   let agentCookie: string;
   before(async () => {

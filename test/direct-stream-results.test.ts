@@ -14,8 +14,8 @@ import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
 /**
- * Stream messages written straight to the subscriber's socket while it keeps up (issue 10:
- * a pre-serialized fan-out), past graphql-ws's per-result work — in order, in graphql-ws's own
+ * Stream messages written straight to the subscriber's socket while it keeps up (a pre-serialized
+ * fan-out), past graphql-ws's per-result work — in order, in graphql-ws's own
  * frame, and back on graphql-ws's path with its backpressure whenever that is not safe.
  */
 

@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from './support/test-server.ts';
 
 const run = promisify(execFile);
 
-describe('the API example in docs/ (B9)', () => {
+describe('the API example in docs/', () => {
   let server: TestServer;
   before(async () => {
     server = await startTestServer();

@@ -8,7 +8,7 @@ import { freePort } from './support/services.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
-describe('the webhook receiver example in docs/ (issue 11)', () => {
+describe('the webhook receiver example in docs/', () => {
   let server: TestServer;
   let receiver: ChildProcess;
   let secret: string;

@@ -4,7 +4,7 @@ import { signInAs } from './support/browser.ts';
 import { browserSuite } from './support/cobrowse-pages.ts';
 import { gql } from './support/graphql-client.ts';
 
-describe('the admin API keys page in Chromium (B9)', () => {
+describe('the admin API keys page in Chromium', () => {
   const suite = browserSuite();
 
   it('creates a key shown once, which reads the API until it is revoked', async () => {

@@ -6,7 +6,7 @@ import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-re
 
 const SCREENSHOT = process.env.WEBHOOKS_SCREENSHOT ?? '/tmp/admin-webhooks.png';
 
-describe('the admin webhooks page in Chromium (issue 11)', () => {
+describe('the admin webhooks page in Chromium', () => {
   // Receivers run on 127.0.0.1, which production refuses: this server allows private targets.
   const suite = browserSuite({ webhookAllowPrivateTargets: true, webhookPollIntervalMs: 100 });
   let receiver: WebhookReceiver;

@@ -53,7 +53,7 @@ const sessionIdShown = (customer: Page) =>
 const agentHasView = (agent: Page) =>
   waitFor(() => agentView(agent).locator('body').count(), 'the co-browse view on the agent’s desktop', 20_000);
 
-describe('chat with co-browse from it, in Chromium (R2, R5, R18)', () => {
+describe('chat with co-browse from it, in Chromium', () => {
   const suite = browserSuite();
   before(async () => {
     await buildChatWidget(); // the lazily loaded chat window, /widget-chat.js
@@ -80,7 +80,7 @@ describe('chat with co-browse from it, in Chromium (R2, R5, R18)', () => {
     await customerSays(customer, 'Thank you');
     await shows(agent, 'chat-message', 'Thank you');
 
-    // R2: Start Co-browse from the chat; {start:<ID>} in the chat on both sides, and the session opens by itself.
+    // Start Co-browse from the chat; {start:<ID>} in the chat on both sides, and the session opens by itself.
     await customer.getByTestId('cobrowse-start').click();
     const code = await sessionIdShown(customer);
     // Told at once that the agent joined: nobody typed the ID.
@@ -104,7 +104,7 @@ describe('chat with co-browse from it, in Chromium (R2, R5, R18)', () => {
     await shows(customer, 'cobrowse-chat-message', 'I am on the form now');
     assert.equal((await texts(customer, 'cobrowse-chat-message')).filter((text) => text === 'Thank you').length, 1, 'no message twice');
 
-    // R18: exiting co-browse leaves the chat open.
+    // Exiting co-browse leaves the chat open.
     await customer.getByTestId('cobrowse-exit').click();
     await hasNotice(agent, 'agent-notice', /customer ended/i);
     await waitFor(async () => (await agent.locator('[data-testid=cobrowse-view] iframe').count()) === 0, 'the agent view to clear');
@@ -114,7 +114,7 @@ describe('chat with co-browse from it, in Chromium (R2, R5, R18)', () => {
     await shows(agent, 'chat-message', 'Great, bye');
   });
 
-  it('tells a busy agent, who joins later by ID (R5)', async () => {
+  it('tells an agent who already has a session open, who joins later by ID', async () => {
     const first = await suite.newPage(1024, 768);
     const customer = await suite.newPage(1024, 768);
     const agent = await suite.newPage(1440, 900);
@@ -144,7 +144,7 @@ describe('chat with co-browse from it, in Chromium (R2, R5, R18)', () => {
     await agent.getByTestId('exit-session').click();
   });
 
-  it('ends the co-browse session on both sides when the chat ends (R18)', async () => {
+  it('ends the co-browse session on both sides when the chat ends', async () => {
     const customer = await suite.newPage(1280, 800);
     const agent = await suite.newPage(1440, 900);
     await signInAs(agent, suite.server.url, 'agent@example.com');

@@ -22,11 +22,11 @@ describe('co-browse end to end in Chromium', () => {
     const code = await customerStarts(customer, suite.server.url, '/demo');
     await agentJoins(agent, suite.server.url, code);
 
-    // R4: the customer is told the agent joined.
+    // The customer is told the agent joined.
     await hasNotice(customer, 'cobrowse-notice', /joined/i);
     await hasNotice(agent, 'agent-notice', /connected to session/i);
 
-    // R8: the agent sees the same page, rebuilt in a sandboxed iframe.
+    // The agent sees the same page, rebuilt in a sandboxed iframe.
     const iframe = agent.locator('[data-testid=cobrowse-view] iframe');
     assert.equal(await iframe.getAttribute('sandbox'), 'allow-same-origin');
     const view = agentView(agent);
@@ -73,7 +73,7 @@ describe('co-browse end to end in Chromium', () => {
       assert.ok(!texts.some((text) => text.includes(SECRET_PASSWORD)), `the password appears in ${where}`);
     }
 
-    // R9: the agent's pointer shows on the customer's page, on the element the agent points at (B6).
+    // The agent's pointer shows on the customer's page, on the element the agent points at whatever the window sizes.
     const layer = agent.getByTestId('agent-pointer-layer');
     const nameInView = await view.getByTestId('demo-name').boundingBox();
     const layerBox = await layer.boundingBox();
@@ -107,14 +107,14 @@ describe('co-browse end to end in Chromium', () => {
       return /left: 420px/.test(style) && /top: 320px/.test(style);
     }, 'the customer pointer in the agent view');
 
-    // R17: the customer exits; the agent is told and the view is cleared.
+    // The customer exits; the agent is told and the view is cleared.
     await customer.getByTestId('cobrowse-exit').click();
     await hasNotice(agent, 'agent-notice', /customer ended/i);
     await waitFor(async () => (await agent.locator('[data-testid=cobrowse-view] iframe').count()) === 0, 'the agent view to clear');
     await hasNotice(customer, 'cobrowse-notice', /ended/i);
   });
 
-  it('pauses while the customer is on another site, and resumes when they come back (R15)', async () => {
+  it('pauses while the customer is on another site, and resumes when they come back', async () => {
     const customer = await newPage({ width: 1280, height: 800 });
     const agent = await newPage({ width: 1280, height: 800 });
     // The other site is answered in the browser: nothing leaves this machine.

@@ -22,7 +22,7 @@ function startSite(widgetUrl: () => string): Promise<{ origin: string; server: S
   );
 }
 
-describe('who the customer is, in Chromium (issue 9)', () => {
+describe('who the customer is, in Chromium', () => {
   let server: TestServer;
   let site: { origin: string; server: Server };
   let browser: Browser;

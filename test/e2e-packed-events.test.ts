@@ -33,7 +33,7 @@ const markRow = (i: number, state: string): RecordedEvent => ({
 
 const pack = async (events: RecordedEvent[]) => (await packEvents(events, JSON.stringify(events)))!;
 
-describe('packed events in Chromium (issue 10)', () => {
+describe('packed events in Chromium', () => {
   const suite = browserSuite();
 
   it('sends a large first snapshot packed, and the agent sees the page it holds', async () => {

@@ -26,7 +26,7 @@ async function recordPresence(agent: Page): Promise<() => Promise<string[]>> {
   return () => agent.evaluate(() => (window as unknown as { presenceSeen: string[] }).presenceSeen);
 }
 
-describe('customer presence and connection round-trip in Chromium (B2, B7)', () => {
+describe('customer presence and connection round-trip in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
   before(async () => {
@@ -48,7 +48,7 @@ describe('customer presence and connection round-trip in Chromium (B2, B7)', () 
     await waitFor(async () => (await presenceKind(agent)) === 'connected', 'the customer shown connected');
     assert.equal(await presence(agent).textContent(), 'Customer connected');
 
-    // B7: a live number on both sides, measured by ping/pong on each side's own socket.
+    // The round-trip time: a live number on both sides, measured by ping/pong on each side's own socket.
     const agentRtt = await waitFor(
       async () => (await agent.getByTestId('connection-rtt').textContent())?.match(/^RTT (\d+) ms$/),
       'the agent RTT',

@@ -9,7 +9,7 @@ import { waitFor } from './support/wait-for.ts';
 
 const SIGNAL = 'mutation($id: ID!, $s: JSON!){ sendSignal(sessionId: $id, signal: $s) }';
 
-describe('supervisors watching live (B5) and replaying recorded sessions (B11) in Chromium', () => {
+describe('supervisors watching live and replaying recorded sessions in Chromium', () => {
   const suite = browserSuite();
 
   it('shows the customer’s page read-only, tells the customer and the agent, and audits it', async () => {

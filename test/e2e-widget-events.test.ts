@@ -7,7 +7,7 @@ import { gql, signIn, wsClient, wsCollect } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
-// Issue 11: what a page embedding the widget can listen to with Cobrowse.on.
+// What a page embedding the widget can listen to with Cobrowse.on.
 const LISTEN = `(() => {
   window.seen = [];
   for (const event of ['mode', 'supervisor', 'error']) window.Cobrowse.on(event, (detail) => window.seen.push({ event, ...detail }));

@@ -12,7 +12,7 @@ import { gql, signIn, wsClient, wsCollect, wsExecute } from './support/graphql-c
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
-// Issue 11: Cobrowse.init — ui: false, texts and languages, the site's own Write Mode question,
+// Cobrowse.init — ui: false, texts and languages, the site's own Write Mode question,
 // the queued snippet — against a real server, on a customer site of its own origin.
 const JOIN = 'mutation($code: String!){ joinSession(code: $code){ id } }';
 const REQUEST_WRITE = 'mutation($id: ID!){ requestWriteMode(sessionId: $id){ id } }';

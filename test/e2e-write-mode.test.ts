@@ -37,7 +37,7 @@ describe('Write Mode in Chromium', () => {
     await agentJoins(agent, suite.server.url, code);
     await waitFor(() => agentView(agent).getByTestId('demo-counter').count(), 'the page in the agent view');
 
-    // R10: a declined request leaves the agent in Pointer Mode, and says so.
+    // A declined request leaves the agent in Pointer Mode, and says so.
     await agent.getByTestId('request-write').click();
     await customer.getByTestId('cobrowse-decline-write').click();
     await hasNotice(agent, 'agent-notice', /declined write mode/i);
@@ -46,18 +46,18 @@ describe('Write Mode in Chromium', () => {
 
     // Write Mode's action code is a chunk of its own, loaded only once Write Mode is on.
     assert.deepEqual(actionCodeLoads, [], 'no Write Mode code before Write Mode');
-    // R11: once approved, the pencil becomes a pointer button.
+    // Once approved, the pencil becomes a pointer button.
     await approveWriteMode(agent, customer);
     assert.equal(await agent.getByTestId('request-write').count(), 0);
     await hasNotice(customer, 'cobrowse-notice', /write mode is on/i);
 
-    // R12: an agent click runs the page's own handler.
+    // An agent click runs the page's own handler.
     const before = await customer.getByTestId('demo-counter').textContent();
     await agentClicks(agent, 'demo-counter-button');
     await waitFor(async () => (await customer.getByTestId('demo-counter').textContent()) !== before, 'the customer’s counter to change');
     assert.equal(actionCodeLoads.length, 1);
 
-    // R13: following a link in the page.
+    // Following a link in the page.
     await agentClicks(agent, 'demo-nav-apply');
     await customer.waitForURL(/\/demo\/apply$/);
 
@@ -84,7 +84,7 @@ describe('Write Mode in Chromium', () => {
     assert.equal(await agent.getByTestId('agent-field-editor').count(), 0);
     assert.equal(await customer.getByTestId('demo-password').inputValue(), '');
 
-    // R23: the submit button is green-bordered for the agent and does nothing for them…
+    // The submit button is green-bordered for the agent and does nothing for them…
     const outline = await agentView(agent)
       .getByTestId('demo-submit')
       .evaluate((element) => getComputedStyle(element).outlineColor);
@@ -93,12 +93,12 @@ describe('Write Mode in Chromium', () => {
     await hasNotice(agent, 'agent-notice', /disabled for agents/i);
     await customer.waitForTimeout(300);
     assert.equal(await customer.getByTestId('demo-result').count(), 0);
-    // …while the customer can always submit (R24).
+    // …while the customer can always submit.
     await customer.getByTestId('demo-email').fill('jane@example.com');
     await customer.getByTestId('demo-submit').click();
     assert.match((await customer.getByTestId('demo-result').textContent()) ?? '', /Typed by agent/);
 
-    // R13: the URL bar, back, forward and refresh.
+    // The URL bar, back, forward and refresh.
     await agent.getByTestId('nav-url').fill(`${suite.server.url}/demo/help`);
     await agent.getByTestId('nav-url').press('Enter');
     await customer.waitForURL(/\/demo\/help$/);
@@ -117,14 +117,14 @@ describe('Write Mode in Chromium', () => {
       'the customer page to reload',
     );
 
-    // R15: no navigating off the site.
+    // No navigating off the site.
     await waitFor(() => agent.getByTestId('nav-url').isEditable(), 'the URL bar after the reload');
     await agent.getByTestId('nav-url').fill('https://example.org/');
     await agent.getByTestId('nav-url').press('Enter');
     await hasNotice(agent, 'agent-notice', /outside the customer/i);
     assert.match(customer.url(), /\/demo\/help$/);
 
-    // R16: the customer switches back; agent clicks no longer act.
+    // The customer switches back; agent clicks no longer act.
     await customer.getByTestId('cobrowse-pointer-mode').click();
     await hasNotice(agent, 'agent-notice', /customer switched back/i);
     await agent.getByTestId('request-write').waitFor();
@@ -175,7 +175,7 @@ describe('Write Mode in Chromium', () => {
     assert.match(result.type === 'action-result' ? (result.reason ?? '') : '', /disabled for agents/);
     assert.equal(await customer.getByTestId('demo-result').count(), 0);
 
-    // …and a masked field, typed into around the agent page, stays the customer's (R24).
+    // …and a masked field, typed into around the agent page, stays the customer's.
     const cardId = nodeIdByTestId((fullSnapshot?.data as { node: unknown }).node, 'demo-card');
     const typed = await wsExecute(raw, 'mutation($id: ID!, $s: JSON!){ sendSignal(sessionId: $id, signal: $s) }', {
       id: sessionId,
@@ -193,7 +193,7 @@ describe('Write Mode in Chromium', () => {
     await raw.dispose();
   });
 
-  it('lets an admin turn Write Mode off: agents then have no pencil (R11)', async () => {
+  it('lets an admin turn Write Mode off: agents then have no pencil', async () => {
     const admin = await newPage(1280, 800);
     await signInAs(admin, suite.server.url, 'admin@example.com', '/admin');
     await admin.getByTestId('admin-disabledSelectors').fill('a[href');

@@ -9,7 +9,7 @@ const REVOKE = 'mutation($id: ID!){ revokeApiKey(id: $id){ id revokedAt } }';
 const LIST = '{ apiKeys { id name prefix lastUsedAt revokedAt } }';
 const HISTORY = '{ sessionHistory(first: 2) { totalCount nodes { id code } pageInfo { hasNextPage endCursor } } }';
 
-describe('Read-only API keys for third parties (B9)', () => {
+describe('Read-only API keys for third parties', () => {
   let server: TestServer;
   let adminCookie: string;
   let key: string;

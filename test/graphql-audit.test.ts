@@ -38,7 +38,7 @@ describe('audit history for supervisors', () => {
     assert.equal(errorCode(await gql(server.url, '{ sessions(limit: 100000) { id } }', {}, { cookie: supervisor })), 'BAD_USER_INPUT');
   });
 
-  it('verifies the hash chain, and detects an edited or a removed row (B3)', async () => {
+  it('verifies the hash chain, and detects an edited or a removed row', async () => {
     const session = await endedSession();
     const intact = await gql<{ verifyAudit: unknown }>(server.url, VERIFY, { id: session.id }, { cookie: supervisor });
     assert.deepEqual(intact.data?.verifyAudit, { intact: true, events: 4, brokenAt: null });

@@ -19,7 +19,7 @@ interface StartedChat {
   token: string;
 }
 
-describe('Chat over GraphQL: queue, messages, authorization, limits, co-browse from chat (R2, R5, R18)', () => {
+describe('Chat over GraphQL: queue, messages, authorization, limits, co-browse from chat', () => {
   let server: TestServer;
   let agent: string;
   let agent2: string;
@@ -209,7 +209,7 @@ describe('Chat over GraphQL: queue, messages, authorization, limits, co-browse f
     assert.equal(errorCode(await accept(other, agent)), 'CHAT_ENDED');
   });
 
-  it('starts co-browse from a chat: {start:<ID>} in the chat, the agent told to open it, or told it is busy (R2, R5)', async () => {
+  it('starts co-browse from a chat: {start:<ID>} in the chat, the agent told to open it, or told it is busy', async () => {
     const chat = await startChat();
     await accept(chat, agent2);
     const agentWs = wsClient(server.url, { cookie: agent2 });
@@ -240,7 +240,7 @@ describe('Chat over GraphQL: queue, messages, authorization, limits, co-browse f
     const row = await server.deps.db.session.findUniqueOrThrow({ where: { id: first.id } });
     assert.equal(row.chatId, chat.id);
 
-    // The agent joins it; a second co-browse from the chat finds the agent busy (R5).
+    // The agent joins it; a second co-browse from the chat finds the agent busy (one session at a time).
     const joined = await gql(server.url, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: first.code }, { cookie: agent2 });
     assert.ok(!joined.errors, JSON.stringify(joined.errors));
     const exit = await gql(
@@ -250,7 +250,7 @@ describe('Chat over GraphQL: queue, messages, authorization, limits, co-browse f
       { cookie: agent2 },
     );
     assert.equal((exit.data as { exitSession: { status: string } }).exitSession.status, 'ENDED');
-    // Exiting co-browse leaves the chat open (R18).
+    // Exiting co-browse leaves the chat open.
     assert.equal((await send(chat, 'still here?')).data?.sendChatMessage.text, 'still here?');
 
     const other = await startChat();
@@ -261,7 +261,7 @@ describe('Chat over GraphQL: queue, messages, authorization, limits, co-browse f
     const busy = await agentStream.next((message) => message.type === 'cobrowse-started' && message.code === second.code);
     assert.equal(busy.type === 'cobrowse-started' && busy.agentBusy, true);
 
-    // Ending the chat ends its co-browse session at once, with reason chat-ended (R18); not the other chat's.
+    // Ending the chat ends its co-browse session at once, with reason chat-ended; not the other chat's.
     const sessionWs = wsClient(server.url, { cookie: agent2 });
     const busyStream = wsCollect<{ type: string; event?: string }>(sessionWs, 'subscription($s: ID!){ sessionStream(sessionId: $s) }', {
       s: busyWith.id,

@@ -13,7 +13,7 @@ const EXIT = 'mutation($id: ID!){ exitSession(sessionId: $id){ id } }';
 
 const alice = { name: 'Alice Martin', email: 'Alice.Martin@Example.com', accountId: 'ACC-1001', fields: { plan: 'gold' } };
 
-describe('who the customer is (issue 9): metadata, identity-based join, search', () => {
+describe('who the customer is: metadata, identity-based join, search', () => {
   let server: TestServer;
   let agent: string;
   let supervisor: string;

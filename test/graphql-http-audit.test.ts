@@ -8,7 +8,7 @@ import express from 'express';
 import { auditServer, type AuditResult } from 'graphql-http';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
-/** A plain Apollo Server 5 with default options: the yardstick for the SHOULDs (issue 11). */
+/** A plain Apollo Server 5 with default options: the yardstick for the GraphQL over HTTP audit's SHOULDs. */
 async function startPlainApollo(): Promise<{ url: string; stop: () => Promise<void> }> {
   const apollo = new ApolloServer({ typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'world' } } });
   await apollo.start();

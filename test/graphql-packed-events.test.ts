@@ -31,7 +31,7 @@ function firstEvents(href: string, paragraphs: number): RecordedEvent[] {
 /** A packed event built by hand, to say what the widget never would. */
 const packedEvent = (payload: Record<string, unknown>) => ({ type: 5, timestamp: 1, data: { tag: PACKED_EVENTS_TAG, payload } });
 
-describe('packed event batches (issue 10)', () => {
+describe('packed event batches', () => {
   let server: TestServer;
   let agentCookie: string;
 

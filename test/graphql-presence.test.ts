@@ -20,7 +20,7 @@ const stateOf = (message: StreamMessage): SessionState => {
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('customer presence and the gone-customer timeout (B2)', () => {
+describe('customer presence and the gone-customer timeout', () => {
   let server: TestServer;
   let url: string;
   let agentCookie: string;

@@ -14,7 +14,7 @@ const batch = (seq: number): EventBatch => ({
   events: [{ type: 3, data: { source: 1, positions: [{ x: seq, y: seq, id: 1, timeOffset: 0 }] }, timestamp: 1_000 + seq }],
 });
 
-describe('Session recording over GraphQL (B11)', () => {
+describe('Session recording over GraphQL', () => {
   let server: TestServer;
   let adminCookie: string;
   let supervisorCookie: string;

@@ -54,7 +54,7 @@ describe('sessions over GraphQL HTTP', () => {
     assert.equal(wrong.setCookie, null);
   });
 
-  it('lets an agent join by ID; joining twice is harmless; a second agent is refused (R7)', async () => {
+  it('lets an agent join by ID; joining twice is harmless; a second agent is refused', async () => {
     const session = await startCustomerSession(url);
     const joined = await gql<{ joinSession: { status: string; agent: { email: string } } }>(
       url,
@@ -75,7 +75,7 @@ describe('sessions over GraphQL HTTP', () => {
     await gql(url, EXIT, { id: session.id }, { cookie: agent });
   });
 
-  it('allows one session per agent (R5), and frees the agent when it ends', async () => {
+  it('allows one session per agent, and frees the agent when it ends', async () => {
     const first = await startCustomerSession(url);
     const second = await startCustomerSession(url);
     assert.equal((await gql(url, JOIN, { code: first.code }, { cookie: agent })).errors, undefined);

@@ -69,7 +69,7 @@ const FAST_RETRIES = {
   webhookMaxEndpoints: 4,
 };
 
-describe('Webhooks (issue 11)', () => {
+describe('Webhooks', () => {
   let server: TestServer;
   let admin: string;
   let receiver: WebhookReceiver;

@@ -55,7 +55,7 @@ describe('Write Mode over GraphQL', () => {
     return requestId;
   }
 
-  it('asks the customer, who approves once; the agent is told (R10, R11)', async () => {
+  it('asks the customer, who approves once; the agent is told', async () => {
     const live = await liveSession();
     const rules = live.agentStream.values.find((m) => m.type === 'rules');
     assert.deepEqual(rules?.type === 'rules' && rules.rules.writeModeEnabled, true);
@@ -135,7 +135,7 @@ describe('Write Mode over GraphQL', () => {
     await live.end();
   });
 
-  it('lets either side go back to Pointer Mode, which stops agent actions (R16)', async () => {
+  it('lets either side go back to Pointer Mode, which stops agent actions', async () => {
     const live = await liveSession();
     await approve(live);
     await wsExecute(live.customer, POINTER, { id: live.session.id });

@@ -46,7 +46,7 @@ const tampered = (edit: (document: Record<string, unknown>) => void) => {
   return JSON.stringify(events);
 };
 
-describe('packed snapshots without counting ids (issue 10)', () => {
+describe('packed snapshots without counting ids', () => {
   it('leaves out the ids that count up, and unpacking gives every node its id back', async () => {
     const events = snapshot(2000, 57);
     const json = packedJson(events);

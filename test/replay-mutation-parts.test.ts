@@ -91,7 +91,7 @@ const THAW_FRAMES = `(() => {
   window.heldFrames.splice(0).forEach((callback) => callback(performance.now()));
 })()`;
 
-describe('agent replay: mutations applied at once, large ones in parts built off the page (issue 10)', () => {
+describe('agent replay: mutations applied at once, large ones in parts built off the page', () => {
   const suite = browserSuite();
 
   it('applies a DOM change as it arrives, without waiting for the replayer’s next frame, and never ahead of an event that waits for it', async () => {

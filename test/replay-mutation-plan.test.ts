@@ -37,7 +37,7 @@ function listAdds(rows: number, listTag = 'ul'): Add[] {
 type Data = { adds: Add[]; removes: unknown[]; texts: unknown[]; attributes: unknown[] };
 const dataOf = (event: RecordedEvent) => event.data as Data;
 
-describe('planMutation: a large mutation in parts (issue 10)', () => {
+describe('planMutation: a large mutation in parts', () => {
   it('leaves a mutation within one task’s adds as it is', () => {
     const event = mutation(listAdds(100));
     assert.equal(isLargeMutation(event), false);

@@ -8,7 +8,7 @@ const STREAM = 'subscription($chatId: ID!, $chatToken: String){ chatStream(chatI
 const SEND =
   'mutation($chatId: ID!, $text: String!, $chatToken: String){ sendChatMessage(chatId: $chatId, text: $text, chatToken: $chatToken){ sequence } }';
 
-// B8 for chat: the customer on one instance, the agent on another, sharing PostgreSQL and Redis.
+// Scale-out for chat: the customer on one instance, the agent on another, sharing PostgreSQL and Redis.
 describe('chat across two server instances on PostgreSQL and Redis', () => {
   const servers = twoInstances('chat');
 

@@ -11,7 +11,7 @@ type SessionMessage = Extract<StreamMessage, { type: 'session' }>;
 const isSession = (message: StreamMessage): message is SessionMessage => message.type === 'session';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// B2 with B8: two instances share the presence column; each counts only its own sockets.
+// Customer presence, scaled out: two instances share the presence column; each counts only its own sockets.
 describe('customer presence across two instances on PostgreSQL and Redis', () => {
   const servers = twoInstances('presence', { customerGoneTimeoutSeconds: TIMEOUT_SECONDS });
 

@@ -8,7 +8,7 @@ import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-re
 
 const DELIVERIES = 60;
 
-describe('Webhooks from two instances on PostgreSQL (issue 11)', () => {
+describe('Webhooks from two instances on PostgreSQL', () => {
   // Both poll often and send several at once, so they keep reading the same due rows.
   const servers = twoInstances('webhooks', { webhookAllowPrivateTargets: true, webhookPollIntervalMs: 20, webhookConcurrency: 8 });
   let receiver: WebhookReceiver;

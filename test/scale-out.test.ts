@@ -9,7 +9,7 @@ import { twoInstances } from './support/services.ts';
 // The widget's socket client runs in browsers; `ws` gives Node the same WebSocket interface.
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
 
-// B8: two server instances sharing PostgreSQL and Redis, as behind a plain load balancer.
+// Two server instances sharing PostgreSQL and Redis, as behind a plain load balancer.
 describe('two server instances on PostgreSQL and Redis', () => {
   const servers = twoInstances('scale');
 

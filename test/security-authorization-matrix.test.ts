@@ -6,7 +6,7 @@ import { freshAddress, httpGraphQL, wsConnect, wsFirst, type GraphQLBody, type I
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 /**
- * Issue 8, "tests that attack": every operation of the schema × every kind of caller, over HTTP
+ * Tests that attack: every operation of the schema × every kind of caller, over HTTP
  * and over WebSocket, against the table below. The table is the authorization policy written
  * down; a new operation without a row fails the first test.
  *
@@ -22,7 +22,7 @@ interface LiveSession {
   id: string;
   code: string;
   customerToken: string;
-  /** The chat the session was started from (R2), accepted by the session's agent. */
+  /** The chat the session was started from, accepted by the session's agent. */
   chat: { id: string; token: string };
 }
 
@@ -81,7 +81,7 @@ const CHAT_INPUT = () => ({ input: { url: `${baseUrl}/demo` } });
 const NEW_USER = () => ({ input: { name: 'Matrix', email: `m-${randomUUID()}@example.com`, role: 'AGENT', password: 'long-enough-1' } });
 
 /**
- * The policy. One line per operation; `Y` allowed, `-` refused. Keys never change anything (B9),
+ * The policy. One line per operation; `Y` allowed, `-` refused. API keys never change anything,
  * so every mutation is refused to them. Subscriptions are served over WebSocket only.
  */
 // prettier-ignore
@@ -245,7 +245,7 @@ describe('Authorization matrix: every operation × every caller, over HTTP and W
     return { ...started.session, customerToken: started.customerToken };
   }
 
-  /** A chat accepted by the agent, a co-browse session started from it (R2), joined by the agent. */
+  /** A chat accepted by the agent, a co-browse session started from it, joined by the agent. */
   async function liveSession(agent: Role): Promise<LiveSession> {
     const cookie = staffCookies.get(agent)!;
     const chat = await startChat();

@@ -42,7 +42,7 @@ const pageBatch = (seq: number, href: string) => ({
   events: [{ type: 4, data: { href, width: 1280, height: 800 }, timestamp: Date.now() }],
 });
 
-// Issue 8: the database stopped for 10 s mid-session loses no audit row.
+// The database stopped for 10 s mid-session loses no audit row.
 describe('database stopped for 10 s mid-session', () => {
   let dir: string;
   let postgres: ReturnType<typeof privatePostgres>;

@@ -19,7 +19,7 @@ const pointerBatch = (seq: number) => ({
   events: [{ type: 3, data: { source: 1, positions: [{ x: seq, y: 1, id: 1, timeOffset: 0 }] }, timestamp: Date.now() }],
 });
 
-// Issue 8: Redis restarted mid-session, and both instances recover.
+// Redis restarted mid-session, and both instances recover.
 describe('Redis restarted mid-session', () => {
   const schema = `cobrowse_redis_fault_${process.pid}_${Date.now()}`;
   let redis: ChildProcess | undefined;

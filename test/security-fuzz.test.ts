@@ -32,7 +32,7 @@ import {
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 /**
- * Issue 8, "tests that attack": property-based fuzzing of one running server over HTTP and
+ * Tests that attack: property-based fuzzing of one running server over HTTP and
  * WebSocket — random operations built from the schema, malformed bodies, oversized and deeply
  * nested input, arbitrary event batches and agent signals, garbage WebSocket frames — while a
  * legitimate session keeps co-browsing. Every answer must be well-formed; afterwards the server

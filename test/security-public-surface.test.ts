@@ -11,7 +11,7 @@ import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
 /**
- * Abuse of the public surface (issue 8): guessing session codes, flooding anonymous calls, sending
+ * Abuse of the public surface: guessing session codes, flooding anonymous calls, sending
  * into ended sessions, filling the audit trail or the recording store, leaking the start URL.
  * Real servers, real SQLite, real graphql-ws sockets; client addresses via X-Forwarded-For.
  */
@@ -287,7 +287,7 @@ describe('anonymous calls are throttled and kept to open sessions on allowed sit
     const customer = wsConnect(url, { identity: { customerToken: session.customerToken }, address: freshAddress() });
     const stream = wsCollect<StreamMessage>(customer, STREAM, { id: session.id }); // as the widget follows its stream
     assert.deepEqual(await wsExecute(customer, SEND_EVENTS, { id: session.id, batch: mouseBatch(1) }), { data: { sendEvents: true } });
-    // R15: paused while the customer is off the site, until they come back — with a batch.
+    // Paused while the customer is off the site, until they come back — with a batch.
     await server.deps.db.session.update({ where: { id: session.id }, data: { status: 'PAUSED' } });
     const overHttp = (seq: number) =>
       httpGraphQL(

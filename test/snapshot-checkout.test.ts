@@ -34,7 +34,7 @@ async function startAndSnapshot(customer: Page, baseUrl: string, path: string, u
   return code;
 }
 
-describe('the kept snapshot (issue 10)', () => {
+describe('the kept snapshot', () => {
   const suite = browserSuite();
 
   it('goes to an agent who joins as it was first sent when nothing changed, without the widget’s own styles', async () => {

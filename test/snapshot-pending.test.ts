@@ -29,7 +29,7 @@ async function fullSnapshotsIn(batches: EventBatch[]): Promise<number> {
   return count;
 }
 
-describe('the kept snapshot while it is still on its way out (issue 10)', () => {
+describe('the kept snapshot while it is still on its way out', () => {
   let browser: Browser;
   let script = '';
   before(async () => {

@@ -26,7 +26,7 @@ const BUSY_MS = 1500;
 /** Larger than what a page's socket can write without its main thread (about 128–256 KB in Chromium). */
 const LARGE_FRAME_CHARS = 1_000_000;
 
-describe('the widget’s socket runs in a worker (issue 10: a large batch leaves while the page lays out)', () => {
+describe('the widget’s socket runs in a worker (a large batch leaves while the page lays out)', () => {
   let browser: Browser;
   let site: Server;
   let peer: WebSocketServer;

@@ -18,10 +18,10 @@ const EXIT = 'mutation($id: ID!){ exitSession(sessionId: $id){ id } }';
 const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
 const SEND_SIGNAL = 'mutation($id: ID!, $signal: JSON!){ sendSignal(sessionId: $id, signal: $signal) }';
 
-/** Values typed into masked fields; none may reach the wire or the database (B1). */
+/** Values typed into masked fields; none may reach the wire or the database. */
 const SECRETS = ['hunter2-secret', 'shown-Pass', '4111111111111111', 'note-SECRET', 'Account 987654321'];
 
-/** A customer site on its own origin that embeds the widget with one tag, as SPEC §4 describes. */
+/** A customer site on its own origin that embeds the widget with one tag, as a company's own site would. */
 function sitePage(widgetUrl: string, title: string): string {
   return `<!doctype html><html lang="en"><head><title>${title}</title></head><body>
 <h1>${title}</h1>
@@ -156,7 +156,7 @@ describe('the customer widget in a real browser', () => {
     await page.click('#name');
     await stream.next((message) => JSON.stringify(message).includes('Visible Name'));
 
-    // B6: the pointer lands on the same element, at the same fraction of its box.
+    // The pointer lands on the same element whatever the window sizes, at the same fraction of its box.
     let targetId: number | undefined;
     const find = (node: { id: number; attributes?: Record<string, unknown>; childNodes?: unknown[] }) => {
       if (node.attributes?.id === 'target') targetId = node.id;

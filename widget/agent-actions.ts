@@ -58,9 +58,9 @@ function clickLikeAPerson(element: HTMLElement): void {
  * session first turns to Write Mode, since most sessions never do. `getNode` is the recorder's
  * node by id, so the chunk does not carry rrweb.
  *
- * Applies an agent's Write Mode action to the real page (R12, R13), unless the element is the
- * widget itself, not shown to the customer, disabled for agents (R14, R23; also through its
- * container or a label) or masked (R20, R21, R24): the widget checks this
+ * Applies an agent's Write Mode action to the real page, unless the element is the
+ * widget itself, not shown to the customer, disabled for agents (also through its
+ * container or a label) or masked (only the customer may use those): the widget checks this
  * independently of the server. Navigation is returned as a function to run after reporting,
  * since leaving the page closes the socket.
  */

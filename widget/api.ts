@@ -19,7 +19,7 @@ export type NoticeKind = 'info' | 'error';
 export interface CobrowseEventMap {
   /** A session started on this page (not when one resumes after a page load: `state` says so). */
   started: StartedSession;
-  /** An agent joined (R4). */
+  /** An agent joined. */
   'agent-joined': { agentName: string | null };
   /** The session ended, by whom (CUSTOMER when this page exited). */
   ended: { endedBy: ActorKind | null };
@@ -31,7 +31,7 @@ export interface CobrowseEventMap {
   state: SessionState;
   /** Write Mode went on (the customer approved) or off (either side went back to Pointer Mode). */
   mode: { mode: SessionMode; by: ActorKind | null };
-  /** A supervisor started (`watching: true`) or stopped watching the session read-only (B5). */
+  /** A supervisor started (`watching: true`) or stopped watching the session read-only. */
   supervisor: { watching: boolean; name: string | null };
   /** Something failed, with the message the customer was shown (and the server's code, if any). */
   error: { message: string; code: string | null };
@@ -164,7 +164,7 @@ export interface CobrowseApi {
   start(options?: { metadata?: CustomerMetadata }): Promise<StartedSession>;
   /** Ends the running session, if any. */
   exit(): Promise<void>;
-  /** Takes Write Mode back: the agent can only point again (R16). */
+  /** Takes Write Mode back: the agent can only point again. */
   pointerMode(): Promise<void>;
   /** Listens to a widget event; returns a function that stops listening. */
   on<E extends keyof CobrowseEventMap>(event: E, handler: (detail: CobrowseEventMap[E]) => void): () => void;

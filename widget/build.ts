@@ -12,7 +12,7 @@ import { minify } from 'terser';
 import { bundleDeclarations } from './build-types.ts';
 import { LANGUAGES } from './i18n/texts.ts';
 
-/** The widget's size budget (SPEC §7): 30 KB gzipped. */
+/** The widget's size budget: 30 KB gzipped, so it loads fast on customers' pages. */
 export const MAX_WIDGET_GZIP_BYTES = 30 * 1024;
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -93,7 +93,7 @@ export const trimRrwebPlugin: Plugin = {
         // a large page that insertion cost tens of ms of the first snapshot. Listed as methods.
         [/^\tElement: \[\n\t\t"shadowRoot",\n\t\t"querySelector",\n\t\t"querySelectorAll"\n\t\],$/gm, '\tElement: ["shadowRoot"],'],
         [/^\tElement: \[\],\n(?=\tMutationObserver: \["constructor"\])/gm, '\tElement: ["querySelector", "querySelectorAll"],\n'],
-        // The first snapshot of a large page is mostly rrweb's serializer (SPEC §7: 5,000 elements
+        // The first snapshot of a large page is mostly rrweb's serializer (our target: 5,000 elements
         // in ≤ 150 ms). Per node it deleted a property (which turns the object into a slow
         // dictionary, also for JSON.stringify), copied the child list into an array, built up to
         // three option objects and one for the id, made a token list per element (classList),

@@ -69,7 +69,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
   let lost = false;
   let state: SessionState | null = null;
   let rules: SessionRules | null = null;
-  /** Set from start() until the new session's first state: an agent may already be in it (R2). */
+  /** Set from start() until the new session's first state: an agent may already be in it (a session started from a chat opens on its agent's desktop by itself). */
   let fresh = false;
 
   const emit = <E extends keyof CobrowseEventMap>(event: E, detail: CobrowseEventMap[E]) =>

@@ -23,7 +23,7 @@ export const NO_EXTRA_MASKING: MaskingRules = {
   maskedPagePatterns: [],
 };
 
-/** The rrweb options that apply the rules while recording, in the customer's browser (B1). */
+/** The rrweb options that apply the rules while recording, in the customer's browser, so a masked value never leaves it. */
 export type MaskingRecordOptions = Pick<
   recordOptions<unknown>,
   'maskInputOptions' | 'maskInputFn' | 'maskTextSelector' | 'maskTextFn' | 'blockSelector'
@@ -46,7 +46,7 @@ export interface Masking {
 const MASKABLE_INPUTS = 'text email tel number search url date month week time datetime-local textarea select password color range hidden';
 
 /**
- * What every masked value or text shows (R20): always the same, so not even its length leaks.
+ * What every masked value or text shows: always the same, so not even its length leaks.
  * An empty field stays empty, so the agent can still see whether it was filled in.
  */
 export const MASK = '****';

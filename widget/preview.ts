@@ -14,7 +14,7 @@ function masking(rules: Partial<SessionRules> | undefined) {
 }
 
 /**
- * B4: when this page is framed by the co-browse server's masking preview, records it under the
+ * When this page is framed by the co-browse server's masking preview, records it under the
  * rules the preview sends and posts the events back, exactly as an agent would receive them.
  * Only the server's own origin is listened to and posted to.
  */

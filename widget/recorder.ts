@@ -95,7 +95,7 @@ export interface Recorder {
   setOnline(online: boolean): void;
   /** Stops recording and forgets everything not yet sent. */
   stop(): void;
-  /** Where an agent's pointer lands in this viewport (B6): on the same element when it is known. */
+  /** Where an agent's pointer lands in this viewport: on the same element when it is known. */
   locate(target: PointerTarget): [x: number, y: number];
   /** The masking in force, for checking agent actions (null when not recording). */
   masking(): Masking | null;
@@ -292,7 +292,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       }) ?? (() => {});
   };
   /**
-   * Records the page, or tells the agent it is hidden (R21). Run on every batch and URL change,
+   * Records the page, or tells the agent it is hidden. Run on every batch and URL change,
    * and on a timer for single-page apps that move on quietly: a page that became hidden drops
    * whatever was recorded since, as that may already show it.
    */

@@ -1,4 +1,4 @@
-/** What the widget keeps to resume a session on the next page load of the same tab (B2). */
+/** What the widget keeps to resume a session on the next page load of the same tab. */
 export interface StoredSession {
   sessionId: string;
   code: string;

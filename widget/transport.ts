@@ -64,7 +64,7 @@ export interface SocketListeners {
   connected: () => void;
   /** The socket closed; it is retried for ever, with capped exponential backoff. */
   closed: () => void;
-  /** B7: the socket's round-trip time in ms, after every ping's pong. */
+  /** The socket's round-trip time in ms, shown to the customer, after every ping's pong. */
   rtt?: (ms: number) => void;
 }
 

@@ -113,7 +113,7 @@ function Toggle({
   );
 }
 
-/** Site rules for co-browsing: masking (R20–R22), Write Mode (R11), disabled controls (R14, R23), recording (B11). */
+/** Site rules for co-browsing: masking, Write Mode on or off, controls agents may not use, session recording. */
 export function AdminSettings() {
   const [loaded] = useQuery({ query: SITE_SETTINGS });
   const [, updateSettings] = useMutation(UPDATE_SITE_SETTINGS);

@@ -50,7 +50,7 @@ export function AgentDesktop() {
   const [, requestWriteMode] = useMutation(REQUEST_WRITE_MODE);
   const [, setPointerMode] = useMutation(SET_POINTER_MODE);
   const [session, setSession] = useState<SessionSummary | null>(null);
-  // B2: when the customer's last connection closed (null while connected, undefined until the server says).
+  // When the customer's last connection closed (null while connected, undefined until the server says).
   const [customerGoneAt, setCustomerGoneAt] = useState<string | null | undefined>(undefined);
   const customerOnline = customerGoneAt === null;
   const customerGone = useRef(false);
@@ -122,7 +122,7 @@ export function AgentDesktop() {
           }
           return;
         case 'customer-disconnected':
-          // A page load within the site, a closed tab, a dropped network or a visit to another site (R15).
+          // A page load within the site, a closed tab, a dropped network or a visit to another site (which pauses the session).
           return notify('warning', 'Paused: the customer is loading a page, left the site or went offline. Waiting for them to come back…');
         case 'customer-connected':
           return wasGone ? notify('success', 'The customer’s page is back.') : undefined;

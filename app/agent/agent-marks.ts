@@ -6,7 +6,7 @@ const STYLE_ID = 'cobrowse-agent-marks';
 const MASKED = '[data-cobrowse-masked]';
 const maskedAs = (kind: MaskKind) => `[data-cobrowse-masked="${kind}"]`;
 
-/** How masked nodes look to the agent (R6, R21, R22): purple borders, grey images, striped placeholders. */
+/** How masked nodes look to the agent: purple borders, grey images, striped placeholders. */
 const MASK_RULES = [
   `${MASKED} { outline: 3px solid #9333ea !important; outline-offset: 1px !important; cursor: not-allowed !important; }`,
   `${maskedAs('image')} { background: #d1d5db !important; }`,
@@ -15,8 +15,8 @@ const MASK_RULES = [
 ];
 
 /**
- * Marks the rebuilt page for the agent: controls the agent may not use get a green border (R23),
- * masked fields, elements and images a purple one (R22). One rule per selector, so a selector
+ * Marks the rebuilt page for the agent: controls the agent may not use get a green border,
+ * masked fields, elements and images a purple one. One rule per selector, so a selector
  * this browser rejects cannot void the others.
  */
 export function markAgentView(document: Document, disabledSelectors: string[]): void {
@@ -40,7 +40,7 @@ export function markAgentView(document: Document, disabledSelectors: string[]): 
   }
 }
 
-/** Whether the element is masked in the customer's page: only the customer may use it (R24). */
+/** Whether the element is masked in the customer's page: only the customer may use it. */
 export const isMasked = (element: Element): boolean => element.closest(MASKED) !== null;
 
 /** Whether the element is one the agent may not use. */

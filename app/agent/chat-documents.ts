@@ -1,7 +1,7 @@
 import { graphql } from '../../graphql/generated/client';
 import type { MyChatsQuery } from '../../graphql/generated/client/graphql';
 
-/** The agent page's chat operations (R2, R5, R18). */
+/** The agent page's chat operations: the queue, the conversation, and co-browse started from a chat. */
 export const MY_CHATS = graphql(`
   query MyChats {
     myChats {

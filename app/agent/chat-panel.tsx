@@ -34,7 +34,7 @@ function useNow(ms: number): number {
 /**
  * The agent's chats beside the co-browse area: the queue (accept), the chats the agent handles
  * (switch, unread counts), and the conversation on screen. A customer who starts co-browse from a
- * chat gets the session opened here by itself (R2) — unless one is already open (R5).
+ * chat gets the session opened here by itself — unless one is already open (one at a time).
  */
 export function ChatPanel({
   notify,

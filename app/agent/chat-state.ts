@@ -18,7 +18,7 @@ export interface AgentChat {
   unread: number;
 }
 
-/** The live `cobrowse-started` message of a chat (R2). */
+/** The live `cobrowse-started` message of a chat: the customer started co-browse from it. */
 export type CobrowseStarted = Extract<ChatStreamMessage, { type: 'cobrowse-started' }>;
 
 /** The queue after one `chatQueue` message: a snapshot (on every (re)subscription), a removal, or a new or updated chat. */

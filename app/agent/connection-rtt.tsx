@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { Client as WsClient } from 'graphql-ws';
 
-/** How often the agent's page measures its round trip (B7). */
+/** How often the agent's page measures its round trip, shown live to the agent. */
 const RTT_EVERY_MS = 5_000;
 
 interface RttPing {

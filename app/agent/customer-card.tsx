@@ -2,7 +2,7 @@
 
 import type { CustomerMetadata } from '../../protocol/customer-metadata';
 
-/** Who the customer is, as their site told the widget (issue 9); nothing when it said nothing. */
+/** Who the customer is, as their site told the widget; nothing when it said nothing. */
 export function CustomerCard({ customer }: { customer: CustomerMetadata | null | undefined }) {
   if (!customer) return null;
   const fields = Object.entries(customer.fields ?? {});

@@ -8,7 +8,7 @@ const RECONNECT_GRACE_MS = 3_000;
 
 export type PresenceKind = 'unknown' | 'connected' | 'reconnecting' | 'gone';
 
-/** What the customer's connection looks like, from the server's `customerGoneAt` (B2; undefined: not told yet). */
+/** What the customer's connection looks like, from the server's `customerGoneAt` (undefined: not told yet). */
 export function presenceKind(goneAt: string | null | undefined, now: number): PresenceKind {
   if (goneAt === undefined) return 'unknown';
   if (goneAt === null) return 'connected';

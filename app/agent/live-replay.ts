@@ -29,7 +29,7 @@ function nextTask(): Promise<void> {
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 
-/** A page the customer's widget did not record, and why (R21). */
+/** A page the customer's widget did not record (an admin hid it from agents), and why. */
 export interface HiddenPage {
   href: string;
   reason: string;

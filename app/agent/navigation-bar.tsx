@@ -5,7 +5,7 @@ import type { AgentAction } from '../../protocol/messages';
 
 type Navigation = Extract<AgentAction, { kind: 'navigate' | 'open' }>;
 
-/** The virtual browser's bar: back, forward, refresh and the address, usable in Write Mode (R13). */
+/** The virtual browser's bar: back, forward, refresh and the address, usable in Write Mode. */
 export function NavigationBar({
   url,
   enabled,

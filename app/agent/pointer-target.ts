@@ -3,7 +3,7 @@ import type { LiveReplay } from './live-replay';
 
 /**
  * Where the agent points, in the customer's page coordinates, anchored to the element under it
- * (B6) so it lands on the same element whatever the two window sizes.
+ * so it lands on the same element whatever the two window sizes.
  */
 export function pointerTarget(replay: LiveReplay, x: number, y: number): PointerTarget {
   const round = (value: number) => Math.round(value * 1000) / 1000;

@@ -5,8 +5,8 @@ import { CobrowseStage, type StageHandle } from './cobrowse-stage';
 const noop = () => {};
 
 /**
- * The agent's co-browse view with nothing sent back: for a supervisor watching (B5) and the
- * admin's masking preview (B4). The mouse does nothing; the page and its borders show as for an agent.
+ * The agent's co-browse view with nothing sent back: for a supervisor watching and the
+ * admin's masking preview. The mouse does nothing; the page and its borders show as for an agent.
  */
 export function ReadOnlyStage({
   disabledSelectors,

@@ -1,7 +1,7 @@
 import { graphql } from '../../graphql/generated/client';
 import type { ApiKeyFieldsFragment } from '../../graphql/generated/client/graphql';
 
-/** The admin API keys page's GraphQL operations (B9). */
+/** The admin API keys page's GraphQL operations. */
 graphql(`
   fragment ApiKeyFields on ApiKey {
     id

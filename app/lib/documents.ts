@@ -57,7 +57,7 @@ export const JOIN_SESSION = graphql(`
   }
 `);
 
-/** Issue 9: the newest waiting session of a customer, by the e-mail or account ID their site gave. */
+/** Joins the newest waiting session of a customer, by the e-mail or account ID their site gave. */
 export const JOIN_SESSION_BY_CUSTOMER = graphql(`
   mutation JoinSessionByCustomer($email: String, $accountId: String) {
     joinSessionByCustomer(email: $email, accountId: $accountId) {

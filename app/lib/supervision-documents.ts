@@ -8,7 +8,7 @@ import type {
 
 export type { ActorKind } from '../../graphql/generated/client/graphql';
 
-/** The supervisor page's GraphQL operations (B3, B5): history, audit timeline, stats. */
+/** The supervisor page's GraphQL operations: live sessions, history, audit timeline, stats. */
 graphql(`
   fragment HistorySessionFields on Session {
     id

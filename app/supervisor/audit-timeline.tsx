@@ -49,7 +49,7 @@ function joinPages(first: AuditTimelineResult, more: AuditTimelineResult[]): Loa
 }
 
 /**
- * One session's audit history (B3): its events with the time between them, the pages visited,
+ * One session's tamper-evident audit history: its events with the time between them, the pages visited,
  * the hash-chain check and the exports. `version` changes when the session changed.
  */
 export function AuditTimeline({ sessionId, version, onClose }: { sessionId: string; version: number; onClose: () => void }) {

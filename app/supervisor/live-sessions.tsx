@@ -7,7 +7,7 @@ import { between, formatCode, formatDuration, label, shortUrl } from './format';
 
 const TICK_MS = 1000;
 
-/** Sessions not yet ended (B5); the parent refreshes them on every lifecycle event. */
+/** Sessions not yet ended, for supervisors to watch; the parent refreshes them on every lifecycle event. */
 export function LiveSessions({
   sessions,
   selectedId,

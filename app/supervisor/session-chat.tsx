@@ -28,7 +28,7 @@ const SESSION_CHAT = graphql(`
   }
 `);
 
-/** The chat a session was started from (R2), message by message, in the session's history. */
+/** The chat a session was started from, message by message, in the session's history. */
 export function SessionChat({ sessionId, version }: { sessionId: string; version: number }) {
   const [{ data }] = useQuery({ query: SESSION_CHAT, variables: { sessionId }, context: useRefetchContext(version) });
   // An answer for the session shown before this one is not this session's chat.

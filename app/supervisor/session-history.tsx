@@ -119,7 +119,7 @@ export function SessionHistory() {
     setFilters(values);
   };
 
-  // B5: every lifecycle event refreshes the live list and the charts. The history reloads too,
+  // Every lifecycle event refreshes the live list and the charts. The history reloads too,
   // unless the supervisor paged further down it, where a reload would lose their place. The
   // timer fires after renders, so it reads what to reload from `latest`.
   const latest = useRef({ reloadLive, reloadStats, refresh, pagedFurther: false, selected });

@@ -1,5 +1,5 @@
 /**
- * A third-party client of the Cobrowse API (B9), using urql's core client over HTTP and
+ * A third-party client of the Cobrowse API with a read-only API key, using urql's core client over HTTP and
  * graphql-ws for the live feed — the same libraries the product's own pages use.
  *
  *   COBROWSE_URL=http://localhost:3000 COBROWSE_API_KEY=cbk_… node --import tsx docs/examples/api-client.ts

@@ -10,7 +10,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Rows one session's audit trail may hold before high-volume kinds are dropped (MAX_AUDIT_EVENTS_PER_SESSION). */
 export const DEFAULT_MAX_AUDIT_EVENTS = 10_000;
 
-/** Canonical text of an event, so the chain can be recomputed from stored rows (B3). */
+/** Canonical text of an event, so the chain can be recomputed from stored rows and any edit shows. */
 export function auditEventDigest(
   prevHash: string,
   row: { sequence: number; at: Date; actorKind: string; actorId: string | null; type: string; data: string },

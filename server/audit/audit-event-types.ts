@@ -11,7 +11,7 @@ export type AuditEventInput =
   | { type: 'WRITE_DECLINED'; data: { requestId: string } }
   | { type: 'WRITE_EXPIRED'; data: { requestId: string } }
   | { type: 'POINTER_MODE'; data: { by: ActorKind } }
-  /** B5: a supervisor watched the session, read-only. */
+  /** A supervisor watched the session, read-only. */
   | { type: 'SUPERVISOR_JOINED'; data: { supervisorId: string; supervisorName: string } }
   | { type: 'SUPERVISOR_LEFT'; data: { supervisorId: string } }
   /** A page the customer's browser showed in the session (origin and path only). */

@@ -12,7 +12,7 @@ export interface AuditVerification {
 const PAGE_ROWS = 1000;
 
 /**
- * Recomputes a session's hash chain from its stored rows (B3): any edited or removed row shows.
+ * Recomputes a session's hash chain from its stored rows: any edited or removed row shows.
  * The chain's head (hash and count) is kept on the session row, so removing the newest rows — or
  * all of them — shows too. Rows appended after the head was read are not part of this check.
  */

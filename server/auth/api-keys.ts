@@ -19,7 +19,7 @@ export function apiKeyNameProblem(name: string): string | null {
   return null;
 }
 
-/** B9: a new read-only key. The key itself is returned once and only its hash is stored. */
+/** A new read-only key for a third-party system. The key itself is returned once and only its hash is stored. */
 export async function createApiKey(db: PrismaClient, name: string, createdById: string): Promise<{ key: string; row: ApiKeyRow }> {
   const key = KEY_PREFIX + newToken();
   const row = await db.apiKey.create({

@@ -7,7 +7,7 @@ export interface Viewer {
   customerSessionId: string | null;
   /** The cookie token, kept so sign-out can revoke it. */
   authToken: string | undefined;
-  /** B9: the read-only API key the caller presented (Authorization: Bearer), if any. */
+  /** The read-only API key the caller presented (Authorization: Bearer), if any. */
   apiKeyId: string | null;
   /** When the cookie's sign-in ends; a WebSocket admitted with it is closed then. */
   authExpiresAt?: Date;

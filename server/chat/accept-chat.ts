@@ -8,7 +8,7 @@ import { chatEnded } from './post-chat-message.ts';
 
 /**
  * An agent takes a chat from the queue. A conditional update, so two agents accepting at once
- * cannot both win. Agents handle any number of chats (R5 limits co-browse sessions only).
+ * cannot both win. Agents handle any number of chats (only co-browse sessions are one at a time).
  */
 export async function acceptChat(deps: ChatStoreDeps, agent: UserRow, chatId: string): Promise<ChatWithAgent> {
   const claimed = await deps.db.chat.updateMany({

@@ -6,11 +6,11 @@ import type { ChatStoreDeps, ChatWithAgent } from './chat-rows.ts';
 import { chatTopics } from './chat-topics.ts';
 import { toChatState } from './chat-views.ts';
 
-/** The end reason of a co-browse session ended because its chat ended (R18). */
+/** The end reason of a co-browse session ended because its chat ended. */
 export const CHAT_ENDED_REASON = 'chat-ended';
 
 /**
- * Ends a chat (either side) and, at once, every co-browse session started from it (R18); both
+ * Ends a chat (either side) and, at once, every co-browse session started from it; both
  * sides of those sessions are told by endSession. Idempotent.
  */
 export async function endChat(deps: ChatStoreDeps, chatId: string, actor: Actor): Promise<ChatWithAgent> {

@@ -6,7 +6,7 @@ import { chatTopics } from './chat-topics.ts';
 import { appendChatMessage } from './post-chat-message.ts';
 
 /**
- * The open chat a new co-browse session belongs to (R2), from the customer's chat token. An
+ * The open chat a new co-browse session belongs to, from the customer's chat token. An
  * ended chat starts a plain session; a token that opens no chat, or one from another site, is refused.
  */
 export async function chatForNewSession(deps: ChatStoreDeps, chatToken: string, origin: string): Promise<ChatRow | null> {
@@ -17,7 +17,7 @@ export async function chatForNewSession(deps: ChatStoreDeps, chatToken: string, 
 
 /**
  * Posts `{start:<ID>}` into the chat (both sides see it) and tells the chat's agent to open the
- * session — unless the agent already has one open (R5), in which case the agent page says so
+ * session — unless the agent already has one open (one at a time), in which case the agent page says so
  * and the agent can join later by ID.
  */
 export async function announceCobrowseInChat(deps: ChatStoreDeps, chatId: string, session: { id: string; code: string }): Promise<void> {

@@ -91,7 +91,7 @@ export async function createGraphQLHttpRouter(
   return { router, stop: () => apollo.stop() };
 }
 
-/** B9: a request made with an API key may only read (mutations get 403, whatever they would do). */
+/** A request made with an API key may only read (mutations get 403, whatever they would do). */
 const readOnlyApiKeys: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {

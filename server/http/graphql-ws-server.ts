@@ -45,7 +45,7 @@ const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => for
 export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLSchema, deps: AppDeps) {
   coalesceSocketWrites(wss, spliceSerializedMessage); // first, so graphql-ws only ever sees the coalescing send
   const documentFor = createDocumentCache(schema);
-  const presence = startCustomerPresence(deps); // B2: the customer's page connected or gone, and the gone-timeout
+  const presence = startCustomerPresence(deps); // the customer's page connected or gone, and the gone-timeout
   const subscriptions = createSubscriptionCounter(deps.config);
   limitSocketsPerAddress(wss, deps.config);
   const stopClosingSlowSockets = closeSlowSockets(wss, deps.config);

@@ -7,7 +7,8 @@ export type { Logger };
 
 /**
  * Never logged, wherever they appear: sign-in cookies, API keys, customer tokens, passwords and
- * anything a customer typed. Masked values never reach the server at all (B1); these are ours.
+ * anything a customer typed. Masked values never reach the server at all (the widget masks
+ * them in the customer's browser); these are ours.
  */
 const REDACTED_PATHS = [
   'req.headers.cookie',

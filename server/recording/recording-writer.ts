@@ -22,7 +22,7 @@ interface Pending {
 }
 
 /**
- * B11: keeps the masked event stream of sessions whose site has recording on. Batches are gathered
+ * Keeps the masked event stream of sessions whose site has recording on, for supervisors to replay. Batches are gathered
  * per session in memory and stored gzip-compressed every few seconds; `close` writes what is left.
  */
 export interface RecordingWriter {

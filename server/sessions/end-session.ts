@@ -6,7 +6,7 @@ import type { SessionDeps } from './deps.ts';
 import { publishSessionEvent, type SessionWithAgent } from './session-state.ts';
 
 /**
- * Ends a session (R17): frees its agent, audits who ended it, and tells both sides. Idempotent.
+ * Ends a session: frees its agent, audits who ended it, and tells both sides. Idempotent.
  * The status is changed first, inside the transaction, and the agent read after it: a join racing
  * this end either committed before (its agent is read and freed here) or finds the session ended.
  */

@@ -33,7 +33,7 @@ function refusalOf(session: SessionRow, cutoff: Date): RefusalReason | null {
 }
 
 /**
- * One session per agent (R5) and one agent per session (R7) are enforced by conditional updates,
+ * One session per agent and one agent per session (no conference or transfer) are enforced by conditional updates,
  * so concurrent joins cannot both win; null when another agent (or the expiry) got there first.
  */
 async function claim(deps: SessionDeps, session: SessionRow, agent: UserRow, cutoff: Date): Promise<SessionWithAgent | null> {
@@ -67,7 +67,7 @@ function noteRefusal(deps: JoinDeps, session: SessionRow, agent: UserRow, reason
 }
 
 /**
- * An agent joins a waiting session by its code (R3). Joining again a session the agent already
+ * An agent joins a waiting session by its code. Joining again a session the agent already
  * holds (a double click, a reload) returns it. Unknown, ended, expired and taken codes all get the
  * same SESSION_UNAVAILABLE and count as failures towards a lockout, per agent and per address.
  */
@@ -81,7 +81,7 @@ export async function joinSession(deps: JoinDeps, agent: UserRow, rawCode: strin
 
 /**
  * An agent finds a waiting session by who the customer is — their e-mail or account ID, as the
- * site told the widget — instead of reading digits over the phone (issue 9). The newest waiting
+ * site told the widget — instead of reading digits over the phone. The newest waiting
  * session of that customer is joined; a miss is a failure like a wrong code, under the same limits.
  */
 export async function joinSessionByCustomer(

@@ -4,7 +4,7 @@ import type { SessionDeps } from './deps.ts';
 import { toSessionState } from './session-state.ts';
 
 /**
- * Where the customer's page is connected (B2). `Session.customerGoneAt` is the shared truth: null
+ * Where the customer's page is connected, so the agent sees when the customer has gone. `Session.customerGoneAt` is the shared truth: null
  * while some instance holds a customer socket for the session, the time the last one closed
  * otherwise. Each instance counts its own customer sockets per session (two tabs, a reload whose
  * new page connects before the old one closed) and writes the column only when its count

@@ -19,7 +19,7 @@ export interface StartSessionInput {
   url: string;
   viewportWidth: number;
   viewportHeight: number;
-  /** R2: the customer's chat token when co-browse starts from a chat. */
+  /** The customer's chat token when co-browse starts from a chat. */
   chatToken?: string | null | undefined;
   /** Who the customer is, as the site said (validated here; see protocol/customer-metadata.ts). */
   metadata?: unknown;
@@ -49,7 +49,7 @@ function checkInput(input: StartSessionInput): string {
 
 const newSessionCode = (): string => String(randomInt(100_000_000, 1_000_000_000));
 
-/** Creates a waiting session for a customer (R1) and the secret that proves they own it. */
+/** Creates a waiting session for a customer (only customers start sessions) and the secret that proves they own it. */
 export async function startSession(
   deps: SessionDeps,
   input: StartSessionInput,

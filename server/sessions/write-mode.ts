@@ -11,7 +11,7 @@ import { publishSessionEvent } from './session-state.ts';
 
 const requestClosed = () => new AppError(ErrorCode.WRITE_REQUEST_CLOSED, 'This Write Mode request was already answered or has expired.');
 
-/** The agent asks for Write Mode (R10); the customer has WRITE_REQUEST_TTL_MS to answer. */
+/** The agent asks for Write Mode; the customer has WRITE_REQUEST_TTL_MS to answer. */
 export async function requestWriteMode(deps: SessionDeps, agent: UserRow, sessionId: string, ttlMs = WRITE_REQUEST_TTL_MS) {
   const settings = await loadSiteSettings(deps.db);
   if (!settings.writeModeEnabled) throw new AppError(ErrorCode.WRITE_MODE_DISABLED, 'Write Mode is turned off for this site.');
@@ -41,7 +41,7 @@ export async function requestWriteMode(deps: SessionDeps, agent: UserRow, sessio
   return updated;
 }
 
-/** The customer answers a Write Mode request, once (R10). */
+/** The customer answers a Write Mode request, once. */
 export async function answerWriteMode(deps: SessionDeps, sessionId: string, requestId: string, approve: boolean) {
   const updated = await runAudited(deps.db, async (tx) => {
     const answered = await tx.session.updateMany({
@@ -75,7 +75,7 @@ export async function expireWriteRequest(deps: SessionDeps, sessionId: string, r
   if (expired) await publishSessionEvent(deps, 'write-expired', expired);
 }
 
-/** Either side goes back to Pointer Mode at any time (R16); a pending request is dropped too. */
+/** Either side goes back to Pointer Mode at any time; a pending request is dropped too. */
 export async function setPointerMode(deps: SessionDeps, sessionId: string, actor: Actor) {
   const updated = await runAudited(deps.db, async (tx) => {
     const changed = await tx.session.updateMany({

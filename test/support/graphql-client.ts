@@ -13,7 +13,7 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface CallOptions {
   cookie?: string;
-  /** Sent as `Authorization: Bearer …` (B9). */
+  /** A read-only API key, sent as `Authorization: Bearer …`. */
   apiKey?: string;
   origin?: string;
   customerToken?: string;

@@ -39,7 +39,7 @@ export async function dropSchema(schema: string): Promise<void> {
 }
 
 /**
- * For a scale-out suite (B8): two server instances sharing a fresh PostgreSQL schema and Redis
+ * For a scale-out suite: two server instances sharing a fresh PostgreSQL schema and Redis
  * (under a prefix of their own), started before the suite and stopped, schema dropped, after it.
  */
 export function twoInstances(name: string, config: Record<string, unknown> = {}) {

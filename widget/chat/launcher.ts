@@ -1,6 +1,6 @@
 /**
  * The only chat code in the main widget: the **Chat with us** button, and the token that ties a
- * co-browse session to the open chat (R2). The chat itself is a second bundle, /widget-chat.js,
+ * co-browse session to the open chat. The chat itself is a second bundle, /widget-chat.js,
  * loaded on the first click — or at once when this tab already has a chat — so the main widget
  * stays inside its size budget.
  */
@@ -9,7 +9,7 @@ import { execute, openSocket, postGraphQL } from '../transport.ts';
 import { loadChat } from './chat-store.ts';
 import type { mountChat } from './index.ts';
 
-/** The open chat's token, passed to startSession so co-browse opens from the chat (R2). */
+/** The open chat's token, passed to startSession so co-browse opens from the chat. */
 export const openChatToken = (): string | undefined => loadChat()?.token;
 
 /** Puts the Chat with us button beside Start Co-browse. */

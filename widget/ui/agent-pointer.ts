@@ -1,7 +1,7 @@
-/** How long the red click circle (R9) stays before it has faded out. */
+/** How long the red click circle stays before it has faded out. */
 export const CLICK_RING_MS = 1000;
 
-/** The agent's pointer on the customer's screen (R9), and the red circle where the agent clicks. */
+/** The agent's pointer on the customer's screen, and the red circle where the agent clicks. */
 export interface AgentPointer {
   /** Moves the pointer to viewport coordinates and shows it. */
   move(x: number, y: number): void;

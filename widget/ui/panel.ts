@@ -16,9 +16,9 @@ export interface Panel {
   showSession(code: string): void;
   /** Updates the status dot and its words. */
   setStatus(status: PanelStatus, text: string): void;
-  /** Asks the customer to approve Write Mode for `agentName` (R10), or hides the question (null). */
+  /** Asks the customer to approve Write Mode for `agentName`, or hides the question (null). */
   askWriteMode(agentName: string | null): void;
-  /** Shows that the agent can click and type, with the way back to Pointer Mode (R16). */
+  /** Shows that the agent can click and type, with the way back to Pointer Mode. */
   showWriteMode(on: boolean): void;
 }
 

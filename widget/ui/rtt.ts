@@ -1,4 +1,4 @@
-/** B7: the live round-trip time of the customer's connection (`text` says it), small under the session ID. */
+/** The live round-trip time of the customer's connection (`text` says it), small under the session ID. */
 export function showRtt(shadow: ShadowRoot, text: string): void {
   let line = shadow.querySelector<HTMLElement>('.rtt');
   if (!line) {

@@ -11,7 +11,7 @@ import { AdminTable } from '../admin-table';
 
 const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
 
-/** B9: read-only keys for third-party systems; each is shown once, when created. */
+/** Read-only API keys for third-party systems; each is shown once, when created. */
 export function ApiKeys() {
   const [listed, reload] = useQuery({ query: API_KEYS });
   const [, createKey] = useMutation(CREATE_API_KEY);

@@ -25,7 +25,7 @@ const rulesOf = (settings: SiteSettings): SessionRules => ({
 });
 
 /**
- * B4: shows any page of the site exactly as an agent would see it, before any customer session.
+ * The masking preview: shows any page of the site exactly as an agent would see it, before any customer session.
  * The page loads in an off-screen frame; its own widget records it under the saved rules and
  * posts the events here, where the agent's co-browse view replays them with its borders.
  */

@@ -1,7 +1,7 @@
 import { graphql } from '../../../graphql/generated/client';
 import type { WebhookDeliveryFieldsFragment, WebhookEndpointFieldsFragment } from '../../../graphql/generated/client/graphql';
 
-/** The admin webhooks page's GraphQL operations (issue 11). */
+/** The admin webhooks page's GraphQL operations. */
 graphql(`
   fragment WebhookEndpointFields on WebhookEndpoint {
     id

@@ -20,7 +20,7 @@ import { ALL_EVENTS, EVENT_GROUPS, eventSummary } from './webhook-events';
 import styles from './webhooks.module.css';
 import { AdminTable } from '../admin-table';
 
-/** Issue 11: URLs that receive signed session and chat events; each secret is shown once, when created. */
+/** Webhooks: URLs that receive signed session and chat events; each secret is shown once, when created. */
 export function Webhooks() {
   const [listed, reload] = useQuery({ query: WEBHOOK_ENDPOINTS });
   const [, createEndpoint] = useMutation(CREATE_WEBHOOK_ENDPOINT);

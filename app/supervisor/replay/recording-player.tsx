@@ -15,7 +15,7 @@ const clock = (ms: number) => {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 };
 
-/** Plays a recorded session (B11) with rrweb's Replayer, scaled to fit, masked nodes marked as the agent saw them. */
+/** Plays a recorded session with rrweb's Replayer, scaled to fit, masked nodes marked as the agent saw them. */
 export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
   const frameRef = useRef<HTMLDivElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);

@@ -58,7 +58,7 @@ async function loadRecording(client: Client, id: string): Promise<Recorded> {
   }
 }
 
-/** B11: a supervisor replays a recorded session after it ends, masked as the agent saw it. */
+/** A supervisor replays a recorded session after it ends, masked as the agent saw it. */
 export function SessionReplay() {
   const sessionId = useSearchParams().get('session');
   const client = useClient();

@@ -12,7 +12,7 @@ import { TopBar } from '../../lib/top-bar';
 import { formatCode } from '../../lib/session-code';
 
 /**
- * B5: a supervisor watches a live session read-only — the customer's page as the agent sees it,
+ * A supervisor watches a live session read-only — the customer's page as the agent sees it,
  * with the customer's pointer. The customer and the agent are told someone is watching.
  */
 export function LiveWatch() {

@@ -27,7 +27,7 @@ function pageIn(batch: EventBatch): { url: string; hidden: boolean } | null {
   return null;
 }
 
-/** B11: whether the site keeps this session's events; read once per connection, not per batch. */
+/** Whether the site keeps this session's events for replay; read once per connection, not per batch. */
 async function isRecorded(ctx: GraphQLContext, sessionId: string): Promise<boolean> {
   const key = `recorded:${sessionId}`;
   if (!ctx.memo.has(key)) ctx.memo.set(key, (await loadSiteSettings(ctx.db)).recordingEnabled);
@@ -42,7 +42,7 @@ async function isOnAllowedSite(ctx: GraphQLContext, pageUrl: string): Promise<bo
 
 /**
  * Audits each page the customer's browser shows once per page load (resync snapshots repeat it),
- * on allowed sites only: a page elsewhere is not co-browsed (R15), and a hostile client must not
+ * on allowed sites only: a page elsewhere is not co-browsed (the session pauses), and a hostile client must not
  * fill the audit trail with addresses of its choosing.
  */
 function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatch): void {
@@ -64,7 +64,7 @@ function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatc
 
 /**
  * What a customer's batch leaves behind besides reaching the agent: the page it shows, in the
- * audit trail, and — when the site keeps recordings (B11) — its events, packed ones as they came.
+ * audit trail, and — when the site keeps recordings — its events, packed ones as they came.
  */
 export async function keepTraceOfBatch(ctx: GraphQLContext, sessionId: string, batch: EventBatch): Promise<void> {
   auditPageVisit(ctx, sessionId, batch);

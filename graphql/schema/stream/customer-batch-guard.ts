@@ -36,7 +36,7 @@ const sessionEnded = () => new AppError(ErrorCode.SESSION_ENDED, 'This co-browse
 
 /**
  * Admits a customer's event batch: within the address's budget, and only while the session is
- * waiting, active or paused. Paused stays open because R15 pauses a session while the customer
+ * waiting, active or paused. Paused stays open because a session pauses while the customer
  * is off the site *until they come back* — the page they come back to arrives as a batch.
  * Batches come up to 30 a second, so the status is read at most every few seconds per
  * connection, and an ended session is remembered for good.

@@ -33,7 +33,7 @@ async function isSessionAgent(ctx: GraphQLContext, sessionId: string): Promise<b
 
 /**
  * Write Mode actions are checked against the session as it is now (the mode can change at any
- * moment, so nothing is remembered), and a URL must stay on the site (R15).
+ * moment, so nothing is remembered), and a URL must stay on the site: agents may not navigate the customer elsewhere.
  */
 async function checkAction(ctx: GraphQLContext, sessionId: string, action: AgentAction): Promise<void> {
   const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { mode: true, status: true, origin: true } });
@@ -101,7 +101,7 @@ export const streamResolvers: Resolvers = {
     sessionStream: {
       async subscribe(root, { sessionId }, ctx, info) {
         const asCustomer = isSessionCustomer(ctx, sessionId);
-        // B5: supervisors and admins watch read-only, on the agent's side of the stream.
+        // Supervisors and admins watch read-only, on the agent's side of the stream.
         let watcher: UserRow | null = null;
         if (!asCustomer) {
           const user = requireUser(ctx, 'AGENT', 'SUPERVISOR', 'ADMIN');

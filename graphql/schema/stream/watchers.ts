@@ -6,7 +6,7 @@ import type { GraphQLContext } from '../../context.ts';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../../server/core/errors.ts';
 import { topics } from '../../../server/core/pubsub/index.ts';
 
-/** B5: a supervisor started or stopped watching; the customer and the agent are both told, and it is audited. */
+/** A supervisor started or stopped watching; the customer and the agent are both told, and it is audited. */
 export async function announceWatcher(
   ctx: GraphQLContext,
   sessionId: string,

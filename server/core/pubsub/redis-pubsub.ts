@@ -27,7 +27,7 @@ async function withRetries<T>(what: string, command: () => Promise<T>, log: (lin
 }
 
 /**
- * Redis pub/sub for several server instances (B8): one connection publishes, one subscribes,
+ * Redis pub/sub for several server instances behind a plain load balancer: one connection publishes, one subscribes,
  * and local listeners fan out from the single Redis subscription per topic.
  *
  * Faults: a failed SUBSCRIBE or PUBLISH is retried a few times and then reported to the caller
