@@ -1,4 +1,5 @@
 import type { CustomerMetadata } from './customer-metadata.ts';
+import type { StreamEventName } from './session-events.ts';
 
 /** A recorded rrweb event as it travels; the protocol does not look inside beyond `type`. */
 export interface RecordedEvent {
@@ -129,22 +130,8 @@ export interface ActionResult {
 }
 
 /** Lifecycle moments both sides are told about. */
-export type SessionEventKind =
-  | 'state'
-  | 'started'
-  | 'agent-joined'
-  | 'agent-left'
-  | 'customer-connected'
-  | 'customer-disconnected'
-  | 'write-requested'
-  | 'write-approved'
-  | 'write-declined'
-  | 'write-expired'
-  | 'pointer-mode'
-  /** A supervisor started or stopped watching (read-only); both sides are told. */
-  | 'supervisor-joined'
-  | 'supervisor-left'
-  | 'ended';
+/** A `session` stream message's event: the first message of a subscription (`state`), or a named session event. */
+export type SessionEventKind = 'state' | StreamEventName;
 
 /** Everything the server pushes on a `sessionStream` subscription. */
 export type StreamMessage =

@@ -8,6 +8,16 @@ import type * as Client from '../graphql/generated/client/graphql.ts';
 import type * as Resolvers from '../graphql/generated/resolvers-types.ts';
 import type { ChatStatus } from '../protocol/chat.ts';
 import type { ActorKind, SessionMode, SessionStatus } from '../protocol/messages.ts';
+import {
+  apiEventName,
+  SESSION_EVENTS,
+  streamEventName,
+  WEBHOOK_EVENT_NAMES,
+  webhookEventName,
+  webhookTypeOfApiName,
+} from '../protocol/session-events.ts';
+import type { AuditEventType } from '../server/audit/audit-event-types.ts';
+import { WEBHOOK_EVENTS, webhookEventOfAudit } from '../server/webhooks/webhook-events.ts';
 
 /**
  * One source for the enums: the GraphQL schema. The pages and tests use the types generated from
@@ -61,4 +71,37 @@ describe('enums have one source, the GraphQL schema', () => {
       assert.deepEqual(Object.values(PostgresEnums[name]).sort(), schemaValues(name));
     });
   }
+});
+
+describe('events have one vocabulary, protocol/session-events.ts', () => {
+  it("the API's WebhookEvent enum is the vocabulary's webhook events, in its spelling", () => {
+    assert.deepEqual(WEBHOOK_EVENT_NAMES.map((name) => apiEventName(webhookEventName(name))).sort(), schemaValues('WebhookEvent'));
+  });
+
+  it('derives each spelling from the one name', () => {
+    assert.deepEqual(
+      (['AGENT_JOINED', 'SESSION_ENDED', 'WRITE_REQUESTED'] as const).map((name) => [
+        name,
+        streamEventName(name),
+        webhookEventName(name),
+        apiEventName(webhookEventName(name)),
+      ]),
+      [
+        ['AGENT_JOINED', 'agent-joined', 'session.agent_joined', 'SESSION_AGENT_JOINED'],
+        ['SESSION_ENDED', 'ended', 'session.ended', 'SESSION_ENDED'],
+        ['WRITE_REQUESTED', 'write-requested', 'session.write_requested', 'SESSION_WRITE_REQUESTED'],
+      ],
+    );
+    assert.equal(webhookEventName('CHAT_STARTED'), 'chat.started');
+    assert.equal(webhookTypeOfApiName('SESSION_WRITE_REQUESTED'), 'session.write_requested');
+  });
+
+  it('webhooks announce exactly the audited session events marked for them, and the chat events', () => {
+    const announced = Object.keys(SESSION_EVENTS).filter((name) => webhookEventOfAudit(name as AuditEventType) !== undefined);
+    assert.deepEqual(
+      [...announced, 'CHAT_STARTED', 'CHAT_ENDED'],
+      WEBHOOK_EVENT_NAMES.filter((name) => name in SESSION_EVENTS || name.startsWith('CHAT_')),
+    );
+    assert.deepEqual(WEBHOOK_EVENTS, WEBHOOK_EVENT_NAMES.map(webhookEventName));
+  });
 });

@@ -199,7 +199,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       recorder.setOnline(true);
       recorder.start(rules ?? undefined);
       // From a chat the agent joins at once, maybe before this stream was up: say so all the same.
-      if (fresh && session.status === 'ACTIVE') agentJoined(session);
+      if (fresh && (session.status === 'ACTIVE' || session.status === 'PAUSED')) agentJoined(session);
       fresh = false;
     } else if (event === 'agent-joined') {
       agentJoined(session);

@@ -124,6 +124,10 @@ export function AgentDesktop() {
         case 'customer-disconnected':
           // A page load within the site, a closed tab, a dropped network or a visit to another site (which pauses the session).
           return notify('warning', 'Paused: the customer is loading a page, left the site or went offline. Waiting for them to come back…');
+        case 'paused':
+          return notify('info', 'Paused: the customer is on a page hidden from you. The session resumes when they leave it.');
+        case 'resumed':
+          return notify('success', 'The customer is back on a page you can see.');
         case 'customer-connected':
           return wasGone ? notify('success', 'The customer’s page is back.') : undefined;
         case 'supervisor-joined':

@@ -1,4 +1,5 @@
 import type { ActorKind } from '../../protocol/index.ts';
+import type { AuditedEventName } from '../../protocol/session-events.ts';
 
 /** Every kind of audit event and its data; data never holds masked values. */
 export type AuditEventInput =
@@ -11,6 +12,9 @@ export type AuditEventInput =
   | { type: 'WRITE_DECLINED'; data: { requestId: string } }
   | { type: 'WRITE_EXPIRED'; data: { requestId: string } }
   | { type: 'POINTER_MODE'; data: { by: ActorKind } }
+  /** The customer went to a page hidden from agents (origin and path only), and came back to one they may see. */
+  | { type: 'SESSION_PAUSED'; data: { url: string | null } }
+  | { type: 'SESSION_RESUMED'; data: { url: string | null } }
   /** A supervisor watched the session, read-only. */
   | { type: 'SUPERVISOR_JOINED'; data: { supervisorId: string; supervisorName: string } }
   | { type: 'SUPERVISOR_LEFT'; data: { supervisorId: string } }
@@ -27,8 +31,17 @@ export type AuditEventInput =
 
 export type AuditEventType = AuditEventInput['type'];
 
+// Every audit row's type is an audited event of the one vocabulary, and every audited event has a row shape here.
+const auditTypesAreTheVocabularys: [Exclude<AuditEventType, AuditedEventName>, Exclude<AuditedEventName, AuditEventType>] extends [
+  never,
+  never,
+]
+  ? true
+  : never = true;
+void auditTypesAreTheVocabularys;
+
 /** Kinds a session can produce without bound; past the cap they are dropped, lifecycle events never are. */
-const HIGH_VOLUME: ReadonlySet<AuditEventType> = new Set(['AGENT_ACTION', 'PAGE_VISITED']);
+const HIGH_VOLUME: ReadonlySet<AuditEventType> = new Set(['AGENT_ACTION', 'PAGE_VISITED', 'SESSION_PAUSED', 'SESSION_RESUMED']);
 
 export const isHighVolume = (type: AuditEventType): boolean => HIGH_VOLUME.has(type);
 

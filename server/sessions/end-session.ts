@@ -4,6 +4,7 @@ import type { Actor } from '../audit/audit-event-types.ts';
 import { runAudited } from '../audit/run-audited.ts';
 import type { SessionDeps } from './deps.ts';
 import { publishSessionEvent, type SessionWithAgent } from './session-state.ts';
+import { applyTransition } from './session-transitions.ts';
 
 /**
  * Ends a session: frees its agent, audits who ended it, and tells both sides. Idempotent.
@@ -12,13 +13,10 @@ import { publishSessionEvent, type SessionWithAgent } from './session-state.ts';
  */
 export async function endSession(deps: SessionDeps, sessionId: string, actor: Actor, reason: string): Promise<SessionWithAgent> {
   const result = await runAudited(deps.db, async (tx) => {
-    const changed = await tx.session.updateMany({
-      where: { id: sessionId, status: { not: 'ENDED' } },
-      data: { status: 'ENDED', endedAt: new Date(), endedBy: actor.kind, endReason: reason },
-    });
+    const changed = await applyTransition(tx, 'end', sessionId, { data: { endedAt: new Date(), endedBy: actor.kind, endReason: reason } });
     const session = await tx.session.findUnique({ where: { id: sessionId }, include: { agent: true } });
     if (!session) throw notFound('No such session.');
-    if (changed.count === 0) return { session, ended: false };
+    if (changed === 0) return { session, ended: false };
     if (session.agentId) {
       await tx.user.updateMany({ where: { id: session.agentId, activeSessionId: sessionId }, data: { activeSessionId: null } });
       await appendAuditEvent(tx, sessionId, actor, { type: 'AGENT_LEFT', data: { agentId: session.agentId, reason } });
@@ -26,6 +24,6 @@ export async function endSession(deps: SessionDeps, sessionId: string, actor: Ac
     await appendAuditEvent(tx, sessionId, actor, { type: 'SESSION_ENDED', data: { by: actor.kind, reason } });
     return { session, ended: true };
   });
-  if (result.ended) await publishSessionEvent(deps, 'ended', result.session);
+  if (result.ended) await publishSessionEvent(deps, 'SESSION_ENDED', result.session);
   return result.session;
 }

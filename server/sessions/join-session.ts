@@ -10,6 +10,7 @@ import type { SessionDeps } from './deps.ts';
 import { endSession } from './end-session.ts';
 import { waitingCutoff } from './expire-waiting-sessions.ts';
 import { publishSessionEvent, type SessionWithAgent } from './session-state.ts';
+import { applyTransition, SESSION_TRANSITIONS } from './session-transitions.ts';
 
 /** The durable audit queue writes refusals: a brief database outage must not lose them. */
 export type JoinDeps = SessionDeps & LimitDeps & { audit: AuditQueue };
@@ -38,11 +39,11 @@ function refusalOf(session: SessionRow, cutoff: Date): RefusalReason | null {
  */
 async function claim(deps: SessionDeps, session: SessionRow, agent: UserRow, cutoff: Date): Promise<SessionWithAgent | null> {
   const joined = await runAudited(deps.db, async (tx) => {
-    const claimed = await tx.session.updateMany({
-      where: { id: session.id, agentId: null, status: 'WAITING', createdAt: { gt: cutoff } },
-      data: { agentId: agent.id, status: 'ACTIVE', joinedAt: new Date() },
+    const claimed = await applyTransition(tx, 'join', session.id, {
+      guard: { agentId: null, createdAt: { gt: cutoff } },
+      data: { agentId: agent.id, joinedAt: new Date() },
     });
-    if (claimed.count === 0) return null;
+    if (claimed === 0) return null;
     const reserved = await tx.user.updateMany({ where: { id: agent.id, activeSessionId: null }, data: { activeSessionId: session.id } });
     if (reserved.count === 0) throw agentBusy();
     await appendAuditEvent(
@@ -53,7 +54,7 @@ async function claim(deps: SessionDeps, session: SessionRow, agent: UserRow, cut
     );
     return tx.session.findUniqueOrThrow({ where: { id: session.id }, include: { agent: true } });
   });
-  if (joined) await publishSessionEvent(deps, 'agent-joined', joined);
+  if (joined) await publishSessionEvent(deps, SESSION_TRANSITIONS.join.event, joined);
   return joined;
 }
 

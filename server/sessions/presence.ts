@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import { topics } from '../core/pubsub/index.ts';
 import type { SessionDeps } from './deps.ts';
 import { toSessionState } from './session-state.ts';
+import { applyTransition } from './session-transitions.ts';
 
 /**
  * Where the customer's page is connected, so the agent sees when the customer has gone. `Session.customerGoneAt` is the shared truth: null
@@ -35,8 +36,6 @@ export interface PresenceOptions {
   log?: (error: unknown) => void;
 }
 
-const NOT_ENDED = { not: 'ENDED' } as const;
-
 export function trackCustomerPresence(deps: SessionDeps, { soleInstance, log = console.error }: PresenceOptions): CustomerPresence {
   const sessionOf = new Map<WebSocket, string>();
   const counts = new Map<string, number>();
@@ -45,9 +44,10 @@ export function trackCustomerPresence(deps: SessionDeps, { soleInstance, log = c
   let stopped = false;
 
   const ready = soleInstance
-    ? deps.db.session
-        .updateMany({ where: { status: NOT_ENDED, customerGoneAt: null }, data: { customerGoneAt: new Date() } })
-        .then(() => undefined, log)
+    ? applyTransition(deps.db, 'customerGone', null, { guard: { customerGoneAt: null }, data: { customerGoneAt: new Date() } }).then(
+        () => undefined,
+        log,
+      )
     : Promise.resolve();
 
   const inOrder = (sessionId: string, task: () => Promise<void>) => {
@@ -62,21 +62,11 @@ export function trackCustomerPresence(deps: SessionDeps, { soleInstance, log = c
     await deps.pubsub.publish(topics.toAgent(sessionId), { type: 'session', event, session: toSessionState(session) });
   };
 
-  const markConnected = async (sessionIds: string[]) =>
-    (
-      await deps.db.session.updateMany({
-        where: { id: { in: sessionIds }, status: NOT_ENDED, customerGoneAt: { not: null } },
-        data: { customerGoneAt: null },
-      })
-    ).count;
+  const markConnected = (sessionIds: string[]) =>
+    applyTransition(deps.db, 'customerBack', sessionIds, { guard: { customerGoneAt: { not: null } }, data: { customerGoneAt: null } });
 
-  const markGone = async (sessionIds: string[]) =>
-    (
-      await deps.db.session.updateMany({
-        where: { id: { in: sessionIds }, status: NOT_ENDED, customerGoneAt: null },
-        data: { customerGoneAt: new Date() },
-      })
-    ).count;
+  const markGone = (sessionIds: string[]) =>
+    applyTransition(deps.db, 'customerGone', sessionIds, { guard: { customerGoneAt: null }, data: { customerGoneAt: new Date() } });
 
   return {
     connected(socket, sessionId) {

@@ -1,4 +1,5 @@
-import type { ActorKind, SessionEventKind, SessionState, StreamMessage } from '../../protocol/index.ts';
+import type { ActorKind, SessionState, StreamMessage } from '../../protocol/index.ts';
+import { streamEventName, type SessionEventName } from '../../protocol/session-events.ts';
 import { topics } from '../core/pubsub/index.ts';
 import type { SessionRow, UserRow } from '../core/db/index.ts';
 import { customerOf } from './customer-identity.ts';
@@ -29,11 +30,16 @@ export function toSessionState(session: SessionWithAgent): SessionState {
 /** Tells the customer, the agent and lifecycle watchers that a session changed. */
 export async function publishSessionEvent(
   { pubsub }: Pick<SessionDeps, 'pubsub'>,
-  event: SessionEventKind,
+  event: SessionEventName,
   session: SessionWithAgent,
   by?: ActorKind,
 ): Promise<void> {
-  const message: StreamMessage = { type: 'session', event, session: toSessionState(session), ...(by ? { by } : {}) };
+  const message: StreamMessage = {
+    type: 'session',
+    event: streamEventName(event),
+    session: toSessionState(session),
+    ...(by ? { by } : {}),
+  };
   await Promise.all([
     pubsub.publish(topics.toAgent(session.id), message),
     pubsub.publish(topics.toCustomer(session.id), message),

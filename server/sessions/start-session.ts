@@ -82,7 +82,7 @@ export async function startSession(
         );
         return created;
       });
-      await publishSessionEvent(deps, 'started', session);
+      await publishSessionEvent(deps, 'SESSION_STARTED', session);
       if (chat) await announceCobrowseInChat(deps, chat.id, session);
       return { session, customerToken };
     } catch (error) {

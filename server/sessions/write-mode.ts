@@ -8,6 +8,7 @@ import type { UserRow } from '../core/db/index.ts';
 import { loadSiteSettings } from '../settings/site-settings.ts';
 import type { SessionDeps } from './deps.ts';
 import { publishSessionEvent } from './session-state.ts';
+import { applyTransition, canTake } from './session-transitions.ts';
 
 const requestClosed = () => new AppError(ErrorCode.WRITE_REQUEST_CLOSED, 'This Write Mode request was already answered or has expired.');
 
@@ -18,7 +19,7 @@ export async function requestWriteMode(deps: SessionDeps, agent: UserRow, sessio
   const session = await deps.db.session.findUnique({ where: { id: sessionId } });
   if (!session) throw notFound('No such session.');
   if (session.agentId !== agent.id) throw forbidden('You are not the agent of this session.');
-  if (session.status !== 'ACTIVE') throw new AppError(ErrorCode.SESSION_ENDED, 'The session is not active.');
+  if (!canTake('requestWrite', session.status)) throw new AppError(ErrorCode.SESSION_ENDED, 'The session is not active.');
   if (session.mode === 'WRITE') throw new AppError(ErrorCode.BAD_USER_INPUT, 'You are already in Write Mode.');
   const now = new Date();
   if (session.writeRequestId && session.writeRequestExpiresAt && session.writeRequestExpiresAt > now) return session; // already asked
@@ -27,15 +28,15 @@ export async function requestWriteMode(deps: SessionDeps, agent: UserRow, sessio
   const expiresAt = new Date(now.getTime() + ttlMs);
   const updated = await runAudited(deps.db, async (tx) => {
     // Conditional: the session may have ended or changed hands since it was read.
-    const changed = await tx.session.updateMany({
-      where: { id: sessionId, agentId: agent.id, status: 'ACTIVE', mode: 'POINTER' },
+    const changed = await applyTransition(tx, 'requestWrite', sessionId, {
+      guard: { agentId: agent.id, mode: 'POINTER' },
       data: { writeRequestId: requestId, writeRequestExpiresAt: expiresAt },
     });
-    if (changed.count === 0) throw new AppError(ErrorCode.SESSION_ENDED, 'The session is not active.');
+    if (changed === 0) throw new AppError(ErrorCode.SESSION_ENDED, 'The session is not active.');
     await appendAuditEvent(tx, sessionId, { kind: 'AGENT', id: agent.id }, { type: 'WRITE_REQUESTED', data: { requestId } });
     return tx.session.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true } });
   });
-  await publishSessionEvent(deps, 'write-requested', updated, 'AGENT');
+  await publishSessionEvent(deps, 'WRITE_REQUESTED', updated, 'AGENT');
   // The instance that took the request closes it; a restart in between is covered by the expiry check on answer.
   setTimeout(() => void expireWriteRequest(deps, sessionId, requestId).catch(console.error), ttlMs).unref();
   return updated;
@@ -44,11 +45,11 @@ export async function requestWriteMode(deps: SessionDeps, agent: UserRow, sessio
 /** The customer answers a Write Mode request, once. */
 export async function answerWriteMode(deps: SessionDeps, sessionId: string, requestId: string, approve: boolean) {
   const updated = await runAudited(deps.db, async (tx) => {
-    const answered = await tx.session.updateMany({
-      where: { id: sessionId, writeRequestId: requestId, writeRequestExpiresAt: { gt: new Date() }, status: 'ACTIVE' },
+    const answered = await applyTransition(tx, approve ? 'approveWrite' : 'declineWrite', sessionId, {
+      guard: { writeRequestId: requestId, writeRequestExpiresAt: { gt: new Date() } },
       data: { writeRequestId: null, writeRequestExpiresAt: null, ...(approve ? { mode: 'WRITE' } : {}) },
     });
-    if (answered.count === 0) throw requestClosed();
+    if (answered === 0) throw requestClosed();
     await appendAuditEvent(
       tx,
       sessionId,
@@ -57,37 +58,37 @@ export async function answerWriteMode(deps: SessionDeps, sessionId: string, requ
     );
     return tx.session.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true } });
   });
-  await publishSessionEvent(deps, approve ? 'write-approved' : 'write-declined', updated, 'CUSTOMER');
+  await publishSessionEvent(deps, approve ? 'WRITE_APPROVED' : 'WRITE_DECLINED', updated, 'CUSTOMER');
   return updated;
 }
 
 /** Closes an unanswered request and tells both sides. */
 export async function expireWriteRequest(deps: SessionDeps, sessionId: string, requestId: string): Promise<void> {
   const expired = await runAudited(deps.db, async (tx) => {
-    const closed = await tx.session.updateMany({
-      where: { id: sessionId, writeRequestId: requestId },
+    const closed = await applyTransition(tx, 'expireWrite', sessionId, {
+      guard: { writeRequestId: requestId },
       data: { writeRequestId: null, writeRequestExpiresAt: null },
     });
-    if (closed.count === 0) return null;
+    if (closed === 0) return null;
     await appendAuditEvent(tx, sessionId, { kind: 'SYSTEM', id: null }, { type: 'WRITE_EXPIRED', data: { requestId } });
     return tx.session.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true } });
   });
-  if (expired) await publishSessionEvent(deps, 'write-expired', expired);
+  if (expired) await publishSessionEvent(deps, 'WRITE_EXPIRED', expired);
 }
 
 /** Either side goes back to Pointer Mode at any time; a pending request is dropped too. */
 export async function setPointerMode(deps: SessionDeps, sessionId: string, actor: Actor) {
   const updated = await runAudited(deps.db, async (tx) => {
-    const changed = await tx.session.updateMany({
-      where: { id: sessionId, status: { not: 'ENDED' }, OR: [{ mode: 'WRITE' }, { writeRequestId: { not: null } }] },
+    const changed = await applyTransition(tx, 'pointerMode', sessionId, {
+      guard: { OR: [{ mode: 'WRITE' }, { writeRequestId: { not: null } }] },
       data: { mode: 'POINTER', writeRequestId: null, writeRequestExpiresAt: null },
     });
-    if (changed.count > 0) await appendAuditEvent(tx, sessionId, actor, { type: 'POINTER_MODE', data: { by: actor.kind } });
+    if (changed > 0) await appendAuditEvent(tx, sessionId, actor, { type: 'POINTER_MODE', data: { by: actor.kind } });
     return {
-      changed: changed.count > 0,
+      changed: changed > 0,
       session: await tx.session.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true } }),
     };
   });
-  if (updated.changed) await publishSessionEvent(deps, 'pointer-mode', updated.session, actor.kind);
+  if (updated.changed) await publishSessionEvent(deps, 'POINTER_MODE', updated.session, actor.kind);
   return updated.session;
 }

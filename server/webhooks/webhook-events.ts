@@ -1,37 +1,17 @@
+import { SESSION_EVENTS, WEBHOOK_EVENT_NAMES, webhookEventName, type WebhookEventType } from '../../protocol/session-events.ts';
 import type { AuditEventInput, AuditEventType } from '../audit/audit-event-types.ts';
 
 /** Every event an endpoint can subscribe to, as named in payloads (`type`) and in the API. */
-export const WEBHOOK_EVENTS = [
-  'session.started',
-  'session.agent_joined',
-  'session.write_requested',
-  'session.write_approved',
-  'session.write_declined',
-  'session.write_expired',
-  'session.pointer_mode',
-  'session.ended',
-  'chat.started',
-  'chat.ended',
-] as const;
+export const WEBHOOK_EVENTS: readonly WebhookEventType[] = WEBHOOK_EVENT_NAMES.map(webhookEventName);
 
-export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+export type { WebhookEventType };
 
 /** Sent only by an admin's test ping, whatever the endpoint subscribed to. */
 export const PING_EVENT = 'webhook.ping';
 
-/** The audit events that are announced, and as what. */
-const FROM_AUDIT: Partial<Record<AuditEventType, WebhookEventType>> = {
-  SESSION_STARTED: 'session.started',
-  AGENT_JOINED: 'session.agent_joined',
-  WRITE_REQUESTED: 'session.write_requested',
-  WRITE_APPROVED: 'session.write_approved',
-  WRITE_DECLINED: 'session.write_declined',
-  WRITE_EXPIRED: 'session.write_expired',
-  POINTER_MODE: 'session.pointer_mode',
-  SESSION_ENDED: 'session.ended',
-};
-
-export const webhookEventOfAudit = (type: AuditEventType): WebhookEventType | undefined => FROM_AUDIT[type];
+/** The webhook event an audit row announces, if webhooks announce it. */
+export const webhookEventOfAudit = (type: AuditEventType): WebhookEventType | undefined =>
+  SESSION_EVENTS[type].webhook ? (webhookEventName(type) as WebhookEventType) : undefined;
 
 export const isWebhookEvent = (value: string): value is WebhookEventType => (WEBHOOK_EVENTS as readonly string[]).includes(value);
 

@@ -1,27 +1,20 @@
 import type { WebhookEvent } from '../../../graphql/generated/client/graphql';
+import {
+  apiEventName,
+  CHAT_EVENTS,
+  eventLabel,
+  WEBHOOK_EVENT_NAMES,
+  webhookEventName,
+  type WebhookEventName,
+} from '../../../protocol/session-events';
 
-/** The events an admin can choose, grouped as the form shows them. */
+const choice = (name: WebhookEventName) => ({ value: apiEventName(webhookEventName(name)) as WebhookEvent, label: eventLabel(name) });
+const isChatEvent = (name: WebhookEventName) => Object.hasOwn(CHAT_EVENTS, name);
+
+/** The events an admin can choose, grouped as the form shows them, in the vocabulary's order and words. */
 export const EVENT_GROUPS: { title: string; events: { value: WebhookEvent; label: string }[] }[] = [
-  {
-    title: 'Co-browse sessions',
-    events: [
-      { value: 'SESSION_STARTED', label: 'Session started' },
-      { value: 'SESSION_AGENT_JOINED', label: 'Agent joined' },
-      { value: 'SESSION_WRITE_REQUESTED', label: 'Write Mode requested' },
-      { value: 'SESSION_WRITE_APPROVED', label: 'Write Mode approved' },
-      { value: 'SESSION_WRITE_DECLINED', label: 'Write Mode declined' },
-      { value: 'SESSION_WRITE_EXPIRED', label: 'Write Mode request expired' },
-      { value: 'SESSION_POINTER_MODE', label: 'Back to pointer mode' },
-      { value: 'SESSION_ENDED', label: 'Session ended' },
-    ],
-  },
-  {
-    title: 'Chats',
-    events: [
-      { value: 'CHAT_STARTED', label: 'Chat started' },
-      { value: 'CHAT_ENDED', label: 'Chat ended' },
-    ],
-  },
+  { title: 'Co-browse sessions', events: WEBHOOK_EVENT_NAMES.filter((name) => !isChatEvent(name)).map(choice) },
+  { title: 'Chats', events: WEBHOOK_EVENT_NAMES.filter(isChatEvent).map(choice) },
 ];
 
 export const ALL_EVENTS: WebhookEvent[] = EVENT_GROUPS.flatMap((group) => group.events.map((event) => event.value));

@@ -1,6 +1,7 @@
 import { MASKED_PAGE_EVENT_TAG, PACKED_EVENTS_TAG, type EventBatch } from '../../../protocol/index.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings } from '../../../server/settings/site-settings.ts';
+import { followCustomerPage } from '../../../server/sessions/pause-session.ts';
 import type { GraphQLContext } from '../../context.ts';
 
 const META_EVENT = 4;
@@ -42,8 +43,9 @@ async function isOnAllowedSite(ctx: GraphQLContext, pageUrl: string): Promise<bo
 
 /**
  * Audits each page the customer's browser shows once per page load (resync snapshots repeat it),
- * on allowed sites only: a page elsewhere is not co-browsed (the session pauses), and a hostile client must not
- * fill the audit trail with addresses of its choosing.
+ * on allowed sites only: a page elsewhere is not co-browsed, and a hostile client must not fill the
+ * audit trail with addresses of its choosing. A page agents may not see (hidden, or elsewhere)
+ * pauses the session until the customer is back on one they may.
  */
 function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatch): void {
   const page = pageIn(batch);
@@ -55,8 +57,9 @@ function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatc
   const previous = (ctx.memo.get(queueKey) as Promise<void> | undefined) ?? Promise.resolve();
   const next = previous
     .then(async () => {
-      if (await isOnAllowedSite(ctx, page.url))
-        ctx.audit.enqueue(sessionId, { kind: 'CUSTOMER', id: null }, { type: 'PAGE_VISITED', data: page });
+      const allowed = await isOnAllowedSite(ctx, page.url);
+      if (allowed) ctx.audit.enqueue(sessionId, { kind: 'CUSTOMER', id: null }, { type: 'PAGE_VISITED', data: page });
+      await followCustomerPage(ctx, sessionId, { url: allowed ? page.url : null, visible: allowed && !page.hidden });
     })
     .catch(console.error);
   ctx.memo.set(queueKey, next);

@@ -113,8 +113,8 @@ export const streamResolvers: Resolvers = {
         const current = await ctx.db.session.findUnique({ where: { id: sessionId }, include: { agent: true } });
         if (!current) throw notFound('No such session.');
         if (watcher && current.status === 'ENDED') throw new AppError(ErrorCode.SESSION_ENDED, 'This session has ended.');
-        if (watcher) await announceWatcher(ctx, sessionId, watcher, 'supervisor-joined');
-        const onFinish = watcher && (() => void announceWatcher(ctx, sessionId, watcher, 'supervisor-left').catch(console.error));
+        if (watcher) await announceWatcher(ctx, sessionId, watcher, 'SUPERVISOR_JOINED');
+        const onFinish = watcher && (() => void announceWatcher(ctx, sessionId, watcher, 'SUPERVISOR_LEFT').catch(console.error));
         const topic = asCustomer ? topics.toCustomer(sessionId) : topics.toAgent(sessionId);
         return subscribeToTopics<StreamMessage>(ctx.pubsub, [topic], {
           initial: async () => {

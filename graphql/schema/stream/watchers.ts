@@ -1,5 +1,6 @@
 import { validateAgentSignal } from '../../../protocol/validate.ts';
 import type { StreamMessage } from '../../../protocol/index.ts';
+import { streamEventName } from '../../../protocol/session-events.ts';
 import type { UserRow } from '../../../server/core/db/index.ts';
 import { toSessionState } from '../../../server/sessions/session-state.ts';
 import type { GraphQLContext } from '../../context.ts';
@@ -11,19 +12,25 @@ export async function announceWatcher(
   ctx: GraphQLContext,
   sessionId: string,
   supervisor: UserRow,
-  event: 'supervisor-joined' | 'supervisor-left',
+  event: 'SUPERVISOR_JOINED' | 'SUPERVISOR_LEFT',
 ) {
   // Queued before anything can fail, so the watch is on record even while the database is down.
   ctx.audit.enqueue(
     sessionId,
     { kind: 'SUPERVISOR', id: supervisor.id },
-    event === 'supervisor-joined'
+    event === 'SUPERVISOR_JOINED'
       ? { type: 'SUPERVISOR_JOINED', data: { supervisorId: supervisor.id, supervisorName: supervisor.name } }
       : { type: 'SUPERVISOR_LEFT', data: { supervisorId: supervisor.id } },
   );
   const session = await ctx.db.session.findUnique({ where: { id: sessionId }, include: { agent: true } });
   if (!session || session.status === 'ENDED') return;
-  const message: StreamMessage = { type: 'session', event, session: toSessionState(session), by: 'SUPERVISOR', byName: supervisor.name };
+  const message: StreamMessage = {
+    type: 'session',
+    event: streamEventName(event),
+    session: toSessionState(session),
+    by: 'SUPERVISOR',
+    byName: supervisor.name,
+  };
   await Promise.all([ctx.pubsub.publish(topics.toCustomer(sessionId), message), ctx.pubsub.publish(topics.toAgent(sessionId), message)]);
 }
 

@@ -14,12 +14,13 @@ import { requireUser } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { badInput } from '../../../server/core/errors.ts';
 import type { Resolvers, WebhookEvent } from '../../generated/resolvers-types.ts';
+import { apiEventName, webhookTypeOfApiName } from '../../../protocol/session-events.ts';
 
 const MAX_DELIVERIES_PAGE = 200;
 
 /** SESSION_AGENT_JOINED ⇄ session.agent_joined: the API's enum and the payload's type name. */
-const toEnum = (name: string) => name.replace('.', '_').toUpperCase() as WebhookEvent;
-const fromEnum = (value: WebhookEvent) => value.toLowerCase().replace('_', '.');
+const toEnum = (name: string) => apiEventName(name) as WebhookEvent;
+const fromEnum = (value: WebhookEvent) => webhookTypeOfApiName(value);
 
 const endpointView = (row: WebhookEndpointRow) => ({
   id: row.id,

@@ -4,6 +4,7 @@ import type { PrismaClient } from './open-database.ts';
 export { openDatabase, type Database, type PrismaClient } from './open-database.ts';
 export type { ActorKind, Role, SessionMode, SessionStatus } from '../../../generated/prisma/sqlite/enums.ts';
 
+export type { Prisma };
 export type UserRow = User;
 export type SessionRow = Session;
 export type AuditEventRow = AuditEvent;
