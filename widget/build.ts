@@ -3,6 +3,7 @@
  * loaded chat window and language chunks; the ESM build (dist/widget.mjs) and its types
  * (dist/widget.d.mts). Run with `npm run build:widget`; fails when a bundle outgrows its gzip budget.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,8 +41,10 @@ export const MAX_LANGUAGE_GZIP_BYTES = 2 * 1024;
 /** Where a language's chunk goes; the server serves it at /widget-i18n-<language>.js. */
 export const languageOutfile = (language: string) => path.join(REPO_ROOT, 'dist', `widget-i18n-${language}.js`);
 
-/** The rrweb release `RRWEB_PATCH` is written for; package.json pins it exactly. */
-export const RRWEB_VERSION = '2.2.2';
+/** The rrweb release package.json pins (exactly), which `RRWEB_PATCH` is written for. */
+export const RRWEB_VERSION: string = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+).dependencies.rrweb!;
 
 /**
  * Edits to rrweb's bundle (dist/rrweb.js), applied on install by patch-package: they let esbuild
@@ -50,10 +53,13 @@ export const RRWEB_VERSION = '2.2.2';
  */
 export const RRWEB_PATCH = path.join(REPO_ROOT, 'patches', `rrweb+${RRWEB_VERSION}.patch`);
 
-/** One hunk of a unified diff: the file it edits (inside the package) and its text before and after. */
+/** One hunk of a unified diff. */
 export interface PatchHunk {
+  /** The file it edits, inside the package (`dist/rrweb.js`). */
   file: string;
+  /** Where it starts in the edited file. */
   line: number;
+  /** Its lines before and after the edit, context included. */
   before: string;
   after: string;
 }
@@ -91,10 +97,13 @@ export async function assertRrwebPatched(rrwebDir = path.join(REPO_ROOT, 'node_m
   const patchName = path.relative(REPO_ROOT, RRWEB_PATCH);
   const { version } = JSON.parse(await readFile(path.join(rrwebDir, 'package.json'), 'utf8')) as { version: string };
   if (version !== RRWEB_VERSION) {
-    throw new Error(`rrweb ${version} is installed but ${patchName} is for ${RRWEB_VERSION}; see "Upgrading rrweb" in CONTRIBUTING.md`);
+    throw new Error(`rrweb ${version} is installed but package.json pins ${RRWEB_VERSION}, which ${patchName} is for: run npm ci`);
   }
+  const patch = await readFile(RRWEB_PATCH, 'utf8').catch(() => {
+    throw new Error(`package.json pins rrweb ${RRWEB_VERSION} but there is no ${patchName}; see "Upgrading rrweb" in CONTRIBUTING.md`);
+  });
   const sources = new Map<string, string>();
-  for (const { file, line, after } of patchHunks(await readFile(RRWEB_PATCH, 'utf8'))) {
+  for (const { file, line, after } of patchHunks(patch)) {
     if (!sources.has(file)) sources.set(file, await readFile(path.join(rrwebDir, file), 'utf8'));
     if (!sources.get(file)!.includes(after)) {
       throw new Error(
