@@ -3,11 +3,12 @@
  * loaded chat window and language chunks; the ESM build (dist/widget.mjs) and its types
  * (dist/widget.d.mts). Run with `npm run build:widget`; fails when a bundle outgrows its gzip budget.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { minify } from 'terser';
 import { bundleDeclarations } from './build-types.ts';
 import { LANGUAGES } from './i18n/texts.ts';
@@ -40,119 +41,79 @@ export const MAX_LANGUAGE_GZIP_BYTES = 2 * 1024;
 /** Where a language's chunk goes; the server serves it at /widget-i18n-<language>.js. */
 export const languageOutfile = (language: string) => path.join(REPO_ROOT, 'dist', `widget-i18n-${language}.js`);
 
+/** The rrweb release package.json pins (exactly), which `RRWEB_PATCH` is written for. */
+export const RRWEB_VERSION: string = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+).dependencies.rrweb!;
+
 /**
- * rrweb 2.2.2 ships one ES module holding record, replay and two copies of postcss (used only by
- * the replayer). A few top-level statements there touch postcss for no effect, which keeps all of
- * it (~40 KB gzip) in any bundle. Dropping those statements and marking the lazy postcss module
- * pure lets esbuild tree-shake it. Canvas recording is off in the widget (recordCanvas: false), so
- * its manager is replaced by the no-op it is in that case, which drops the canvas observers and
- * their inline worker (~3 KB gzip); likewise the font observer and DOM slimming, both off. Each pattern must match, so an rrweb upgrade that changes the
- * file fails the build instead of silently bloating or breaking it.
+ * Edits to rrweb's bundle (dist/rrweb.js), applied on install by patch-package: they let esbuild
+ * drop postcss and the recorder code the widget leaves off (canvases, fonts, DOM slimming,
+ * cross-origin iframes), and take per-node waste out of the serializer. Each hunk says why.
  */
-export const trimRrwebPlugin: Plugin = {
-  name: 'trim-rrweb',
-  setup(builder) {
-    builder.onLoad({ filter: /[\\/]rrweb[\\/]dist[\\/]rrweb\.js$/ }, async ({ path: file }) => {
-      let source = await readFile(file, 'utf8');
-      const edits: [RegExp, string][] = [
-        // `import_postcss.default.stringify;` and the like: re-export leftovers.
-        [/^import_postcss(\$\d+)?\.default(\.\w+)?;$/gm, ''],
-        // `var import_postcss = /* @__PURE__ */ __toESM((/* @__PURE__ */ __commonJSMin(...))(), 1)`: the inner call too is pure.
-        [/^(var import_postcss(\$\d+)? = \/\* @__PURE__ \*\/ __toESM(\$\d+)?\()\(/gm, '$1/* @__PURE__ */ ('],
-        // `var postcss_default = import_postcss.default;`: a property read esbuild cannot prove pure.
-        [/^var (\w+) = (import_postcss(\$\d+)?\.default);$/gm, 'var $1 = /* @__PURE__ */ (() => $2)();'],
-        // The canvas worker's Blob is built at load time, used only when recording canvases.
-        [/^var blob = (typeof self .*);$/m, 'var blob = /* @__PURE__ */ (() => $1)();'],
-        // With collectFonts false the font observer is never started.
-        [
-          /^function initFontObserver\(\{ fontCb, doc \}\) \{$/m,
-          'function initFontObserver() { return () => {}; }\nfunction unusedInitFontObserver({ fontCb, doc }) {',
-        ],
-        // With no slimDOMOptions (the widget sets none) every check in here is false.
-        [
-          /^function slimDOMExcluded\(sn, slimDOMOptions\) \{$/m,
-          'function slimDOMExcluded() { return false; }\nfunction unusedSlimDOMExcluded(sn, slimDOMOptions) {',
-        ],
-        // The widget never inlines images or records canvases (inlineImages and recordCanvas are
-        // false), so the snapshot code that would draw them into a canvas is dead.
-        [/^(\s*)if \(tagName === "img" && inlineImages\) \{$/m, '$1if (false) {'],
-        [/^(\s*)if \(tagName === "canvas" && recordCanvas\) \{$/m, '$1if (false) {'],
-        // With recordCrossOriginIframes false (the default) no iframe's messages are listened to,
-        // so the code that renumbers their events never runs.
-        [
-          /^\ttransformCrossOriginEvent\(iframeEl, e\) \{$[\s\S]*?^(?=\treplace\(iframeMirror, obj, iframeEl, keys\) \{$)/m,
-          '\ttransformCrossOriginEvent() {\n\t\treturn false;\n\t}\n',
-        ],
-        // With recordCanvas false the manager only ever has these five methods called, and they do nothing.
-        [
-          /^var CanvasManager = class \{$/m,
-          'var CanvasManager = class { reset() {} freeze() {} unfreeze() {} lock() {} unlock() {} };\nvar UnusedCanvasManager = class {',
-        ],
-        // rrweb lists Element's querySelector methods as accessors, so the check that the page has
-        // not patched Element always fails and rrweb builds an iframe for a pristine prototype: on
-        // a large page that insertion cost tens of ms of the first snapshot. Listed as methods.
-        [/^\tElement: \[\n\t\t"shadowRoot",\n\t\t"querySelector",\n\t\t"querySelectorAll"\n\t\],$/gm, '\tElement: ["shadowRoot"],'],
-        [/^\tElement: \[\],\n(?=\tMutationObserver: \["constructor"\])/gm, '\tElement: ["querySelector", "querySelectorAll"],\n'],
-        // The first snapshot of a large page is mostly rrweb's serializer (our target: 5,000 elements
-        // in ≤ 150 ms). Per node it deleted a property (which turns the object into a slow
-        // dictionary, also for JSON.stringify), copied the child list into an array, built up to
-        // three option objects and one for the id, made a token list per element (classList),
-        // an Attr node per attribute, and asked customElements about every tag. The same work
-        // without those, with the same output: the child options, which hold all a child needs but
-        // a root id (only nodes inside an iframe have one), are reused while nothing in them
-        // changes; the class checks skip elements whose class attribute cannot hold the class;
-        // attributes are read by name; custom element names always hold a hyphen.
-        [/^(\t+)delete serializedNode\.needBlock;$/m, '$1serializedNode.needBlock = void 0;'],
-        [
-          /for \(const childN of Array\.from\(src_default\$2\.childNodes\(n\)\)\) \{\n(\t+)const serializedChildNode = serializeNodeWithId\(childN, bypassOptions\);/,
-          'for (let childList = src_default$$2.childNodes(n), i = 0; i < childList.length; i++) {\n$1const childN = childList[i];\n$1const serializedChildNode = serializeNodeWithId(childN, bypassOptions);',
-        ],
-        [
-          /^(\t+)const bypassOptions = \{$/m,
-          '$1let bypassOptions = options.childOptions && options.needsMask === needsMask && options.preserveWhiteSpace === preserveWhiteSpace && !options.cssCaptured ? options : {\n$1\tchildOptions: true,',
-        ],
-        [/bypassOptions\.cssCaptured = true;/, 'bypassOptions = { ...bypassOptions, cssCaptured: true };'],
-        [
-          /^(\t+)const _serializedNode = serializeNode\(n, \{$/m,
-          '$1const _serializedNode = serializeNode(n, options.childOptions && options.needsMask === needsMask ? options : {',
-        ],
-        [
-          /const serializedNode = Object\.assign\(_serializedNode, \{ id \}\);/,
-          'const serializedNode = _serializedNode;\n\tserializedNode.id = id;',
-        ],
-        [
-          /case n\.ELEMENT_NODE: return serializeElementNode\(n, \{/,
-          'case n.ELEMENT_NODE: return serializeElementNode(n, rootId === void 0 && options.childOptions ? options : {',
-        ],
-        [
-          /case n\.TEXT_NODE: return serializeTextNode\(n, \{/,
-          'case n.TEXT_NODE: return serializeTextNode(n, rootId === void 0 && options.childOptions ? options : {',
-        ],
-        [
-          /const len = n\.attributes\.length;\n(\t+)for \(let i = 0; i < len; i\+\+\) \{\n\t+const attr = n\.attributes\[i\];\n\t+if \(!ignoreAttribute\(tagName, attr\.name, attr\.value\)\) attributes\[attr\.name\] = transformAttribute\(doc, tagName, toLowerCase\(attr\.name\), attr\.value\);/,
-          'for (const name of n.getAttributeNames()) {\n$1\tconst value = n.getAttribute(name);\n$1\tif (!ignoreAttribute(tagName, name, value)) attributes[name] = transformAttribute(doc, tagName, toLowerCase(name), value);',
-        ],
-        [
-          /if \(customElements\.get\(tagName\)\) isCustomElement = true;/,
-          'if (tagName.includes("-") && customElements.get(tagName)) isCustomElement = true;',
-        ],
-        [
-          /if \(element\.classList\.contains\(blockClass\)\)/,
-          'if (element.getAttribute("class")?.includes(blockClass) && element.classList.contains(blockClass))',
-        ],
-        [
-          /\} else if \(el\.classList\.contains\(maskTextClass\)\)/,
-          '} else if (el.getAttribute("class")?.includes(maskTextClass) && el.classList.contains(maskTextClass))',
-        ],
-      ];
-      for (const [pattern, replacement] of edits) {
-        if (!pattern.test(source)) throw new Error(`trim-rrweb: ${pattern} no longer matches rrweb's bundle; update widget/build.ts`);
-        source = source.replace(pattern, replacement);
-      }
-      return { contents: source, loader: 'js' };
-    });
-  },
-};
+export const RRWEB_PATCH = path.join(REPO_ROOT, 'patches', `rrweb+${RRWEB_VERSION}.patch`);
+
+/** One hunk of a unified diff. */
+export interface PatchHunk {
+  /** The file it edits, inside the package (`dist/rrweb.js`). */
+  file: string;
+  /** Where it starts in the edited file. */
+  line: number;
+  /** Its lines before and after the edit, context included. */
+  before: string;
+  after: string;
+}
+
+/** The hunks of a patch made by patch-package, with their context lines. */
+export function patchHunks(patch: string): PatchHunk[] {
+  const hunks: PatchHunk[] = [];
+  let file = '';
+  let hunk: { file: string; line: number; before: string[]; after: string[] } | undefined;
+  const close = () => hunk && hunks.push({ ...hunk, before: hunk.before.join('\n'), after: hunk.after.join('\n') });
+  for (const text of patch.split('\n')) {
+    const header = /^@@ -\d+(?:,\d+)? \+(\d+)/.exec(text);
+    if (text.startsWith('diff --git ')) {
+      close();
+      hunk = undefined;
+      file = text.replace(/^diff --git a\/node_modules\/(?:@[^/]+\/)?[^/]+\/(\S+) .*$/, '$1');
+    } else if (header) {
+      close();
+      hunk = { file, line: Number(header[1]), before: [], after: [] };
+    } else if (hunk && (text.startsWith(' ') || text.startsWith('-'))) {
+      hunk.before.push(text.slice(1));
+      if (text.startsWith(' ')) hunk.after.push(text.slice(1));
+    } else if (hunk && text.startsWith('+')) hunk.after.push(text.slice(1));
+  }
+  close();
+  return hunks;
+}
+
+/**
+ * Throws unless node_modules holds rrweb `RRWEB_VERSION` with every hunk of `RRWEB_PATCH` in place,
+ * so a node_modules installed before the patch (or before a change to it) fails the build rather
+ * than quietly building an unpatched, bigger widget.
+ */
+export async function assertRrwebPatched(rrwebDir = path.join(REPO_ROOT, 'node_modules', 'rrweb')): Promise<void> {
+  const patchName = path.relative(REPO_ROOT, RRWEB_PATCH);
+  const { version } = JSON.parse(await readFile(path.join(rrwebDir, 'package.json'), 'utf8')) as { version: string };
+  if (version !== RRWEB_VERSION) {
+    throw new Error(`rrweb ${version} is installed but package.json pins ${RRWEB_VERSION}, which ${patchName} is for: run npm ci`);
+  }
+  const patch = await readFile(RRWEB_PATCH, 'utf8').catch(() => {
+    throw new Error(`package.json pins rrweb ${RRWEB_VERSION} but there is no ${patchName}; see "Upgrading rrweb" in CONTRIBUTING.md`);
+  });
+  const sources = new Map<string, string>();
+  for (const { file, line, after } of patchHunks(patch)) {
+    if (!sources.has(file)) sources.set(file, await readFile(path.join(rrwebDir, file), 'utf8'));
+    if (!sources.get(file)!.includes(after)) {
+      throw new Error(
+        `${patchName} is not applied to rrweb (its hunk at ${file}:${line} is missing): run npm ci, which applies it with patch-package`,
+      );
+    }
+  }
+}
+
+let rrwebChecked: Promise<void> | undefined;
 
 /** Builds the widget and returns its size, raw and gzipped, in bytes. */
 export async function buildWidget(outfile = WIDGET_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
@@ -191,6 +152,7 @@ export async function buildWidgetTypes(outfile = TYPES_OUTFILE): Promise<void> {
 }
 
 async function buildBundle(entry: string, outfile: string, format: 'iife' | 'esm'): Promise<{ bytes: number; gzipBytes: number }> {
+  await (rrwebChecked ??= assertRrwebPatched());
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -202,7 +164,6 @@ async function buildBundle(entry: string, outfile: string, format: 'iife' | 'esm
     define: { 'process.env.NODE_ENV': '"production"' },
     // rrweb's warnings are for its own developers; errors still reach the console.
     pure: ['console.warn', 'console.log', 'console.info', 'console.debug'],
-    plugins: [trimRrwebPlugin],
     write: false,
     logLevel: 'warning',
   });
