@@ -1,8 +1,7 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { AgentAction, PointerTarget, SessionRules, SessionState, StreamMessage } from '../../protocol/messages';
-import type { CustomerMetadata } from '../../protocol/customer-metadata';
+import { useCallback, useEffect, useReducer, useRef, useState, type FormEvent } from 'react';
+import type { AgentAction, PointerTarget, StreamMessage } from '../../protocol/messages';
 import {
   EXIT_SESSION,
   JOIN_SESSION,
@@ -11,7 +10,6 @@ import {
   MY_ACTIVE_SESSION,
   REQUEST_WRITE_MODE,
   SET_POINTER_MODE,
-  type SessionSummary,
 } from '../lib/documents';
 import { useMutation, useQuery } from 'urql';
 import { describeError } from '../lib/graphql-client';
@@ -26,13 +24,7 @@ import { ConnectionRtt } from './connection-rtt';
 import { CustomerCard } from './customer-card';
 import { CustomerPresence } from './customer-presence';
 import { ChatPanel } from './chat-panel';
-
-function endedText(session: SessionState): string {
-  if (session.endReason === 'timeout') return 'The co-browse session ended: the customer was gone for too long.';
-  if (session.endedBy === 'CUSTOMER') return 'The customer ended the co-browse session.';
-  if (session.endedBy === 'AGENT') return 'You ended the co-browse session.';
-  return 'The co-browse session ended.';
-}
+import { NO_SESSION, noticeFor, sessionViewReducer } from './session-view';
 
 /** The agent's desktop: join by session ID, watch and point, exit. */
 export function AgentDesktop() {
@@ -49,19 +41,14 @@ export function AgentDesktop() {
   const [, exitSession] = useMutation(EXIT_SESSION);
   const [, requestWriteMode] = useMutation(REQUEST_WRITE_MODE);
   const [, setPointerMode] = useMutation(SET_POINTER_MODE);
-  const [session, setSession] = useState<SessionSummary | null>(null);
-  // When the customer's last connection closed (null while connected, undefined until the server says).
-  const [customerGoneAt, setCustomerGoneAt] = useState<string | null | undefined>(undefined);
+  const [view, dispatch] = useReducer(sessionViewReducer, NO_SESSION);
+  const { session, customerGoneAt, customer, viewport, pageUrl, rules, writeRequested } = view;
   const customerOnline = customerGoneAt === null;
+  // Read by the stream's handler, which outlives renders: whether the customer had gone before a message.
   const customerGone = useRef(false);
-  const [customer, setCustomer] = useState<CustomerMetadata | null>(null);
   const [joining, setJoining] = useState(false);
   const [code, setCode] = useState('');
   const [viewportMode, setViewportMode] = useState<ViewportMode>('fit');
-  const [viewport, setViewport] = useState<{ width: number; height: number } | null>(null);
-  const [pageUrl, setPageUrl] = useState<string | null>(null);
-  const [rules, setRules] = useState<SessionRules | null>(null);
-  const [writeRequested, setWriteRequested] = useState(false);
   const actionIds = useRef(0);
   const stage = useRef<StageHandle | null>(null);
 
@@ -72,69 +59,24 @@ export function AgentDesktop() {
   useEffect(() => {
     const active = resumed?.myActiveSession;
     if (!active) return;
-    setSession(active);
+    dispatch({ type: 'joined', session: active });
     notify('info', `Reconnected to session ${formatCode(active.code)}.`);
   }, [resumed, notify]);
 
   const leave = useCallback(() => {
-    setSession(null);
-    setViewport(null);
-    setPageUrl(null);
-    setRules(null);
-    setWriteRequested(false);
-    setCustomerGoneAt(undefined);
+    dispatch({ type: 'left' });
     customerGone.current = false;
   }, []);
 
   const onMessage = useCallback(
     (message: StreamMessage) => {
       if (message.type === 'events') return stage.current?.addEvents(message.batch.events);
-      if (message.type === 'rules') return setRules(message.rules);
-      if (message.type === 'action-result')
-        return message.ok ? undefined : notify('warning', message.reason ?? 'The customer’s page did not take that action.');
-      if (message.type !== 'session') return;
-      const state = message.session;
-      setSession((current) => (current ? { ...current, status: state.status, mode: state.mode } : current));
-      setWriteRequested(state.writeRequest !== null);
+      dispatch({ type: 'stream', message });
       const wasGone = customerGone.current;
-      customerGone.current = state.customerGoneAt !== null;
-      setCustomerGoneAt(state.customerGoneAt ?? null);
-      setCustomer(state.customer ?? null);
-      switch (message.event) {
-        case 'write-approved':
-          return notify('success', 'The customer approved Write Mode. You can click and type in their page.');
-        case 'write-declined':
-          return notify('warning', 'The customer declined Write Mode.');
-        case 'write-expired':
-          return notify('warning', 'The customer did not answer the Write Mode request in time.');
-        case 'pointer-mode':
-          return notify(
-            'info',
-            message.by === 'CUSTOMER' ? 'The customer switched back to Pointer Mode.' : 'You are back in Pointer Mode.',
-          );
-        case 'ended':
-          notify(state.endedBy === 'AGENT' ? 'info' : 'warning', endedText(state));
-          return leave();
-        case 'state':
-          if (state.status === 'ENDED') {
-            notify('warning', endedText(state));
-            leave();
-          }
-          return;
-        case 'customer-disconnected':
-          // A page load within the site, a closed tab, a dropped network or a visit to another site (which pauses the session).
-          return notify('warning', 'Paused: the customer is loading a page, left the site or went offline. Waiting for them to come back…');
-        case 'paused':
-          return notify('info', 'Paused: the customer is on a page hidden from you. The session resumes when they leave it.');
-        case 'resumed':
-          return notify('success', 'The customer is back on a page you can see.');
-        case 'customer-connected':
-          return wasGone ? notify('success', 'The customer’s page is back.') : undefined;
-        case 'supervisor-joined':
-          return notify('info', `${message.byName ?? 'A supervisor'} is watching this session (read-only).`);
-        case 'supervisor-left':
-          return notify('info', `${message.byName ?? 'The supervisor'} stopped watching.`);
-      }
+      if (message.type === 'session') customerGone.current = message.session.customerGoneAt !== null;
+      const notice = noticeFor(message, wasGone);
+      if (notice) notify(notice.tone, notice.text);
+      if (notice?.ends) leave();
     },
     [leave, notify],
   );
@@ -155,7 +97,7 @@ export function AgentDesktop() {
     const error = describeError(result.error);
     const joined = result.data && ('joinSession' in result.data ? result.data.joinSession : result.data.joinSessionByCustomer);
     if (error || !joined) return notify('error', error?.message ?? 'Could not join.');
-    setSession(joined);
+    dispatch({ type: 'joined', session: joined });
     setCode('');
     notify('success', `Connected to session ${formatCode(joined.code)}. You are in Pointer Mode.`);
   }
@@ -197,6 +139,9 @@ export function AgentDesktop() {
     if (error) return notify('error', error.message);
     if (toWrite) notify('info', 'Write Mode requested. Waiting for the customer to approve…');
   }
+
+  const onViewport = useCallback((size: { width: number; height: number }) => dispatch({ type: 'viewport', viewport: size }), []);
+  const onPage = useCallback((url: string) => dispatch({ type: 'page', url }), []);
 
   const inWriteMode = session?.mode === 'WRITE';
 
@@ -324,8 +269,8 @@ export function AgentDesktop() {
               onReady={(handle) => (stage.current = handle)}
               onPointer={(target) => signal('pointer', target)}
               onClick={(target) => signal('click', target)}
-              onViewport={setViewport}
-              onPage={setPageUrl}
+              onViewport={onViewport}
+              onPage={onPage}
             />
           ) : (
             <div className="empty-state">
@@ -340,7 +285,7 @@ export function AgentDesktop() {
         notify={notify}
         hasSession={session !== null}
         onJoined={(joined) => {
-          setSession(joined);
+          dispatch({ type: 'joined', session: joined });
           notify('success', `The customer started co-browse from the chat: connected to session ${formatCode(joined.code)}.`);
         }}
       />

@@ -1,0 +1,121 @@
+import type { CustomerMetadata } from '../../protocol/customer-metadata';
+import type { SessionRules, SessionState, StreamMessage } from '../../protocol/messages';
+import type { SessionSummary } from '../lib/documents';
+import type { NoticeTone } from './notices';
+
+/** What the agent's desktop shows of the session it has open, as the stream tells it. */
+export interface SessionView {
+  session: SessionSummary | null;
+  /** When the customer's last connection closed: null while connected, undefined until the server says. */
+  customerGoneAt: string | null | undefined;
+  customer: CustomerMetadata | null;
+  viewport: { width: number; height: number } | null;
+  /** The page the customer's browser shows now, once the replay knows it. */
+  pageUrl: string | null;
+  rules: SessionRules | null;
+  writeRequested: boolean;
+}
+
+export type SessionViewAction =
+  | { type: 'joined'; session: SessionSummary }
+  | { type: 'left' }
+  | { type: 'stream'; message: StreamMessage }
+  | { type: 'viewport'; viewport: { width: number; height: number } }
+  | { type: 'page'; url: string };
+
+export const NO_SESSION: SessionView = {
+  session: null,
+  customerGoneAt: undefined,
+  customer: null,
+  viewport: null,
+  pageUrl: null,
+  rules: null,
+  writeRequested: false,
+};
+
+export function sessionViewReducer(view: SessionView, action: SessionViewAction): SessionView {
+  switch (action.type) {
+    case 'joined':
+      return { ...NO_SESSION, session: action.session };
+    case 'left':
+      return NO_SESSION;
+    case 'viewport':
+      return { ...view, viewport: action.viewport };
+    case 'page':
+      return { ...view, pageUrl: action.url };
+    case 'stream': {
+      const { message } = action;
+      if (message.type === 'rules') return { ...view, rules: message.rules };
+      if (message.type !== 'session') return view;
+      const state = message.session;
+      return {
+        ...view,
+        session: view.session ? { ...view.session, status: state.status, mode: state.mode } : view.session,
+        writeRequested: state.writeRequest !== null,
+        customerGoneAt: state.customerGoneAt ?? null,
+        customer: state.customer ?? null,
+      };
+    }
+  }
+}
+
+function endedText(session: SessionState): string {
+  if (session.endReason === 'timeout') return 'The co-browse session ended: the customer was gone for too long.';
+  if (session.endedBy === 'CUSTOMER') return 'The customer ended the co-browse session.';
+  if (session.endedBy === 'AGENT') return 'You ended the co-browse session.';
+  return 'The co-browse session ended.';
+}
+
+/** What the agent is told about a stream message, and whether the session is over for them. */
+export interface StreamNotice {
+  tone: NoticeTone;
+  text: string;
+  /** The session ended: the desktop leaves it. */
+  ends?: boolean;
+}
+
+/**
+ * The notice a stream message gives the agent, if any. `customerWasGone` is whether the customer
+ * had no connection before this message (their page coming back is news only then).
+ */
+export function noticeFor(message: StreamMessage, customerWasGone: boolean): StreamNotice | null {
+  if (message.type === 'action-result')
+    return message.ok ? null : { tone: 'warning', text: message.reason ?? 'The customer’s page did not take that action.' };
+  if (message.type !== 'session') return null;
+  const state = message.session;
+  switch (message.event) {
+    case 'write-approved':
+      return { tone: 'success', text: 'The customer approved Write Mode. You can click and type in their page.' };
+    case 'write-declined':
+      return { tone: 'warning', text: 'The customer declined Write Mode.' };
+    case 'write-expired':
+      return { tone: 'warning', text: 'The customer did not answer the Write Mode request in time.' };
+    case 'pointer-mode':
+      return {
+        tone: 'info',
+        text: message.by === 'CUSTOMER' ? 'The customer switched back to Pointer Mode.' : 'You are back in Pointer Mode.',
+      };
+    case 'paused':
+      return { tone: 'info', text: 'Paused: the customer is on a page hidden from you. The session resumes when they leave it.' };
+    case 'resumed':
+      return { tone: 'success', text: 'The customer is back on a page you can see.' };
+    case 'ended':
+      return { tone: state.endedBy === 'AGENT' ? 'info' : 'warning', text: endedText(state), ends: true };
+    case 'state':
+      return state.status === 'ENDED' ? { tone: 'warning', text: endedText(state), ends: true } : null;
+    case 'customer-disconnected':
+      // A page load within the site, a closed tab, a dropped network or a visit to another site.
+      return {
+        tone: 'warning',
+        text: 'Paused: the customer is loading a page, left the site or went offline. Waiting for them to come back…',
+      };
+    case 'customer-connected':
+      return customerWasGone ? { tone: 'success', text: 'The customer’s page is back.' } : null;
+    case 'supervisor-joined':
+      return { tone: 'info', text: `${message.byName ?? 'A supervisor'} is watching this session (read-only).` };
+    case 'supervisor-left':
+      return { tone: 'info', text: `${message.byName ?? 'The supervisor'} stopped watching.` };
+    default:
+      return null;
+  }
+}
