@@ -29,10 +29,3 @@ export interface BatchError {
   type: 'batch-error';
   payload: { message: string; extensions?: { code?: string } };
 }
-
-export const UploadCloseCode = {
-  /** A binary frame from a socket that is not a session's acknowledged customer. */
-  NOT_A_CUSTOMER: 4400,
-  /** More frames waiting than the window allows: a client that does not pace itself. */
-  FLOODED: 4429,
-} as const;

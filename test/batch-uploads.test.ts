@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import type { EventBatch, StreamMessage } from '../protocol/index.ts';
 import { MAX_BATCH_BYTES } from '../protocol/index.ts';
-import { MAX_QUEUED_UPLOADS, MAX_UNACKNOWLEDGED_BATCHES, UploadCloseCode, type BatchAck, type BatchError } from '../protocol/uploads.ts';
+import { StreamCloseCode } from '../protocol/close-codes.ts';
+import { MAX_QUEUED_UPLOADS, MAX_UNACKNOWLEDGED_BATCHES, type BatchAck, type BatchError } from '../protocol/uploads.ts';
 import { freshAddress } from './support/attack-clients.ts';
 import { gql, signIn, startCustomerSession, wsClient, wsCollect } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
@@ -153,13 +154,13 @@ describe('event batches uploaded as binary frames', () => {
     const early = await rawSocket(server.url, { address: freshAddress() });
     early.upload(JSON.stringify(batch(1))); // before connection_init
     await waitFor(() => early.closed(), 'the socket closed');
-    assert.equal(early.closed()!.code, UploadCloseCode.NOT_A_CUSTOMER);
+    assert.equal(early.closed()!.code, StreamCloseCode.NOT_A_CUSTOMER);
 
     const agent = await rawSocket(server.url, { cookie: agentCookie });
     await agent.init();
     agent.upload(JSON.stringify(batch(1)));
     await waitFor(() => agent.closed(), 'the agent’s socket closed');
-    assert.equal(agent.closed()!.code, UploadCloseCode.NOT_A_CUSTOMER);
+    assert.equal(agent.closed()!.code, StreamCloseCode.NOT_A_CUSTOMER);
     assert.deepEqual(agent.errors(), []);
   });
 
@@ -168,7 +169,7 @@ describe('event batches uploaded as binary frames', () => {
     const frame = Buffer.from(JSON.stringify(batch(1)));
     for (let i = 0; i < 50 * MAX_QUEUED_UPLOADS; i++) customer.upload(frame);
     await waitFor(() => customer.closed(), 'the socket closed');
-    assert.equal(customer.closed()!.code, UploadCloseCode.FLOODED);
+    assert.equal(customer.closed()!.code, StreamCloseCode.UPLOADS_FLOODED);
     await close();
   });
 });

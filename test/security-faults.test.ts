@@ -42,7 +42,7 @@ async function settledAuditRows(server: TestServer, sessionId: string): Promise<
 async function settle(tasks: Promise<unknown>[]): Promise<string[]> {
   const results = await Promise.allSettled(tasks);
   return results.map((result) =>
-    result.status === 'fulfilled' ? 'ok' : String((result.reason as { extensions?: { code?: string } }).extensions?.code ?? result.reason),
+    result.status === 'fulfilled' ? 'ok' : String((result.reason as { code?: string }).code ?? result.reason),
   );
 }
 
@@ -248,7 +248,7 @@ describe('audit trail integrity and cap', () => {
           maxEvents: server.deps.config.maxAuditEventsPerSession,
         },
       ),
-      (error: { extensions?: { code?: string } }) => error.extensions?.code === 'LIMIT_REACHED',
+      (error: { code?: string }) => error.code === 'LIMIT_REACHED',
     );
     // Over the API the action is refused too, and never reaches the customer. Write Mode first
     // (lifecycle rows are always written, past the cap too), so only the cap stands in the way.

@@ -1,3 +1,4 @@
+import { FATAL_CLOSE_CODES } from '../protocol/close-codes.ts';
 import { MAX_RECONNECT_DELAY_MS } from '../protocol/limits.ts';
 import { MAX_UNACKNOWLEDGED_BATCHES, type BatchAck, type BatchError } from '../protocol/uploads.ts';
 
@@ -143,9 +144,6 @@ function openRawSocket(url: string, protocol: string): RawSocket {
   worker.postMessage(['o', url, protocol]);
   return raw;
 }
-
-/** Close codes after which reconnecting cannot help (as graphql-ws decides): operations fail, and the socket stays closed. */
-const FATAL_CLOSE_CODES = [4004, 4005, 4400, 4401, 4406, 4409, 4429, 4500];
 
 /**
  * Opens the session's socket at once and keeps it open across server restarts and network

@@ -4,7 +4,8 @@ import { badInput, type AppError } from '../core/errors.ts';
 import { asGraphQLError, formatError } from '../../graphql/errors.ts';
 import { takeCustomerBatch } from '../../graphql/schema/stream/take-customer-batch.ts';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
-import { BATCH_ACK_INTERVAL_MS, MAX_QUEUED_UPLOADS, UploadCloseCode } from '../../protocol/uploads.ts';
+import { StreamCloseCode } from '../../protocol/close-codes.ts';
+import { BATCH_ACK_INTERVAL_MS, MAX_QUEUED_UPLOADS } from '../../protocol/uploads.ts';
 
 /** A connection's uploads: how many were taken, and those waiting their turn. */
 interface Uploads {
@@ -73,13 +74,13 @@ export function createBatchUploads() {
     take(socket: WebSocket, uploader: Uploader | undefined, data: Buffer) {
       const sessionId = uploader?.context.viewer.customerSessionId;
       // Only a customer's acknowledged socket uploads; anything else is a client that does not speak the protocol.
-      if (!uploader || !sessionId) return socket.close(UploadCloseCode.NOT_A_CUSTOMER, 'Only a session’s customer uploads event batches.');
+      if (!uploader || !sessionId) return socket.close(StreamCloseCode.NOT_A_CUSTOMER, 'Only a session’s customer uploads event batches.');
       let uploads = uploadsOf.get(socket);
       if (!uploads) uploadsOf.set(socket, (uploads = { taken: 0, waiting: [], draining: false }));
       // Each waiting frame holds its bytes: a client that ignores the window is cut off, not buffered.
       if (uploads.waiting.push(data) > MAX_QUEUED_UPLOADS) {
         uploads.waiting.length = 0;
-        return socket.close(UploadCloseCode.FLOODED, 'Too many event batches at once.');
+        return socket.close(StreamCloseCode.UPLOADS_FLOODED, 'Too many event batches at once.');
       }
       if (!uploads.draining) void drain(socket, uploader, sessionId, uploads);
     },

@@ -1,15 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { StreamCloseCode } from '../../protocol/close-codes.ts';
 import { clientAddressOf } from './request-address.ts';
 import { AppError, ErrorCode } from '../core/errors.ts';
 import type { Config } from '../core/config.ts';
 
 /**
- * Close code for a socket that stopped reading while the server had data for it. Not one of
- * graphql-ws's fatal codes, so the widget and the agent page reconnect and resync from a snapshot.
+ * Close code for a socket that stopped reading while the server had data for it. Not a fatal
+ * code, so the widget and the agent page reconnect and resync from a snapshot.
  */
-export const SLOW_SOCKET_CLOSE_CODE = 4413;
+export const SLOW_SOCKET_CLOSE_CODE = StreamCloseCode.SLOW_CONSUMER;
 
 /** A socket asked to close but still not gone after this long is dropped outright. */
 const TERMINATE_AFTER_MS = 5_000;
