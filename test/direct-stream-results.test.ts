@@ -75,7 +75,10 @@ describe('a subscription result written straight to its socket', () => {
   it('is the frame graphql-ws would send, under the field’s response key', async () => {
     const { client, server } = await connect();
     const message = { type: 'events', batch: { seq: 1, sentAt: 5, events: [{ type: 3, data: { text: 'a "quoted" \u2028 line' } }] } };
-    const send = directFieldResults(directResults(server, 'op "7"'), 'stream')!;
+    const send = directFieldResults(
+      directResults(server, (frame) => server.send(frame), 'op "7"'),
+      'stream',
+    )!;
     const received = once(client, 'message');
     assert.equal(send(message), true);
     const frame = String((await received)[0]);
@@ -85,7 +88,7 @@ describe('a subscription result written straight to its socket', () => {
 
   it('declines while the socket is behind or closed, so graphql-ws’s backpressure and limits apply', async () => {
     const { client, server } = await connect();
-    const { nextResult } = directResults(server, '1');
+    const { nextResult } = directResults(server, (frame) => server.send(frame), '1');
     rawSocket(client).pause(); // a reader that stopped reading
     const big = `"${'x'.repeat(64 * 1024)}"`;
     while (server.bufferedAmount < EARLY_ACK_BYTES) {

@@ -2,20 +2,23 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import type WebSocket from 'ws';
-import { coalesceSocketWrites, EARLY_ACK_BYTES } from '../server/http/coalesce-socket-writes.ts';
+import { createFrameWriters, EARLY_ACK_BYTES, type FrameWriter } from '../server/http/coalesce-socket-writes.ts';
 import { localSocketPairs, rawSocket } from './support/socket-pair.ts';
 
 /** graphql-ws sends a frame, waits for its write callback, then sends the next: so do these real sockets. */
 describe('coalesced socket writes', () => {
-  const { connect } = localSocketPairs(coalesceSocketWrites);
+  const { connect } = localSocketPairs();
+  const frameWriterFor = createFrameWriters();
+  const writerOf = (socket: WebSocket) => frameWriterFor(socket, rawSocket(socket));
   /** Sends like graphql-ws: the second frame only after the first one's callback. */
-  const sendPair = (socket: WebSocket, first: string, second: string) =>
+  const sendPair = (write: FrameWriter, first: string, second: string) =>
     new Promise<void>((done, fail) =>
-      socket.send(first, (error) => (error ? fail(error) : socket.send(second, (again) => (again ? fail(again) : done())))),
+      write(first, (error) => (error ? fail(error) : write(second, (again) => (again ? fail(again) : done())))),
     );
 
   it('puts a result and its completion, sent one after the other, in one write', async () => {
     const { client, server } = await connect();
+    const write = writerOf(server);
     // Counts the system writes of the server's end (net.Socket hands each one to _write or _writev).
     const tcp = rawSocket(server) as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
     let writes = 0;
@@ -27,7 +30,7 @@ describe('coalesced socket writes', () => {
     client.on('message', (data) => received.push(String(data)));
     const pairs = 20;
     for (let i = 0; i < pairs; i++) {
-      await sendPair(server, `{"id":"${i}","type":"next"}`, `{"id":"${i}","type":"complete"}`);
+      await sendPair(write, `{"id":"${i}","type":"next"}`, `{"id":"${i}","type":"complete"}`);
       await new Promise((resolve) => setTimeout(resolve, 2)); // the next operation comes in a later turn
     }
     while (received.length < pairs * 2) await once(client, 'message');
@@ -42,7 +45,8 @@ describe('coalesced socket writes', () => {
     const big = 'x'.repeat(64 * 1024);
     let acknowledged = 0;
     // More than the kernel's buffers and EARLY_ACK_BYTES can hold.
-    for (let i = 0; i < 200; i++) server.send(big, () => acknowledged++);
+    const write = writerOf(server);
+    for (let i = 0; i < 200; i++) write(big, () => acknowledged++);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.ok(server.bufferedAmount >= EARLY_ACK_BYTES, `buffered ${server.bufferedAmount}`);
     assert.ok(acknowledged < 200, `${acknowledged} of 200 frames acknowledged while the reader is stalled`);

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { FrameWriter } from './coalesce-socket-writes.ts';
 import type { GraphQLContext } from '../../graphql/context.ts';
 import { badInput, type AppError } from '../core/errors.ts';
 import { asGraphQLError, formatError } from '../../graphql/errors.ts';
@@ -9,6 +10,8 @@ import { BATCH_ACK_INTERVAL_MS, MAX_QUEUED_UPLOADS } from '../../protocol/upload
 
 /** A connection's uploads: how many were taken, and those waiting their turn. */
 interface Uploads {
+  /** The socket's frame writer (graphql-ws-adapter.ts): acknowledgements travel with the turn's other frames. */
+  write: FrameWriter;
   taken: number;
   waiting: Buffer[];
   draining: boolean;
@@ -35,7 +38,10 @@ export function createBatchUploads() {
   const unacknowledged = new Set<WebSocket>();
   const acknowledge = () => {
     for (const socket of unacknowledged)
-      if (socket.readyState === socket.OPEN) socket.send(`{"type":"batch-ack","count":${uploadsOf.get(socket)!.taken}}`);
+      if (socket.readyState === socket.OPEN) {
+        const uploads = uploadsOf.get(socket)!;
+        uploads.write(`{"type":"batch-ack","count":${uploads.taken}}`);
+      }
     unacknowledged.clear();
   };
   const acknowledging = setInterval(acknowledge, BATCH_ACK_INTERVAL_MS).unref();
@@ -55,7 +61,7 @@ export function createBatchUploads() {
       await takeCustomerBatch(context, sessionId, batch, json);
     } catch (error) {
       const payload = formatError(asGraphQLError(error)).toJSON();
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'batch-error', payload }));
+      if (socket.readyState === socket.OPEN) uploadsOf.get(socket)!.write(JSON.stringify({ type: 'batch-error', payload }));
     } finally {
       uploadsOf.get(socket)!.taken++;
       unacknowledged.add(socket);
@@ -71,12 +77,12 @@ export function createBatchUploads() {
 
   return {
     /** An upload on `socket`; `uploader` is undefined until graphql-ws acknowledged the connection. */
-    take(socket: WebSocket, uploader: Uploader | undefined, data: Buffer) {
+    take(socket: WebSocket, write: FrameWriter, uploader: Uploader | undefined, data: Buffer) {
       const sessionId = uploader?.context.viewer.customerSessionId;
       // Only a customer's acknowledged socket uploads; anything else is a client that does not speak the protocol.
       if (!uploader || !sessionId) return socket.close(StreamCloseCode.NOT_A_CUSTOMER, 'Only a session’s customer uploads event batches.');
       let uploads = uploadsOf.get(socket);
-      if (!uploads) uploadsOf.set(socket, (uploads = { taken: 0, waiting: [], draining: false }));
+      if (!uploads) uploadsOf.set(socket, (uploads = { write, taken: 0, waiting: [], draining: false }));
       // Each waiting frame holds its bytes: a client that ignores the window is cut off, not buffered.
       if (uploads.waiting.push(data) > MAX_QUEUED_UPLOADS) {
         uploads.waiting.length = 0;

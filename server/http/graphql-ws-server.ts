@@ -13,9 +13,8 @@ import type { AppError } from '../core/errors.ts';
 import { createSocketRights } from '../auth/socket-registry.ts';
 import { startCustomerPresence } from '../sessions/presence-service.ts';
 import { createBatchUploads } from './batch-uploads.ts';
-import { coalesceSocketWrites } from './coalesce-socket-writes.ts';
 import { serveGraphQLWs, type SocketExtra } from './graphql-ws-adapter.ts';
-import { directResults, serializedStreamResult, spliceSerializedMessage } from './serialized-frames.ts';
+import { directResults, serializedStreamResult } from './serialized-frames.ts';
 import {
   closeSlowSocket,
   closeSlowSockets,
@@ -43,7 +42,6 @@ const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => for
  * sign-in cookie only when the page is our own origin (no cross-site socket hijacking).
  */
 export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLSchema, deps: AppDeps) {
-  coalesceSocketWrites(wss, spliceSerializedMessage); // first, so graphql-ws only ever sees the coalescing send
   const documentFor = createDocumentCache(schema);
   const presence = startCustomerPresence(deps); // the customer's page connected or gone, and the gone-timeout
   const subscriptions = createSubscriptionCounter(deps.config);
@@ -111,7 +109,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
           operationName: payload.operationName,
           variableValues: payload.variables,
           contextValue: ctx.extra.state?.context ?? contextFor(ctx.extra.request, NOBODY),
-          rootValue: operation === 'subscription' ? directResults(ctx.extra.socket, id) : undefined,
+          rootValue: operation === 'subscription' ? directResults(ctx.extra.socket, ctx.extra.write, id) : undefined,
         };
       },
       onComplete: (ctx, id) => subscriptions.release(ctx, id),
@@ -123,7 +121,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
         result.errors ? { ...result, errors: formatAll(result.errors) } : serializedStreamResult(result),
     },
     // The widget's event batches (protocol/uploads.ts), with the connection's caller and rights.
-    (extra: SocketExtra<ConnectionState>, data) => uploads.take(extra.socket, extra.state, data),
+    (extra: SocketExtra<ConnectionState>, data) => uploads.take(extra.socket, extra.write, extra.state, data),
   );
   return {
     dispose: async () => (stopClosingSlowSockets(), uploads.dispose(), await presence.stop(), await server.dispose()),
