@@ -13,7 +13,12 @@ export interface RecordedEvent {
 /** Who did something in a session. */
 export type ActorKind = 'CUSTOMER' | 'AGENT' | 'SUPERVISOR' | 'ADMIN' | 'SYSTEM';
 
-export type SessionStatus = 'WAITING' | 'ACTIVE' | 'PAUSED' | 'ENDED';
+/** Every session status, in lifecycle order; the one list code iterates (test/enum-sources.test.ts holds it to the schema). */
+export const SESSION_STATUSES = ['WAITING', 'ACTIVE', 'PAUSED', 'ENDED'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+/** The statuses of a session that has not ended. */
+export const LIVE_SESSION_STATUSES = /* @__PURE__ */ SESSION_STATUSES.filter((status) => status !== 'ENDED');
 export type SessionMode = 'POINTER' | 'WRITE';
 
 /** What both sides know about the session at any moment. */

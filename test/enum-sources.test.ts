@@ -7,7 +7,7 @@ import * as PostgresEnums from '../generated/prisma/postgres/enums.ts';
 import type * as Client from '../graphql/generated/client/graphql.ts';
 import type * as Resolvers from '../graphql/generated/resolvers-types.ts';
 import type { ChatStatus } from '../protocol/chat.ts';
-import type { ActorKind, SessionMode, SessionStatus } from '../protocol/messages.ts';
+import { SESSION_STATUSES, type ActorKind, type SessionMode, type SessionStatus } from '../protocol/messages.ts';
 import {
   apiEventName,
   SESSION_EVENTS,
@@ -35,7 +35,7 @@ const roleIsTheSchemas: Same<PrismaEnums.Role, Client.Role> & Same<PrismaEnums.R
 
 // Every value of each protocol type, exactly once (the type checker refuses a missing or extra key).
 const protocolValues = {
-  SessionStatus: { WAITING: 1, ACTIVE: 1, PAUSED: 1, ENDED: 1 } satisfies Record<SessionStatus, 1>,
+  SessionStatus: Object.fromEntries(SESSION_STATUSES.map((status) => [status, 1])) as Record<SessionStatus, 1>,
   SessionMode: { POINTER: 1, WRITE: 1 } satisfies Record<SessionMode, 1>,
   ActorKind: { CUSTOMER: 1, AGENT: 1, SUPERVISOR: 1, ADMIN: 1, SYSTEM: 1 } satisfies Record<ActorKind, 1>,
   ChatStatus: { QUEUED: 1, ACTIVE: 1, ENDED: 1 } satisfies Record<ChatStatus, 1>,

@@ -2,7 +2,7 @@
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useClient, useQuery, type CombinedError } from 'urql';
-import type { StreamMessage } from '../../protocol/messages';
+import { LIVE_SESSION_STATUSES, type StreamMessage } from '../../protocol/messages';
 import { AdminNav } from '../admin/admin-nav';
 import { ME } from '../lib/documents';
 import { describeError } from '../lib/graphql-client';
@@ -20,7 +20,6 @@ import { PastSessions, type HistoryList } from './past-sessions';
 import { SessionCharts } from './session-charts';
 
 const PAGE_SIZE = 25;
-const LIVE_STATUSES = ['WAITING', 'ACTIVE', 'PAUSED'] as const;
 /** Charts cover two weeks unless the filters name a range. */
 const DEFAULT_CHART_DAYS = 14;
 /** Lifecycle events come in bursts (start, join, mode change…); one reload per burst is enough. */
@@ -54,7 +53,7 @@ function joinPages(first: SessionHistoryPageQuery, more: SessionHistoryPageQuery
   };
 }
 
-const LIVE_VARIABLES = { filter: { status: [...LIVE_STATUSES] }, first: 200 };
+const LIVE_VARIABLES = { filter: { status: [...LIVE_SESSION_STATUSES] }, first: 200 };
 
 /** The supervisor page: live sessions, the filtered history, charts, and one session's audit timeline. */
 export function SessionHistory() {

@@ -1,10 +1,9 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { WebSocketServer, WebSocket } from 'ws';
+import { SESSION_STATUSES } from '../../protocol/messages.ts';
 import type { PubSub } from '../core/pubsub/index.ts';
 import type { PrismaClient } from '../core/db/index.ts';
-
-const SESSION_STATES = ['WAITING', 'ACTIVE', 'PAUSED', 'ENDED'] as const;
 
 /** The kind of a pub/sub topic, as a label with few values (never a session id). */
 const topicKind = (topic: string): string =>
@@ -26,7 +25,7 @@ export function createMetrics(deps: { db: PrismaClient }) {
     registers: [registry],
     async collect() {
       const counts = await deps.db.session.groupBy({ by: ['status'], _count: { _all: true } });
-      for (const state of SESSION_STATES) this.set({ state }, counts.find((row) => row.status === state)?._count._all ?? 0);
+      for (const state of SESSION_STATUSES) this.set({ state }, counts.find((row) => row.status === state)?._count._all ?? 0);
     },
   });
   const sockets = new Set<WebSocket>();

@@ -1,4 +1,4 @@
-import type { SessionStatus } from '../../protocol/messages.ts';
+import { LIVE_SESSION_STATUSES, type SessionStatus } from '../../protocol/messages.ts';
 import type { SessionEventName } from '../../protocol/session-events.ts';
 import type { Prisma, TransactionClient } from '../core/db/index.ts';
 
@@ -24,7 +24,7 @@ interface TransitionSpec {
   event: SessionEventName | null;
 }
 
-const LIVE: readonly SessionStatus[] = ['WAITING', 'ACTIVE', 'PAUSED'];
+const LIVE: readonly SessionStatus[] = LIVE_SESSION_STATUSES;
 
 export const SESSION_TRANSITIONS = {
   join: { from: ['WAITING'], to: 'ACTIVE', event: 'AGENT_JOINED' },
