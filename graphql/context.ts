@@ -35,7 +35,7 @@ export interface AppDeps {
 
 export interface GraphQLContext extends AppDeps {
   viewer: Viewer;
-  /** The caller's IP address (the proxy's X-Forwarded-For only when TRUST_PROXY says so), for rate limits. */
+  /** The caller's IP address (from X-Forwarded-For only as far as TRUST_PROXY_HOPS trusts it), for rate limits. */
   clientAddress: string;
   /** Origin header of the request or WebSocket upgrade. */
   requestOrigin: string | null;

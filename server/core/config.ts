@@ -18,8 +18,11 @@ export interface Config {
   adminEmail: string;
   /** The Secure flag of the sign-in cookie (COOKIE_SECURE); never taken from a request header. */
   cookieSecure: boolean;
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For (for rate limits). */
-  trustProxy: boolean;
+  /**
+   * Reverse proxies in front of the server that each append the address they saw to
+   * X-Forwarded-For (TRUST_PROXY_HOPS); 0: the socket's peer is the client. Rate limits count per client address.
+   */
+  trustProxyHops: number;
   /** Prefix of every Redis key and channel this deployment uses, so deployments (and tests) can share one Redis. */
   redisPrefix: string;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
@@ -119,7 +122,8 @@ const environment = z.object({
     .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address such as admin@company.com')
     .default('admin@cobrowse.local'),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false'], { message: 'must be auto, true or false' }).default('auto'),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
+  TRUST_PROXY: booleanFlag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_PREFIX: z
     .string()
@@ -200,7 +204,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     adminEmail: values.ADMIN_EMAIL,
     // auto: Secure on a real deployment (served over HTTPS); not on the quick start or in dev.
     cookieSecure: values.COOKIE_SECURE === 'auto' ? !embeddedDefault && !dev : values.COOKIE_SECURE === 'true',
-    trustProxy: values.TRUST_PROXY,
+    // TRUST_PROXY=true, from before the number of hops could be set, means the one proxy in front.
+    trustProxyHops: values.TRUST_PROXY_HOPS ?? (values.TRUST_PROXY ? 1 : 0),
     redisPrefix: values.REDIS_PREFIX,
     logLevel: values.LOG_LEVEL,
     subscriberQueueBytes: values.SUBSCRIBER_QUEUE_BYTES,

@@ -77,7 +77,7 @@ export async function createGraphQLHttpRouter(
             customerToken: typeof token === 'string' ? token : undefined,
             apiKey: bearerKey(req.headers.authorization),
           }),
-          clientAddress: clientAddressOf(req, deps.config.trustProxy),
+          clientAddress: clientAddressOf(req, deps.config.trustProxyHops),
           requestOrigin: req.headers.origin ?? null,
           selfOrigin: selfOriginOf(req.headers),
           setCookie: (value) => res.append('Set-Cookie', value),

@@ -54,7 +54,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
   const contextFor = (request: IncomingMessage, viewer: Viewer): GraphQLContext => ({
     ...deps,
     viewer,
-    clientAddress: clientAddressOf(request, deps.config.trustProxy),
+    clientAddress: clientAddressOf(request, deps.config.trustProxyHops),
     requestOrigin: request.headers.origin ?? null,
     selfOrigin: selfOriginOf(request.headers),
     setCookie: () => {
