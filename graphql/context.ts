@@ -39,7 +39,7 @@ export interface GraphQLContext extends AppDeps {
   clientAddress: string;
   /** Origin header of the request or WebSocket upgrade. */
   requestOrigin: string | null;
-  /** This server's own origin, as the browser sees it (the demo site's origin). */
+  /** This server's own origin (the demo site's), from PUBLIC_URL: never from the request's Host. */
   selfOrigin: string;
   /** Sets a response cookie; over WebSocket there is no response, so it refuses. */
   setCookie: (value: string) => void;

@@ -4,6 +4,12 @@ import { z } from 'zod';
 export interface Config {
   port: number;
   host: string;
+  /**
+   * The origin browsers reach this server at (PUBLIC_URL): its own pages (the demo) may start
+   * sessions, and only they get the sign-in cookie read on a WebSocket. Never taken from a
+   * request's Host or X-Forwarded-Proto, which any client writes. Unset: where it listens.
+   */
+  publicOrigin: string;
   databaseUrl: string;
   redisUrl: string | undefined;
   /** Extra origins whose pages may start sessions; the server's own origin (the demo) always may. */
@@ -91,6 +97,12 @@ const origin = z
     }
   });
 
+/** Where a server listening on `host`:`port` is reached on this machine (any interface: localhost). */
+export function listeningUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
 /** The quick start's embedded SQLite file, used when DATABASE_URL is unset. */
 export const DEFAULT_DATABASE_URL = 'file:./data/cobrowse.db';
 
@@ -101,6 +113,7 @@ const booleanFlag = z
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: origin.optional(),
   DATABASE_URL: z
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgres:// (PostgreSQL)')
@@ -197,6 +210,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   return {
     port: values.PORT,
     host: values.HOST,
+    // Port 0 takes a free port: start-server puts the one it got in this default once it has it.
+    publicOrigin: values.PUBLIC_URL ?? listeningUrl(overrides.host ?? values.HOST, overrides.port ?? values.PORT),
     databaseUrl: values.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     redisUrl: values.REDIS_URL,
     allowedOrigins: values.ALLOWED_ORIGINS,

@@ -1,10 +1,4 @@
-/** Where an HTTP request or WebSocket upgrade came from, as rate limits and origin checks see it. */
-/** The origin a browser at this Host sees, honouring a proxy's X-Forwarded-Proto. */
-export function selfOriginOf(headers: Record<string, string | string[] | undefined>): string {
-  const forwarded = headers['x-forwarded-proto'];
-  const proto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim() || 'http';
-  return `${proto}://${headers.host ?? 'localhost'}`;
-}
+/** Where an HTTP request or WebSocket upgrade came from, as rate limits see it. */
 
 /**
  * The address a request came from: the socket's peer, or — behind `trustedHops` proxies

@@ -29,14 +29,18 @@ export interface ShippedProxy {
 /**
  * Runs a real nginx with the shipped proxy configuration, changed only where this machine
  * differs from compose: the app instances' address becomes `upstream`, the listening port a free
- * one on 127.0.0.1. Every directive the shipped file holds runs as written.
+ * one on 127.0.0.1, and the host name, `${SERVER_NAME}`, which the nginx image fills in from
+ * compose's environment, is 127.0.0.1. Every directive the shipped file holds runs as written.
  */
 export async function startShippedProxy(options: { upstream: string; port?: number }): Promise<ShippedProxy> {
   const binary = nginxBinary();
-  if (!binary) throw new Error('nginx is not installed (apt-get install nginx-light)');
+  if (!binary) throw new Error('nginx is not installed (apt-get install nginx)');
   const port = options.port ?? (await freePort());
   const shipped = await readFile(SHIPPED_NGINX_CONF, 'utf8');
-  const conf = shipped.replace(/\bapp\d+:3000\b/g, options.upstream).replace(/^(\s*listen\s+)80\b/gm, `$1127.0.0.1:${port}`);
+  const conf = shipped
+    .replace(/\bapp\d+:3000\b/g, options.upstream)
+    .replace(/^(\s*listen\s+)80\b/gm, `$1127.0.0.1:${port}`)
+    .replaceAll('${SERVER_NAME}', '127.0.0.1');
   if (conf === shipped || !conf.includes(options.upstream) || !conf.includes(`127.0.0.1:${port}`)) {
     throw new Error(`${SHIPPED_NGINX_CONF} no longer has the upstream and listen lines this test replaces`);
   }
