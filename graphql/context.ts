@@ -35,11 +35,11 @@ export interface AppDeps {
 
 export interface GraphQLContext extends AppDeps {
   viewer: Viewer;
-  /** The caller's IP address (the proxy's X-Forwarded-For only when TRUST_PROXY says so), for rate limits. */
+  /** The caller's IP address (from X-Forwarded-For only as far as TRUST_PROXY_HOPS trusts it), for rate limits. */
   clientAddress: string;
   /** Origin header of the request or WebSocket upgrade. */
   requestOrigin: string | null;
-  /** This server's own origin, as the browser sees it (the demo site's origin). */
+  /** This server's own origin (the demo site's), from PUBLIC_URL: never from the request's Host. */
   selfOrigin: string;
   /** Sets a response cookie; over WebSocket there is no response, so it refuses. */
   setCookie: (value: string) => void;

@@ -9,7 +9,7 @@ import { buildSchema } from '../graphql/schema/index.ts';
 import type { AppDeps } from '../graphql/context.ts';
 import { seedEmptyDatabase } from '../prisma/seed.ts';
 import { createAuditQueue } from './audit/audit-queue.ts';
-import { readConfig, type Config } from './core/config.ts';
+import { listeningUrl, readConfig, type Config } from './core/config.ts';
 import { openDatabase } from './core/db/open-database.ts';
 import { auditExportRoute } from './http/audit-export-route.ts';
 import { createGraphQLHttpRouter } from './http/graphql-http.ts';
@@ -112,8 +112,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${shownHost}:${port}`;
+  const url = listeningUrl(config.host, port);
+  // On port 0 (tests, the benchmark) the default public origin named port 0; no request was taken before this line.
+  if (config.publicOrigin === listeningUrl(config.host, 0)) config.publicOrigin = url;
   log(`Cobrowse listening on ${url} (${database.provider}, ${config.redisUrl ? 'Redis' : 'in-process'} pub/sub)`);
 
   let stopping: Promise<void> | undefined;

@@ -103,10 +103,15 @@ describe('compose.yaml', () => {
     }
   });
 
-  it('proxies to both instances with the WebSocket upgrade', () => {
+  it('proxies to both instances with the WebSocket upgrade, for the configured host name only', () => {
     const mount = compose.services.proxy!.volumes!.find((volume) => volume.includes('nginx'))!;
-    const file = mount.split(':')[0]!;
+    const [file, target] = mount.split(':') as [string, string];
+    // Mounted as a template, so the nginx image fills in the host name from the environment.
+    assert.equal(target, '/etc/nginx/templates/default.conf.template');
+    assert.match(compose.services.proxy!.environment!.SERVER_NAME!, /^\$\{SERVER_NAME:-localhost\}$/);
     const conf = readFileSync(file, 'utf8');
+    assert.match(conf, /server_name \$\{SERVER_NAME\};/);
+    assert.match(conf, /listen 80 default_server;\s*return 444;/);
     assert.match(conf, /server app1:3000/);
     assert.match(conf, /server app2:3000/);
     assert.match(conf, /proxy_set_header Upgrade \$http_upgrade/);
@@ -141,6 +146,7 @@ describe('the image command with the compose environment, twice, on PostgreSQL a
           REDIS_URL,
           REDIS_PREFIX: schema,
           ALLOWED_ORIGINS: '',
+          PUBLIC_URL: `http://127.0.0.1:${port}`,
           PORT: String(port),
           HOST: '127.0.0.1',
         };

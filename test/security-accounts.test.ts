@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,23 +28,33 @@ interface Attempt {
   ms: number;
 }
 
-/** One sign-in as a browser at `address` would send it, through a proxy the server trusts. */
+/** One sign-in as a browser at `address` (a loopback address the connection comes from) would send it. */
 async function signInFrom(baseUrl: string, address: string, email: string, password: string, headers: Record<string, string> = {}) {
   const started = performance.now();
-  const response = await fetch(`${baseUrl}/api/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': address, ...headers },
-    body: JSON.stringify({ query: SIGN_IN, variables: { e: email, p: password } }),
-  });
-  const body = (await response.json()) as { errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: number } }[] };
+  const payload = JSON.stringify({ query: SIGN_IN, variables: { e: email, p: password } });
+  const response = await new Promise<IncomingMessage>((resolve, reject) =>
+    httpRequest(new URL('/api/graphql', baseUrl), {
+      method: 'POST',
+      localAddress: address,
+      headers: { 'content-type': 'application/json', ...headers },
+    })
+      .once('response', resolve)
+      .once('error', reject)
+      .end(payload),
+  );
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+    errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: number } }[];
+  };
   const ms = performance.now() - started;
   const error = body.errors?.[0];
   return {
-    status: response.status,
+    status: response.statusCode ?? 0,
     code: error?.extensions?.code,
     message: error?.message ?? '',
     retryAfterSeconds: error?.extensions?.retryAfterSeconds,
-    setCookie: response.headers.get('set-cookie'),
+    setCookie: response.headers['set-cookie']?.join(', ') ?? null,
     ms,
   } satisfies Attempt;
 }
@@ -56,8 +67,7 @@ describe('sign-in under attack', () => {
   let admin: string;
 
   before(async () => {
-    // Behind a trusted proxy, so each test can speak from addresses of its own.
-    server = await startTestServer({ config: { trustProxy: true } });
+    server = await startTestServer();
     url = server.url;
     admin = await signIn(url, 'admin@example.com');
   });
@@ -72,11 +82,11 @@ describe('sign-in under attack', () => {
     await createUser('target@example.com', 'target-password');
     const tries = ACCOUNT_SIGN_IN_RULE.points;
     for (let i = 0; i < tries; i += 1) {
-      const attempt = await signInFrom(url, `10.1.0.${i}`, 'target@example.com', `guess-${i}`);
+      const attempt = await signInFrom(url, `127.1.0.${i}`, 'target@example.com', `guess-${i}`);
       assert.equal(attempt.code, 'UNAUTHENTICATED', `wrong password ${i + 1}`);
     }
     // Locked now: even the right password, from yet another address, is refused with when to retry.
-    const locked = await signInFrom(url, '10.1.0.99', 'target@example.com', 'target-password');
+    const locked = await signInFrom(url, '127.1.0.99', 'target@example.com', 'target-password');
     assert.equal(locked.code, 'RATE_LIMITED');
     assert.equal(locked.status, 429);
     assert.ok(
@@ -85,7 +95,7 @@ describe('sign-in under attack', () => {
     );
     assert.equal(locked.setCookie, null);
     // Another account, from the address that made the guesses, is not affected.
-    const other = await signInFrom(url, '10.1.0.0', 'agent2@example.com', 'cobrowse-demo');
+    const other = await signInFrom(url, '127.1.0.0', 'agent2@example.com', 'cobrowse-demo');
     assert.equal(other.code, undefined, other.message);
     assert.ok(other.setCookie);
   });
@@ -94,31 +104,31 @@ describe('sign-in under attack', () => {
     await createUser('steady@example.com', 'steady-password');
     for (let round = 0; round < 3; round += 1) {
       for (let i = 0; i < ACCOUNT_SIGN_IN_RULE.points - 1; i += 1)
-        assert.equal((await signInFrom(url, '10.2.0.1', 'steady@example.com', 'nope-nope')).code, 'UNAUTHENTICATED');
-      assert.equal((await signInFrom(url, '10.2.0.1', 'steady@example.com', 'steady-password')).code, undefined, `round ${round}`);
+        assert.equal((await signInFrom(url, '127.2.0.1', 'steady@example.com', 'nope-nope')).code, 'UNAUTHENTICATED');
+      assert.equal((await signInFrom(url, '127.2.0.1', 'steady@example.com', 'steady-password')).code, undefined, `round ${round}`);
     }
     for (let i = 0; i < ADDRESS_SIGN_IN_RULE.points + 5; i += 1)
-      assert.equal((await signInFrom(url, '10.2.0.2', 'steady@example.com', 'steady-password')).code, undefined);
+      assert.equal((await signInFrom(url, '127.2.0.2', 'steady@example.com', 'steady-password')).code, undefined);
   });
 
   it('locks an address guessing across many accounts, while another address still signs in', async () => {
     const tries = ADDRESS_SIGN_IN_RULE.points;
     for (let i = 0; i < tries; i += 1) {
-      const attempt = await signInFrom(url, '10.3.0.1', `spray-${i}@example.com`, 'Password1!');
+      const attempt = await signInFrom(url, '127.3.0.1', `spray-${i}@example.com`, 'Password1!');
       assert.equal(attempt.code, 'UNAUTHENTICATED', `guess ${i + 1}`);
     }
-    const locked = await signInFrom(url, '10.3.0.1', 'supervisor@example.com', 'cobrowse-demo');
+    const locked = await signInFrom(url, '127.3.0.1', 'supervisor@example.com', 'cobrowse-demo');
     assert.equal(locked.code, 'RATE_LIMITED');
     assert.equal(locked.status, 429);
     assert.ok(locked.retryAfterSeconds! > 0);
-    const elsewhere = await signInFrom(url, '10.3.0.2', 'supervisor@example.com', 'cobrowse-demo');
+    const elsewhere = await signInFrom(url, '127.3.0.2', 'supervisor@example.com', 'cobrowse-demo');
     assert.equal(elsewhere.code, undefined, elsewhere.message);
   });
 
   it('gives a burst of parallel guesses no more tries than one at a time', async () => {
     await createUser('burst@example.com', 'burst-password');
     const attempts = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => signInFrom(url, `10.4.0.${i}`, 'burst@example.com', `parallel-${i}`)),
+      Array.from({ length: 30 }, (_, i) => signInFrom(url, `127.4.0.${i}`, 'burst@example.com', `parallel-${i}`)),
     );
     const wrong = attempts.filter((attempt) => attempt.code === 'UNAUTHENTICATED').length;
     const limited = attempts.filter((attempt) => attempt.code === 'RATE_LIMITED').length;
@@ -129,12 +139,12 @@ describe('sign-in under attack', () => {
   it('takes as long for an unknown email as for a wrong password', async () => {
     const known = ['timing-a@example.com', 'timing-b@example.com', 'timing-c@example.com'];
     for (const email of known) await createUser(email, 'timing-password');
-    await signInFrom(url, '10.5.0.250', 'warm-up@example.com', 'whatever'); // the dummy hash is made on first use
+    await signInFrom(url, '127.5.0.250', 'warm-up@example.com', 'whatever'); // the dummy hash is made on first use
     const knownMs: number[] = [];
     const unknownMs: number[] = [];
     for (let i = 0; i < 9; i += 1) {
-      const wrong = await signInFrom(url, `10.5.1.${i}`, known[i % known.length]!, `wrong-${i}`);
-      const unknown = await signInFrom(url, `10.5.2.${i}`, `nobody-${i}@example.com`, `wrong-${i}`);
+      const wrong = await signInFrom(url, `127.5.1.${i}`, known[i % known.length]!, `wrong-${i}`);
+      const unknown = await signInFrom(url, `127.5.2.${i}`, `nobody-${i}@example.com`, `wrong-${i}`);
       assert.equal(wrong.code, 'UNAUTHENTICATED');
       assert.equal(unknown.code, 'UNAUTHENTICATED');
       assert.equal(unknown.message, wrong.message, 'one message for both');
@@ -150,17 +160,17 @@ describe('sign-in under attack', () => {
     const user = await server.deps.db.user.create({
       data: { email: 'legacy@example.com', name: 'Legacy', role: 'AGENT', passwordHash: await bcrypt.hash('legacy-password', 10) },
     });
-    assert.equal((await signInFrom(url, '10.6.0.1', 'legacy@example.com', 'wrong-password')).code, 'UNAUTHENTICATED');
+    assert.equal((await signInFrom(url, '127.6.0.1', 'legacy@example.com', 'wrong-password')).code, 'UNAUTHENTICATED');
     assert.match(
       (await server.deps.db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash,
       /^\$2/,
       'a failure changes nothing',
     );
-    assert.equal((await signInFrom(url, '10.6.0.1', 'legacy@example.com', 'legacy-password')).code, undefined);
+    assert.equal((await signInFrom(url, '127.6.0.1', 'legacy@example.com', 'legacy-password')).code, undefined);
     const upgraded = (await server.deps.db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash;
     assert.match(upgraded, /^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
-    assert.equal((await signInFrom(url, '10.6.0.1', 'legacy@example.com', 'legacy-password')).code, undefined);
-    assert.equal((await signInFrom(url, '10.6.0.1', 'legacy@example.com', 'legacy-passwordX')).code, 'UNAUTHENTICATED');
+    assert.equal((await signInFrom(url, '127.6.0.1', 'legacy@example.com', 'legacy-password')).code, undefined);
+    assert.equal((await signInFrom(url, '127.6.0.1', 'legacy@example.com', 'legacy-passwordX')).code, 'UNAUTHENTICATED');
     const created = await server.deps.db.user.findUniqueOrThrow({ where: { email: 'target@example.com' } });
     assert.match(created.passwordHash, /^scrypt\$/, 'new users get scrypt');
   });
@@ -168,13 +178,13 @@ describe('sign-in under attack', () => {
   it('tells passwords apart past 72 bytes (bcrypt would not) and bounds their length with a clear error', async () => {
     const long = `${'x'.repeat(80)}-tail-one`;
     await createUser('longpw@example.com', long);
-    assert.equal((await signInFrom(url, '10.7.0.1', 'longpw@example.com', `${'x'.repeat(80)}-tail-two`)).code, 'UNAUTHENTICATED');
-    assert.equal((await signInFrom(url, '10.7.0.1', 'longpw@example.com', long)).code, undefined);
+    assert.equal((await signInFrom(url, '127.7.0.1', 'longpw@example.com', `${'x'.repeat(80)}-tail-two`)).code, 'UNAUTHENTICATED');
+    assert.equal((await signInFrom(url, '127.7.0.1', 'longpw@example.com', long)).code, undefined);
 
     const longest = 'p'.repeat(1024);
     await createUser('maxpw@example.com', longest);
-    assert.equal((await signInFrom(url, '10.7.0.2', 'maxpw@example.com', longest)).code, undefined);
-    const tooLong = await signInFrom(url, '10.7.0.2', 'maxpw@example.com', 'p'.repeat(1025));
+    assert.equal((await signInFrom(url, '127.7.0.2', 'maxpw@example.com', longest)).code, undefined);
+    const tooLong = await signInFrom(url, '127.7.0.2', 'maxpw@example.com', 'p'.repeat(1025));
     assert.equal(tooLong.code, 'BAD_USER_INPUT');
     assert.match(tooLong.message, /at most 1024 characters/);
     const refused = await gql(
@@ -215,7 +225,7 @@ describe('the Secure cookie flag comes from configuration, not from the request'
       const server = await startTestServer({ config: { cookieSecure } });
       try {
         for (const proto of ['https', 'http']) {
-          const attempt = await signInFrom(server.url, '10.8.0.1', 'agent@example.com', 'cobrowse-demo', { 'x-forwarded-proto': proto });
+          const attempt = await signInFrom(server.url, '127.8.0.1', 'agent@example.com', 'cobrowse-demo', { 'x-forwarded-proto': proto });
           assert.ok(attempt.setCookie, attempt.message);
           assert.equal(/;\s*Secure/i.test(attempt.setCookie), cookieSecure, `COOKIE_SECURE=${cookieSecure}, X-Forwarded-Proto: ${proto}`);
         }

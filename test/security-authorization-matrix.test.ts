@@ -301,7 +301,7 @@ describe('Authorization matrix: every operation × every caller, over HTTP and W
   }
 
   before(async () => {
-    server = await startTestServer({ config: { trustProxy: true } as never });
+    server = await startTestServer();
     baseUrl = server.url;
     for (const [role, email] of Object.entries(staffEmails) as [Role, string][]) staffCookies.set(role, await signInAs(email));
     const admin = { cookie: staffCookies.get('admin')! };

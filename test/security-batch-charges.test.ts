@@ -31,7 +31,7 @@ describe('event batches are charged to their address in groups', () => {
   let redis: Redis;
   before(async () => {
     server = await startTestServer({
-      config: { trustProxy: true, sendEventsPerAddressPerMinute: PER_MINUTE, redisUrl: REDIS_URL, redisPrefix: PREFIX },
+      config: { sendEventsPerAddressPerMinute: PER_MINUTE, redisUrl: REDIS_URL, redisPrefix: PREFIX },
     });
     redis = new Redis(REDIS_URL);
   });

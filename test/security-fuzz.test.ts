@@ -441,10 +441,10 @@ describe('Fuzzing one server over HTTP and WebSocket while a legitimate session 
   const serverLog: string[] = [];
 
   /** Each attacker speaks from one of a few addresses, as a real one would; the legitimate parties from their own. */
-  const ATTACKER_ADDRESSES = ['203.0.113.7', '203.0.113.8', '198.51.100.9'];
+  const ATTACKER_ADDRESSES = ['127.203.113.7', '127.203.113.8', '127.198.100.9'];
   const attackerAddress = (n: number) => ATTACKER_ADDRESSES[n % ATTACKER_ADDRESSES.length]!;
 
-  async function call(query: string, variables: Record<string, unknown>, identity: Identity, address = '192.0.2.1') {
+  async function call(query: string, variables: Record<string, unknown>, identity: Identity, address = '127.192.2.1') {
     const answer = await httpGraphQL(url, { query, variables }, { identity, address });
     if (!answer.json?.data || answer.json.errors) throw new Error(`setup call failed: ${answer.text.slice(0, 300)}`);
     return { data: answer.json.data as Record<string, unknown>, setCookie: answer.setCookie };
@@ -463,7 +463,7 @@ describe('Fuzzing one server over HTTP and WebSocket while a legitimate session 
   }
 
   before(async () => {
-    server = await startTestServer({ config: { trustProxy: true } as never, log: (line) => serverLog.push(line) });
+    server = await startTestServer({ log: (line) => serverLog.push(line) });
     url = server.url;
     supervisorCookie = await signIn('supervisor@example.com');
     const adminCookie = await signIn('admin@example.com');
@@ -472,7 +472,7 @@ describe('Fuzzing one server over HTTP and WebSocket while a legitimate session 
 
     // The attacker: a customer of a session of their own, joined by a curious agent (agent2@).
     const otherAgentCookie = await signIn('agent2@example.com');
-    const own = await startSession('203.0.113.7');
+    const own = await startSession('127.203.113.7');
     attackerCustomer = { id: own.id, token: own.token };
     await call('mutation($c: String!){ joinSession(code: $c){ id } }', { c: own.code }, { cookie: otherAgentCookie });
 
@@ -630,9 +630,9 @@ describe('Fuzzing one server over HTTP and WebSocket while a legitimate session 
   });
 
   it('afterwards: the server answers, the legitimate agent got every batch in order, memory is bounded, no audit row is lost', async () => {
-    const health = await httpGraphQL(url, { query: '{ health }' }, { address: '192.0.2.50' });
+    const health = await httpGraphQL(url, { query: '{ health }' }, { address: '127.192.2.50' });
     assert.deepEqual(health.json, { data: { health: 'ok' } });
-    const socket = wsConnect(url, { address: '192.0.2.51' });
+    const socket = wsConnect(url, { address: '127.192.2.51' });
     assert.deepEqual(await wsFirst(socket, '{ health }'), { kind: 'next', body: { data: { health: 'ok' } } });
     await socket.dispose();
 
@@ -674,7 +674,7 @@ describe('Fuzzing one server over HTTP and WebSocket while a legitimate session 
         query: 'query($id: ID!){ verifyAudit(sessionId: $id){ intact events brokenAt } session(id: $id){ status } }',
         variables: { id: legit.sessionId },
       },
-      { identity: { cookie: supervisorCookie }, address: '192.0.2.52' },
+      { identity: { cookie: supervisorCookie }, address: '127.192.2.52' },
     );
     assert.deepEqual(verified.json?.data, {
       verifyAudit: { intact: true, events: rows.length, brokenAt: null },
@@ -706,8 +706,8 @@ interface LegitSession {
  * and over — each from an address of its own.
  */
 async function startLegitSession(url: string, agentCookie: string): Promise<LegitSession> {
-  const customerAddress = '192.0.2.10';
-  const agentAddress = '192.0.2.11';
+  const customerAddress = '127.192.2.10';
+  const agentAddress = '127.192.2.11';
   const started = await httpGraphQL(
     url,
     {
@@ -840,7 +840,7 @@ async function auditRows(url: string, cookie: string, sessionId: string): Promis
           'query($id: ID!, $after: String){ auditEvents(sessionId: $id, first: 200, after: $after){ nodes { sequence type } pageInfo { hasNextPage endCursor } } }',
         variables: { id: sessionId, after },
       },
-      { identity: { cookie }, address: '192.0.2.53' },
+      { identity: { cookie }, address: '127.192.2.53' },
     );
     const page = answer.json?.data?.auditEvents as
       | { nodes: { sequence: number; type: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }
@@ -862,7 +862,8 @@ interface RawOutcome {
 function rawSocket(url: string, address: string, init: boolean, frames: string[]): Promise<RawOutcome> {
   return new Promise((resolve) => {
     const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/api/graphql`, 'graphql-transport-ws', {
-      headers: { origin: url, 'x-forwarded-for': address },
+      headers: { origin: url },
+      localAddress: address,
     });
     const outcome: RawOutcome = { closeCode: null, reason: '', messages: [] };
     const finish = () => {

@@ -13,7 +13,7 @@ import { waitFor } from './support/wait-for.ts';
 /**
  * Abuse of the public surface: guessing session codes, flooding anonymous calls, sending
  * into ended sessions, filling the audit trail or the recording store, leaking the start URL.
- * Real servers, real SQLite, real graphql-ws sockets; client addresses via X-Forwarded-For.
+ * Real servers, real SQLite, real graphql-ws sockets; each client from a loopback address of its own.
  */
 
 const START = 'mutation($input: StartSessionInput!){ startSession(input: $input){ customerToken session { id code url } } }';
@@ -78,7 +78,6 @@ describe('session codes cannot be guessed or probed', () => {
   before(async () => {
     server = await startTestServer({
       config: {
-        trustProxy: true,
         joinFailuresPerAgent: 5,
         joinFailuresPerAddress: 8,
         joinLockoutSeconds: 60,
@@ -236,7 +235,6 @@ describe('anonymous calls are throttled and kept to open sessions on allowed sit
   before(async () => {
     server = await startTestServer({
       config: {
-        trustProxy: true,
         startSessionsPerAddressPerMinute: 3,
         sendEventsPerAddressPerMinute: 30,
         recordingMaxBytesPerSession: 4096,

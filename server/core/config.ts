@@ -4,6 +4,12 @@ import { z } from 'zod';
 export interface Config {
   port: number;
   host: string;
+  /**
+   * The origin browsers reach this server at (PUBLIC_URL): its own pages (the demo) may start
+   * sessions, and only they get the sign-in cookie read on a WebSocket. Never taken from a
+   * request's Host or X-Forwarded-Proto, which any client writes. Unset: where it listens.
+   */
+  publicOrigin: string;
   databaseUrl: string;
   redisUrl: string | undefined;
   /** Extra origins whose pages may start sessions; the server's own origin (the demo) always may. */
@@ -18,8 +24,11 @@ export interface Config {
   adminEmail: string;
   /** The Secure flag of the sign-in cookie (COOKIE_SECURE); never taken from a request header. */
   cookieSecure: boolean;
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For (for rate limits). */
-  trustProxy: boolean;
+  /**
+   * Reverse proxies in front of the server that each append the address they saw to
+   * X-Forwarded-For (TRUST_PROXY_HOPS); 0: the socket's peer is the client. Rate limits count per client address.
+   */
+  trustProxyHops: number;
   /** Prefix of every Redis key and channel this deployment uses, so deployments (and tests) can share one Redis. */
   redisPrefix: string;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
@@ -88,6 +97,12 @@ const origin = z
     }
   });
 
+/** Where a server listening on `host`:`port` is reached on this machine (any interface: localhost). */
+export function listeningUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
 /** The quick start's embedded SQLite file, used when DATABASE_URL is unset. */
 export const DEFAULT_DATABASE_URL = 'file:./data/cobrowse.db';
 
@@ -98,6 +113,7 @@ const booleanFlag = z
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: origin.optional(),
   DATABASE_URL: z
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgres:// (PostgreSQL)')
@@ -119,7 +135,8 @@ const environment = z.object({
     .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address such as admin@company.com')
     .default('admin@cobrowse.local'),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false'], { message: 'must be auto, true or false' }).default('auto'),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
+  TRUST_PROXY: booleanFlag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_PREFIX: z
     .string()
@@ -193,6 +210,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   return {
     port: values.PORT,
     host: values.HOST,
+    // Port 0 takes a free port: start-server puts the one it got in this default once it has it.
+    publicOrigin: values.PUBLIC_URL ?? listeningUrl(overrides.host ?? values.HOST, overrides.port ?? values.PORT),
     databaseUrl: values.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     redisUrl: values.REDIS_URL,
     allowedOrigins: values.ALLOWED_ORIGINS,
@@ -200,7 +219,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     adminEmail: values.ADMIN_EMAIL,
     // auto: Secure on a real deployment (served over HTTPS); not on the quick start or in dev.
     cookieSecure: values.COOKIE_SECURE === 'auto' ? !embeddedDefault && !dev : values.COOKIE_SECURE === 'true',
-    trustProxy: values.TRUST_PROXY,
+    // TRUST_PROXY=true, from before the number of hops could be set, means the one proxy in front.
+    trustProxyHops: values.TRUST_PROXY_HOPS ?? (values.TRUST_PROXY ? 1 : 0),
     redisPrefix: values.REDIS_PREFIX,
     logLevel: values.LOG_LEVEL,
     subscriberQueueBytes: values.SUBSCRIBER_QUEUE_BYTES,

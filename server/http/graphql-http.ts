@@ -8,7 +8,7 @@ import express, { type ErrorRequestHandler, type RequestHandler, type Router } f
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
 import { bearerKey, resolveViewer, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
-import { clientAddressOf, selfOriginOf } from './request-address.ts';
+import { clientAddressOf } from './request-address.ts';
 import { ErrorCode } from '../core/errors.ts';
 import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
 import { isQueryTooLong, limitErrorOf, queryLimitRules, queryParseOptions, queryTooLarge } from '../../graphql/query-limits.ts';
@@ -77,9 +77,9 @@ export async function createGraphQLHttpRouter(
             customerToken: typeof token === 'string' ? token : undefined,
             apiKey: bearerKey(req.headers.authorization),
           }),
-          clientAddress: clientAddressOf(req, deps.config.trustProxy),
+          clientAddress: clientAddressOf(req, deps.config.trustProxyHops),
           requestOrigin: req.headers.origin ?? null,
-          selfOrigin: selfOriginOf(req.headers),
+          selfOrigin: deps.config.publicOrigin,
           setCookie: (value) => res.append('Set-Cookie', value),
           transport: 'http',
           memo: new Map(),

@@ -5,7 +5,7 @@ import type { WebSocketServer } from 'ws';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
 import { bearerKey, resolveViewer, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
 import { NOBODY, type Viewer } from '../auth/viewer.ts';
-import { clientAddressOf, selfOriginOf } from './request-address.ts';
+import { clientAddressOf } from './request-address.ts';
 import { createDocumentCache } from '../../graphql/document-cache.ts';
 import { fastExecute, fastSubscribe } from '../../graphql/fast-execute.ts';
 import { formatError, readOnlyKeyError, toGraphQLError } from '../../graphql/errors.ts';
@@ -52,9 +52,9 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
   const contextFor = (request: IncomingMessage, viewer: Viewer): GraphQLContext => ({
     ...deps,
     viewer,
-    clientAddress: clientAddressOf(request, deps.config.trustProxy),
+    clientAddress: clientAddressOf(request, deps.config.trustProxyHops),
     requestOrigin: request.headers.origin ?? null,
-    selfOrigin: selfOriginOf(request.headers),
+    selfOrigin: deps.config.publicOrigin,
     setCookie: () => {
       throw new GraphQLError('Sign in over HTTP; cookies cannot be set on a WebSocket.', { extensions: { code: 'BAD_USER_INPUT' } });
     },
@@ -71,7 +71,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
       subscribe: fastSubscribe,
       async onConnect(ctx) {
         const { request } = ctx.extra;
-        const sameOrigin = request.headers.origin === selfOriginOf(request.headers);
+        const sameOrigin = request.headers.origin === deps.config.publicOrigin;
         const customerToken = ctx.connectionParams?.customerToken;
         let viewer: Viewer;
         try {

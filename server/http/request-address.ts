@@ -1,24 +1,25 @@
-/** Where an HTTP request or WebSocket upgrade came from, as rate limits and origin checks see it. */
-/** The origin a browser at this Host sees, honouring a proxy's X-Forwarded-Proto. */
-export function selfOriginOf(headers: Record<string, string | string[] | undefined>): string {
-  const forwarded = headers['x-forwarded-proto'];
-  const proto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim() || 'http';
-  return `${proto}://${headers.host ?? 'localhost'}`;
-}
+/** Where an HTTP request or WebSocket upgrade came from, as rate limits see it. */
 
 /**
- * The address a request came from: the socket's peer, or — behind a proxy the operator trusts
- * (TRUST_PROXY=true) — the left-most X-Forwarded-For entry. Never trusted by default, or anyone
- * could pick a fresh address per attempt and walk past every rate limit.
+ * The address a request came from: the socket's peer, or — behind `trustedHops` proxies
+ * (TRUST_PROXY_HOPS) — the X-Forwarded-For entry the nearest trusted proxy did not write itself:
+ * the `trustedHops`-th from the right. Each proxy appends the address it saw, so only the
+ * right-most entries are theirs; everything left of them is whatever the client sent, and taking
+ * it would let anyone pick a fresh address per attempt and walk past every rate limit. A header
+ * with fewer entries did not pass all those proxies: the socket's peer counts then.
  */
 export function clientAddressOf(
   request: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string | undefined } },
-  trustProxy: boolean,
+  trustedHops: number,
 ): string {
-  if (trustProxy) {
-    const forwarded = request.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
+  if (trustedHops > 0) {
+    const header = request.headers['x-forwarded-for'];
+    const entries = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+    const client = entries.at(-trustedHops);
+    if (client !== undefined) return client;
   }
   return request.socket.remoteAddress ?? 'unknown';
 }

@@ -17,7 +17,7 @@ const TERMINATE_AFTER_MS = 5_000;
 
 type SocketLimitConfig = Pick<
   Config,
-  'socketBufferBytes' | 'socketBufferGraceMs' | 'maxSocketsPerAddress' | 'maxSubscriptionsPerSocket' | 'trustProxy'
+  'socketBufferBytes' | 'socketBufferGraceMs' | 'maxSocketsPerAddress' | 'maxSubscriptionsPerSocket' | 'trustProxyHops'
 >;
 
 /**
@@ -67,7 +67,7 @@ export const isSlowConsumerError = (error: GraphQLError): boolean =>
  */
 export function limitSocketsPerAddress(wss: WebSocketServer, config: SocketLimitConfig): void {
   const open = new Map<string, number>();
-  const addressOf = (request: IncomingMessage) => clientAddressOf(request, config.trustProxy);
+  const addressOf = (request: IncomingMessage) => clientAddressOf(request, config.trustProxyHops);
   wss.options.verifyClient = ({ req }: { req: IncomingMessage }, callback: (ok: boolean, code?: number, message?: string) => void) => {
     if ((open.get(addressOf(req)) ?? 0) >= config.maxSocketsPerAddress) callback(false, 429, 'Too many connections from this address');
     else callback(true);

@@ -3,9 +3,10 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
 /**
- * Raw clients for the attack tests: any headers (an `X-Forwarded-For` per caller, so rate limits
- * keyed by address do not mix test traffic up), any body, and a graphql-ws client per caller
- * that reports how the server answered — including when it closed the socket instead.
+ * Raw clients for the attack tests: any headers, any body, a client address per caller (a
+ * loopback address the connection really comes from, so rate limits keyed by address do not mix
+ * test traffic up), and a graphql-ws client per caller that reports how the server answered —
+ * including when it closed the socket instead.
  */
 
 /** Who presents what. A caller may hold several credentials, as a confused or hostile client might. */
@@ -38,7 +39,7 @@ export interface HttpAnswer {
 
 export interface CallOptions {
   identity?: Identity;
-  /** Sent as X-Forwarded-For; the server must run with `trustProxy: true` to count it. */
+  /** The loopback address (127.x.y.z) the connection comes from, as the server's socket sees it. */
   address?: string;
   origin?: string;
   headers?: Record<string, string>;
@@ -46,7 +47,6 @@ export interface CallOptions {
 
 function headersFor(baseUrl: string, options: CallOptions): Record<string, string> {
   const headers: Record<string, string> = { origin: options.origin ?? baseUrl, ...options.headers };
-  if (options.address) headers['x-forwarded-for'] = options.address;
   const identity = options.identity ?? {};
   if (identity.cookie) headers.cookie = identity.cookie;
   if (identity.customerToken) headers['x-cobrowse-customer-token'] = identity.customerToken;
@@ -66,6 +66,7 @@ export function httpGraphQL(baseUrl: string, body: unknown, options: CallOptions
     const request = httpRequest(target, {
       method: 'POST',
       agent: false,
+      localAddress: options.address,
       headers: { 'content-type': 'application/json', ...headersFor(baseUrl, options), 'content-length': payload.length },
     });
     let answered = false;
@@ -95,10 +96,13 @@ export function httpGraphQL(baseUrl: string, body: unknown, options: CallOptions
 }
 
 let addressCounter = 0;
-/** A fresh client address (10.x.y.z) per call, so per-address limits never see two calls as one caller. */
+/**
+ * A fresh client address per call, so per-address limits never see two calls as one caller: one of
+ * the loopback network's addresses (127.0.0.0/8, all of which reach a server on 127.0.0.1), never 127.0.0.1.
+ */
 export function freshAddress(): string {
   addressCounter += 1;
-  return `10.${(addressCounter >> 16) & 255}.${(addressCounter >> 8) & 255}.${addressCounter & 255}`;
+  return `127.${100 + ((addressCounter >> 16) & 127)}.${(addressCounter >> 8) & 255}.${addressCounter & 255}`;
 }
 
 /**
@@ -108,9 +112,10 @@ export function freshAddress(): string {
  */
 export function wsConnect(baseUrl: string, options: CallOptions & { persistent?: boolean } = {}): Client {
   const headers = headersFor(baseUrl, { ...options, identity: { cookie: options.identity?.cookie } });
+  const localAddress = options.address;
   class HeaderWebSocket extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols, { headers });
+      super(address, protocols, { headers, localAddress });
     }
   }
   const identity = options.identity ?? {};
