@@ -9,6 +9,7 @@ import { requestWriteMode } from '../server/sessions/write-mode.ts';
 import { buildEsmWidget, buildLanguageChunks, buildWidget } from '../widget/build.ts';
 import { launchBrowser } from './support/browser.ts';
 import { gql, signIn, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
+import { assertNoneCaptured } from './support/network-capture.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -156,7 +157,11 @@ Cobrowse.on('notice', function (e) { log.push('notice ' + e.message); });`,
       (message) => message.type === 'events' && message.batch.events.some((event: RecordedEvent) => event.type === 2),
     );
     assert.ok(JSON.stringify(snapshot).includes('Get help'), 'the page is recorded');
-    assert.ok(!JSON.stringify(stream.values).includes('hunter2-secret'), 'the password is masked');
+    await assertNoneCaptured(() => stream.values.map((message) => JSON.stringify(message)), {
+      controls: { page: 'Get help' },
+      secrets: { password: 'hunter2-secret' },
+      where: 'the agent’s stream',
+    });
     await signal({ type: 'pointer', target: { x: 200, y: 150 } });
     await page.getByTestId('cobrowse-agent-pointer').waitFor({ state: 'visible' });
     assert.equal(await page.getByTestId('cobrowse-agent-pointer').textContent(), 'Agent');

@@ -10,6 +10,11 @@ import { waitFor } from './wait-for.ts';
 export async function customerStarts(customer: Page, baseUrl: string, path: string, { settled = false } = {}): Promise<string> {
   // Settled: Next.js has also prefetched the page's links, which adds their scripts to the page.
   await customer.goto(`${baseUrl}${path}`, settled ? { waitUntil: 'networkidle' } : {});
+  return startOnPage(customer);
+}
+
+/** The customer starts co-browse on the page they are on (what they typed stays); returns the 9-digit ID they see. */
+export async function startOnPage(customer: Page): Promise<string> {
   await customer.getByTestId('cobrowse-start').click();
   const shown = await waitFor(
     async () => (await customer.getByTestId('cobrowse-session-id').textContent())?.replace(/\D/g, ''),
