@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.ts';
-import { agentJoins, agentView, customerStarts } from './support/cobrowse-pages.ts';
+import { agentJoins, agentView, countClickRings, customerStarts } from './support/cobrowse-pages.ts';
 import { signIn } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
@@ -158,20 +158,10 @@ describe('a hostile customer page co-browsed in Chromium', () => {
     await view.getByTestId('hostile-title').waitFor({ timeout: 20_000 });
     // The agent's pointer clicks the javascript: link and the form's button: each reaches the
     // customer as a pointer click (a ring on their page), and nothing else may come of it.
-    await customer.evaluate(() => {
-      const seen = window as unknown as { ringsSeen: number };
-      seen.ringsSeen = 0;
-      new MutationObserver((records) => {
-        for (const record of records)
-          for (const node of record.addedNodes) if ((node as HTMLElement).dataset?.testid === 'cobrowse-click-ring') seen.ringsSeen++;
-      }).observe(document.getElementById('cobrowse-widget-root')!.shadowRoot!, { childList: true, subtree: true });
-    });
+    const clickRings = await countClickRings(customer);
     await view.locator('#js-link').click({ force: true });
     await view.locator('button[type=submit]').click({ force: true });
-    await waitFor(
-      async () => (await customer.evaluate(() => (window as unknown as { ringsSeen: number }).ringsSeen)) === 2,
-      'both clicks on the customer’s page',
-    );
+    await waitFor(async () => (await clickRings()) === 2, 'both clicks on the customer’s page');
     // A later change on the customer's page, pointing at the trap too: once the agent's replay has
     // tried (and been refused) that, it has long passed every load and handler before it.
     const marker = `${trap}/leak/after-the-clicks.png`;
