@@ -91,7 +91,9 @@ describe('database stopped for 10 s mid-session', () => {
       await postgres.stop();
       running = false;
       const stoppedAt = Date.now();
-      // The customer keeps browsing: each page shown is queued for the audit trail.
+      // The customer keeps browsing: each page shown is queued for the audit trail. The outage's
+      // length is what is tested (timed, not awaited): pages a second apart, and down for
+      // OUTAGE_MS in all, past the queue's longest wait between retries.
       for (const [index, page] of ['during-1', 'during-2', 'during-3', 'during-4'].entries()) {
         const sent = await send(index + 2, page);
         assert.deepEqual(sent, { data: { sendEvents: true } }, JSON.stringify(sent));
