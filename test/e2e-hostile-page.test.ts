@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.ts';
-import { agentJoins, agentView, customerStarts } from './support/cobrowse-pages.ts';
+import { agentJoins, agentView, countClickRings, customerStarts } from './support/cobrowse-pages.ts';
 import { signIn } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
+import { waitFor } from './support/wait-for.ts';
 
 /** The agent's browser says who it is, so the trap can tell its requests from the customer's. */
 const AGENT_USER_AGENT = 'Mozilla/5.0 cobrowse-agent-under-test';
@@ -155,16 +156,24 @@ describe('a hostile customer page co-browsed in Chromium', () => {
     await agentJoins(agent, server.url, code);
     const view = agentView(agent);
     await view.getByTestId('hostile-title').waitFor({ timeout: 20_000 });
-    // The agent's pointer clicks the javascript: link and the form's button: nothing may come of it.
-    await view
-      .locator('#js-link')
-      .click({ force: true, timeout: 5000 })
-      .catch(() => {});
-    await view
-      .locator('button[type=submit]')
-      .click({ force: true, timeout: 5000 })
-      .catch(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 3000)); // time for any late load or handler
+    // The agent's pointer clicks the javascript: link and the form's button: each reaches the
+    // customer as a pointer click (a ring on their page), and nothing else may come of it.
+    const clickRings = await countClickRings(customer);
+    await view.locator('#js-link').click({ force: true });
+    await view.locator('button[type=submit]').click({ force: true });
+    await waitFor(async () => (await clickRings()) === 2, 'both clicks on the customer’s page');
+    // A later change on the customer's page, pointing at the trap too: once the agent's replay has
+    // tried (and been refused) that, it has long passed every load and handler before it.
+    const marker = `${trap}/leak/after-the-clicks.png`;
+    await customer.evaluate(
+      (src) => document.body.insertAdjacentHTML('beforeend', `<img src="${src}" width="1" height="1" alt="">`),
+      marker,
+    );
+    await waitFor(() => agentBlocked.has(marker), 'the agent’s replay to try the image added last');
+    await waitFor(
+      () => trapped.some((request) => request.path === '/leak/after-the-clicks.png' && !request.agent),
+      'the trap to see the customer load the image added last',
+    );
 
     assert.ok(
       trapped.some((request) => !request.agent),
@@ -188,8 +197,12 @@ describe('a hostile customer page co-browsed in Chromium', () => {
       [],
       '…the Content-Security-Policy stopped every one of them',
     );
+    assert.ok(
+      agent.frames().some((frame) => frame.parentFrame() === agent.mainFrame()),
+      'the replay’s frame is among those checked',
+    );
     for (const frame of agent.frames()) {
-      assert.equal(await frame.evaluate(() => (window as { __pwned?: string }).__pwned).catch(() => undefined), undefined, frame.url());
+      assert.equal(await frame.evaluate(() => (window as { __pwned?: string }).__pwned), undefined, frame.url());
     }
     assert.equal(await agent.evaluate(() => (window as { __pwned?: string }).__pwned), undefined);
     assert.deepEqual(agentDialogs, []);

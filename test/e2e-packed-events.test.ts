@@ -5,6 +5,7 @@ import { PACKED_EVENTS_TAG, type RecordedEvent } from '../protocol/index.ts';
 import { packEvents } from '../protocol/packed-events.ts';
 import { captureUploads } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
+import { withUnpacked } from './support/packed-frames.ts';
 import { waitFor } from './support/wait-for.ts';
 import { protocolCustomer, recordedElement, recordedPage } from './support/recorded-pages.ts';
 
@@ -45,6 +46,10 @@ describe('packed events in Chromium', () => {
     await waitFor(() => agentView(agent).getByTestId('demo-notes').count(), 'the apply page in the agent view');
     const packed = uploads.filter((upload) => upload.includes(PACKED_EVENTS_TAG));
     assert.ok(packed.length > 0, 'the snapshot went packed');
+    assert.ok(
+      (await withUnpacked(packed)).texts.some((text) => text.includes('demo-notes')),
+      'the page is in them, inflated',
+    );
     assert.ok(!packed.some((upload) => upload.includes('demo-notes')), 'nothing of the page in the clear');
     // A change on the page after the packed snapshot still arrives, in small batches sent plain.
     await customer.getByTestId('demo-name').pressSequentially('Packed Jane');

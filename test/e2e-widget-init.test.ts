@@ -8,7 +8,8 @@ import type { RecordedEvent, StreamMessage } from '../protocol/index.ts';
 import { requestWriteMode } from '../server/sessions/write-mode.ts';
 import { buildEsmWidget, buildLanguageChunks, buildWidget } from '../widget/build.ts';
 import { launchBrowser } from './support/browser.ts';
-import { gql, signIn, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
+import { gql, signIn, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
+import { assertNoneCaptured } from './support/network-capture.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -156,7 +157,11 @@ Cobrowse.on('notice', function (e) { log.push('notice ' + e.message); });`,
       (message) => message.type === 'events' && message.batch.events.some((event: RecordedEvent) => event.type === 2),
     );
     assert.ok(JSON.stringify(snapshot).includes('Get help'), 'the page is recorded');
-    assert.ok(!JSON.stringify(stream.values).includes('hunter2-secret'), 'the password is masked');
+    await assertNoneCaptured(() => stream.values.map((message) => JSON.stringify(message)), {
+      controls: { page: 'Get help' },
+      secrets: { password: 'hunter2-secret' },
+      where: 'the agent’s stream',
+    });
     await signal({ type: 'pointer', target: { x: 200, y: 150 } });
     await page.getByTestId('cobrowse-agent-pointer').waitFor({ state: 'visible' });
     assert.equal(await page.getByTestId('cobrowse-agent-pointer').textContent(), 'Agent');
@@ -290,10 +295,19 @@ Cobrowse.init({ onWriteRequest: function (request) {
     const agentRow = await server.deps.db.user.findUniqueOrThrow({ where: { email: 'agent@example.com' } });
     const asked = Date.now();
     await requestWriteMode(server.deps, agentRow, sessionId, 3000);
+    const expiryTimerBy = Date.now() + 3000; // the server set it before it returned
     await waitFor(async () => (await writeAudit(sessionId)).length === 4, 'the fallback decline', 6000);
     const elapsed = Date.now() - asked;
     assert.ok(elapsed >= 1500 && elapsed < 3000, `declined after ${elapsed} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // past the expiry
+    // Past the expiry, the server's own timer has run: another session's request, made now to
+    // expire just after this one, has expired (with nobody to answer it).
+    const other = await startCustomerSession(server.url);
+    const agent2Cookie = await signIn(server.url, 'agent2@example.com');
+    assert.ok((await gql(server.url, JOIN, { code: other.code }, { cookie: agent2Cookie })).data);
+    const agent2Row = await server.deps.db.user.findUniqueOrThrow({ where: { email: 'agent2@example.com' } });
+    await requestWriteMode(server.deps, agent2Row, other.id, Math.max(1, expiryTimerBy - Date.now() + 10));
+    await waitFor(() => server.deps.db.auditEvent.count({ where: { sessionId: other.id, type: 'WRITE_EXPIRED' } }), 'the later expiry');
+    await gql(server.url, EXIT, { id: other.id }, { cookie: agent2Cookie });
     assert.deepEqual(
       (await writeAudit(sessionId)).map(([type, actor]) => `${type} ${actor}`),
       ['WRITE_REQUESTED AGENT', 'WRITE_DECLINED CUSTOMER', 'WRITE_REQUESTED AGENT', 'WRITE_DECLINED CUSTOMER'],

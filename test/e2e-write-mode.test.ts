@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { StreamMessage } from '../protocol/index.ts';
 import { signInAs } from './support/browser.ts';
-import { agentJoins, agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
+import { agentJoins, agentView, browserSuite, countClickRings, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
 import { wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { waitFor } from './support/wait-for.ts';
 import { nextFullSnapshot } from './support/packed-frames.ts';
@@ -91,7 +91,9 @@ describe('Write Mode in Chromium', () => {
     assert.equal(outline, GREEN);
     await agentClicks(agent, 'demo-submit');
     await hasNotice(agent, 'agent-notice', /disabled for agents/i);
-    await customer.waitForTimeout(300);
+    // A click the agent may make, made after it, reaches the page: a submit would have come first.
+    await agentClicks(agent, 'demo-terms');
+    await waitFor(async () => !(await customer.getByTestId('demo-terms').isChecked()), 'the agent’s later untick on the customer page');
     assert.equal(await customer.getByTestId('demo-result').count(), 0);
     // …while the customer can always submit.
     await customer.getByTestId('demo-email').fill('jane@example.com');
@@ -131,8 +133,10 @@ describe('Write Mode in Chromium', () => {
     await customer.goto(`${suite.server.url}/demo`);
     await waitFor(() => agentView(agent).getByTestId('demo-counter-button').count(), 'the home page in the agent view');
     const still = await customer.getByTestId('demo-counter').textContent();
+    const clickRings = await countClickRings(customer);
     await agentClicks(agent, 'demo-counter-button');
-    await customer.waitForTimeout(500);
+    // The click reaches the customer as a pointer click; an action would have gone with it.
+    await waitFor(async () => (await clickRings()) === 1, 'the agent’s click shown on the customer page');
     assert.equal(await customer.getByTestId('demo-counter').textContent(), still);
     await agent.getByTestId('exit-session').click();
   });

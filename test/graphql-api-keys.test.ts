@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { hashToken } from '../server/auth/tokens.ts';
-import { errorCode, gql, signIn, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
+import { errorCode, gql, probeUntilLive, signIn, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 const CREATE = 'mutation($name: String!){ createApiKey(name: $name){ key apiKey { id name prefix revokedAt } } }';
@@ -114,8 +114,14 @@ describe('Read-only API keys for third parties', () => {
       'subscription { sessionLifecycle }',
       {},
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const started = await startCustomerSession(server.url);
+    const started = await probeUntilLive(
+      lifecycle,
+      async () => {
+        const session = await startCustomerSession(server.url);
+        return { made: session, is: (message) => message.session.code === session.code };
+      },
+      'the lifecycle subscription to be live',
+    );
     const event = await lifecycle.next((message) => message.session.code === started.code);
     assert.equal(event.event, 'started');
     const mutation = await wsExecute(socket, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: started.code });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StreamMessage } from '../protocol/index.ts';
-import { errorCode, gql, signIn, startCustomerSession, wsClient, wsCollect } from './support/graphql-client.ts';
+import { errorCode, gql, probeUntilLive, signIn, startCustomerSession, wsClient, wsCollect } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const VERIFY = 'query($id: ID!){ verifyAudit(sessionId: $id){ intact events brokenAt } }';
 
@@ -63,12 +64,21 @@ describe('audit history for supervisors', () => {
     const agentClient = wsClient(server.url, { cookie: agent });
     const lifecycle = wsCollect<StreamMessage>(supervisorClient, 'subscription { sessionLifecycle }', {});
     const refused = wsCollect<StreamMessage>(agentClient, 'subscription { sessionLifecycle }', {});
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await probeUntilLive(
+      lifecycle,
+      async () => {
+        const { id } = await startCustomerSession(server.url);
+        return { made: id, is: (m) => m.type === 'session' && m.session.id === id };
+      },
+      'the supervisor’s lifecycle subscription to be live',
+    );
     const session = await endedSession();
     for (const event of ['started', 'agent-joined', 'ended']) {
       await lifecycle.next((m) => m.type === 'session' && m.event === event && m.session.id === session.id);
     }
-    assert.equal((refused.failure as { extensions: { code: string } }[])[0]!.extensions.code, 'FORBIDDEN');
+    const failure = await waitFor(() => refused.failure as { extensions: { code: string } }[] | undefined, 'the agent’s refusal');
+    assert.equal(failure[0]!.extensions.code, 'FORBIDDEN');
+    assert.deepEqual(refused.values, [], 'the agent got no event');
     await Promise.all([supervisorClient.dispose(), agentClient.dispose()]);
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ChatQueueMessage, ChatStreamMessage } from '../protocol/chat.ts';
-import { errorCode, gql, signIn, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
+import { errorCode, gql, probeUntilLive, signIn, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 const START_CHAT = 'mutation($input: StartChatInput!){ startChat(input: $input){ customerToken chat { id status customerName } } }';
@@ -167,8 +167,14 @@ describe('Chat over GraphQL: queue, messages, authorization, limits, co-browse f
     assert.equal((await wsExecute(keyWs, ACCEPT, { chatId: other.id })).errors?.[0]?.extensions?.code, 'FORBIDDEN');
     // …and subscribes to new chats.
     const started = wsCollect<{ id: string; status: string }>(keyWs, 'subscription{ chatStarted { id status } }', {});
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const fresh = await startChat();
+    const fresh = await probeUntilLive(
+      started,
+      async () => {
+        const chat = await startChat();
+        return { made: chat, is: (value) => value.id === chat.id };
+      },
+      'the new-chat subscription to be live',
+    );
     assert.equal((await started.next((value) => value.id === fresh.id)).status, 'QUEUED');
     started.dispose();
     // Agents may not follow that stream (it is the API's), and customers cannot see the queue.

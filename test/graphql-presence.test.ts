@@ -3,8 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from 'graphql-ws';
 import type { SessionState, StreamMessage } from '../protocol/index.ts';
 import { trackCustomerPresence } from '../server/sessions/presence.ts';
-import { gql, signIn, startCustomerSession, wsClient, wsCollect, type StartedSession } from './support/graphql-client.ts';
+import { gql, probeUntilLive, signIn, startCustomerSession, wsClient, wsCollect, type StartedSession } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
 const JOIN = 'mutation($code: String!){ joinSession(code: $code){ id } }';
@@ -18,7 +19,6 @@ const stateOf = (message: StreamMessage): SessionState => {
   assert.ok(isSession(message), `expected a session message, got ${message.type}`);
   return message.session;
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('customer presence and the gone-customer timeout', () => {
   let server: TestServer;
@@ -71,18 +71,20 @@ describe('customer presence and the gone-customer timeout', () => {
 
     // A second tab (or a reload whose new page connects first): closing one socket is not "gone".
     const secondTab = await connectCustomer(session);
+    const firstClosed = new Promise((resolve) => customer.on('closed', resolve));
     await customer.dispose();
-    await sleep(300);
-    assert.equal(await goneAt(session.id), null);
-    assert.ok(!agentStream.values.some(sessionEvent('customer-disconnected')), 'no disconnect while a tab is open');
+    await firstClosed;
 
+    // The last socket's close is the marker: the server handles a session's closes in order, so
+    // a "gone" from the first would have come before it, as an event of its own or an earlier time.
     const before = Date.now();
     await secondTab.dispose();
     const gone = stateOf(await agentStream.next(sessionEvent('customer-disconnected'), 5000));
     assert.equal(gone.customerConnected, false);
     const stored = await goneAt(session.id);
-    assert.ok(stored && stored.getTime() >= before - 1000, 'customerGoneAt is set when the last socket closed');
+    assert.ok(stored && stored.getTime() >= before, 'customerGoneAt is set when the last socket closed, not the first');
     assert.equal(gone.customerGoneAt, stored.toISOString());
+    assert.equal(agentStream.values.filter(sessionEvent('customer-disconnected')).length, 1, 'no disconnect while a tab was open');
 
     // The agent reloads: the state it gets on subscribing says the customer is gone.
     const reloaded = client({ cookie: agentCookie });
@@ -101,7 +103,14 @@ describe('customer presence and the gone-customer timeout', () => {
   it('ends a session whose customer stayed away past the timeout: reason timeout, audited, agent freed, supervisors told', async () => {
     const supervisor = client({ cookie: await signIn(url, 'supervisor@example.com') });
     const lifecycle = wsCollect<StreamMessage>(supervisor, 'subscription { sessionLifecycle }', {});
-    await sleep(200); // the lifecycle subscription is live before anything happens
+    await probeUntilLive(
+      lifecycle,
+      async () => {
+        const { id } = await startCustomerSession(url);
+        return { made: id, is: (message) => isSession(message) && message.session.id === id };
+      },
+      'the lifecycle subscription to be live',
+    );
     const { session, customer } = await joinedSession(agent2Cookie);
     const agent = client({ cookie: agent2Cookie });
     const agentStream = wsCollect<StreamMessage>(agent, STREAM, { id: session.id });
@@ -152,7 +161,15 @@ describe('customer presence and the gone-customer timeout', () => {
     const back = stateOf(await agentStream.next(sessionEvent('customer-connected'), 5000));
     assert.equal(back.customerConnected, true);
     assert.equal(await goneAt(session.id), null);
-    await sleep(TIMEOUT_SECONDS * 1000);
+    // Another session whose customer leaves now ends by the timeout: the sweeps have gone well
+    // past the point where the old "gone" would have ended this one.
+    const later = await joinedSession(agent2Cookie);
+    await later.customer.dispose();
+    await waitFor(
+      async () => (await server.deps.db.session.findUniqueOrThrow({ where: { id: later.session.id } })).endReason === 'timeout',
+      'the other session to time out',
+      (TIMEOUT_SECONDS + 5) * 1000,
+    );
     assert.equal((await server.deps.db.session.findUniqueOrThrow({ where: { id: session.id } })).status, 'ACTIVE');
     await gql(url, EXIT, { id: session.id }, { cookie: agentCookie });
   });

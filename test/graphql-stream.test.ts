@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { StreamMessage } from '../protocol/index.ts';
 import { errorCode, gql, signIn, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
 const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
@@ -64,8 +65,7 @@ describe('the session stream over GraphQL WebSocket', () => {
     const ended = await agentStream.next((message) => message.type === 'session' && message.event === 'ended');
     assert.equal(ended.type === 'session' && ended.session.endedBy, 'CUSTOMER');
     await customerStream.next((message) => message.type === 'session' && message.event === 'ended');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.ok(agentStream.completed, 'the stream completes when the session ends');
+    await waitFor(() => agentStream.completed, 'the stream to complete when the session ends');
     await Promise.all([customer.dispose(), agent.dispose()]);
   });
 
@@ -84,7 +84,7 @@ describe('the session stream over GraphQL WebSocket', () => {
     const { session, close } = await joinedSession();
     const anonymous = wsClient(url);
     const failed = wsCollect(anonymous, STREAM, { id: session.id });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitFor(() => failed.failure, 'the anonymous stream to be refused');
     assert.ok(Array.isArray(failed.failure));
     assert.equal((failed.failure as { extensions: { code: string } }[])[0]!.extensions.code, 'UNAUTHENTICATED');
 

@@ -271,6 +271,7 @@ describe('Webhooks', () => {
 
   it('sends nothing new to a disabled endpoint and nothing at all to a deleted one', async () => {
     const quiet = await startWebhookReceiver();
+    const control = await startWebhookReceiver();
     try {
       const off = await register(quiet.url, ['SESSION_STARTED']);
       const gone = await register(quiet.url, ['SESSION_STARTED']);
@@ -296,18 +297,32 @@ describe('Webhooks', () => {
         );
       }
 
+      // An enabled endpoint for the same event gets it: the event was sent out, to every endpoint
+      // it goes to at once (one delivery each, under one event id).
+      const kept = await register(control.url, ['SESSION_STARTED']);
       await startCustomerSession(server.url);
+      const [started] = await waitFor(
+        () => (control.of('session.started').length ? control.of('session.started') : undefined),
+        'the event',
+      );
+      const eventId = (JSON.parse(started!.body) as { id: string }).id;
+      const fannedOut = await server.deps.db.webhookDelivery.findMany({ where: { eventId } });
+      assert.deepEqual(
+        fannedOut.map((delivery) => delivery.endpointId),
+        [kept.id],
+        'no delivery of session.started to either endpoint',
+      );
       await call(PING, { id: off.id }); // a test ping still goes to a disabled endpoint
       await waitFor(() => quiet.received.length >= 1, 'the ping');
-      await new Promise((resolve) => setTimeout(resolve, 300));
       assert.deepEqual(
         quiet.received.map((request) => request.headers['cobrowse-event']),
         ['webhook.ping'],
         'no session.started went to either endpoint',
       );
       await remove(off.id);
+      await remove(kept.id);
     } finally {
-      await quiet.close();
+      await Promise.all([quiet.close(), control.close()]);
     }
   });
 

@@ -4,6 +4,7 @@ import type { StreamMessage } from '../protocol/index.ts';
 import { requestWriteMode } from '../server/sessions/write-mode.ts';
 import { errorCode, gql, signIn, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
 const REQUEST = 'mutation($id: ID!){ requestWriteMode(sessionId: $id){ mode writeRequestId } }';
@@ -122,8 +123,15 @@ describe('Write Mode over GraphQL', () => {
     });
     await live.agentStream.next((m) => m.type === 'action-result' && m.id === 3 && !m.ok);
 
-    await new Promise((resolve) => setTimeout(resolve, 200)); // action audits are written off the stream's path
-    const rows = await server.deps.db.auditEvent.findMany({ where: { sessionId: live.session.id, type: 'AGENT_ACTION' } });
+    // Action audits are written off the stream's path, in order: once the last one is there, a
+    // row for a refused action would be too.
+    const rows = await waitFor(async () => {
+      const found = await server.deps.db.auditEvent.findMany({
+        where: { sessionId: live.session.id, type: 'AGENT_ACTION' },
+        orderBy: { sequence: 'asc' },
+      });
+      return found.some((row) => row.data.includes('input#name')) ? found : undefined;
+    }, 'the typed action’s audit row');
     assert.deepEqual(
       rows.map((row) => JSON.parse(row.data)),
       [

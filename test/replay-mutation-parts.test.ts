@@ -108,7 +108,13 @@ describe('agent replay: mutations applied at once, large ones in parts built off
       // A scroll waits for the replayer's frame; the change sent after it must wait too.
       await send([{ type: 3, data: { source: 3, id: 1, x: 0, y: 10 }, timestamp: Date.now() }]);
       await send([mutation({ attributes: [{ id: BEFORE_ID, attributes: { class: 'after-scroll' } }] })]);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // A session message after it on the same stream, handled by the page as it comes: once the
+      // page shows it, the change has been handed to the replay too.
+      await agent.getByTestId('request-write').click();
+      await waitFor(
+        () => agent.getByTestId('request-write').isDisabled(),
+        'the Write Mode request, made after the change, on the agent page',
+      );
       assert.equal(await view.locator('#before').getAttribute('class'), 'now', 'the change did not overtake the scroll');
       await agent.evaluate(THAW_FRAMES);
       await waitFor(

@@ -32,8 +32,13 @@ describe('Webhooks from two instances on PostgreSQL', () => {
       deliveryRow(endpointId, webhookPayload({ type: 'webhook.ping', data: { i } })),
     );
     await servers.a.deps.db.webhookDelivery.createMany({ data: rows });
-    await waitFor(() => receiver.of('webhook.ping').length >= DELIVERIES, 'every ping', 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // a duplicate would arrive now
+    // An attempt is stored after its answer came, and a second claim of a row would count a
+    // second attempt: once none is pending, every request either instance sent has been received.
+    await waitFor(
+      async () => (await servers.a.deps.db.webhookDelivery.count({ where: { eventType: 'webhook.ping', status: 'PENDING' } })) === 0,
+      'every ping sent',
+      30_000,
+    );
     const ids = receiver.of('webhook.ping').map((request) => request.headers['cobrowse-webhook-id']);
     assert.equal(ids.length, DELIVERIES, 'no delivery was sent twice');
     assert.equal(new Set(ids).size, DELIVERIES);
@@ -42,11 +47,19 @@ describe('Webhooks from two instances on PostgreSQL', () => {
   });
 
   it('announces a session started on the other instance once, from its PostgreSQL transaction', async () => {
+    const sessionOf = (request: { body: string }) => (JSON.parse(request.body) as { data: { sessionId: string } }).data.sessionId;
     const session = await startCustomerSession(servers.b.url);
-    await waitFor(() => receiver.of('session.started').length >= 1, 'session.started');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const started = receiver.of('session.started');
+    // A session started after it on the other instance is announced: a second announcement of the
+    // first, from either instance, would have been made by then.
+    const later = await startCustomerSession(servers.a.url);
+    await waitFor(() => receiver.of('session.started').some((request) => sessionOf(request) === later.id), 'the later session.started');
+    await waitFor(
+      async () => (await servers.a.deps.db.webhookDelivery.count({ where: { eventType: 'session.started', status: 'PENDING' } })) === 0,
+      'every session.started sent',
+    );
+    const started = receiver.of('session.started').filter((request) => sessionOf(request) !== later.id);
     assert.equal(started.length, 1);
-    assert.equal((JSON.parse(started[0]!.body) as { data: { sessionId: string } }).data.sessionId, session.id);
+    assert.equal(sessionOf(started[0]!), session.id);
+    assert.equal(await servers.a.deps.db.webhookDelivery.count({ where: { eventType: 'session.started' } }), 2, 'one delivery each');
   });
 });

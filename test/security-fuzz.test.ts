@@ -489,7 +489,7 @@ describe('Fuzzing one server over HTTP and WebSocket while a legitimate session 
       { name: 'curious agent', identity: { cookie: otherAgentCookie } },
       { name: 'read-only API key', identity: { apiKey } },
     ];
-    await sleep(500); // a few legitimate batches before the attack
+    await waitFor(() => legit.received.length >= 10, 10_000); // a few legitimate batches before the attack
     collectGarbage();
     heapBefore = process.memoryUsage().heapUsed;
   });
@@ -766,13 +766,13 @@ async function startLegitSession(url: string, agentCookie: string): Promise<Legi
       const answer = await wsFirst(customer, SEND_EVENTS, { id: sessionId, batch: { seq, sentAt: now, events } });
       if (answer.kind === 'next' && answer.body.data?.sendEvents === true) accepted.push(seq);
       else failures.push(`batch ${seq}: ${JSON.stringify(answer).slice(0, 300)}`);
-      await sleep(40);
+      await sleep(40); // the pace of a widget's batches, for the length of the attack
     }
   })();
 
   const askingForWriteMode = (async () => {
     while (running) {
-      await sleep(400);
+      await sleep(400); // an agent asking now and then, for the length of the attack
       const asked = await httpGraphQL(
         url,
         { query: 'mutation($id: ID!){ requestWriteMode(sessionId: $id){ writeRequestId } }', variables: { id: sessionId } },
@@ -804,7 +804,8 @@ async function startLegitSession(url: string, agentCookie: string): Promise<Legi
       if (running) {
         running = false;
         await Promise.all([sending, askingForWriteMode]);
-        await sleep(300);
+        // The last batches reach the agent before it hangs up (the test then compares them all).
+        await waitFor(() => received.length >= accepted.length, 10_000).catch(() => {});
         unsubscribe();
         await Promise.all([customer.dispose(), agent.dispose()]);
       }
@@ -889,13 +890,24 @@ function rawSocket(url: string, address: string, init: boolean, frames: string[]
         outcome.messages.push({ type: 'unparseable' });
       }
     });
+    const arrived = (type: string, id?: string) =>
+      outcome.messages.some((message) => message.type === type && (id === undefined || (message as { id?: unknown }).id === id));
+    const until = async (done: () => boolean) => {
+      while (socket.readyState === WebSocket.OPEN && !done()) await sleep(10);
+    };
     socket.on('open', async () => {
       if (init) {
         socket.send(JSON.stringify({ type: 'connection_init' }));
-        await sleep(30);
+        await until(() => arrived('connection_ack'));
       }
       for (const frame of frames) if (socket.readyState === WebSocket.OPEN) socket.send(frame);
-      await sleep(150);
+      // A last message the server answers, handled after the frames: once its answer is in, so
+      // is theirs (before connection_init only a ping may be answered).
+      const marker = init
+        ? { type: 'subscribe', id: 'after-the-frames', payload: { query: '{ health }' } }
+        : { type: 'ping', payload: { after: 'the-frames' } };
+      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(marker));
+      await until(() => (init ? arrived('complete', 'after-the-frames') : arrived('pong')));
       if (socket.readyState === WebSocket.OPEN) socket.close(1000);
     });
   });

@@ -9,8 +9,10 @@ import { createDocumentCache, MAX_CACHED_QUERY_CHARS } from '../graphql/document
 import { QUERY_LIMITS, queryLimitRules, queryParseOptions } from '../graphql/query-limits.ts';
 import { buildSchema } from '../graphql/schema/index.ts';
 import { AUDIT_TIMELINE } from '../app/lib/supervision-documents.ts';
-import { errorCode, gql, signIn, startCustomerSession, wsClient, wsExecute } from './support/graphql-client.ts';
+import type { StreamMessage } from '../protocol/index.ts';
+import { errorCode, gql, signIn, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;
 
@@ -204,15 +206,16 @@ describe('WebSocket connection limits', () => {
     assert.deepEqual(await wsExecute(client, '{ health }', {}), { data: { health: 'ok' } });
 
     live[0]!();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    let admitted: unknown;
-    const again = client.subscribe(
-      { query: 'subscription { sessionLifecycle }' },
-      { next: () => {}, error: (error) => (admitted = error), complete: () => {} },
-    );
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal(admitted, undefined, 'a slot freed by an ended subscription is reusable');
-    again();
+    // The slot is free once the server has seen that subscription end: a new one is admitted there,
+    // as it shows by hearing a session start (one refused before that is tried again).
+    let again = wsCollect<StreamMessage>(client, 'subscription { sessionLifecycle }', {});
+    await waitFor(async () => {
+      if (again.failure) again = wsCollect<StreamMessage>(client, 'subscription { sessionLifecycle }', {});
+      const { id } = await startCustomerSession(url);
+      const heard = () => again.values.some((message) => message.type === 'session' && message.session.id === id);
+      return waitFor(() => again.failure !== undefined || heard(), 'an answer', 1000).then(heard, () => false);
+    }, 'a slot freed by an ended subscription to be reusable');
+    again.dispose();
     for (const dispose of live) dispose();
     await client.dispose();
   });
@@ -230,8 +233,8 @@ describe('WebSocket connection limits', () => {
     await assert.rejects(open(), /status 429/);
     sockets[0]!.close();
     await new Promise((resolve) => sockets[0]!.once('close', resolve));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    sockets[0] = await open();
+    // Admitted again once the server has counted the close (refused until then).
+    sockets[0] = await waitFor(() => open(), 'a socket in place of the closed one');
     for (const socket of sockets) socket.close();
   });
 });

@@ -103,7 +103,7 @@ describe('session codes cannot be guessed or probed', () => {
     const unknownAnswer = await join(url, wrongCode(), prober.cookie, address);
     const endedAnswer = await join(url, ended.code, prober.cookie, address);
     const takenAnswer = await join(url, taken.code, prober.cookie, address);
-    await sleep(3300); // past the 3 s a session may wait for an agent
+    await sleep(3300); // the waiting time under test: past the 3 s a session may wait for an agent
     const expiredAnswer = await join(url, expired.code, prober.cookie, address);
 
     const answers = [unknownAnswer, endedAnswer, takenAnswer, expiredAnswer];
@@ -368,7 +368,10 @@ describe('anonymous calls are throttled and kept to open sessions on allowed sit
       assert.equal(capped.length, 1);
       assert.deepEqual(JSON.parse(capped[0]!.data), { maxBytes: 4096 });
       assert.equal(capped[0]!.actorKind, 'SYSTEM');
-      await sleep(100);
+      // A batch after the cap still reaches the agent; its flush, awaited, is where a second note would be written.
+      assert.deepEqual(await wsExecute(customer, SEND_EVENTS, { id: session.id, batch: bulky(7) }), { data: { sendEvents: true } });
+      await agentStream.next((message) => message.type === 'events' && message.batch.seq === 7);
+      await server.deps.recordings.flush(session.id);
       assert.equal((await auditOf(server, session.id)).filter((event) => event.type === 'RECORDING_CAPPED').length, 1, 'audited once');
       await Promise.all([customer.dispose(), agent.dispose()]);
     } finally {

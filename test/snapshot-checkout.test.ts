@@ -5,7 +5,7 @@ import { PACKED_EVENTS_TAG, type PackedEvents, type RecordedEvent } from '../pro
 import { unpackEvents } from '../protocol/packed-events.ts';
 import { captureUploads } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts } from './support/cobrowse-pages.ts';
-import { withUnpacked } from './support/packed-frames.ts';
+import { assertNoneCaptured } from './support/network-capture.ts';
 import { waitFor } from './support/wait-for.ts';
 
 /** The packed runs the customer uploaded holding a full snapshot, in order: their payload and events. */
@@ -47,8 +47,12 @@ describe('the kept snapshot', () => {
     const [first, again] = await sentSnapshots(uploads);
     assert.ok(again, 'the snapshot went to the agent');
     assert.equal(again.payload.data, first!.payload.data, 'the same packed snapshot, not taken again');
-    const sent = (await withUnpacked(uploads)).texts;
-    assert.ok(!sent.some((text) => text.includes('all: initial')), 'the widget’s adopted stylesheet stays home');
+    // The page's own stylesheets travel, in the form the widget's would.
+    await assertNoneCaptured(() => uploads, {
+      controls: { pageStylesheet: '--nw-brand' },
+      secrets: { 'the widget’s adopted stylesheet': 'all: initial' },
+      where: 'the uploads',
+    });
     await agent.getByTestId('exit-session').click();
   });
 
@@ -73,8 +77,11 @@ describe('the kept snapshot', () => {
     const stamps = new Set(again.events.map((event) => event.timestamp));
     assert.equal(stamps.size, 1, 'every event of the resent run stamped at once');
     assert.ok([...stamps][0]! > first!.events.at(-1)!.timestamp);
-    const sent = (await withUnpacked(uploads)).texts;
-    assert.ok(!sent.some((text) => text.includes('4111111111111111')), 'the card number never left');
+    await assertNoneCaptured(() => uploads, {
+      controls: { typedBefore: 'Late Jane', typedAfter: 'Late John' },
+      secrets: { 'the card number': '4111111111111111' },
+      where: 'the uploads',
+    });
     await agent.getByTestId('exit-session').click();
   });
 

@@ -44,7 +44,8 @@ describe('the kept snapshot while it is still on its way out', () => {
     await page.setContent(`<!doctype html><main>${'<p class="row">A row of the statement</p>'.repeat(2000)}</main>`);
     await page.addScriptTag({ content: script });
     const batches = await page.evaluate(async () => {
-      // A slow device: deflating takes a while, so the snapshot is still being packed when the request comes.
+      // A slow device (timed on purpose): deflating takes a while, so the snapshot is still being
+      // packed when the request comes.
       const Deflate = CompressionStream;
       (window as unknown as { CompressionStream: unknown }).CompressionStream = function (format: CompressionFormat) {
         const inner = new Deflate(format);
@@ -63,13 +64,17 @@ describe('the kept snapshot while it is still on its way out', () => {
       recorder.start(); // Meta and a full snapshot, sent by the batch timer this turn sets
       await new Promise((resolve) => setTimeout(resolve, 0)); // that timer has run: the snapshot is being packed
       recorder.snapshot(); // an agent asks now
-      // Once the first batch is out, long enough for a second snapshot to be packed and sent, were there one.
+      // Once the first batch is out, the page changes: that change is sent after anything queued
+      // before it, so a second snapshot, were there one, has been sent once the change has.
       for (let waited = 0; sent.length === 0 && waited < 20_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      document.querySelector('main')!.insertAdjacentHTML('beforeend', '<p>Changed after the request</p>');
+      for (let waited = 0; !JSON.stringify(sent).includes('Changed after the request') && waited < 20_000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       recorder.stop();
       return sent;
     });
     assert.ok(batches.length > 0, 'the snapshot was sent');
+    assert.ok(JSON.stringify(batches).includes('Changed after the request'), 'the change after it was sent');
     assert.equal(await fullSnapshotsIn(batches as EventBatch[]), 1, 'one snapshot: the one on its way out');
     await page.close();
   });

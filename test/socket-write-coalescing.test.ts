@@ -47,6 +47,8 @@ describe('coalesced socket writes', () => {
     // More than the kernel's buffers and EARLY_ACK_BYTES can hold.
     const write = writerOf(server);
     for (let i = 0; i < 200; i++) write(big, () => acknowledged++);
+    // Kept as a wait: a reader stalled for a while is the case under test; all the kernel takes
+    // meanwhile is acknowledged, the rest is not.
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.ok(server.bufferedAmount >= EARLY_ACK_BYTES, `buffered ${server.bufferedAmount}`);
     assert.ok(acknowledged < 200, `${acknowledged} of 200 frames acknowledged while the reader is stalled`);

@@ -115,7 +115,8 @@ describe('The widget’s socket (graphql-transport-ws)', () => {
     await until(() => settled.length === MAX_UNACKNOWLEDGED_BATCHES, 'room after an acknowledgement', 5_000);
     let last = false;
     void client.upload({ seq: 99 }).then(() => (last = true));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // It is sent at once; a promise with room would have settled long before it arrives.
+    await until(() => peerSide.uploads.some((upload) => (JSON.parse(upload) as { seq: number }).seq === 99), 'the last upload', 5_000);
     assert.equal(last, false, 'full again');
     peerSide.socket.close(1001, 'Going away');
     await until(() => last, 'released when the connection closes', 5_000);

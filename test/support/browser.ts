@@ -21,16 +21,6 @@ const CHROMIUM_ARGS = [
 export const launchBrowser = (): Promise<Browser> =>
   chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 
-/** Every WebSocket frame a page sends or receives, as text, for leak checks. */
-export function captureWebSocketFrames(page: Page): string[] {
-  const frames: string[] = [];
-  page.on('websocket', (socket) => {
-    socket.on('framesent', (frame) => frames.push(String(frame.payload)));
-    socket.on('framereceived', (frame) => frames.push(String(frame.payload)));
-  });
-  return frames;
-}
-
 /** The event batches the page's widget uploaded (binary frames, protocol/uploads.ts), each as its JSON. */
 export function captureUploads(page: Page): string[] {
   const uploads: string[] = [];

@@ -10,6 +10,11 @@ import { waitFor } from './wait-for.ts';
 export async function customerStarts(customer: Page, baseUrl: string, path: string, { settled = false } = {}): Promise<string> {
   // Settled: Next.js has also prefetched the page's links, which adds their scripts to the page.
   await customer.goto(`${baseUrl}${path}`, settled ? { waitUntil: 'networkidle' } : {});
+  return startOnPage(customer);
+}
+
+/** The customer starts co-browse on the page they are on (what they typed stays); returns the 9-digit ID they see. */
+export async function startOnPage(customer: Page): Promise<string> {
   await customer.getByTestId('cobrowse-start').click();
   const shown = await waitFor(
     async () => (await customer.getByTestId('cobrowse-session-id').textContent())?.replace(/\D/g, ''),
@@ -32,6 +37,22 @@ export const hasNotice = (page: Page, testId: string, pattern: RegExp) =>
     async () => (await page.getByTestId(testId).allTextContents()).some((text) => pattern.test(text)),
     `a ${testId} matching ${pattern}`,
   );
+
+/**
+ * Counts the agent's clicks shown on the customer's page from now on (each draws a ring in the
+ * widget's shadow root for a second): a MutationObserver sees every ring, however short-lived.
+ */
+export async function countClickRings(customer: Page): Promise<() => Promise<number>> {
+  await customer.evaluate(() => {
+    const seen = window as unknown as { clickRingsSeen: number };
+    seen.clickRingsSeen = 0;
+    new MutationObserver((records) => {
+      for (const record of records)
+        for (const node of record.addedNodes) if ((node as HTMLElement).dataset?.testid === 'cobrowse-click-ring') seen.clickRingsSeen++;
+    }).observe(document.getElementById('cobrowse-widget-root')!.shadowRoot!, { childList: true, subtree: true });
+  });
+  return () => customer.evaluate(() => (window as unknown as { clickRingsSeen: number }).clickRingsSeen);
+}
 
 /** The customer's page as the agent sees it, inside the co-browse area's iframe. */
 export const agentView = (agent: Page) => agent.frameLocator('[data-testid=cobrowse-view] iframe');

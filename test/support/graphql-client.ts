@@ -3,6 +3,7 @@ import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { graphql } from '../../graphql/generated/client/index.ts';
+import { waitFor } from './wait-for.ts';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -201,4 +202,31 @@ export function wsCollect<T>(client: Client, query: string, variables: Record<st
       });
     },
   };
+}
+
+/** How long a probe has to come back before another is made. */
+const PROBE_AGAIN_MS = 300;
+
+/**
+ * Waits until a subscription is live, which graphql-ws never says: makes a probe event (which
+ * `probe` returns a way to recognise) and again every PROBE_AGAIN_MS until the stream has one,
+ * since an event published before the server subscribed is lost. Resolves with what the last
+ * probe made; its event, and every later one, reaches the stream.
+ */
+export async function probeUntilLive<T, Made>(
+  stream: { values: T[] },
+  probe: () => Promise<{ made: Made; is: (value: T) => boolean }>,
+  what: string,
+): Promise<Made> {
+  const probes: { made: Made; is: (value: T) => boolean }[] = [];
+  let probedAt = 0;
+  await waitFor(async () => {
+    if (stream.values.some((value) => probes.some(({ is }) => is(value)))) return true;
+    if (Date.now() - probedAt >= PROBE_AGAIN_MS) {
+      probedAt = Date.now();
+      probes.push(await probe());
+    }
+    return false;
+  }, what);
+  return probes.at(-1)!.made;
 }
