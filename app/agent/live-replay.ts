@@ -97,6 +97,9 @@ export function createLiveReplay(
       UNSAFE_replayCanvas: false,
       // The virtual DOM serves fast-forwarding a recording; applied at once, live changes go to the page.
       useVirtualDom: false,
+      // A live view is never paused, but rrweb marks it so (its state is "live", not "playing"),
+      // which would hold every CSS animation on its first frame: what fades in would never show.
+      pauseAnimation: false,
     });
     replayer.on('resize', (size) => on.resize(size as { width: number; height: number }));
     const rebuilt = replayer;
