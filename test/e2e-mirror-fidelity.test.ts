@@ -1,19 +1,39 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import type { Locator } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
 import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
 import { waitFor } from './support/wait-for.ts';
 
+/** Twenty seconds of silence (8 kHz, 8-bit mono WAV): media the customer can play and seek. */
+function silentWav(seconds: number): Buffer {
+  const samples = 8000 * seconds;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + samples, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(8000, 28);
+  header.writeUInt16LE(1, 32);
+  header.writeUInt16LE(8, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(samples, 40);
+  return Buffer.concat([header, Buffer.alloc(samples, 128)]);
+}
+
 /**
  * A customer's site on its own origin, embedding the widget from the co-browse server where a
- * page says `<!--widget-->` (else at the end of its body).
+ * page says `<!--widget-->` (else at the end of its body), and serving /tone.wav.
  */
 function siteServer() {
   let server: Server;
   let pages: Record<string, string> = {};
   let widgetUrl = '';
+  const wav = silentWav(20);
   const site = {
     origin: '',
     serve(next: Record<string, string>, serverUrl: string) {
@@ -23,6 +43,18 @@ function siteServer() {
   };
   before(async () => {
     server = createServer((request, response) => {
+      if (request.url === '/tone.wav') {
+        // Byte ranges: without them Chromium cannot seek in the file.
+        const [, from = '0', to = String(wav.length - 1)] = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '') ?? [];
+        const part = wav.subarray(Number(from), Number(to || wav.length - 1) + 1);
+        response.writeHead(request.headers.range ? 206 : 200, {
+          'content-type': 'audio/wav',
+          'accept-ranges': 'bytes',
+          'content-length': part.length,
+          ...(request.headers.range && { 'content-range': `bytes ${from}-${Number(from) + part.length - 1}/${wav.length}` }),
+        });
+        return response.end(part);
+      }
       const body = pages[request.url!] ?? '<p>Nothing here</p>';
       const script = `<script src="${widgetUrl}"></script>`;
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -49,6 +81,13 @@ const MOTION_PAGE = `
 <p id="status"></p>
 <p id="toast" class="toast" data-testid="toast">Saved to your account</p>`;
 
+const MEDIA_PAGE = `
+<h1 data-testid="title">Your voicemail</h1>
+<audio data-testid="tone" src="/tone.wav" preload="auto"></audio>
+<button data-testid="play" onclick="const tone = document.querySelector('audio'); tone.currentTime = 4; tone.play()">Play</button>
+<button data-testid="pause" onclick="document.querySelector('audio').pause()">Pause</button>
+<button data-testid="seek" onclick="document.querySelector('audio').currentTime = 12">Seek</button>`;
+
 /** A computed style property of the element a locator finds, in whichever document holds it. */
 const computed = (locator: Locator, property: string) =>
   locator.evaluate((element, name) => getComputedStyle(element).getPropertyValue(name), property);
@@ -58,10 +97,10 @@ describe('the agent sees the customer’s page as it looks: motion', () => {
   const site = siteServer();
 
   /**
-   * The customer opens a page of the site and starts co-browse; an agent joins and sees its
-   * title. The agent leaves when the test ends, passed or not, so the next can join.
+   * The customer opens a page of the site and starts co-browse (then does `beforeJoin`); an agent
+   * joins and sees its title. The agent leaves when the test ends, passed or not, so the next can join.
    */
-  async function session(t: TestContext, path: string, body: string) {
+  async function session(t: TestContext, path: string, body: string, beforeJoin?: (customer: Page) => Promise<unknown>) {
     site.serve({ [path]: body }, suite.server.url);
     await updateSiteSettings(suite.server.deps.db, { allowedOrigins: [site.origin] });
     // Small enough for the agent's view to show it at actual size (no scaling): pixels compare.
@@ -73,6 +112,7 @@ describe('the agent sees the customer’s page as it looks: motion', () => {
       async () => (await customer.getByTestId('cobrowse-session-id').textContent())?.replace(/\D/g, ''),
       'the session ID',
     );
+    await beforeJoin?.(customer);
     await agentJoins(agent, suite.server.url, code);
     t.after(() => agent.getByTestId('exit-session').click());
     const view = agentView(agent);
@@ -88,5 +128,37 @@ describe('the agent sees the customer’s page as it looks: motion', () => {
     await waitFor(() => view.getByTestId('badge').count(), 'the badge in the agent view');
     await waitFor(async () => (await computed(view.getByTestId('badge'), 'opacity')) === '1', 'the badge faded in for the agent');
     await waitFor(async () => (await computed(view.getByTestId('toast'), 'opacity')) === '1', 'the toast shown to the agent');
+  });
+
+  it('plays, pauses and seeks media as the customer does, also for an agent who joins while it plays', async (t) => {
+    const media = (page: Page | ReturnType<typeof agentView>) =>
+      page.getByTestId('tone').evaluate((audio: HTMLAudioElement) => ({ paused: audio.paused, time: audio.currentTime }));
+    /** Both play, at most `slack` seconds apart (read one after the other). */
+    const inStep = async (view: ReturnType<typeof agentView>, customer: Page, slack: number) => {
+      const [mirrored, original] = [await media(view), await media(customer)];
+      return !mirrored.paused && !original.paused && Math.abs(mirrored.time - original.time) < slack;
+    };
+
+    // Playing from 4 s since before the agent came: the agent hears it where the customer is.
+    const { customer, view } = await session(t, '/t/media', MEDIA_PAGE, async (page) => {
+      await page.getByTestId('play').click();
+      await waitFor(async () => (await media(page)).time > 6.5, 'the customer’s audio past 6.5 s');
+    });
+    await waitFor(() => inStep(view, customer, 0.75), 'the agent’s audio playing along');
+
+    // Paused, the agent's copy stops where the customer's did; moved to 12 s, it moves there.
+    await customer.getByTestId('pause').click();
+    const pausedAt = (await media(customer)).time;
+    await waitFor(async () => {
+      const mirrored = await media(view);
+      return mirrored.paused && Math.abs(mirrored.time - pausedAt) < 0.1;
+    }, 'the agent’s audio paused where the customer’s is');
+    await customer.getByTestId('seek').click();
+    await waitFor(async () => {
+      const mirrored = await media(view);
+      return mirrored.paused && Math.abs(mirrored.time - 12) < 0.1;
+    }, 'the agent’s audio at 12 s');
+    await customer.getByTestId('play').click();
+    await waitFor(() => inStep(view, customer, 0.75), 'the agent’s audio playing from 4 s again');
   });
 });

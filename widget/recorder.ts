@@ -23,6 +23,10 @@ const META = 4;
  */
 const TRANSIENT_SOURCES = new Set([1, 2, 6, 12, 14]);
 
+/** rrweb's incremental source of a media element's play, pause or seek, and its "play". */
+const MEDIA_INTERACTION = 7;
+const MEDIA_PLAY = 0;
+
 /** rrweb's incremental source of a shadow root's or document's adopted stylesheets. */
 const ADOPTED_STYLE_SHEET = 15;
 
@@ -253,9 +257,21 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     }
   };
   /**
+   * Where each audio and video that plays is now, as rrweb records a play: a snapshot sent
+   * again holds where it was when recorded, and would start the agent's copy that far behind.
+   */
+  const playingMedia = (now: number): RecordedEvent[] =>
+    Array.from(document.querySelectorAll<HTMLMediaElement>('audio, video'), (media) => {
+      const id = record.mirror.getId(media);
+      if (media.paused || id < 1 || masking?.isMasked(media)) return [];
+      const { currentTime, volume, muted, playbackRate, loop } = media;
+      const data = { source: MEDIA_INTERACTION, type: MEDIA_PLAY, id, currentTime, volume, muted, playbackRate, loop };
+      return [{ type: INCREMENTAL, data, timestamp: now }];
+    }).flat();
+  /**
    * The kept snapshot and its changes go out again, in place of the changes not yet sent, as
    * recorded now: a recording replays them in order, and the agent's view rebuilds at the Meta
-   * event. Pointer moves waiting to be sent follow.
+   * event. Pointer moves waiting to be sent follow, then where playing media are now.
    */
   const sendCheckout = ({ meta, full, changes, packed, packedChanges, pending }: NonNullable<typeof checkout>) => {
     // Not yet handed to the socket: it leaves after this request came in, so whoever asked (and
@@ -267,7 +283,11 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     const rest = buffer.filter((event) => !resent.has(event));
     // Nothing changed since the packed snapshot and what went with it: it goes again as it went
     // (a recording then holds the same snapshot twice, at its own time) and costs nothing to send.
-    buffer = packed && changes.length === packedChanges ? [packed, ...rest] : [stamp(meta), stamp(full), ...changes.map(stamp), ...rest];
+    buffer = [
+      ...(packed && changes.length === packedChanges ? [packed] : [stamp(meta), stamp(full), ...changes.map(stamp)]),
+      ...rest,
+      ...playingMedia(now),
+    ];
     schedule();
   };
   const stopRecorder = () => {
