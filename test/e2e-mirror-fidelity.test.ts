@@ -1,9 +1,11 @@
+import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
 import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
+import { differentPixels } from './support/pixels.ts';
 import { waitFor } from './support/wait-for.ts';
 
 /** Twenty seconds of silence (8 kHz, 8-bit mono WAV): media the customer can play and seek. */
@@ -88,11 +90,21 @@ const MEDIA_PAGE = `
 <button data-testid="pause" onclick="document.querySelector('audio').pause()">Pause</button>
 <button data-testid="seek" onclick="document.querySelector('audio').currentTime = 12">Seek</button>`;
 
+const TOP_LAYER_PAGE = `
+<style>
+  body { font: 16px/1.4 sans-serif; margin: 0; padding: 20px; }
+  dialog { border: 2px solid #334155; border-radius: 8px; padding: 20px; }
+  dialog button { font: inherit; padding: 6px 14px; }
+</style>
+<h1 data-testid="title">Drafts</h1>
+<button data-testid="open" onclick="document.querySelector('dialog').showModal()">Delete…</button>
+<dialog data-testid="dialog"><p>Delete this draft?</p><button data-testid="confirm">Delete</button> <button>Cancel</button></dialog>`;
+
 /** A computed style property of the element a locator finds, in whichever document holds it. */
 const computed = (locator: Locator, property: string) =>
   locator.evaluate((element, name) => getComputedStyle(element).getPropertyValue(name), property);
 
-describe('the agent sees the customer’s page as it looks: motion', () => {
+describe('the agent sees the customer’s page as it looks: motion, the top layer', () => {
   const suite = browserSuite();
   const site = siteServer();
 
@@ -160,5 +172,57 @@ describe('the agent sees the customer’s page as it looks: motion', () => {
     }, 'the agent’s audio at 12 s');
     await customer.getByTestId('play').click();
     await waitFor(() => inStep(view, customer, 0.75), 'the agent’s audio playing from 4 s again');
+  });
+
+  it('shows a modal dialog as the customer has it, without a focus ring the customer does not see', async (t) => {
+    const { customer, agent, view } = await session(t, '/t/top-layer', TOP_LAYER_PAGE);
+    const scratch = await suite.newPage(100, 100);
+    const iframe = agent.locator('[data-testid=cobrowse-view] iframe');
+
+    /** An element's box on the customer's page, and the same region of the agent's view, as screenshots. */
+    async function bothShots(testId: string): Promise<[Buffer, Buffer]> {
+      const region = (await customer.getByTestId(testId).boundingBox())!;
+      const frame = (await iframe.boundingBox())!;
+      // The view is shown at actual size: the same region, moved by where the iframe sits.
+      return [
+        await customer.screenshot({ clip: region }),
+        await agent.screenshot({ clip: { ...region, x: region.x + frame.x, y: region.y + frame.y } }),
+      ];
+    }
+
+    // The agent is working in their own page: the customer's dialog must not take their focus.
+    await agent.getByTestId('viewport-actual').focus();
+
+    // The customer opens the dialog with the mouse: its first button has focus, without a ring.
+    await customer.getByTestId('open').click();
+    await waitFor(() => customer.getByTestId('dialog').evaluate((dialog: HTMLDialogElement) => dialog.matches(':modal')), 'the modal');
+    assert.equal(await computed(customer.getByTestId('confirm'), 'outline-style'), 'none');
+    await waitFor(
+      () => view.getByTestId('dialog').evaluate((dialog: HTMLDialogElement) => dialog.matches(':modal')),
+      'the modal in the agent view',
+    );
+    assert.equal(await computed(view.getByTestId('confirm'), 'outline-style'), 'none', 'a focus ring in the agent view');
+    assert.equal(
+      await computed(view.getByTestId('dialog'), 'outline-style'),
+      await computed(customer.getByTestId('dialog'), 'outline-style'),
+    );
+    assert.equal(
+      await agent.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+      'viewport-actual',
+      'the agent lost focus',
+    );
+
+    // Pixel for pixel, the dialog looks the same in both.
+    const [customerShot, agentShot] = await bothShots('dialog');
+    const dialogDiff = await differentPixels(scratch, customerShot, agentShot);
+    assert.ok(dialogDiff.sameSize);
+    assert.ok(dialogDiff.different <= dialogDiff.total * 0.002, `${dialogDiff.different} of ${dialogDiff.total} pixels differ`);
+    // The comparison sees a ring when there is one: the customer's own, from the keyboard.
+    await customer.keyboard.press('Tab');
+    await customer.keyboard.press('Shift+Tab');
+    assert.notEqual(await computed(customer.getByTestId('confirm'), 'outline-style'), 'none');
+    const [ringShot, plainShot] = await bothShots('dialog');
+    const ringDiff = await differentPixels(scratch, ringShot, plainShot);
+    assert.ok(ringDiff.different > dialogDiff.different + 50, `the ring changed only ${ringDiff.different} pixels`);
   });
 });

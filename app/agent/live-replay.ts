@@ -29,6 +29,30 @@ function nextTask(): Promise<void> {
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 
+/**
+ * Opening a dialog moves focus into it (to its first button): in the agent's view that would
+ * take the agent's focus from their own page, and draw a keyboard focus ring that the customer,
+ * who clicked, does not see (a replay focuses nothing else). The replay opens dialogs (rrweb's
+ * `rr_open_mode`) with these, which open them while inert: in the top layer all the same,
+ * with nothing focused.
+ */
+function openDialogsWithoutFocus(window: Window & { HTMLDialogElement?: typeof HTMLDialogElement }): void {
+  const dialog = window.HTMLDialogElement?.prototype;
+  if (!dialog) return;
+  for (const name of ['show', 'showModal'] as const) {
+    const open = dialog[name];
+    dialog[name] = function (this: HTMLDialogElement) {
+      const inert = this.inert;
+      this.inert = true;
+      try {
+        open.call(this);
+      } finally {
+        this.inert = inert;
+      }
+    };
+  }
+}
+
 /** A page the customer's widget did not record (an admin hid it from agents), and why. */
 export interface HiddenPage {
   href: string;
@@ -101,6 +125,7 @@ export function createLiveReplay(
       // which would hold every CSS animation on its first frame: what fades in would never show.
       pauseAnimation: false,
     });
+    if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (size) => on.resize(size as { width: number; height: number }));
     const rebuilt = replayer;
     replayer.on('fullsnapshot-rebuilded', () => rebuilt.iframe.contentDocument && on.rebuilt(rebuilt.iframe.contentDocument));
