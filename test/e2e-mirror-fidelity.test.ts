@@ -95,8 +95,11 @@ const TOP_LAYER_PAGE = `
   body { font: 16px/1.4 sans-serif; margin: 0; padding: 20px; }
   dialog { border: 2px solid #334155; border-radius: 8px; padding: 20px; }
   dialog button { font: inherit; padding: 6px 14px; }
+  [popover] { border: 1px solid #334155; padding: 10px; }
 </style>
 <h1 data-testid="title">Drafts</h1>
+<button data-testid="tip-toggle" popovertarget="tip">Tip</button>
+<div popover id="tip" data-testid="tip">Drafts are kept for 30 days.</div>
 <button data-testid="open" onclick="document.querySelector('dialog').showModal()">Delete…</button>
 <dialog data-testid="dialog"><p>Delete this draft?</p><button data-testid="confirm">Delete</button> <button>Cancel</button></dialog>`;
 
@@ -174,7 +177,7 @@ describe('the agent sees the customer’s page as it looks: motion, the top laye
     await waitFor(() => inStep(view, customer, 0.75), 'the agent’s audio playing from 4 s again');
   });
 
-  it('shows a modal dialog as the customer has it, without a focus ring the customer does not see', async (t) => {
+  it('shows a popover and a modal dialog as the customer has them, without a focus ring the customer does not see', async (t) => {
     const { customer, agent, view } = await session(t, '/t/top-layer', TOP_LAYER_PAGE);
     const scratch = await suite.newPage(100, 100);
     const iframe = agent.locator('[data-testid=cobrowse-view] iframe');
@@ -189,6 +192,21 @@ describe('the agent sees the customer’s page as it looks: motion, the top laye
         await agent.screenshot({ clip: { ...region, x: region.x + frame.x, y: region.y + frame.y } }),
       ];
     }
+    const size = async (locator: Locator) => {
+      const box = await locator.boundingBox();
+      return box && { width: box.width, height: box.height };
+    };
+
+    // A popover (the top layer, no attribute of its own says it is open) shows for the agent too.
+    await customer.getByTestId('tip-toggle').click();
+    await waitFor(() => customer.getByTestId('tip').evaluate((tip) => tip.matches(':popover-open')), 'the popover open');
+    await waitFor(() => view.getByTestId('tip').evaluate((tip) => tip.matches(':popover-open')), 'the popover open in the agent view');
+    assert.deepEqual(await size(view.getByTestId('tip')), await size(customer.getByTestId('tip')));
+    await customer.keyboard.press('Escape');
+    await waitFor(
+      () => view.getByTestId('tip').evaluate((tip) => !tip.matches(':popover-open') && getComputedStyle(tip).display === 'none'),
+      'the popover closed in the agent view',
+    );
 
     // The agent is working in their own page: the customer's dialog must not take their focus.
     await agent.getByTestId('viewport-actual').focus();

@@ -3,6 +3,7 @@ import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, PACK_THRESHOL
 import { MASKED_PAGE_EVENT_TAG, type EventBatch, type PointerTarget, type RecordedEvent } from '../protocol/messages.ts';
 import { isPackedEvents, packedJson, packEvents } from '../protocol/packed-events.ts';
 import { createMaskMarker, createMasking, NO_EXTRA_MASKING, type Masking, type MaskingRules } from './masking.ts';
+import { markOpenPopovers, watchPopovers } from './popovers.ts';
 import { WIDGET_ROOT_ID } from './ui/root.ts';
 
 /**
@@ -234,6 +235,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       queueMicrotask(snapshot);
     }
     if (isWidgetStyles(event)) return;
+    markOpenPopovers(event, (id) => record.mirror.getNode(id));
     markMasked(event);
     keep(event);
     queue(event);
@@ -297,7 +299,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
   };
   const startRecorder = (active: Masking) => {
     lastHref = location.href;
-    stopRecording =
+    const stopRrweb =
       record<RecordedEvent>({
         emit,
         ...active.recordOptions,
@@ -310,6 +312,11 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
         // Images are never inlined: a masked one is blocked before its address is read.
         inlineImages: false,
       }) ?? (() => {});
+    const stopPopovers = watchPopovers((node) => record.mirror.getId(node), emit);
+    stopRecording = () => {
+      stopPopovers();
+      stopRrweb();
+    };
   };
   /**
    * Records the page, or tells the agent it is hidden. Run on every batch and URL change,
