@@ -103,11 +103,46 @@ const TOP_LAYER_PAGE = `
 <button data-testid="open" onclick="document.querySelector('dialog').showModal()">Delete…</button>
 <dialog data-testid="dialog"><p>Delete this draft?</p><button data-testid="confirm">Delete</button> <button>Cancel</button></dialog>`;
 
+/** Longhands after a var() shorthand: Chromium's CSSOM serializes the shorthand's longhands empty. */
+const LOSSY_RULES = '.box { padding: 8px; border: solid var(--w) var(--c); border-top-color: rgb(255, 0, 0); }';
+/**
+ * The rules in the page's <style>, in a component's shadow root <style>, and in a stylesheet a
+ * component adopts, built after the widget loaded (which remembers such a sheet's text from then).
+ */
+const STYLES_PAGE = `
+<style>:root { --w: 4px; --c: rgb(0, 0, 255); } .page-box { margin: var(--w) 0; margin-left: 6px; }</style>
+<h1 data-testid="title">Payment</h1>
+<div class="page-box" data-testid="page-box">In the page</div>
+<x-alert data-testid="alert"></x-alert>
+<x-card data-testid="card"></x-card>
+<p data-testid="below">Below the components</p>
+<script>
+  customElements.define('x-alert', class extends HTMLElement {
+    constructor() {
+      super();
+      this.attachShadow({ mode: 'open' }).innerHTML = '<style>:host { display: block; } ${LOSSY_RULES}</style><div class="box">Check your card details</div>';
+    }
+  });
+</script>
+<!--widget-->
+<script>
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(':host { display: block; } ${LOSSY_RULES}');
+  customElements.define('x-card', class extends HTMLElement {
+    constructor() {
+      super();
+      const root = this.attachShadow({ mode: 'open' });
+      root.adoptedStyleSheets = [sheet];
+      root.innerHTML = '<div class="box">Card on file</div>';
+    }
+  });
+</script>`;
+
 /** A computed style property of the element a locator finds, in whichever document holds it. */
 const computed = (locator: Locator, property: string) =>
   locator.evaluate((element, name) => getComputedStyle(element).getPropertyValue(name), property);
 
-describe('the agent sees the customer’s page as it looks: motion, the top layer', () => {
+describe('the agent sees the customer’s page as it looks: motion, the top layer, CSS', () => {
   const suite = browserSuite();
   const site = siteServer();
 
@@ -242,5 +277,29 @@ describe('the agent sees the customer’s page as it looks: motion, the top laye
     const [ringShot, plainShot] = await bothShots('dialog');
     const ringDiff = await differentPixels(scratch, ringShot, plainShot);
     assert.ok(ringDiff.different > dialogDiff.different + 50, `the ring changed only ${ringDiff.different} pixels`);
+  });
+
+  it('keeps rules whose var() shorthand is followed by a longhand, in the page, a shadow root and an adopted stylesheet', async (t) => {
+    const { customer, view } = await session(t, '/t/styles', STYLES_PAGE);
+    const borders = ['border-top-width', 'border-top-color', 'border-left-width', 'border-left-color', 'border-bottom-style'];
+    for (const box of [customer.locator('x-alert .box'), customer.locator('x-card .box')])
+      assert.deepEqual(await Promise.all(borders.map((property) => computed(box, property))), [
+        '4px',
+        'rgb(255, 0, 0)',
+        '4px',
+        'rgb(0, 0, 255)',
+        'solid',
+      ]);
+    await waitFor(() => view.locator('x-card .box').count(), 'the components in the agent view');
+    for (const selector of ['x-alert .box', 'x-card .box'])
+      assert.deepEqual(
+        await Promise.all(borders.map((property) => computed(view.locator(selector), property))),
+        await Promise.all(borders.map((property) => computed(customer.locator(selector), property))),
+        selector,
+      );
+    for (const property of ['margin-top', 'margin-left'])
+      assert.equal(await computed(view.getByTestId('page-box'), property), await computed(customer.getByTestId('page-box'), property));
+    const top = (page: Page | ReturnType<typeof agentView>) => page.getByTestId('below').evaluate((below: HTMLElement) => below.offsetTop);
+    assert.equal(await top(view), await top(customer), 'what follows the components moved');
   });
 });

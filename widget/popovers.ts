@@ -1,35 +1,17 @@
 import { OPEN_POPOVER_ATTRIBUTE, type RecordedEvent } from '../protocol/messages.ts';
+import type { SerializedNode } from './serialized-nodes.ts';
 
-const FULL_SNAPSHOT = 2;
 const INCREMENTAL = 3;
 const MUTATION = 0;
-const ELEMENT_NODE = 2;
-
-interface SerializedNode {
-  id: number;
-  type: number;
-  attributes?: Record<string, unknown>;
-  childNodes?: SerializedNode[];
-}
 
 /**
- * Marks the open popovers of a snapshot or of added nodes, in place, before the event leaves:
- * an open popover is in the top layer by a state no attribute shows, which rrweb does not
- * record, so the agent's view would keep it hidden.
+ * Marks an open popover of a snapshot or of added nodes, in place, before the event leaves: an
+ * open popover is in the top layer by a state no attribute shows, which rrweb does not record,
+ * so the agent's view would keep it hidden.
  */
-export function markOpenPopovers(event: RecordedEvent, nodeOf: (id: number) => Node | null): void {
-  const data = event.data as { node?: SerializedNode; source?: number; adds?: { node: SerializedNode }[] };
-  // Walked for every node of a snapshot: only a popover is looked up.
-  const mark = (serialized: SerializedNode) => {
-    if (serialized.type === ELEMENT_NODE && serialized.attributes && 'popover' in serialized.attributes) {
-      const node = nodeOf(serialized.id);
-      if (node instanceof HTMLElement && node.matches(':popover-open')) serialized.attributes[OPEN_POPOVER_ATTRIBUTE] = '';
-    }
-    const children = serialized.childNodes;
-    if (children) for (let i = 0; i < children.length; i++) mark(children[i]!);
-  };
-  if (event.type === FULL_SNAPSHOT && data.node) mark(data.node);
-  else if (event.type === INCREMENTAL && data.source === MUTATION) data.adds?.forEach((add) => mark(add.node));
+export function markOpenPopover(serialized: SerializedNode, nodeOf: (id: number) => Node | null): void {
+  if (serialized.attributes && 'popover' in serialized.attributes && (nodeOf(serialized.id) as Element | null)?.matches(':popover-open'))
+    serialized.attributes[OPEN_POPOVER_ATTRIBUTE] = '';
 }
 
 /**

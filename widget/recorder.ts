@@ -2,8 +2,10 @@ import { record } from 'rrweb';
 import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, PACK_THRESHOLD_BYTES } from '../protocol/limits.ts';
 import { MASKED_PAGE_EVENT_TAG, type EventBatch, type PointerTarget, type RecordedEvent } from '../protocol/messages.ts';
 import { isPackedEvents, packedJson, packEvents } from '../protocol/packed-events.ts';
+import { rememberConstructedCss, restoreAdoptedCss, restoreStyleElement } from './authored-css.ts';
 import { createMaskMarker, createMasking, NO_EXTRA_MASKING, type Masking, type MaskingRules } from './masking.ts';
-import { markOpenPopovers, watchPopovers } from './popovers.ts';
+import { markOpenPopover, watchPopovers } from './popovers.ts';
+import { forEachSerializedNode } from './serialized-nodes.ts';
 import { WIDGET_ROOT_ID } from './ui/root.ts';
 
 /**
@@ -81,6 +83,8 @@ const isLargeChange = (event: RecordedEvent) => {
   );
 };
 
+const nodeOf = (id: number): Node | null => record.mirror.getNode(id);
+
 const isHiddenPageEvent = (event: RecordedEvent) =>
   event.type === CUSTOM && (event.data as { tag?: unknown }).tag === MASKED_PAGE_EVENT_TAG;
 
@@ -110,6 +114,7 @@ export interface Recorder {
 
 /** Creates the recorder; `send` hands over one batch and settles when the socket can take the next. */
 export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): Recorder {
+  rememberConstructedCss();
   let stopRecording: (() => void) | undefined;
   let buffer: RecordedEvent[] = [];
   let offlineBytes = 0;
@@ -235,7 +240,12 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       queueMicrotask(snapshot);
     }
     if (isWidgetStyles(event)) return;
-    markOpenPopovers(event, (id) => record.mirror.getNode(id));
+    // What rrweb's recording loses: whether a popover is open, and CSS as written.
+    forEachSerializedNode(event, (node) => {
+      markOpenPopover(node, nodeOf);
+      restoreStyleElement(node, nodeOf);
+    });
+    restoreAdoptedCss(event, nodeOf);
     markMasked(event);
     keep(event);
     queue(event);
