@@ -59,6 +59,12 @@ export interface SessionRules {
 /** How a masked element is marked in the recorded page (`data-cobrowse-masked`), for the agent's view. */
 export type MaskKind = 'field' | 'element' | 'image';
 
+/**
+ * The attribute the widget gives an open popover in the recorded page (not in the customer's):
+ * rrweb records no popover state, and the agent's view opens the marked ones.
+ */
+export const OPEN_POPOVER_ATTRIBUTE = 'data-cobrowse-popover-open';
+
 /** The rrweb custom event the widget sends instead of a page hidden from agents. */
 export const MASKED_PAGE_EVENT_TAG = 'cobrowse-masked-page';
 

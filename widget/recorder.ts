@@ -2,7 +2,10 @@ import { record } from 'rrweb';
 import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, PACK_THRESHOLD_BYTES } from '../protocol/limits.ts';
 import { MASKED_PAGE_EVENT_TAG, type EventBatch, type PointerTarget, type RecordedEvent } from '../protocol/messages.ts';
 import { isPackedEvents, packedJson, packEvents } from '../protocol/packed-events.ts';
+import { rememberConstructedCss, restoreAdoptedCss, restoreStyleElement } from './authored-css.ts';
 import { createMaskMarker, createMasking, NO_EXTRA_MASKING, type Masking, type MaskingRules } from './masking.ts';
+import { markOpenPopover, watchPopovers } from './popovers.ts';
+import { forEachSerializedNode } from './serialized-nodes.ts';
 import { WIDGET_ROOT_ID } from './ui/root.ts';
 
 /**
@@ -22,6 +25,10 @@ const META = 4;
  * selection: rrweb's incremental sources 1, 2, 6, 12, 14) are not kept to rebuild it.
  */
 const TRANSIENT_SOURCES = new Set([1, 2, 6, 12, 14]);
+
+/** rrweb's incremental source of a media element's play, pause or seek, and its "play". */
+const MEDIA_INTERACTION = 7;
+const MEDIA_PLAY = 0;
 
 /** rrweb's incremental source of a shadow root's or document's adopted stylesheets. */
 const ADOPTED_STYLE_SHEET = 15;
@@ -76,6 +83,8 @@ const isLargeChange = (event: RecordedEvent) => {
   );
 };
 
+const nodeOf = (id: number): Node | null => record.mirror.getNode(id);
+
 const isHiddenPageEvent = (event: RecordedEvent) =>
   event.type === CUSTOM && (event.data as { tag?: unknown }).tag === MASKED_PAGE_EVENT_TAG;
 
@@ -105,6 +114,7 @@ export interface Recorder {
 
 /** Creates the recorder; `send` hands over one batch and settles when the socket can take the next. */
 export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): Recorder {
+  rememberConstructedCss();
   let stopRecording: (() => void) | undefined;
   let buffer: RecordedEvent[] = [];
   let offlineBytes = 0;
@@ -230,6 +240,12 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       queueMicrotask(snapshot);
     }
     if (isWidgetStyles(event)) return;
+    // What rrweb's recording loses: whether a popover is open, and CSS as written.
+    forEachSerializedNode(event, (node) => {
+      markOpenPopover(node, nodeOf);
+      restoreStyleElement(node, nodeOf);
+    });
+    restoreAdoptedCss(event, nodeOf);
     markMasked(event);
     keep(event);
     queue(event);
@@ -253,9 +269,21 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     }
   };
   /**
+   * Where each audio and video that plays is now, as rrweb records a play: a snapshot sent
+   * again holds where it was when recorded, and would start the agent's copy that far behind.
+   */
+  const playingMedia = (now: number): RecordedEvent[] =>
+    Array.from(document.querySelectorAll<HTMLMediaElement>('audio, video'), (media) => {
+      const id = record.mirror.getId(media);
+      if (media.paused || id < 1 || masking?.isMasked(media)) return [];
+      const { currentTime, volume, muted, playbackRate, loop } = media;
+      const data = { source: MEDIA_INTERACTION, type: MEDIA_PLAY, id, currentTime, volume, muted, playbackRate, loop };
+      return [{ type: INCREMENTAL, data, timestamp: now }];
+    }).flat();
+  /**
    * The kept snapshot and its changes go out again, in place of the changes not yet sent, as
    * recorded now: a recording replays them in order, and the agent's view rebuilds at the Meta
-   * event. Pointer moves waiting to be sent follow.
+   * event. Pointer moves waiting to be sent follow, then where playing media are now.
    */
   const sendCheckout = ({ meta, full, changes, packed, packedChanges, pending }: NonNullable<typeof checkout>) => {
     // Not yet handed to the socket: it leaves after this request came in, so whoever asked (and
@@ -267,7 +295,11 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     const rest = buffer.filter((event) => !resent.has(event));
     // Nothing changed since the packed snapshot and what went with it: it goes again as it went
     // (a recording then holds the same snapshot twice, at its own time) and costs nothing to send.
-    buffer = packed && changes.length === packedChanges ? [packed, ...rest] : [stamp(meta), stamp(full), ...changes.map(stamp), ...rest];
+    buffer = [
+      ...(packed && changes.length === packedChanges ? [packed] : [stamp(meta), stamp(full), ...changes.map(stamp)]),
+      ...rest,
+      ...playingMedia(now),
+    ];
     schedule();
   };
   const stopRecorder = () => {
@@ -277,7 +309,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
   };
   const startRecorder = (active: Masking) => {
     lastHref = location.href;
-    stopRecording =
+    const stopRrweb =
       record<RecordedEvent>({
         emit,
         ...active.recordOptions,
@@ -290,6 +322,11 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
         // Images are never inlined: a masked one is blocked before its address is read.
         inlineImages: false,
       }) ?? (() => {});
+    const stopPopovers = watchPopovers((node) => record.mirror.getId(node), emit);
+    stopRecording = () => {
+      stopPopovers();
+      stopRrweb();
+    };
   };
   /**
    * Records the page, or tells the agent it is hidden. Run on every batch and URL change,
