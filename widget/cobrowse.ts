@@ -1,5 +1,6 @@
 import type { ActorKind, AgentAction, SessionEventKind, SessionRules, SessionState, StreamMessage } from '../protocol/messages.ts';
 import type { CustomerMetadata } from '../protocol/customer-metadata.ts';
+import { pageAddress } from '../protocol/page-address.ts';
 import type { applyAgentAction } from './agent-actions.ts';
 import type { CobrowseApi, CobrowseEventMap, InitOptions, NoticeKind, StartedSession, WidgetTexts } from './api.ts';
 import { addChatButton, openChatToken } from './chat/launcher.ts';
@@ -307,7 +308,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
             START_SESSION,
             {
               input: {
-                url: location.origin + location.pathname,
+                url: pageAddress(location.href),
                 viewportWidth: innerWidth,
                 viewportHeight: innerHeight,
                 chatToken: openChatToken(),
