@@ -214,4 +214,61 @@ describe('secrets in page addresses stay in the customer’s browser (Chromium)'
     assert.ok(database.includes('Kept-Page-5120'), 'the database files hold the kept parameter');
     for (const secret of SECRETS) assert.ok(!database.includes(secret), `${secret} is in the database files`);
   });
+
+  it('sends nothing of the page before an agent joins, and snapshots it as it is at the join', async () => {
+    const customer = await suite.newPage(1280, 900);
+    const agent = await suite.newPage(1440, 1000);
+    const frames = captureCustomer(customer, suite.server.url);
+    await customer.goto(`${site.origin}/t/form`);
+    await customer.getByTestId('cobrowse-start').click();
+    const code = await waitFor(
+      async () => (await customer.getByTestId('cobrowse-session-id').textContent())?.replace(/\D/g, ''),
+      'the session ID',
+    );
+    // The widget follows its session (its first state came back), then the customer types.
+    await waitFor(() => frames.some((frame) => !frame.sent && frame.text.includes('"event":"state"')), 'the session’s state');
+    await customer.getByTestId('name').pressSequentially('Typed-Before-Join-3301');
+    // The socket's next keep-alive ping is sent after the typing: the socket was open and
+    // sending all along, and a recorded batch (sent within a frame) would be on the wire by then.
+    const pings = () => frames.filter((frame) => frame.sent && frame.text === '{"type":"ping"}').length;
+    const pingsAfterTyping = pings();
+    await waitFor(() => pings() > pingsAfterTyping, 'a keep-alive ping after the typing', 20_000);
+
+    const beforeJoin = frames.slice();
+    assert.ok(customer.workers().length > 0, 'the widget’s socket runs in a worker');
+    assert.ok(
+      beforeJoin.some((frame) => frame.sent && frame.text.includes('sessionStream')),
+      'the capture saw the session’s own frames',
+    );
+    assert.ok(!beforeJoin.some((frame) => frame.sent && frame.binary), 'no event batch was uploaded before the join');
+    for (const leak of ['sendEvents', '"events"', 'Typed-Before-Join', 'Visible-Control-7731'])
+      assert.ok(!beforeJoin.some((frame) => frame.sent && frame.text.includes(leak)), `${leak} was sent before the join`);
+    const session = await suite.server.deps.db.session.findUniqueOrThrow({ where: { code } });
+    assert.equal(session.status, 'WAITING');
+
+    await agentJoins(agent, suite.server.url, code);
+    const view = agentView(agent);
+    await waitFor(
+      async () => (await view.getByTestId('name').inputValue({ timeout: 500 })) === 'Typed-Before-Join-3301',
+      'the field as typed before the join, in the agent view',
+    );
+    const afterJoin = frames.slice(beforeJoin.length);
+    assert.ok(
+      afterJoin.some((frame) => frame.sent && frame.binary),
+      'event batches were uploaded once the agent joined',
+    );
+    const { texts } = await withUnpacked(sentTexts(afterJoin));
+    assert.ok(
+      texts.some((text) => text.includes('Visible-Control-7731')),
+      'the page went out after the join',
+    );
+    await agent.getByTestId('exit-session').click();
+    const recording = await waitFor(async () => {
+      const text = await recordingText(session.id);
+      return text.includes('Visible-Control-7731') ? text : null;
+    }, 'the recording from the join on');
+    const firstRecorded = (JSON.parse(recording) as RecordedEvent[])[0]!;
+    const joinedAt = (await suite.server.deps.db.session.findUniqueOrThrow({ where: { code } })).joinedAt!;
+    assert.ok(firstRecorded.timestamp >= joinedAt.getTime(), 'the recording starts at the join');
+  });
 });

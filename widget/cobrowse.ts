@@ -196,13 +196,16 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     if (event === 'state') {
       // First session message of every (re)subscription, right after the rules: record under
       // them, or send a fresh snapshot to resync the agent. Online first: the snapshot then goes
-      // straight out instead of being measured for the offline buffer.
+      // straight out instead of being measured for the offline buffer. Nothing of the page is
+      // recorded while no agent has joined: a session may wait for minutes, and end unjoined.
       recorder.setOnline(true);
-      recorder.start(rules ?? undefined);
+      if (session.status !== 'WAITING') recorder.start(rules ?? undefined);
       // From a chat the agent joins at once, maybe before this stream was up: say so all the same.
       if (fresh && session.status === 'ACTIVE') agentJoined(session);
       fresh = false;
     } else if (event === 'agent-joined') {
+      // The first snapshot is taken now, of the page as it is when the agent arrives.
+      recorder.start(rules ?? undefined);
       agentJoined(session);
     } else if (event === 'agent-left') {
       pointer.hide();
