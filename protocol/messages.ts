@@ -54,6 +54,11 @@ export interface SessionRules {
   maskedImageSelectors: string[];
   /** Pages (URL patterns, `*` matches anything) not recorded at all. */
   maskedPagePatterns: string[];
+  /**
+   * Query parameters (by name) page addresses keep when they leave the customer's browser; every
+   * other one, and the fragment, is stripped (protocol/page-address.ts).
+   */
+  keptQueryParameters: string[];
 }
 
 /** How a masked element is marked in the recorded page (`data-cobrowse-masked`), for the agent's view. */

@@ -57,7 +57,11 @@ describe('supervisors watching live and replaying recorded sessions in Chromium'
     const admin = await signIn(url, 'admin@example.com');
     await gql(url, 'mutation { updateSiteSettings(input: { recordingEnabled: true }) { recordingEnabled } }', {}, { cookie: admin });
     const customer = await suite.newPage(1280, 800);
+    const agent = await suite.newPage(1440, 900);
     const code = await customerStarts(customer, url, '/demo/apply');
+    // Recorded from the join on: another agent, as the first test's still holds its session.
+    await agentJoins(agent, url, code, 'agent2@example.com');
+    await waitFor(() => agentView(agent).getByTestId('demo-password').count(), 'the page in the agent view');
     await customer.getByTestId('demo-password').pressSequentially('Replay-Secret-1');
     await customer.getByTestId('demo-nav-home').click();
     await customer.getByTestId('demo-counter-button').click();

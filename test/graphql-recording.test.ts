@@ -7,6 +7,8 @@ import { startTestServer, type TestServer } from './support/test-server.ts';
 const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
 const RECORDING = 'query($id: ID!){ session(id: $id){ recording { available events } } }';
 const SETTINGS = 'mutation($on: Boolean!){ updateSiteSettings(input: { recordingEnabled: $on }){ recordingEnabled } }';
+const JOIN = 'mutation($code: String!){ joinSession(code: $code){ id } }';
+const EXIT = 'mutation($id: ID!){ exitSession(sessionId: $id){ id } }';
 
 const batch = (seq: number): EventBatch => ({
   seq,
@@ -18,20 +20,29 @@ describe('Session recording over GraphQL', () => {
   let server: TestServer;
   let adminCookie: string;
   let supervisorCookie: string;
+  let agentCookie: string;
 
   before(async () => {
     server = await startTestServer();
     adminCookie = await signIn(server.url, 'admin@example.com');
     supervisorCookie = await signIn(server.url, 'supervisor@example.com');
+    agentCookie = await signIn(server.url, 'agent@example.com');
   });
   after(() => server.close());
 
-  /** A customer sends `count` batches over its socket. */
-  async function sessionWithEvents(count: number) {
+  /**
+   * A customer sends `before` batches over its socket, an agent joins, the customer sends
+   * `count` more, and the agent ends the session.
+   */
+  async function sessionWithEvents(count: number, before = 0) {
     const session = await startCustomerSession(server.url);
     const customer = wsClient(server.url, { customerToken: session.customerToken });
-    for (let seq = 1; seq <= count; seq++)
+    const send = async (seq: number) =>
       assert.deepEqual(await wsExecute(customer, SEND_EVENTS, { id: session.id, batch: batch(seq) }), { data: { sendEvents: true } });
+    for (let seq = 1; seq <= before; seq++) await send(seq);
+    assert.equal((await gql(server.url, JOIN, { code: session.code }, { cookie: agentCookie })).errors, undefined);
+    for (let seq = before + 1; seq <= before + count; seq++) await send(seq);
+    assert.equal((await gql(server.url, EXIT, { id: session.id }, { cookie: agentCookie })).errors, undefined);
     await customer.dispose();
     return session;
   }
@@ -59,8 +70,20 @@ describe('Session recording over GraphQL', () => {
     assert.ok(chunks.length >= 1 && chunks.length < 5, 'batches are gathered into chunks, not a row each');
     for (const chunk of chunks) assert.deepEqual([...chunk.data.subarray(0, 2)], [0x1f, 0x8b], 'gzip');
 
-    const agentCookie = await signIn(server.url, 'agent@example.com');
     assert.equal(errorCode(await recordingOf(session.id, agentCookie)), 'FORBIDDEN');
+    await gql(server.url, SETTINGS, { on: false }, { cookie: adminCookie });
+  });
+
+  it('keeps nothing a customer sent before an agent joined', async () => {
+    await gql(server.url, SETTINGS, { on: true }, { cookie: adminCookie });
+    // Batches of a waiting session are taken and dropped: the widget sends none, another client's go nowhere.
+    const session = await sessionWithEvents(2, 3);
+    const result = await recordingOf(session.id);
+    assert.deepEqual(
+      result.data?.session.recording.events.map((event) => event.timestamp),
+      [1004, 1005],
+      'only what came after the join',
+    );
     await gql(server.url, SETTINGS, { on: false }, { cookie: adminCookie });
   });
 });

@@ -95,6 +95,28 @@ describe('Site masking rules over GraphQL', () => {
     assert.deepEqual(rules?.maskedPagePatterns, ['/account/*', 'https://shop.example/checkout*']);
   });
 
+  it('keeps the query parameters an admin names, by name only, and tells the next session', async () => {
+    const KEPT = 'mutation($k: [String!]!){ updateSiteSettings(input: { keptQueryParameters: $k }){ keptQueryParameters } }';
+    const keep = (names: string[]) => gql<{ updateSiteSettings: Lists }>(server.url, KEPT, { k: names }, { cookie: adminCookie });
+    const before = await gql<{ siteSettings: Lists & { builtIn: Lists } }>(
+      server.url,
+      '{ siteSettings { keptQueryParameters builtIn { keptQueryParameters } } }',
+      {},
+      { cookie: adminCookie },
+    );
+    assert.deepEqual(before.data?.siteSettings, { keptQueryParameters: [], builtIn: { keptQueryParameters: [] } }, 'none kept by default');
+    for (const [name, why] of [
+      ['?page=2', /Kept query parameters: "\?page=2" is not a parameter name/],
+      ['page=2', /is not a parameter name/],
+      ['a b', /is not a parameter name/],
+      ['  ', /Kept query parameters: an entry cannot be empty/],
+    ] as const)
+      assert.match((await keep([name])).errors?.[0]?.message ?? '', why, name);
+    assert.deepEqual((await keep([' page ', 'product_id', 'page'])).data?.updateSiteSettings.keptQueryParameters, ['page', 'product_id']);
+    assert.deepEqual((await rulesOfNextSession())?.keptQueryParameters, ['page', 'product_id']);
+    await keep([]);
+  });
+
   it('lets an admin allow another site without a restart: the widget may start there, CORS answers it', async () => {
     const START = 'mutation($input: StartSessionInput!){ startSession(input: $input){ session { id } } }';
     const input = { url: 'https://shop.example/cart', viewportWidth: 1280, viewportHeight: 800 };

@@ -306,6 +306,8 @@ describe('anonymous calls are throttled and kept to open sessions on allowed sit
 
   it('audits page visits on allowed sites only', async () => {
     const session = await startFrom(url, freshAddress());
+    const agent = await newAgent(server, 'visits');
+    assert.equal(codeOf(await join(url, session.code, agent.cookie, freshAddress())), undefined); // a waiting session's pages are not taken
     const customer = wsConnect(url, { identity: { customerToken: session.customerToken }, address: freshAddress() });
     const meta = (href: string) => ({ type: 4, data: { href, width: 800, height: 600 }, timestamp: Date.now() });
     const hidden = (href: string) => ({ type: 5, data: { tag: MASKED_PAGE_EVENT_TAG, payload: { href } }, timestamp: Date.now() });

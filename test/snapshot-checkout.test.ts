@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { PACKED_EVENTS_TAG, type PackedEvents, type RecordedEvent } from '../protocol/index.ts';
 import { unpackEvents } from '../protocol/packed-events.ts';
-import { captureUploads } from './support/browser.ts';
+import { captureUploads, signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, customerStarts } from './support/cobrowse-pages.ts';
 import { assertNoneCaptured } from './support/network-capture.ts';
 import { waitFor } from './support/wait-for.ts';
@@ -26,27 +26,46 @@ async function sentSnapshots(uploads: string[]): Promise<{ payload: PackedEvents
 
 const rootId = (events: RecordedEvent[]) => (events.find((event) => event.type === 2)!.data as { node: { id: number } }).node.id;
 
-/** The customer starts on `path` and waits until the first snapshot has left. */
-async function startAndSnapshot(customer: Page, baseUrl: string, path: string, uploads: string[]) {
+/** The session ID the customer's widget shows. */
+const sessionCode = async (customer: Page) => (await customer.getByTestId('cobrowse-session-id').textContent())!.replace(/\D/g, '');
+
+/**
+ * The customer starts on `path` and an agent joins: the first snapshot is taken then, and the
+ * agent's view shows `shown`. Returns how many snapshots have left by then (the agent's own
+ * request may have sent the kept one again).
+ */
+async function startAndJoin(customer: Page, agent: Page, baseUrl: string, path: string, uploads: string[], shown: string) {
   // On a settled page: a script Next.js adds later is a change, and the kept snapshot would carry it.
   const code = await customerStarts(customer, baseUrl, path, { settled: true });
-  await waitFor(async () => (await sentSnapshots(uploads)).length === 1, 'the first snapshot sent');
-  return code;
+  await agentJoins(agent, baseUrl, code);
+  await waitFor(() => agentView(agent).getByTestId(shown).count(), 'the page in the agent view');
+  return (await sentSnapshots(uploads)).length;
 }
 
 describe('the kept snapshot', () => {
   const suite = browserSuite();
 
-  it('goes to an agent who joins as it was first sent when nothing changed, without the widget’s own styles', async () => {
-    const customer = await suite.newPage(1280, 800);
-    const agent = await suite.newPage(1440, 900);
+  /** A supervisor starts watching the session: a viewer who asks for the page later on. */
+  async function supervisorWatches(supervisor: Page, baseUrl: string, code: string) {
+    const { id } = await suite.server.deps.db.session.findUniqueOrThrow({ where: { code } });
+    await signInAs(supervisor, baseUrl, 'supervisor@example.com', '/supervisor');
+    await supervisor.goto(`${baseUrl}/supervisor/watch?session=${id}`);
+    return supervisor.frameLocator('[data-testid=watch-view] iframe');
+  }
+
+  it('goes to a viewer who comes later as it was first sent when nothing changed, without the widget’s own styles', async () => {
+    const [customer, agent, supervisor] = await Promise.all([suite.newPage(1280, 800), suite.newPage(1440, 900), suite.newPage(1440, 900)]);
     const uploads = captureUploads(customer);
-    const code = await startAndSnapshot(customer, suite.server.url, '/demo', uploads);
-    await agentJoins(agent, suite.server.url, code);
-    await waitFor(() => agentView(agent).getByTestId('demo-counter').count(), 'the page in the agent view');
-    const [first, again] = await sentSnapshots(uploads);
-    assert.ok(again, 'the snapshot went to the agent');
-    assert.equal(again.payload.data, first!.payload.data, 'the same packed snapshot, not taken again');
+    const atJoin = await startAndJoin(customer, agent, suite.server.url, '/demo', uploads, 'demo-counter');
+    assert.ok(atJoin >= 1, 'the first snapshot went once the agent joined');
+    const code = await sessionCode(customer);
+    const watched = await supervisorWatches(supervisor, suite.server.url, code);
+    await waitFor(() => watched.getByTestId('demo-counter').count(), 'the page for the supervisor');
+    const snapshots = await waitFor(async () => {
+      const sent = await sentSnapshots(uploads);
+      return sent.length > atJoin ? sent : null;
+    }, 'the snapshot sent for the supervisor');
+    assert.equal(snapshots.at(-1)!.payload.data, snapshots[0]!.payload.data, 'the same packed snapshot, not taken again');
     // The page's own stylesheets travel, in the form the widget's would.
     await assertNoneCaptured(() => uploads, {
       controls: { pageStylesheet: '--nw-brand' },
@@ -56,27 +75,27 @@ describe('the kept snapshot', () => {
     await agent.getByTestId('exit-session').click();
   });
 
-  it('goes with the changes made since, so a late agent sees the page as it is (masked values masked)', async () => {
-    const customer = await suite.newPage(1280, 800);
-    const agent = await suite.newPage(1440, 900);
+  it('goes with the changes made since, so a later viewer sees the page as it is (masked values masked)', async () => {
+    const [customer, agent, supervisor] = await Promise.all([suite.newPage(1280, 800), suite.newPage(1440, 900), suite.newPage(1440, 900)]);
     const uploads = captureUploads(customer);
-    const code = await startAndSnapshot(customer, suite.server.url, '/demo/apply', uploads);
+    const atJoin = await startAndJoin(customer, agent, suite.server.url, '/demo/apply', uploads, 'demo-name');
+    const code = await sessionCode(customer);
     await customer.getByTestId('demo-name').pressSequentially('Late Jane');
     await customer.getByTestId('demo-card').pressSequentially('4111111111111111');
     await customer.getByTestId('demo-add-coapplicant').click();
     await customer.getByTestId('demo-coapplicant-name').pressSequentially('Late John');
-    await agentJoins(agent, suite.server.url, code);
-    const view = agentView(agent);
+    const view = await supervisorWatches(supervisor, suite.server.url, code);
     await waitFor(async () => (await view.getByTestId('demo-coapplicant-name').inputValue({ timeout: 500 })) === 'Late John', 'the change');
     assert.equal(await view.getByTestId('demo-name').inputValue(), 'Late Jane');
     assert.equal(await view.getByTestId('demo-card').inputValue(), '****');
-    const [first, again] = await sentSnapshots(uploads);
-    assert.ok(again);
-    assert.equal(rootId(again.events), rootId(first!.events), 'the kept snapshot (rrweb numbers a new one afresh)');
-    assert.notEqual(again.payload.data, first!.payload.data, 'with the changes, stamped anew');
+    const snapshots = await sentSnapshots(uploads);
+    assert.ok(snapshots.length > atJoin, 'a snapshot went for the supervisor');
+    const [first, again] = [snapshots[0]!, snapshots.at(-1)!];
+    assert.equal(rootId(again.events), rootId(first.events), 'the kept snapshot (rrweb numbers a new one afresh)');
+    assert.notEqual(again.payload.data, first.payload.data, 'with the changes, stamped anew');
     const stamps = new Set(again.events.map((event) => event.timestamp));
     assert.equal(stamps.size, 1, 'every event of the resent run stamped at once');
-    assert.ok([...stamps][0]! > first!.events.at(-1)!.timestamp);
+    assert.ok([...stamps][0]! > first.events.at(-1)!.timestamp);
     await assertNoneCaptured(() => uploads, {
       controls: { typedBefore: 'Late Jane', typedAfter: 'Late John' },
       secrets: { 'the card number': '4111111111111111' },
@@ -86,19 +105,23 @@ describe('the kept snapshot', () => {
   });
 
   it('is taken afresh after the page’s address changes without a load', async () => {
-    const customer = await suite.newPage(1280, 800);
-    const agent = await suite.newPage(1440, 900);
+    const [customer, agent, supervisor] = await Promise.all([suite.newPage(1280, 800), suite.newPage(1440, 900), suite.newPage(1440, 900)]);
     const uploads = captureUploads(customer);
-    const code = await startAndSnapshot(customer, suite.server.url, '/demo', uploads);
+    const atJoin = await startAndJoin(customer, agent, suite.server.url, '/demo', uploads, 'demo-counter');
+    const code = await sessionCode(customer);
     await customer.getByTestId('demo-nav-help').click();
     await customer.waitForURL(/\/demo\/help$/);
-    await waitFor(async () => (await sentSnapshots(uploads)).length === 2, 'the help page’s snapshot');
-    await agentJoins(agent, suite.server.url, code);
+    await waitFor(async () => (await sentSnapshots(uploads)).length === atJoin + 1, 'the help page’s snapshot');
     await waitFor(() => agentView(agent).locator('.nw-faq').count(), 'the help page in the agent view');
-    const snapshots = await sentSnapshots(uploads);
+    const watched = await supervisorWatches(supervisor, suite.server.url, code);
+    await waitFor(() => watched.locator('.nw-faq').count(), 'the help page for the supervisor');
+    const snapshots = await waitFor(async () => {
+      const sent = await sentSnapshots(uploads);
+      return sent.length === atJoin + 2 ? sent : null;
+    }, 'the snapshot sent for the supervisor');
     const href = (events: RecordedEvent[]) => (events.find((event) => event.type === 4)!.data as { href: string }).href;
     assert.match(href(snapshots.at(-1)!.events), /\/demo\/help$/);
-    assert.equal(snapshots.at(-1)!.payload.data, snapshots[1]!.payload.data, 'the help page’s own, kept');
+    assert.equal(snapshots.at(-1)!.payload.data, snapshots[atJoin]!.payload.data, 'the help page’s own, kept');
     await agent.getByTestId('exit-session').click();
   });
 });

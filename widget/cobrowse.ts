@@ -1,5 +1,6 @@
 import type { ActorKind, AgentAction, SessionEventKind, SessionRules, SessionState, StreamMessage } from '../protocol/messages.ts';
 import type { CustomerMetadata } from '../protocol/customer-metadata.ts';
+import { pageAddress } from '../protocol/page-address.ts';
 import type { applyAgentAction } from './agent-actions.ts';
 import type { CobrowseApi, CobrowseEventMap, InitOptions, NoticeKind, StartedSession, WidgetTexts } from './api.ts';
 import { addChatButton, openChatToken } from './chat/launcher.ts';
@@ -195,13 +196,16 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     if (event === 'state') {
       // First session message of every (re)subscription, right after the rules: record under
       // them, or send a fresh snapshot to resync the agent. Online first: the snapshot then goes
-      // straight out instead of being measured for the offline buffer.
+      // straight out instead of being measured for the offline buffer. Nothing of the page is
+      // recorded while no agent has joined: a session may wait for minutes, and end unjoined.
       recorder.setOnline(true);
-      recorder.start(rules ?? undefined);
+      if (session.status !== 'WAITING') recorder.start(rules ?? undefined);
       // From a chat the agent joins at once, maybe before this stream was up: say so all the same.
       if (fresh && (session.status === 'ACTIVE' || session.status === 'PAUSED')) agentJoined(session);
       fresh = false;
     } else if (event === 'agent-joined') {
+      // The first snapshot is taken now, of the page as it is when the agent arrives.
+      recorder.start(rules ?? undefined);
       agentJoined(session);
     } else if (event === 'agent-left') {
       pointer.hide();
@@ -307,7 +311,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
             START_SESSION,
             {
               input: {
-                url: location.origin + location.pathname,
+                url: pageAddress(location.href),
                 viewportWidth: innerWidth,
                 viewportHeight: innerHeight,
                 chatToken: openChatToken(),

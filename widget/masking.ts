@@ -10,10 +10,10 @@ import {
 import { pageMatches } from '../protocol/page-patterns.ts';
 import { WIDGET_ROOT_ID } from './ui/root.ts';
 
-/** The masking part of a session's rules; the built-in selectors always apply on top. */
+/** The masking part of a session's rules, and the query parameters page addresses keep; the built-in selectors always apply on top. */
 export type MaskingRules = Pick<
   SessionRules,
-  'maskedFieldSelectors' | 'maskedElementSelectors' | 'maskedImageSelectors' | 'maskedPagePatterns'
+  'maskedFieldSelectors' | 'maskedElementSelectors' | 'maskedImageSelectors' | 'maskedPagePatterns' | 'keptQueryParameters'
 >;
 
 export const NO_EXTRA_MASKING: MaskingRules = {
@@ -21,6 +21,7 @@ export const NO_EXTRA_MASKING: MaskingRules = {
   maskedElementSelectors: [],
   maskedImageSelectors: [],
   maskedPagePatterns: [],
+  keptQueryParameters: [],
 };
 
 /** The rrweb options that apply the rules while recording, in the customer's browser, so a masked value never leaves it. */

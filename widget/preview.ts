@@ -10,6 +10,7 @@ function masking(rules: Partial<SessionRules> | undefined) {
     maskedElementSelectors: strings(rules?.maskedElementSelectors),
     maskedImageSelectors: strings(rules?.maskedImageSelectors),
     maskedPagePatterns: strings(rules?.maskedPagePatterns),
+    keptQueryParameters: strings(rules?.keptQueryParameters),
   };
 }
 

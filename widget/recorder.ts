@@ -2,6 +2,7 @@ import { record } from 'rrweb';
 import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, PACK_THRESHOLD_BYTES } from '../protocol/limits.ts';
 import { MASKED_PAGE_EVENT_TAG, type EventBatch, type PointerTarget, type RecordedEvent } from '../protocol/messages.ts';
 import { isPackedEvents, packedJson, packEvents } from '../protocol/packed-events.ts';
+import { pageAddress, replaceAddresses } from '../protocol/page-address.ts';
 import { rememberConstructedCss, restoreAdoptedCss, restoreStyleElement } from './authored-css.ts';
 import { createMaskMarker, createMasking, NO_EXTRA_MASKING, type Masking, type MaskingRules } from './masking.ts';
 import { markOpenPopover, watchPopovers } from './popovers.ts';
@@ -126,6 +127,10 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
   let lastHref = location.href;
   let masking: Masking | null = null;
   let rulesKey = '';
+  /** The query parameters page addresses keep (the site's rule); every other one is stripped. */
+  let keptParameters: readonly string[] = [];
+  /** This page's address as it may leave the browser: no fragment, only the kept parameters. */
+  const shownAddress = () => pageAddress(location.href, keptParameters);
   let markMasked: (event: RecordedEvent) => void = () => {};
   let pageTimer: ReturnType<typeof setInterval> | undefined;
   /** What the agent was last given of this page: 'recorded', or why (and where) it is hidden. */
@@ -246,15 +251,32 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       restoreStyleElement(node, nodeOf);
     });
     restoreAdoptedCss(event, nodeOf);
+    hideAddress(event);
     markMasked(event);
     keep(event);
     queue(event);
   };
-  /** Instead of a hidden page, the agent gets its address (without query or hash) and the reason. */
+  /**
+   * The page's address leaves the browser stripped: as rrweb's Meta event, and wherever rrweb
+   * wrote it into the page — it resolves a link to `#top` or `""` against the page, so such a
+   * link would carry the query — or the page itself did.
+   */
+  const hideAddress = (event: RecordedEvent) => {
+    if (event.type === META) {
+      const data = event.data as { href?: unknown };
+      if (typeof data.href === 'string') data.href = pageAddress(data.href, keptParameters);
+    }
+    const href = location.href;
+    const shown = shownAddress();
+    if (href === shown) return;
+    const withoutFragment = href.split('#', 1)[0]!;
+    replaceAddresses(event, withoutFragment === href || withoutFragment === shown ? [href] : [href, withoutFragment], shown);
+  };
+  /** Instead of a hidden page, the agent gets its address (stripped as always) and the reason. */
   const sendHiddenPage = (reason: string) =>
     queue({
       type: CUSTOM,
-      data: { tag: MASKED_PAGE_EVENT_TAG, payload: { href: location.origin + location.pathname, reason } },
+      data: { tag: MASKED_PAGE_EVENT_TAG, payload: { href: shownAddress(), reason } },
       timestamp: Date.now(),
     });
   const snapshot = () => {
@@ -352,6 +374,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       stopRecorder();
       clearInterval(pageTimer);
       rulesKey = key;
+      keptParameters = rules.keptQueryParameters;
       shownPage = undefined;
       masking = createMasking(rules);
       markMasked = createMaskMarker(masking, (id) => record.mirror.getNode(id));

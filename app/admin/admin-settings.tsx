@@ -36,6 +36,11 @@ const LIST_COPY: Record<RuleList, { title: string; help: string; placeholder: st
     help: 'Pages hidden from agents entirely. A path or URL where * matches anything, e.g. /account/* or https://shop.example/checkout*.',
     placeholder: '/account/*',
   },
+  keptQueryParameters: {
+    title: 'Query parameters agents may see',
+    help: 'Page addresses reach agents, recordings and the audit trail without their query string and fragment, which often hold reset tokens or e-mail addresses. Parameters named here are kept, e.g. page or product.',
+    placeholder: 'page',
+  },
   allowedOrigins: {
     title: 'Allowed sites',
     help: 'Sites that may embed the widget and that agents may open in Write Mode, e.g. https://shop.example. This server’s own pages are always allowed.',
@@ -183,6 +188,7 @@ export function AdminSettings() {
             {listField('maskedElementSelectors')}
             {listField('maskedImageSelectors')}
             {listField('maskedPagePatterns')}
+            {listField('keptQueryParameters')}
           </section>
 
           <section className="settings-card">

@@ -124,6 +124,7 @@ graphql(`
     maskedImageSelectors
     maskedPagePatterns
     allowedOrigins
+    keptQueryParameters
     builtIn {
       disabledSelectors
       maskedFieldSelectors
@@ -131,6 +132,7 @@ graphql(`
       maskedImageSelectors
       maskedPagePatterns
       allowedOrigins
+      keptQueryParameters
     }
   }
 `);
@@ -157,6 +159,7 @@ export const RULE_LISTS = [
   'maskedElementSelectors',
   'maskedImageSelectors',
   'maskedPagePatterns',
+  'keptQueryParameters',
   'disabledSelectors',
   'allowedOrigins',
 ] as const;

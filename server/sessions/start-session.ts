@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { pageAddress } from '../../protocol/page-address.ts';
 import { badInput } from '../core/errors.ts';
 import { appendAuditEvent } from '../audit/append-audit-event.ts';
 import { runAudited } from '../audit/run-audited.ts';
@@ -26,8 +27,9 @@ export interface StartSessionInput {
 }
 
 /**
- * Checks the input and returns the page's address without its query string and fragment: they
- * often carry tokens, e-mail addresses or order numbers, and are never stored or shown.
+ * Checks the input and returns the page's address without its query string, fragment and any
+ * user name or password: they often carry tokens, e-mail addresses or order numbers, and are
+ * never stored or shown. The widget sends it so already; this holds for any other client.
  */
 function checkInput(input: StartSessionInput): string {
   if (input.url.length > MAX_URL_LENGTH) throw badInput(`url is longer than ${MAX_URL_LENGTH} characters.`);
@@ -44,7 +46,7 @@ function checkInput(input: StartSessionInput): string {
   ] as const) {
     if (value < 1 || value > MAX_VIEWPORT_PX) throw badInput(`${name} must be between 1 and ${MAX_VIEWPORT_PX}.`);
   }
-  return page.origin + page.pathname;
+  return pageAddress(page.href);
 }
 
 const newSessionCode = (): string => String(randomInt(100_000_000, 1_000_000_000));

@@ -18,7 +18,7 @@ const SITE = 'site';
 /** The lists an admin edits; each is stored as a JSON array in its own column. */
 export const SELECTOR_LISTS = ['disabledSelectors', 'maskedFieldSelectors', 'maskedElementSelectors', 'maskedImageSelectors'] as const;
 type SelectorList = (typeof SELECTOR_LISTS)[number];
-type RuleList = SelectorList | 'maskedPagePatterns' | 'allowedOrigins';
+type RuleList = SelectorList | 'maskedPagePatterns' | 'allowedOrigins' | 'keptQueryParameters';
 
 export type SiteSettingsValues = Record<RuleList, string[]> & {
   writeModeEnabled: boolean;
@@ -34,6 +34,8 @@ export const BUILT_IN_RULES = {
   maskedPagePatterns: [] as string[],
   /** ALLOWED_ORIGINS from the environment adds to these (see allowed-origins.ts). */
   allowedOrigins: [] as string[],
+  /** No parameter is kept unless the admin names it. */
+  keptQueryParameters: [] as string[],
 } satisfies Record<RuleList, string[]>;
 
 const RULE_LISTS = Object.keys(BUILT_IN_RULES) as RuleList[];
@@ -46,6 +48,7 @@ const LIST_NAMES: Record<RuleList, string> = {
   maskedImageSelectors: 'Masked images',
   maskedPagePatterns: 'Masked pages',
   allowedOrigins: 'Allowed sites',
+  keptQueryParameters: 'Kept query parameters',
 };
 
 /** The site's settings; defaults until an admin saves some. */
@@ -69,6 +72,7 @@ export function sessionRules(settings: SiteSettingsValues): SessionRules {
     maskedElementSelectors: merged('maskedElementSelectors'),
     maskedImageSelectors: merged('maskedImageSelectors'),
     maskedPagePatterns: merged('maskedPagePatterns'),
+    keptQueryParameters: merged('keptQueryParameters'),
   };
 }
 
@@ -121,8 +125,20 @@ function checkOrigin(entry: string): string {
   return parsed.origin;
 }
 
+/**
+ * A query parameter is kept by its name as the page reads it (`page`, `product_id`; case
+ * counts), so the name is written decoded, without `=`, `&`, `?`, `#` or spaces.
+ */
+function checkQueryParameter(entry: string): string {
+  const name = checkEntry('keptQueryParameters', entry);
+  if (/[\s=&?#]/.test(name))
+    throw badInput(`Kept query parameters: "${name}" is not a parameter name (write page, not ?page=2; no spaces).`);
+  return name;
+}
+
 function checkEntryOf(list: RuleList, entry: string): string {
   if (list === 'maskedPagePatterns') return checkPagePattern(entry);
+  if (list === 'keptQueryParameters') return checkQueryParameter(entry);
   if (list === 'allowedOrigins') return checkOrigin(entry);
   return checkSelector(list, entry);
 }

@@ -5,6 +5,7 @@
 import type { Client } from '../transport.ts';
 import { MAX_CHAT_MESSAGE_LENGTH, type ChatMessageView, type ChatState, type ChatStreamMessage } from '../../protocol/chat.ts';
 import { loadChat, saveChat, type StoredChat } from './chat-store.ts';
+import { pageAddress } from '../../protocol/page-address.ts';
 import { fill } from '../i18n/texts.ts';
 import { CHAT_CSS } from './chat-styles.ts';
 import { CHAT_EN } from './chat-texts.ts';
@@ -176,7 +177,7 @@ export function mountChat(host: ChatHost, openNow: boolean): void {
     const { startChat } = await transport.postGraphQL<{ startChat: { customerToken: string; chat: { id: string } } }>(
       serverOrigin,
       START_CHAT,
-      { input: { url: location.href } },
+      { input: { url: pageAddress(location.href) } },
     );
     stored = { chatId: startChat.chat.id, token: startChat.customerToken, open: true };
     saveChat(stored);

@@ -1,4 +1,5 @@
 import { MASKED_PAGE_EVENT_TAG, PACKED_EVENTS_TAG, type EventBatch } from '../../../protocol/index.ts';
+import { pageAddress } from '../../../protocol/page-address.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings } from '../../../server/settings/site-settings.ts';
 import { followCustomerPage } from '../../../server/sessions/pause-session.ts';
@@ -9,9 +10,9 @@ const CUSTOM_EVENT = 5;
 
 /**
  * The page a batch shows, from rrweb's Meta event, the address beside packed events (which are
- * never opened here) or the widget's hidden-page event: origin and path only.
+ * never opened here) or the widget's hidden-page event: origin, path and the kept query parameters only.
  */
-function pageIn(batch: EventBatch): { url: string; hidden: boolean } | null {
+function pageIn(batch: EventBatch, kept: readonly string[]): { url: string; hidden: boolean } | null {
   for (const event of batch.events) {
     const data = event.data as { href?: unknown; tag?: unknown; payload?: { href?: unknown } } | null;
     const custom = event.type === CUSTOM_EVENT ? data?.tag : undefined;
@@ -19,13 +20,24 @@ function pageIn(batch: EventBatch): { url: string; hidden: boolean } | null {
     const href = hidden || custom === PACKED_EVENTS_TAG ? data?.payload?.href : event.type === META_EVENT ? data?.href : undefined;
     if (typeof href !== 'string') continue;
     try {
-      const url = new URL(href);
-      return { url: url.origin + url.pathname, hidden };
+      return { url: pageAddress(new URL(href).href, kept), hidden };
     } catch {
       return null;
     }
   }
   return null;
+}
+
+/**
+ * The query parameters page addresses keep, as the site said when this connection first asked
+ * (a page load runs under one set of rules, as the widget does). Unreadable: none is kept.
+ */
+export async function keptQueryParameters(ctx: GraphQLContext): Promise<readonly string[]> {
+  const known = ctx.memo.get('kept-query-parameters') as string[] | undefined;
+  if (known) return known;
+  const settings = await loadSiteSettings(ctx.db).catch(() => null);
+  if (settings) ctx.memo.set('kept-query-parameters', settings.keptQueryParameters);
+  return settings?.keptQueryParameters ?? [];
 }
 
 /** Whether the site keeps this session's events for replay; read once per connection, not per batch. */
@@ -47,8 +59,8 @@ async function isOnAllowedSite(ctx: GraphQLContext, pageUrl: string): Promise<bo
  * audit trail with addresses of its choosing. A page agents may not see (hidden, or elsewhere)
  * pauses the session until the customer is back on one they may.
  */
-function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatch): void {
-  const page = pageIn(batch);
+function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatch, kept: readonly string[]): void {
+  const page = pageIn(batch, kept);
   const key = `page-of:${sessionId}`;
   if (!page || ctx.memo.get(key) === page.url) return;
   ctx.memo.set(key, page.url);
@@ -69,7 +81,7 @@ function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatc
  * What a customer's batch leaves behind besides reaching the agent: the page it shows, in the
  * audit trail, and — when the site keeps recordings — its events, packed ones as they came.
  */
-export async function keepTraceOfBatch(ctx: GraphQLContext, sessionId: string, batch: EventBatch): Promise<void> {
-  auditPageVisit(ctx, sessionId, batch);
+export async function keepTraceOfBatch(ctx: GraphQLContext, sessionId: string, batch: EventBatch, kept: readonly string[]): Promise<void> {
+  auditPageVisit(ctx, sessionId, batch, kept);
   if (await isRecorded(ctx, sessionId)) ctx.recordings.append(sessionId, batch.events);
 }

@@ -34,35 +34,41 @@ async function chargeBatch(ctx: GraphQLContext): Promise<void> {
 
 const sessionEnded = () => new AppError(ErrorCode.SESSION_ENDED, 'This co-browse session has ended.');
 
-/**
- * Admits a customer's event batch: within the address's budget, and only while the session is
- * waiting, active or paused. Paused stays open because a session pauses while the customer
- * is off the site *until they come back* — the page they come back to arrives as a batch.
- * Batches come up to 30 a second, so the status is read at most every few seconds per
- * connection, and an ended session is remembered for good.
- */
 /** The session ended, as this connection's stream just said: refuse its batches from now on. */
 export function noteSessionEnded(ctx: GraphQLContext, sessionId: string): void {
   ctx.memo.set(`open-until:${sessionId}`, 'ended');
 }
 
-export async function admitCustomerBatch(ctx: GraphQLContext, sessionId: string): Promise<void> {
+/**
+ * Admits a customer's event batch: within the address's budget, and only while the session is
+ * open (not ended). Paused stays open because a session pauses while the customer
+ * is off the site *until they come back* — the page they come back to arrives as a batch.
+ * Batches come up to 30 a second, so the status is read at most every few seconds per
+ * connection, and an ended session is remembered for good.
+ *
+ * Returns false while the session waits for an agent: nothing of the page is shared before one
+ * joins, so such a batch is dropped (the widget sends none). That status is not remembered, so
+ * the first batch after the join, which the widget sends once its stream says so, is read afresh.
+ */
+export async function admitCustomerBatch(ctx: GraphQLContext, sessionId: string): Promise<boolean> {
   await chargeBatch(ctx);
   const key = `open-until:${sessionId}`;
   const known = ctx.memo.get(key) as number | 'ended' | undefined;
   if (known === 'ended') throw sessionEnded();
-  if (known !== undefined && known > Date.now()) return;
+  if (known !== undefined && known > Date.now()) return true;
   let session: { status: string } | null;
   try {
     session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { status: true } });
   } catch (error) {
     // The database is briefly down: a session known to be open stays so (its page visits are queued).
-    if (known !== undefined) return;
+    if (known !== undefined) return true;
     throw error;
   }
   if (!session || session.status === 'ENDED') {
     ctx.memo.set(key, 'ended');
     throw sessionEnded();
   }
+  if (session.status === 'WAITING') return false;
   ctx.memo.set(key, Date.now() + OPEN_STATUS_TTL_MS);
+  return true;
 }

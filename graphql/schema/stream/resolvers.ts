@@ -1,4 +1,5 @@
 import type { AgentAction, StreamMessage } from '../../../protocol/index.ts';
+import { pageAddress } from '../../../protocol/page-address.ts';
 import { validateAgentSignal } from '../../../protocol/validate.ts';
 import { recordAuditEvent } from '../../../server/audit/record-audit-event.ts';
 import { toSessionState } from '../../../server/sessions/session-state.ts';
@@ -6,6 +7,7 @@ import type { UserRow } from '../../../server/core/db/index.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings, sessionRules } from '../../../server/settings/site-settings.ts';
 import { isSessionCustomer, requireUser } from '../../authorize.ts';
+import { keptQueryParameters } from './batch-traces.ts';
 import { noteSessionEnded } from './customer-batch-guard.ts';
 import { takeCustomerBatch } from './take-customer-batch.ts';
 import { announceWatcher, requestSnapshotAsWatcher } from './watchers.ts';
@@ -71,7 +73,14 @@ export const streamResolvers: Resolvers = {
       const value = checked.value;
       if (value.type === 'action') {
         await checkAction(ctx, sessionId, value.action);
-        const to = value.action.kind === 'navigate' ? value.action.to : value.action.kind === 'open' ? value.action.url : undefined;
+        // An address is audited as page addresses are stored everywhere: without its fragment
+        // and the query parameters the site does not keep.
+        const to =
+          value.action.kind === 'navigate'
+            ? value.action.to
+            : value.action.kind === 'open'
+              ? pageAddress(value.action.url, await keptQueryParameters(ctx))
+              : undefined;
         // Audited before it reaches the customer, never with the typed value: an action the
         // audit trail cannot hold is not sent at all.
         await recordAuditEvent(

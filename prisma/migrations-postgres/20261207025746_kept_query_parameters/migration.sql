@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SiteSettings" ADD COLUMN     "keptQueryParameters" TEXT NOT NULL DEFAULT '[]';
