@@ -20,9 +20,12 @@ COPY graphql ./graphql
 COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY . .
-# Next's build cache stays in this stage.
+# `--omit=optional` as well: `@prisma/client` names the prisma CLI and TypeScript as optional
+# peers, which keeps them past `--omit=dev` alone. The other optional packages are not used at run
+# time either: Next's build compiler and image optimizer, pg's Cloudflare socket, graphql-armor's
+# Envelop types. Next's build cache stays in this stage.
 RUN npm run build \
- && npm prune --omit=dev --no-audit --no-fund \
+ && npm prune --omit=dev --omit=optional --no-audit --no-fund \
  && rm -rf .next/cache
 
 FROM node:24-bookworm-slim AS runtime

@@ -258,7 +258,7 @@ describe('the image command with the compose environment, twice, on PostgreSQL a
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  it('the runtime files hold the compiled server and no tests, benchmarks, docs, TypeScript sources or dev tools', async () => {
+  it('the runtime files hold the compiled server and no tests, benchmarks, docs, TypeScript sources or build tools', async () => {
     const files = await filesUnder(appDir, ['node_modules', '.next']);
     // The capture sees what it looks for: the server bundle and the built widget are there.
     assert.ok(files.includes(path.relative(process.cwd(), SERVER_OUTFILE)), files.join(', '));
@@ -270,7 +270,7 @@ describe('the image command with the compose environment, twice, on PostgreSQL a
       [],
     );
     assert.ok(existsSync(path.join(appDir, 'node_modules', 'next')), 'production packages are there');
-    for (const tool of ['eslint', 'playwright-core'])
+    for (const tool of ['tsx', 'prisma', 'typescript', 'esbuild', 'eslint', 'playwright-core'])
       assert.ok(!existsSync(path.join(appDir, 'node_modules', tool)), `node_modules/${tool} is in the runtime files`);
     assert.ok(!existsSync(path.join(appDir, '.next', 'cache')), 'Next’s build cache is left behind');
   });
