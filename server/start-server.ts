@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { WebSocketServer } from 'ws';
 import { openPubSub } from './core/pubsub/index.ts';
 import { buildSchema } from '../graphql/schema/index.ts';
 import type { AppDeps } from '../graphql/context.ts';
 import { seedEmptyDatabase } from '../prisma/seed.ts';
+import { APP_ROOT } from '../prisma/tools/paths.ts';
 import { createAuditQueue } from './audit/audit-queue.ts';
 import { listeningUrl, readConfig, type Config } from './core/config.ts';
 import { openDatabase } from './core/db/open-database.ts';
@@ -26,7 +26,6 @@ import { startWaitingSessionSweep } from './sessions/expire-waiting-sessions.ts'
 import { startWebhookWorker } from './webhooks/webhook-worker.ts';
 
 export const GRAPHQL_PATH = '/api/graphql';
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface StartOptions {
   /** Overrides on top of the environment (tests pass port 0 and their own database). */
@@ -86,7 +85,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   const health = healthRoutes(deps);
   app.use(health.router, metrics.router());
-  app.use(serveWidgetFiles(REPO_ROOT));
+  app.use(serveWidgetFiles(APP_ROOT));
   app.use(graphqlHttp.router);
   app.use(auditExportRoute(deps));
   app.use(guardPages(deps));
@@ -138,7 +137,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
 async function prepareNext(config: Config) {
   const { default: next } = await import('next');
-  const nextApp = next({ dev: config.dev, dir: REPO_ROOT, hostname: config.host, port: config.port });
+  const nextApp = next({ dev: config.dev, dir: APP_ROOT, hostname: config.host, port: config.port });
   await nextApp.prepare();
   return nextApp;
 }

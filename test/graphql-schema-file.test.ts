@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isSpecifiedScalarType } from 'graphql';
 import { PUBLISHED_SCHEMA_PATH, printPublishedSchema } from '../graphql/print-schema.ts';
 import { buildSchema } from '../graphql/schema/index.ts';
+import { TYPE_DEFS_MODULE_PATH, typeDefsModule } from '../graphql/write-type-defs.ts';
 
 /** Every type, field, argument and enum value of the schema that has no description. */
 function undescribed(): string[] {
@@ -29,5 +30,11 @@ describe('the published schema (graphql/schema.graphql)', () => {
 
   it('describes every type, field, argument and enum value', () => {
     assert.deepEqual(undescribed(), []);
+  });
+});
+
+describe('the SDL the server is built with (graphql/generated/type-defs.ts)', () => {
+  it('is graphql/schema/*/schema.graphql as the files are now (run npm run generate after changing the SDL)', async () => {
+    assert.equal(readFileSync(TYPE_DEFS_MODULE_PATH, 'utf8'), await typeDefsModule());
   });
 });

@@ -1,19 +1,26 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { exec, execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
-import { after, describe, it } from 'node:test';
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { Copy, DockerfileParser, type Instruction } from 'dockerfile-ast';
 import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
+import { SERVER_OUTFILE } from '../server/build.ts';
 import { waitFor } from './support/wait-for.ts';
 import { POSTGRES_URL, REDIS_URL, freePort } from './support/services.ts';
 
 // These machines have no Docker engine, so the image cannot be built here. This test checks the
 // Dockerfile and compose file for what a linter would (stages, user, health checks, files they
-// copy or mount) and then runs the image's command with the compose file's environment, twice,
-// against a real PostgreSQL and Redis — the same processes compose would start.
+// copy or mount), then puts together the runtime stage's files the way the Dockerfile does (this
+// checkout after `npm run build`, pruned by the Dockerfile's own commands, copied by its COPY
+// lines) and runs the image's command there with the compose file's environment, twice, against a
+// real PostgreSQL and Redis — the same processes compose would start.
 
 const dockerfile = DockerfileParser.parse(readFileSync('Dockerfile', 'utf8'));
 const compose = parseYaml(readFileSync('compose.yaml', 'utf8'), { merge: true }) as {
@@ -38,9 +45,33 @@ const stages = (() => {
   }
   return result;
 })();
+const buildStage = stages[0]!;
 const runtime = stages.at(-1)!;
 const find = (stage: Instruction[], keyword: string) => stage.filter((instruction) => instruction.getKeyword() === keyword);
 const jsonArgs = (instruction: Instruction) => JSON.parse(instruction.getArgumentsContent()!.replace(/^CMD\s+/, '')) as string[];
+const imageOf = (stage: Instruction[]) => find(stage, 'FROM')[0]!.getArgumentsContent()!.split(/\s+/)[0];
+const workdirOf = (stage: Instruction[]) => find(stage, 'WORKDIR').at(-1)!.getArgumentsContent()!;
+
+/** A COPY line: its `--from` stage, its sources and its destination. */
+const copiesOf = (stage: Instruction[]) =>
+  stage
+    .filter((instruction): instruction is Copy => instruction instanceof Copy)
+    .map((instruction) => {
+      const paths = instruction.getArguments().map((argument) => argument.getValue());
+      return { from: instruction.getFromFlag()?.getValue(), sources: paths.slice(0, -1), dest: paths.at(-1)! };
+    });
+
+/** The commands of the build stage's last RUN, one per `&&`. */
+const lastBuildSteps = () =>
+  find(buildStage, 'RUN')
+    .at(-1)!
+    .getArgumentsContent()!
+    .replace(/\\\n/g, ' ')
+    .split('&&')
+    .map((step) => step.trim().replace(/\s+/g, ' '));
+
+/** Our own TypeScript sources (declaration files aside), which the image runs without. */
+const TYPESCRIPT_SOURCE = /(?<!\.d)\.(ts|tsx|mts|cts)$/;
 
 /** ENV lines of a stage as key/value pairs. */
 const envOf = (stage: Instruction[]) =>
@@ -58,6 +89,11 @@ describe('Dockerfile', () => {
     assert.ok(stages.length >= 2, 'multi-stage');
     for (const from of find(dockerfile.getInstructions(), 'FROM'))
       assert.doesNotMatch(from.getArgumentsContent()!, /:latest\b|^[^:]+(\s|$)/);
+  });
+
+  it('builds and runs on one Node image, so the native addon compiled in the build stage loads', () => {
+    assert.equal(imageOf(runtime), imageOf(buildStage));
+    assert.match(imageOf(runtime)!, /^node:\d+(\.\d+)*-bookworm-slim$/);
   });
 
   it('runs as a non-root user, with a health check on /healthz', () => {
@@ -81,11 +117,44 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('starts the server the way `npm start` does', () => {
+  it('starts the compiled server the way `npm start` does, without tsx', () => {
     const command = jsonArgs(find(runtime, 'CMD')[0]!);
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
     assert.equal(`NODE_ENV=production ${command.join(' ')}`, pkg.scripts.start);
     assert.equal(envOf(runtime).NODE_ENV, 'production');
+    assert.equal(command.at(-1), path.relative(process.cwd(), SERVER_OUTFILE));
+    for (const word of command) assert.doesNotMatch(word, /tsx|--import|--loader|\.ts$/);
+  });
+
+  it('the runtime stage copies what the server runs from the build stage: no tests, benchmarks, docs or sources', () => {
+    const copies = copiesOf(runtime);
+    assert.ok(copies.length > 0);
+    const workdir = workdirOf(buildStage);
+    for (const { from, sources } of copies) {
+      assert.equal(from, 'build');
+      for (const source of sources) {
+        const inApp = path.posix.relative(workdir, source);
+        assert.ok(inApp !== '' && !inApp.startsWith('..'), `${source} is one part of ${workdir}, not all of it`);
+        const top = inApp.split('/')[0]!;
+        assert.ok(
+          !['test', 'bench', 'docs', 'server', 'graphql', 'protocol', 'widget', 'app', 'patches'].includes(top),
+          `copies ${source}`,
+        );
+        assert.ok(!inApp.startsWith('prisma/tools') && !TYPESCRIPT_SOURCE.test(inApp), `copies ${source}`);
+      }
+    }
+  });
+
+  it('the build stage prunes packages to production ones and drops Next’s build cache after the build', () => {
+    const steps = lastBuildSteps();
+    assert.ok(steps.indexOf('npm run build') === 0, steps.join(' && '));
+    assert.ok(steps.some((step) => /^npm prune .*--omit=dev/.test(step)));
+    assert.ok(steps.includes('rm -rf .next/cache'));
+  });
+
+  it('keeps secrets, local databases and build output out of the build context', () => {
+    const ignored = readFileSync('.dockerignore', 'utf8').split('\n');
+    for (const pattern of ['node_modules', '.next', 'dist', '**/.env*', '**/test.db*']) assert.ok(ignored.includes(pattern), pattern);
   });
 });
 
@@ -119,26 +188,108 @@ describe('compose.yaml', () => {
   });
 });
 
+/** Hard links where the file system allows (fast; the few files written later are copied instead), copies where not. */
+async function copyInto(from: string, to: string): Promise<void> {
+  const isDirectory = (await stat(from)).isDirectory();
+  await mkdir(isDirectory ? to : path.dirname(to), { recursive: true });
+  const source = isDirectory ? `${from}/.` : from;
+  await promisify(execFile)('cp', ['-al', source, to]).catch(() => promisify(execFile)('cp', ['-a', source, to]));
+}
+
+/**
+ * The build stage's WORKDIR once its last RUN is done: this checkout (which `npm run build` built)
+ * with the commands that follow the build in that RUN run on it, as the Dockerfile writes them.
+ */
+async function mirrorBuildStage(dir: string): Promise<string> {
+  for (const entry of await readdir('.')) if (entry !== '.git') await copyInto(entry, path.join(dir, entry));
+  // npm rewrites these in place: each gets a copy of its own, so the checkout's stay as they are.
+  for (const file of ['package.json', 'package-lock.json', path.join('node_modules', '.package-lock.json')]) {
+    await rm(path.join(dir, file), { force: true });
+    if (existsSync(file)) await copyFile(file, path.join(dir, file));
+  }
+  const steps = lastBuildSteps();
+  for (const step of steps.slice(steps.indexOf('npm run build') + 1)) await promisify(exec)(step, { cwd: dir });
+  return dir;
+}
+
+/** The runtime stage's WORKDIR: what its COPY lines take from the build stage, placed as Docker places it. */
+async function assembleRuntime(buildDir: string, dir: string): Promise<string> {
+  const buildWorkdir = workdirOf(buildStage);
+  await mkdir(dir, { recursive: true });
+  for (const { sources, dest } of copiesOf(runtime)) {
+    const target = path.resolve(dir, dest);
+    const intoFolder = dest.endsWith('/') || dest === '.' || sources.length > 1;
+    for (const source of sources) {
+      const from = path.join(buildDir, path.posix.relative(buildWorkdir, source));
+      const isDirectory = (await stat(from)).isDirectory();
+      await copyInto(from, isDirectory || !intoFolder ? target : path.join(target, path.basename(from)));
+    }
+  }
+  return dir;
+}
+
+/** Files under a folder, relative to it, leaving out the folders named. */
+async function filesUnder(dir: string, skip: string[], prefix = ''): Promise<string[]> {
+  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map(async (entry) => {
+      const relative = path.join(prefix, entry.name);
+      if (skip.includes(relative)) return [];
+      return entry.isDirectory() ? filesUnder(dir, skip, relative) : [relative];
+    }),
+  );
+  return nested.flat();
+}
+
 describe('the image command with the compose environment, twice, on PostgreSQL and Redis', () => {
   const schema = `deploy_${randomBytes(4).toString('hex')}`;
   const children: ChildProcess[] = [];
+  let scratch: string;
+  let appDir: string;
+
+  before(async () => {
+    assert.ok(existsSync(SERVER_OUTFILE), `${SERVER_OUTFILE} is missing: run npm run build`);
+    scratch = await mkdtemp(path.join(tmpdir(), 'ops-deploy-'));
+    const buildDir = await mirrorBuildStage(path.join(scratch, 'build'));
+    appDir = await assembleRuntime(buildDir, path.join(scratch, 'app'));
+  });
+
   after(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     const client = new pg.Client({ connectionString: POSTGRES_URL });
     await client.connect();
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await client.end();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  it('both instances become ready and stop cleanly on SIGTERM', async () => {
+  it('the runtime files hold the compiled server and no tests, benchmarks, docs, TypeScript sources or build tools', async () => {
+    const files = await filesUnder(appDir, ['node_modules', '.next']);
+    // The capture sees what it looks for: the server bundle and the built widget are there.
+    assert.ok(files.includes(path.relative(process.cwd(), SERVER_OUTFILE)), files.join(', '));
+    assert.ok(files.includes(path.join('dist', 'widget.js')));
+    for (const folder of ['test', 'bench', 'docs', 'server', 'graphql', 'protocol', 'widget', 'app', 'generated'])
+      assert.ok(!files.some((file) => file.startsWith(`${folder}${path.sep}`)), `runtime files hold ${folder}/`);
+    assert.deepEqual(
+      files.filter((file) => TYPESCRIPT_SOURCE.test(file)),
+      [],
+    );
+    assert.ok(existsSync(path.join(appDir, 'node_modules', 'next')), 'production packages are there');
+    for (const tool of ['tsx', 'prisma', 'typescript', 'esbuild', 'eslint', 'playwright-core'])
+      assert.ok(!existsSync(path.join(appDir, 'node_modules', tool)), `node_modules/${tool} is in the runtime files`);
+    assert.ok(!existsSync(path.join(appDir, '.next', 'cache')), 'Next’s build cache is left behind');
+  });
+
+  it('both instances become ready, serve the pages and the widget, and stop cleanly on SIGTERM', async () => {
     const [command, ...args] = jsonArgs(find(runtime, 'CMD')[0]!);
     assert.equal(command, 'node');
     const appEnv = compose.services.app1!.environment!;
     const instances = await Promise.all(
       [1, 2].map(async () => {
         const port = await freePort();
+        const { NODE_OPTIONS: _notInTheImage, ...inherited } = process.env;
         const env = {
-          ...process.env,
+          ...inherited,
           ...envOf(runtime),
           ...appEnv,
           // The compose service names, as this machine reaches them.
@@ -150,7 +301,7 @@ describe('the image command with the compose environment, twice, on PostgreSQL a
           PORT: String(port),
           HOST: '127.0.0.1',
         };
-        const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, args, { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
         children.push(child);
         let output = '';
         child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
@@ -168,6 +319,11 @@ describe('the image command with the compose environment, twice, on PostgreSQL a
       });
       const health = await fetch(`http://127.0.0.1:${instance.port}/healthz`);
       assert.equal(health.status, 200);
+      const page = await fetch(`http://127.0.0.1:${instance.port}/login`);
+      assert.equal(page.status, 200, instance.output());
+      assert.match(await page.text(), /<html/);
+      const widget = await fetch(`http://127.0.0.1:${instance.port}/widget.js`);
+      assert.equal(widget.status, 200);
     }
     // A production deployment never starts with a known password: one admin, a one-time password.
     const logs = instances.map((instance) => instance.output()).join('\n');

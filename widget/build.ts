@@ -43,8 +43,8 @@ export const languageOutfile = (language: string) => path.join(REPO_ROOT, 'dist'
 
 /** The rrweb release package.json pins (exactly), which `RRWEB_PATCH` is written for. */
 export const RRWEB_VERSION: string = (
-  JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
-).dependencies.rrweb!;
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
+).devDependencies.rrweb!;
 
 /**
  * Edits to rrweb's bundle (dist/rrweb.js), applied on install by patch-package: they let esbuild

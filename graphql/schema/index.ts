@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { mapDomainErrors } from '../errors.ts';
+import { domainTypeDefs } from '../generated/type-defs.ts';
 import { apiKeysResolvers } from './apikeys/resolvers.ts';
 import { authResolvers } from './auth/resolvers.ts';
 import { chatResolvers } from './chat/resolvers.ts';
@@ -28,7 +28,8 @@ const DOMAINS = [
   'webhooks',
 ] as const;
 
-const typeDefs = DOMAINS.map((domain) => readFileSync(new URL(`./${domain}/schema.graphql`, import.meta.url), 'utf8'));
+// The SDL files' texts come from a generated module: the bundled server has no files to read them from.
+const typeDefs = DOMAINS.map((domain) => domainTypeDefs[domain]);
 
 /** The one schema served over HTTP and WebSocket alike; resolvers report domain errors by code. */
 export function buildSchema(): GraphQLSchema {
