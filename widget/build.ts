@@ -169,11 +169,11 @@ async function buildBundle(entry: string, outfile: string, format: 'iife' | 'esm
   });
   const bundled = result.outputFiles[0]?.text;
   if (!bundled) throw new Error('esbuild produced no output');
-  // esbuild bundles and minifies; terser names the bundle's variables again, by how often each is
-  // used, which takes about 2% more off the gzipped widget (it lives at the edge of its budget).
-  // Only names: terser's compression took 6% off but reshapes rrweb's serializer's code, and
-  // whether that slows the first snapshot (at the edge of its target) was lost in this machine's noise.
-  const squeezed = await minify(bundled, { compress: false, mangle: true, module: format === 'esm', ecma: 2020 });
+  // esbuild bundles and minifies; terser then compresses again and names the bundle's variables
+  // by how often each is used: about 3% fewer gzipped bytes than esbuild alone, which keeps the
+  // widget, with its page-fidelity and address-stripping code, inside its budget. Its output does
+  // what esbuild's does; bench/widget-snapshot.ts measures whether the reshaped serializer is slower.
+  const squeezed = await minify(bundled, { compress: { ecma: 2020 }, mangle: true, module: format === 'esm', ecma: 2020 });
   if (!squeezed.code) throw new Error('terser produced no output');
   const code = Buffer.from(squeezed.code);
   await mkdir(path.dirname(outfile), { recursive: true });
