@@ -204,8 +204,8 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       if (fresh && (session.status === 'ACTIVE' || session.status === 'PAUSED')) agentJoined(session);
       fresh = false;
     } else if (event === 'agent-joined') {
-      // The first snapshot is taken now, of the page as it is when the agent arrives.
-      recorder.start(rules ?? undefined);
+      // Recording starts when the agent's page asks for the page, which it does once its stream
+      // is up: the first snapshot then leaves once, of the page as it is when the agent arrives.
       agentJoined(session);
     } else if (event === 'agent-left') {
       pointer.hide();
@@ -235,8 +235,11 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     if (message.type === 'session') onSession(message.event, message.session, message.by, message.byName);
     else if (message.type === 'rules') rules = message.rules;
     else if (message.type === 'action') onAction(message.id, message.action);
-    else if (message.type === 'snapshot-request') recorder.snapshot();
-    else if (message.type === 'pointer') pointer.move(...recorder.locate(message.target));
+    // Starts recording at the first request after a join (a second one resends the kept snapshot);
+    // a session nobody has joined is never recorded, whoever asks.
+    else if (message.type === 'snapshot-request') {
+      if (state?.status !== 'WAITING') recorder.start(rules ?? undefined);
+    } else if (message.type === 'pointer') pointer.move(...recorder.locate(message.target));
     else if (message.type === 'click') pointer.click(...recorder.locate(message.target));
   };
 
