@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { ConfigError, readConfig, type Config } from '../server/core/config.ts';
 import { clientAddressOf } from '../server/http/request-address.ts';
 import { freshAddress, httpGraphQL, wsConnect, wsFirst, type HttpAnswer } from './support/attack-clients.ts';
-import { signIn, wsExecute } from './support/graphql-client.ts';
+import { gql, signIn, wsExecute } from './support/graphql-client.ts';
 import { waitFor } from './support/wait-for.ts';
 import { freePort } from './support/services.ts';
 import { nginxBinary, startShippedProxy, type ShippedProxy } from './support/shipped-proxy.ts';
@@ -28,7 +28,9 @@ if (!NGINX) {
 }
 const skip = NGINX ? false : 'nginx is not installed';
 
-const START = 'mutation($input: StartSessionInput!){ startSession(input: $input){ customerToken session { id } } }';
+const START = 'mutation($input: StartSessionInput!){ startSession(input: $input){ customerToken session { id code } } }';
+const JOIN = 'mutation($code: String!){ joinSession(code: $code){ id } }';
+const EXIT = 'mutation($id: ID!){ exitSession(sessionId: $id){ id } }';
 const START_CHAT = 'mutation($input: StartChatInput!){ startChat(input: $input){ chat { id } } }';
 const SEND_EVENTS = 'mutation($id: ID!, $batch: JSON!){ sendEvents(sessionId: $id, batch: $batch) }';
 
@@ -202,16 +204,26 @@ describe('a forged Host is not the server’s own origin', () => {
       (await server.deps.db.auditEvent.findMany({ where: { sessionId, type: 'PAGE_VISITED' }, orderBy: { sequence: 'asc' } })).map(
         (row) => (JSON.parse(row.data) as { url: string }).url,
       );
-    /** The customer's socket of a new session, upgraded with these headers, sends one batch per page. */
+    const agentCookie = await signIn(server.url, 'agent@example.com');
+    /**
+     * The customer's socket of a new session, upgraded with these headers, sends one batch per page
+     * once an agent has joined (before that nothing of the page is kept).
+     */
     const showPages = async (headers: Record<string, string>, origin: string, pages: string[]) => {
       const started = await callAs(START, startInput(server.url), server.url);
-      const { customerToken, session } = started.json!.data!.startSession as { customerToken: string; session: { id: string } };
+      const { customerToken, session } = started.json!.data!.startSession as {
+        customerToken: string;
+        session: { id: string; code: string };
+      };
+      const joined = await gql(server.url, JOIN, { code: session.code }, { cookie: agentCookie });
+      assert.equal(joined.errors, undefined, JSON.stringify(joined.errors));
       const customer = wsConnect(server.url, { identity: { customerToken }, origin, headers, address: freshAddress() });
       for (const [index, page] of pages.entries()) {
         const batch = { seq: index + 1, sentAt: Date.now(), events: [meta(page)] };
         assert.deepEqual(await wsExecute(customer, SEND_EVENTS, { id: session.id, batch }), { data: { sendEvents: true } });
       }
       await customer.dispose();
+      await gql(server.url, EXIT, { id: session.id }, { cookie: agentCookie }); // one session at a time per agent
       return session.id;
     };
 
