@@ -1,6 +1,8 @@
 import { WebSocket } from 'ws';
 import { PACKED_EVENTS_TAG } from '../protocol/index.ts';
 import { launchBrowser } from '../test/support/browser.ts';
+import { startOnPage } from '../test/support/cobrowse-pages.ts';
+import { gql, signIn } from '../test/support/graphql-client.ts';
 import { withUnpacked } from '../test/support/packed-frames.ts';
 import { runStandalone } from './standalone.ts';
 import { printVerdicts } from './targets.ts';
@@ -8,11 +10,14 @@ import { printVerdicts } from './targets.ts';
 const ELEMENTS = 5000;
 const RUNS = 5;
 const HYDRATION_MS = 1000;
+const JOIN = 'mutation($code: String!){ joinSession(code: $code){ id } }';
+const REQUEST_SNAPSHOT = 'mutation($id: ID!){ sendSignal(sessionId: $id, signal: { type: "request-snapshot" }) }';
+const EXIT = 'mutation($id: ID!){ exitSession(sessionId: $id){ id } }';
 
 export interface SnapshotSummary {
   elements: number;
   runs: number;
-  /** Median time from the stream's `state` message (the widget starts recording) to the snapshot frame leaving. */
+  /** Median time from the agent's snapshot request reaching the widget (it starts recording then) to the snapshot frame leaving. */
   medianMs: number;
   /** The snapshot frame as it leaves (packed: deflated and base64), and the snapshot's JSON once inflated. */
   payloadKB: number;
@@ -67,16 +72,18 @@ export async function measureFirstSnapshot(server: { url: string }, log: (line: 
   let frame = '';
   let json = '';
   const compressed = await socketCompresses(server.url);
+  // Nothing is recorded before an agent joins: an agent joins each run's session and asks for the page, as the agent page does.
+  const agent = await signIn(server.url, 'agent@example.com');
   try {
     for (let run = 0; run < RUNS; run++) {
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
       // Playwright reports the widget's socket wherever it lives (a worker's is not on the
       // page's DevTools network domain); times are this process's clock at each report.
-      let stateAt = 0;
+      let requestAt = 0;
       const snapshot = new Promise<{ at: number; data: string }>((resolve) => {
         page.on('websocket', (socket) => {
           socket.on('framereceived', ({ payload }) => {
-            if (!stateAt && String(payload).includes('"event":"state"')) stateAt = performance.now();
+            if (!requestAt && String(payload).includes('"snapshot-request"')) requestAt = performance.now();
           });
           socket.on('framesent', ({ payload }) => {
             const data = String(payload);
@@ -91,9 +98,13 @@ export async function measureFirstSnapshot(server: { url: string }, log: (line: 
       await page.waitForTimeout(HYDRATION_MS);
       await page.evaluate(`${FILL_PAGE}(${ELEMENTS})`);
       const elements = await page.evaluate(() => document.querySelectorAll('*').length);
-      await page.getByTestId('cobrowse-start').click();
+      const code = await startOnPage(page);
+      const joined = await gql<{ joinSession: { id: string } }>(server.url, JOIN, { code }, { cookie: agent });
+      const sessionId = joined.data!.joinSession.id;
+      await gql(server.url, REQUEST_SNAPSHOT, { id: sessionId }, { cookie: agent });
       const sent = await snapshot;
-      times.push(sent.at - stateAt);
+      times.push(sent.at - requestAt);
+      await gql(server.url, EXIT, { id: sessionId }, { cookie: agent });
       log(`snapshot: run ${run + 1}: ${Math.round(times.at(-1)!)} ms`);
       frame = sent.data;
       json = (await withUnpacked([frame])).texts.at(-1)!;
