@@ -53,7 +53,7 @@ function trackedTextFiles(): { file: string; text: string }[] {
 
 // The samples are put together from parts, so this file does not itself cite anything.
 const tag = (letter: 'R' | 'B', number: number) => `${letter}${number}`;
-const SPEC_WORD = ['SP', 'EC'].join('');
+const PRODUCT_DOCUMENT = ['SP', 'EC'].join('');
 const SECTION = '\u00a7';
 const ISSUE = ['Iss', 'ue'].join('');
 
@@ -65,7 +65,7 @@ describe('no citations of documents the repository does not have', () => {
       ['a.graphql', `"${tag('B', 11)}: keep each session's event stream."`],
       ['a.md', `Holds the masking rules (${tag('R', 20)}–${tag('R', 22)}).`],
       ['a.md', `Write Mode (${tag('R', 10)}-${tag('R', 13)}) and chat (${tag('B', 2)}, ${tag('R', 18)}).`],
-      ['a.md', `The size budget (${SPEC_WORD} ${SECTION}7): 30 KB.`],
+      ['a.md', `The size budget (${PRODUCT_DOCUMENT} ${SECTION}7): 30 KB.`],
       ['a.md', `Targets of ${SECTION} 7.`],
       ['a.ts', `/** ${ISSUE} 10: a real large page. */`],
       ['a.md', `## Batch uploads (${ISSUE.toLowerCase()} #10)`],
