@@ -3,7 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { readRecording } from '../server/recording/recording-writer.ts';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
+import { signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
 import { differentPixels } from './support/pixels.ts';
 import { waitFor } from './support/wait-for.ts';
@@ -102,6 +104,9 @@ const TOP_LAYER_PAGE = `
 <div popover id="tip" data-testid="tip">Drafts are kept for 30 days.</div>
 <button data-testid="open" onclick="document.querySelector('dialog').showModal()">Delete…</button>
 <dialog data-testid="dialog"><p>Delete this draft?</p><button data-testid="confirm">Delete</button> <button>Cancel</button></dialog>`;
+
+/** A popover the customer keeps open (manual: a click elsewhere does not close it) under a modal dialog. */
+const RECORDED_TOP_LAYER_PAGE = TOP_LAYER_PAGE.replace('<div popover id="tip"', '<div popover="manual" id="tip"');
 
 /** Longhands after a var() shorthand: Chromium's CSSOM serializes the shorthand's longhands empty. */
 const LOSSY_RULES = '.box { padding: 8px; border: solid var(--w) var(--c); border-top-color: rgb(255, 0, 0); }';
@@ -277,6 +282,56 @@ describe('the agent sees the customer’s page as it looks: motion, the top laye
     const [ringShot, plainShot] = await bothShots('dialog');
     const ringDiff = await differentPixels(scratch, ringShot, plainShot);
     assert.ok(ringDiff.different > dialogDiff.different + 50, `the ring changed only ${ringDiff.different} pixels`);
+  });
+
+  it('replays a recording with the popover and the modal dialog as the customer had them, nothing focused', async (t) => {
+    await updateSiteSettings(suite.server.deps.db, { recordingEnabled: true });
+    t.after(() => updateSiteSettings(suite.server.deps.db, { recordingEnabled: false }));
+    const { customer, view } = await session(t, '/t/top-layer-recorded', RECORDED_TOP_LAYER_PAGE);
+    await customer.getByTestId('tip-toggle').click();
+    await waitFor(() => view.getByTestId('tip').evaluate((tip) => tip.matches(':popover-open')), 'the popover open in the agent view');
+    await customer.getByTestId('open').click();
+    await waitFor(
+      () => view.getByTestId('dialog').evaluate((dialog: HTMLDialogElement) => dialog.matches(':modal')),
+      'the modal in the agent view',
+    );
+    const { db, recordings } = suite.server.deps;
+    const { id } = await db.session.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+    await waitFor(async () => {
+      await recordings.flush(id);
+      return JSON.stringify(await readRecording(db, id)).includes('rr_open_mode');
+    }, 'the open dialog to be recorded');
+
+    const supervisor = await suite.newPage(1440, 1000);
+    const replay = supervisor.frameLocator('[data-testid=replay-view] iframe');
+    /** The recording opened afresh: its first frame, before the customer opened anything. */
+    const openRecording = async () => {
+      await signInAs(supervisor, suite.server.url, 'supervisor@example.com', `/supervisor/replay?session=${id}`);
+      await replay.getByTestId('title').waitFor();
+      assert.equal(await replay.getByTestId('tip').evaluate((tip) => tip.matches(':popover-open')), false);
+      assert.equal(await replay.getByTestId('dialog').evaluate((dialog: HTMLDialogElement) => dialog.open), false);
+    };
+    const topLayerAsTheCustomerHadIt = async (how: string) => {
+      await waitFor(
+        () => replay.getByTestId('tip').evaluate((tip) => tip.matches(':popover-open')),
+        `the popover open in the replay ${how}`,
+      );
+      await waitFor(
+        () => replay.getByTestId('dialog').evaluate((dialog: HTMLDialogElement) => dialog.matches(':modal')),
+        `the modal in the replay ${how}`,
+      );
+      assert.equal(await computed(replay.getByTestId('confirm'), 'outline-style'), 'none', 'a focus ring in the replay');
+      assert.equal(await replay.getByTestId('confirm').evaluate((button) => button.ownerDocument.activeElement === button), false);
+    };
+    // Played to its end, event by event.
+    await openRecording();
+    await supervisor.getByTestId('replay-play').click();
+    await topLayerAsTheCustomerHadIt('played');
+    // Sought straight to the end: the page is built off the document and written in at once.
+    await openRecording();
+    await supervisor.getByTestId('replay-seek').focus();
+    await supervisor.getByTestId('replay-seek').press('End');
+    await topLayerAsTheCustomerHadIt('sought');
   });
 
   it('keeps rules whose var() shorthand is followed by a longhand, in the page, a shadow root and an adopted stylesheet', async (t) => {

@@ -1,11 +1,11 @@
 'use client';
 
-import { Replayer, type ReplayPlugin } from 'rrweb';
-import { MASKED_PAGE_EVENT_TAG, OPEN_POPOVER_ATTRIBUTE, type RecordedEvent } from '../../protocol/messages';
+import { Replayer } from 'rrweb';
+import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../protocol/messages';
 import { isPackedEvents, unpackEvents } from '../../protocol/packed-events';
+import { openDialogsWithoutFocus, popoverReplay } from '../lib/replay-top-layer';
 import { isLargeMutation, planMutation } from './mutation-chunks';
 
-const FULL_SNAPSHOT = 2;
 const INCREMENTAL_SNAPSHOT = 3;
 const META_EVENT = 4;
 const CUSTOM_EVENT = 5;
@@ -29,81 +29,6 @@ function nextTask(): Promise<void> {
 }
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-
-/**
- * Opening a dialog moves focus into it (to its first button): in the agent's view that would
- * take the agent's focus from their own page, and draw a keyboard focus ring that the customer,
- * who clicked, does not see (a replay focuses nothing else). The replay opens dialogs (rrweb's
- * `rr_open_mode`) with these, which open them while inert: in the top layer all the same,
- * with nothing focused.
- */
-function openDialogsWithoutFocus(window: Window & { HTMLDialogElement?: typeof HTMLDialogElement }): void {
-  const dialog = window.HTMLDialogElement?.prototype;
-  if (!dialog) return;
-  for (const name of ['show', 'showModal'] as const) {
-    const open = dialog[name];
-    dialog[name] = function (this: HTMLDialogElement) {
-      const inert = this.inert;
-      this.inert = true;
-      try {
-        open.call(this);
-      } finally {
-        this.inert = inert;
-      }
-    };
-  }
-}
-
-interface SerializedNode {
-  id: number;
-  attributes?: Record<string, unknown>;
-  childNodes?: SerializedNode[];
-}
-
-/** The ids of the popovers a snapshot or DOM change opens (true) or closes (false). */
-function popoverChanges(event: RecordedEvent): Map<number, boolean> {
-  const changes = new Map<number, boolean>();
-  const visit = (node: SerializedNode) => {
-    if (node.attributes && 'popover' in node.attributes) changes.set(node.id, OPEN_POPOVER_ATTRIBUTE in node.attributes);
-    node.childNodes?.forEach(visit);
-  };
-  const data = event.data as {
-    node?: SerializedNode;
-    source?: number;
-    adds?: { node: SerializedNode }[];
-    attributes?: { id: number; attributes: Record<string, unknown> }[];
-  };
-  if (event.type === FULL_SNAPSHOT && data.node) visit(data.node);
-  if (event.type !== INCREMENTAL_SNAPSHOT || data.source !== 0) return changes;
-  data.adds?.forEach((add) => visit(add.node));
-  for (const change of data.attributes ?? [])
-    if (OPEN_POPOVER_ATTRIBUTE in change.attributes) changes.set(change.id, change.attributes[OPEN_POPOVER_ATTRIBUTE] !== null);
-  return changes;
-}
-
-/**
- * Opens and closes popovers as the customer's widget marks them: rrweb records no popover
- * state, and a popover shows (in the top layer) only once it is opened. Opened while inert, as
- * dialogs are, so nothing in it takes focus.
- */
-const popovers: ReplayPlugin = {
-  handler(event, _isSync, { replayer }) {
-    for (const [id, open] of popoverChanges(event as RecordedEvent)) {
-      const popover = replayer.getMirror().getNode(id) as HTMLElement | null;
-      if (!popover?.isConnected || !popover.hasAttribute('popover') || popover.matches(':popover-open') === open) continue;
-      const inert = popover.inert;
-      popover.inert = true;
-      try {
-        if (open) popover.showPopover();
-        else popover.hidePopover();
-      } catch {
-        // not a popover this browser can show (or a dialog that is open as one): left as it is
-      } finally {
-        popover.inert = inert;
-      }
-    }
-  },
-};
 
 /** A page the customer's widget did not record (an admin hid it from agents), and why. */
 export interface HiddenPage {
@@ -176,7 +101,7 @@ export function createLiveReplay(
       // A live view is never paused, but rrweb marks it so (its state is "live", not "playing"),
       // which would hold every CSS animation on its first frame: what fades in would never show.
       pauseAnimation: false,
-      plugins: [popovers],
+      plugins: [popoverReplay],
     });
     if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (size) => on.resize(size as { width: number; height: number }));

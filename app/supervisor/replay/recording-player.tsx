@@ -5,6 +5,7 @@ import { Replayer } from 'rrweb';
 import 'rrweb/dist/style.css';
 import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../../protocol/messages';
 import { markAgentView } from '../../agent/agent-marks';
+import { openDialogsWithoutFocus, popoverReplay, syncPopovers } from '../../lib/replay-top-layer';
 
 const SPEEDS = [1, 2, 4, 8];
 const CUSTOM_EVENT = 5;
@@ -35,7 +36,10 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
       showWarning: false,
       UNSAFE_replayCanvas: false,
       skipInactive: true,
+      triggerFocus: false,
+      plugins: [popoverReplay],
     });
+    if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (next) => setSize(next as { width: number; height: number }));
     replayer.on('fullsnapshot-rebuilded', () => {
       const document = replayer.iframe.contentDocument;
@@ -47,6 +51,9 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
       if (cast.type === CUSTOM_EVENT && tag === MASKED_PAGE_EVENT_TAG) setHidden(true);
       else if (cast.type === FULL_SNAPSHOT) setHidden(false);
     });
+    // A seek builds the page off the document, then writes it in at once ("flush"), every popover
+    // closed: open those the customer had open.
+    replayer.on('flush', () => syncPopovers(replayer));
     replayer.on('finish', () => setPlaying(false));
     replayer.pause(0);
     replayerRef.current = replayer;
@@ -77,8 +84,10 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
   function seek(to: number) {
     const replayer = replayerRef.current;
     if (!replayer) return;
-    if (playing) replayer.play(to);
-    else replayer.pause(to);
+    // rrweb builds what happened before the position: at the end, the last change would be left out.
+    const at = to >= total ? total + 1 : to;
+    if (playing) replayer.play(at);
+    else replayer.pause(at);
     setTime(to);
   }
 
