@@ -5,7 +5,7 @@
  * The widget and the pages speak to the server only over the wire, so they import protocol/
  * (and the pages the generated client types), never server code. Run by `npm run check`.
  */
-const DOMAIN = '^server/(audit|auth|chat|recording|sessions|settings|supervision|users|webhooks|limits|observability)/';
+const DOMAIN = '^server/(assets|audit|auth|chat|recording|sessions|settings|supervision|users|webhooks|limits|observability)/';
 const CORE = '^server/core/';
 const GRAPHQL = '^graphql/';
 const HTTP = '^server/(http/|main[.]ts$|start-server[.]ts$)';

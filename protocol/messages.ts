@@ -44,6 +44,8 @@ export interface SessionState {
 export interface SessionRules {
   /** When false the agent has no pencil and the server refuses Write Mode. */
   writeModeEnabled: boolean;
+  /** Whether the widget sends the page's font files for agents whose browsers cannot fetch them. */
+  captureAssets: boolean;
   /** Controls agents may not use (submit buttons by default); shown with a green border. */
   disabledSelectors: string[];
   /** Inputs whose value, and elements whose text, agents see as `*` (the built-in ones included). */
@@ -69,6 +71,16 @@ export type MaskKind = 'field' | 'element' | 'image';
  * rrweb records no popover state, and the agent's view opens the marked ones.
  */
 export const OPEN_POPOVER_ATTRIBUTE = 'data-cobrowse-popover-open';
+
+/**
+ * The rrweb custom event naming the page's font files this server keeps (payload: `{ fonts: {
+ * [address as the page's CSS has it]: hex SHA-256 } }`): the agent's view loads them from here,
+ * where its own browser could not fetch them from the site.
+ */
+export const PAGE_FONTS_EVENT_TAG = 'cobrowse-page-fonts';
+
+/** Where the server serves a kept font file, by its SHA-256. */
+export const ASSETS_PATH = '/api/assets';
 
 /** The rrweb custom event the widget sends instead of a page hidden from agents. */
 export const MASKED_PAGE_EVENT_TAG = 'cobrowse-masked-page';

@@ -11,6 +11,7 @@ import { APP_ROOT } from '../prisma/tools/paths.ts';
 import { createAuditQueue } from './audit/audit-queue.ts';
 import { listeningUrl, readConfig, type Config } from './core/config.ts';
 import { openDatabase } from './core/db/open-database.ts';
+import { assetRoutes } from './http/asset-routes.ts';
 import { auditExportRoute } from './http/audit-export-route.ts';
 import { createGraphQLHttpRouter } from './http/graphql-http.ts';
 import { MAX_WS_PAYLOAD_BYTES, serveGraphQLOverWebSocket } from './http/graphql-ws-server.ts';
@@ -23,6 +24,7 @@ import { serveWidgetFiles } from './http/serve-widget.ts';
 import { openRateLimits } from './limits/rate-limiter.ts';
 import { createRecordingWriter } from './recording/recording-writer.ts';
 import { startWaitingSessionSweep } from './sessions/expire-waiting-sessions.ts';
+import { startAssetExpiry } from './assets/site-assets.ts';
 import { startWebhookWorker } from './webhooks/webhook-worker.ts';
 
 export const GRAPHQL_PATH = '/api/graphql';
@@ -73,6 +75,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   const deps: AppDeps = { db: database.prisma, pubsub, config, recordings, limits, audit, webhooks, log };
   const stopExpiringSessions = startWaitingSessionSweep(deps);
+  const stopExpiringAssets = startAssetExpiry(deps);
 
   const nextApp = options.pages === false ? null : await prepareNext(config);
   const app = express();
@@ -88,6 +91,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   app.use(serveWidgetFiles(APP_ROOT));
   app.use(graphqlHttp.router);
   app.use(auditExportRoute(deps));
+  app.use(assetRoutes(deps));
   app.use(guardPages(deps));
   if (nextApp) {
     const handle = nextApp.getRequestHandler();
@@ -124,6 +128,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await graphqlHttp.stop(); // drains in-flight HTTP requests and closes the listener
       await nextApp?.close();
       await stopExpiringSessions();
+      stopExpiringAssets();
       await pubsub.close();
       await recordings.close();
       await audit.close(); // after the sockets: their last supervisor-left events are queued by then

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -33,6 +34,17 @@ function silentWav(seconds: number): Buffer {
  * A customer's site on its own origin, embedding the widget from the co-browse server where a
  * page says `<!--widget-->` (else at the end of its body), and serving /tone.wav.
  */
+/**
+ * Font files the site serves without CORS headers, as most sites do: a text font and an icon font
+ * (both shipped in packages the tests install anyway).
+ */
+const SITE_FONTS: Record<string, Buffer> = {
+  '/fonts/mono.woff2': readFileSync(new URL('../node_modules/next/dist/next-devtools/server/font/geist-mono-latin.woff2', import.meta.url)),
+  '/fonts/icons.ttf': readFileSync(
+    new URL('../node_modules/playwright-core/lib/vite/recorder/assets/codicon-DCmgc-ay.ttf', import.meta.url),
+  ),
+};
+
 function siteServer() {
   let server: Server;
   let pages: Record<string, string> = {};
@@ -58,6 +70,11 @@ function siteServer() {
           ...(request.headers.range && { 'content-range': `bytes ${from}-${Number(from) + part.length - 1}/${wav.length}` }),
         });
         return response.end(part);
+      }
+      const font = SITE_FONTS[request.url!];
+      if (font) {
+        response.writeHead(200, { 'content-type': request.url!.endsWith('.ttf') ? 'font/ttf' : 'font/woff2' });
+        return response.end(font);
       }
       const body = pages[request.url!] ?? '<p>Nothing here</p>';
       const script = `<script src="${widgetUrl}"></script>`;
@@ -104,6 +121,17 @@ const TOP_LAYER_PAGE = `
 <div popover id="tip" data-testid="tip">Drafts are kept for 30 days.</div>
 <button data-testid="open" onclick="document.querySelector('dialog').showModal()">Delete…</button>
 <dialog data-testid="dialog"><p>Delete this draft?</p><button data-testid="confirm">Delete</button> <button>Cancel</button></dialog>`;
+
+const FONTS_PAGE = `
+<style>
+  @font-face { font-family: 'Site Mono'; src: url('/fonts/mono.woff2') format('woff2'); }
+  @font-face { font-family: 'Site Icons'; src: url('/fonts/icons.ttf') format('truetype'); }
+  body { margin: 0; padding: 20px; }
+  h1 { font: 32px 'Site Mono', serif; margin: 0 0 12px; }
+  .icons { font: 32px 'Site Icons'; letter-spacing: 8px; }
+</style>
+<h1 data-testid="title">Order 4711 shipped</h1>
+<div class="icons" data-testid="icons">&#xEA60;&#xEB06;&#xEA76;</div>`;
 
 /** A popover the customer keeps open (manual: a click elsewhere does not close it) under a modal dialog. */
 const RECORDED_TOP_LAYER_PAGE = TOP_LAYER_PAGE.replace('<div popover id="tip"', '<div popover="manual" id="tip"');
@@ -332,6 +360,110 @@ describe('the agent sees the customer’s page as it looks: motion, the top laye
     await supervisor.getByTestId('replay-seek').focus();
     await supervisor.getByTestId('replay-seek').press('End');
     await topLayerAsTheCustomerHadIt('sought');
+  });
+
+  it('draws the site’s fonts served without CORS, sent by the customer’s browser, only while the admin allows it', async () => {
+    const { db } = suite.server.deps;
+    /** The page's two web fonts as a document has them: loaded, or failed (fetched, unusable). */
+    const fontStates = (locator: Locator) =>
+      locator.evaluate((element) =>
+        Array.from(element.ownerDocument.fonts, (face) => `${face.family.replace(/"/g, '')}: ${face.status}`)
+          .filter((state) => state.startsWith('Site '))
+          .sort(),
+      );
+    /** Waits for the fonts to be loaded (or, `failing`, to have failed). */
+    const settledFonts = async (locator: Locator, what: string, failing = false) => {
+      await waitFor(async () => {
+        const states = await fontStates(locator);
+        return states.length === 2 && states.every((state) => state.endsWith(failing ? ': error' : ': loaded'));
+      }, what);
+      return fontStates(locator);
+    };
+    /**
+     * A customer on the fonts page starts co-browse and the agent joins; `traffic` lists what the
+     * customer's browser asks the server for fonts: the chunk that sends them, and the files.
+     */
+    const fontSession = async (path: string) => {
+      site.serve({ [path]: FONTS_PAGE }, suite.server.url);
+      const customer = await suite.newPage(800, 600);
+      const traffic: string[] = [];
+      customer.on('request', (request) => {
+        const { pathname } = new URL(request.url());
+        if (pathname === '/widget-fonts.js' || pathname.startsWith('/api/assets/')) traffic.push(`${request.method()} ${pathname}`);
+      });
+      const agent = await suite.newPage(1440, 1000);
+      await customer.goto(`${site.origin}${path}`);
+      await customer.getByTestId('cobrowse-start').click();
+      const code = await waitFor(
+        async () => (await customer.getByTestId('cobrowse-session-id').textContent())?.replace(/\D/g, ''),
+        'the session ID',
+      );
+      await agentJoins(agent, suite.server.url, code);
+      const view = agentView(agent);
+      await view.getByTestId('title').waitFor();
+      return { customer, agent, view, traffic };
+    };
+    await updateSiteSettings(db, { allowedOrigins: [site.origin] });
+
+    // Switched off: the agent's browser cannot fetch the fonts (no CORS header), and nothing is sent.
+    await updateSiteSettings(db, { captureAssets: false });
+    const off = await fontSession('/t/fonts-off');
+    try {
+      assert.deepEqual(await settledFonts(off.customer.getByTestId('title'), 'the customer’s fonts'), [
+        'Site Icons: loaded',
+        'Site Mono: loaded',
+      ]);
+      assert.deepEqual(await settledFonts(off.view.getByTestId('title'), 'the agent’s fonts to fail', true), [
+        'Site Icons: error',
+        'Site Mono: error',
+      ]);
+      // A change made after the snapshot reaches the agent: the chunk would have been asked for before it.
+      await off.customer.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<p data-testid="marker">later</p>'));
+      await off.view.getByTestId('marker').waitFor();
+      assert.deepEqual(off.traffic, []);
+      assert.equal(await db.siteAsset.count(), 0);
+    } finally {
+      await updateSiteSettings(db, { captureAssets: true });
+      await off.agent.getByTestId('exit-session').click();
+    }
+
+    // Switched on: the customer's browser sends both files; the agent's view draws them from this server.
+    const on = await fontSession('/t/fonts-on');
+    try {
+      assert.deepEqual(await settledFonts(on.view.getByTestId('title'), 'the agent’s fonts'), ['Site Icons: loaded', 'Site Mono: loaded']);
+      assert.deepEqual(on.traffic.filter((line) => line.startsWith('PUT')).length, 2, on.traffic.join(', '));
+      const kept = await db.siteAsset.findMany({ select: { siteOrigin: true, size: true } });
+      assert.deepEqual(
+        kept.map((asset) => `${asset.siteOrigin} ${asset.size}`).sort(),
+        [`${site.origin} ${SITE_FONTS['/fonts/icons.ttf']!.length}`, `${site.origin} ${SITE_FONTS['/fonts/mono.woff2']!.length}`].sort(),
+      );
+      // Pixel for pixel, the heading and the icons look as the customer sees them.
+      const scratch = await suite.newPage(100, 100);
+      const frame = (await on.agent.locator('[data-testid=cobrowse-view] iframe').boundingBox())!;
+      for (const testId of ['title', 'icons']) {
+        const region = (await on.customer.getByTestId(testId).boundingBox())!;
+        const diff = await differentPixels(
+          scratch,
+          await on.customer.screenshot({ clip: region }),
+          await on.agent.screenshot({ clip: { ...region, x: region.x + frame.x, y: region.y + frame.y } }),
+        );
+        assert.ok(diff.sameSize && diff.different <= diff.total * 0.002, `${testId}: ${diff.different} of ${diff.total} pixels differ`);
+      }
+    } finally {
+      await on.agent.getByTestId('exit-session').click();
+    }
+
+    // The site's next session sends no file again: the server has them both.
+    const again = await fontSession('/t/fonts-again');
+    try {
+      assert.deepEqual(await settledFonts(again.view.getByTestId('title'), 'the agent’s fonts'), [
+        'Site Icons: loaded',
+        'Site Mono: loaded',
+      ]);
+      assert.deepEqual(again.traffic, ['GET /widget-fonts.js', 'POST /api/assets/missing']);
+    } finally {
+      await again.agent.getByTestId('exit-session').click();
+    }
   });
 
   it('keeps rules whose var() shorthand is followed by a longhand, in the page, a shadow root and an adopted stylesheet', async (t) => {

@@ -30,6 +30,8 @@ export const MAX_CHAT_GZIP_BYTES = 6 * 1024;
 /** Write Mode's actions on the page, loaded when a session turns to Write Mode. */
 export const ACTIONS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-actions.js');
 export const MAX_ACTIONS_GZIP_BYTES = 3 * 1024;
+export const FONTS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-fonts.js');
+export const MAX_FONTS_GZIP_BYTES = 2 * 1024;
 
 /** The ESM build (served at /widget.mjs) and its types (/widget.d.mts). */
 export const ESM_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget.mjs');
@@ -130,6 +132,11 @@ export async function buildActionsWidget(outfile = ACTIONS_OUTFILE): Promise<{ b
   return buildBundle(path.join(REPO_ROOT, 'widget', 'agent-actions.ts'), outfile, 'esm');
 }
 
+/** Builds the chunk that sends the page's fonts for agents (widget/fonts/send-page-fonts.ts). */
+export async function buildFontsWidget(outfile = FONTS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'fonts', 'send-page-fonts.ts'), outfile, 'esm');
+}
+
 /** Builds each language's texts (ES modules the widget imports when the page is in that language). */
 export async function buildLanguageChunks(): Promise<{ name: string; bytes: number; gzipBytes: number }[]> {
   return Promise.all(
@@ -187,6 +194,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     { name: 'dist/widget.js', ...(await buildWidget()), budget: MAX_WIDGET_GZIP_BYTES },
     { name: 'dist/widget-chat.js', ...(await buildChatWidget()), budget: MAX_CHAT_GZIP_BYTES },
     { name: 'dist/widget-actions.js', ...(await buildActionsWidget()), budget: MAX_ACTIONS_GZIP_BYTES },
+    { name: 'dist/widget-fonts.js', ...(await buildFontsWidget()), budget: MAX_FONTS_GZIP_BYTES },
     { name: 'dist/widget.mjs', ...(await buildEsmWidget()), budget: MAX_WIDGET_GZIP_BYTES },
     ...(await buildLanguageChunks()).map((chunk) => ({ ...chunk, budget: MAX_LANGUAGE_GZIP_BYTES })),
   ];

@@ -1,7 +1,16 @@
-import type { ActorKind, AgentAction, SessionEventKind, SessionRules, SessionState, StreamMessage } from '../protocol/messages.ts';
+import {
+  PAGE_FONTS_EVENT_TAG,
+  type ActorKind,
+  type AgentAction,
+  type SessionEventKind,
+  type SessionRules,
+  type SessionState,
+  type StreamMessage,
+} from '../protocol/messages.ts';
 import type { CustomerMetadata } from '../protocol/customer-metadata.ts';
 import { pageAddress } from '../protocol/page-address.ts';
 import type { applyAgentAction } from './agent-actions.ts';
+import type { sendPageFonts } from './fonts/send-page-fonts.ts';
 import type { CobrowseApi, CobrowseEventMap, InitOptions, NoticeKind, StartedSession, WidgetTexts } from './api.ts';
 import { addChatButton, openChatToken } from './chat/launcher.ts';
 import { EN } from './i18n/en.ts';
@@ -154,6 +163,14 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
         void Promise.race([reported, new Promise((resolve) => setTimeout(resolve, REPORT_BEFORE_LEAVING_MS))]).then(done.afterReport);
     });
   };
+  /** The page's web fonts, for agents whose browsers cannot fetch them (/widget-fonts.js, loaded only on pages with some). */
+  const sendFonts = (customerToken: string) => {
+    if (document.fonts.size === 0) return;
+    const noop = () => {};
+    import(/* @vite-ignore */ `${serverOrigin}/widget-fonts.js`)
+      .then((chunk: { sendPageFonts: typeof sendPageFonts }) => chunk.sendPageFonts(serverOrigin, customerToken))
+      .then((fonts) => Object.keys(fonts).length > 0 && recorder.custom(PAGE_FONTS_EVENT_TAG, { fonts }), noop);
+  };
   const recorder = createRecorder((batch) => (client && current ? client.upload(batch) : Promise.resolve()));
 
   const notify = (message: string, kind: NoticeKind = 'info', code: string | null = null) => {
@@ -238,7 +255,9 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     // Starts recording at the first request after a join (a second one resends the kept snapshot);
     // a session nobody has joined is never recorded, whoever asks.
     else if (message.type === 'snapshot-request') {
-      if (state?.status !== 'WAITING') recorder.start(rules ?? undefined);
+      if (state?.status === 'WAITING') return;
+      recorder.start(rules ?? undefined);
+      if (rules?.captureAssets && current) sendFonts(current.customerToken);
     } else if (message.type === 'pointer') pointer.move(...recorder.locate(message.target));
     else if (message.type === 'click') pointer.click(...recorder.locate(message.target));
   };

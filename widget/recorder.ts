@@ -111,6 +111,8 @@ export interface Recorder {
   masking(): Masking | null;
   /** The page's node rrweb recorded under this id, if it is still known. */
   node(id: number): Node | null;
+  /** Sends an event of the widget's own (an rrweb custom event) with the page's. */
+  custom(tag: string, payload: unknown): void;
 }
 
 /** Creates the recorder; `send` hands over one batch and settles when the socket can take the next. */
@@ -398,6 +400,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     },
     masking: () => masking,
     node: (id) => record.mirror.getNode(id),
+    custom: (tag, payload) => queue({ type: CUSTOM, data: { tag, payload }, timestamp: Date.now() }),
     locate(target) {
       const node = target.nodeId === undefined ? null : record.mirror.getNode(target.nodeId);
       if (node instanceof Element) {

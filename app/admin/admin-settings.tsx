@@ -125,6 +125,7 @@ export function AdminSettings() {
   const [settings, setSettings] = useState<SiteSettings | null>(null);
   const [writeModeEnabled, setWriteModeEnabled] = useState(true);
   const [recordingEnabled, setRecordingEnabled] = useState(false);
+  const [captureAssets, setCaptureAssets] = useState(true);
   const [drafts, setDrafts] = useState<Drafts | null>(null);
   const [outcome, setOutcome] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   const message =
@@ -135,6 +136,7 @@ export function AdminSettings() {
     setSettings(saved);
     setWriteModeEnabled(saved.writeModeEnabled);
     setRecordingEnabled(saved.recordingEnabled);
+    setCaptureAssets(saved.captureAssets);
     setDrafts(draftsOf(saved));
   };
 
@@ -146,7 +148,7 @@ export function AdminSettings() {
     if (!drafts) return;
     setSaving(true);
     const lists = Object.fromEntries(RULE_LISTS.map((list) => [list, lines(drafts[list])]));
-    const result = await updateSettings({ input: { writeModeEnabled, recordingEnabled, ...lists } });
+    const result = await updateSettings({ input: { writeModeEnabled, recordingEnabled, captureAssets, ...lists } });
     setSaving(false);
     // A rejected entry saves nothing and keeps the admin's text as typed, to fix and save again.
     if (!result.data) return setOutcome({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not save.' });
@@ -206,6 +208,13 @@ export function AdminSettings() {
           <section className="settings-card">
             <h2>Sites</h2>
             {listField('allowedOrigins')}
+            <Toggle
+              checked={captureAssets}
+              onChange={setCaptureAssets}
+              testId="admin-capture-assets"
+              title="Send the page’s fonts to agents"
+              help="Fonts agents’ browsers cannot load (no CORS header, or behind a login) are sent from the customer’s browser and kept on this server for signed-in staff. Images are never sent."
+            />
           </section>
 
           <section className="settings-card">

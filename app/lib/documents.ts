@@ -118,6 +118,7 @@ graphql(`
   fragment SiteSettingsFields on SiteSettings {
     writeModeEnabled
     recordingEnabled
+    captureAssets
     disabledSelectors
     maskedFieldSelectors
     maskedElementSelectors

@@ -121,6 +121,20 @@ const settings = z.object({
     .int()
     .min(1024)
     .default(50 * 1024 * 1024),
+  /** Largest font file a customer's browser may send for agents (ASSET_MAX_BYTES). */
+  assetMaxBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(2 * 1024 * 1024),
+  /** Font bytes one site may have kept at once; past it files are refused and agents see fallbacks. */
+  assetSiteQuotaBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(50 * 1024 * 1024),
+  /** Font files no session used for this many days are deleted. */
+  assetExpiryDays: z.coerce.number().int().min(1).default(30),
   /** Audit rows one session may hold; past it agent actions are refused and page visits dropped (lifecycle events always written). */
   maxAuditEventsPerSession: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
   /** Fire-and-forget audit events waiting (e.g. while the database is down) past which new ones are dropped and logged. */

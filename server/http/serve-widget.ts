@@ -31,6 +31,7 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget.js',
     'widget-chat.js',
     'widget-actions.js',
+    'widget-fonts.js',
     'widget.mjs',
     'widget.d.mts',
     ...LANGUAGES.map((language) => `widget-i18n-${language}.js`),

@@ -23,6 +23,7 @@ type RuleList = SelectorList | 'maskedPagePatterns' | 'allowedOrigins' | 'keptQu
 export type SiteSettingsValues = Record<RuleList, string[]> & {
   writeModeEnabled: boolean;
   recordingEnabled: boolean;
+  captureAssets: boolean;
 };
 
 /** What every site has before the admin adds anything; shown on the admin page. */
@@ -58,6 +59,7 @@ export async function loadSiteSettings(db: PrismaClient): Promise<SiteSettingsVa
   return {
     writeModeEnabled: row?.writeModeEnabled ?? true,
     recordingEnabled: row?.recordingEnabled ?? false,
+    captureAssets: row?.captureAssets ?? true,
     ...(Object.fromEntries(RULE_LISTS.map((key) => [key, list(key)])) as Record<RuleList, string[]>),
   };
 }
@@ -67,6 +69,7 @@ export function sessionRules(settings: SiteSettingsValues): SessionRules {
   const merged = (key: RuleList) => [...BUILT_IN_RULES[key], ...settings[key]];
   return {
     writeModeEnabled: settings.writeModeEnabled,
+    captureAssets: settings.captureAssets,
     disabledSelectors: merged('disabledSelectors'),
     maskedFieldSelectors: merged('maskedFieldSelectors'),
     maskedElementSelectors: merged('maskedElementSelectors'),
@@ -155,11 +158,13 @@ export async function updateSiteSettings(db: PrismaClient, input: Partial<SiteSe
   const next: SiteSettingsValues = {
     writeModeEnabled: input.writeModeEnabled ?? current.writeModeEnabled,
     recordingEnabled: input.recordingEnabled ?? current.recordingEnabled,
+    captureAssets: input.captureAssets ?? current.captureAssets,
     ...(Object.fromEntries(RULE_LISTS.map((key) => [key, checkList(key, input[key] ?? current[key])])) as Record<RuleList, string[]>),
   };
   const data = {
     writeModeEnabled: next.writeModeEnabled,
     recordingEnabled: next.recordingEnabled,
+    captureAssets: next.captureAssets,
     ...Object.fromEntries(RULE_LISTS.map((key) => [key, JSON.stringify(next[key])])),
   };
   await db.siteSettings.upsert({ where: { id: SITE }, create: { id: SITE, ...data }, update: data });
