@@ -125,7 +125,8 @@ describe('a session’s recording and page visits are capped', () => {
 
   it('counts a highly compressible stream by its uncompressed bytes, and stops it at the cap', async () => {
     await withRecording(server, async () => {
-      const { session, customer } = await recordedSession(server, freshAddress());
+      const address = freshAddress();
+      const { session, customer } = await recordedSession(server, address);
       await sendAndStore(server, customer, session.id, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       const kept = await stored(server, session.id);
       assert.ok(kept.compressedBytes < CAP / 20, `gzip shrinks the stream (${kept.compressedBytes} bytes stored)`);
@@ -133,7 +134,12 @@ describe('a session’s recording and page visits are capped', () => {
       assert.equal(kept.counted, kept.inflatedBytes, 'the counter is the stored events’ uncompressed bytes');
       assert.ok(kept.inflatedBytes <= CAP);
       assert.deepEqual(await cappedRows(server, session.id), [{ limit: 'session', maxBytes: CAP }]);
-      await customer.dispose();
+
+      // The chunk the session's cap refused is not charged to the address's hour: two more batches fit in it.
+      const next = await recordedSession(server, address);
+      await sendAndStore(server, next.customer, next.session.id, [1, 2]);
+      assert.deepEqual((await stored(server, next.session.id)).seqs, [1, 2]);
+      await Promise.all([customer.dispose(), next.customer.dispose()]);
     });
   });
 

@@ -64,6 +64,8 @@ export interface RecordingSource {
 export interface RecordingQuotas {
   /** Counts a chunk's uncompressed bytes; returns the limit it would pass (nothing counted then), or null. */
   charge(source: RecordingSource, bytes: number): Promise<RecordingLimit | null>;
+  /** Gives back a charge whose chunk was not stored after all (its session reached its own cap). */
+  refund(source: RecordingSource, bytes: number): Promise<void>;
   /** The number of bytes a limit allows, for the audit row that says it was reached. */
   maxBytesOf(limit: Exclude<RecordingLimit, 'session'>): number;
 }
@@ -109,6 +111,10 @@ export function createRecordingQuotas(db: PrismaClient, deps: QuotaDeps): Record
       }
       siteTotal.bytes += bytes;
       return null;
+    },
+    async refund(source, bytes) {
+      siteTotal.bytes -= bytes;
+      await Promise.all([perAddress.refund(source.address, bytes), perOrigin.refund(source.origin, bytes)]);
     },
     maxBytesOf(limit) {
       if (limit === 'address-hourly') return deps.config.recordingBytesPerAddressPerHour;

@@ -85,9 +85,13 @@ export function createRecordingWriter(db: PrismaClient, options: RecordingOption
     const bytes = Buffer.byteLength(json);
     const session = await db.session.findUnique({ where: { id: sessionId }, select: { origin: true } });
     if (!session) return;
-    const overQuota = await options.quotas.charge({ origin: session.origin, address }, bytes);
+    const source = { origin: session.origin, address };
+    const overQuota = await options.quotas.charge(source, bytes);
     if (overQuota) return stopRecording(sessionId, overQuota);
-    if (!(await reserve(sessionId, bytes))) return stopRecording(sessionId, 'session');
+    if (!(await reserve(sessionId, bytes))) {
+      await options.quotas.refund(source, bytes);
+      return stopRecording(sessionId, 'session');
+    }
     const data = await gzipAsync(json);
     // The next sequence number; two instances writing at once retry on the unique (sessionId, sequence).
     for (let attempt = 1; ; attempt++) {
