@@ -7,8 +7,10 @@ export const StreamCloseCode = {
   NOT_A_CUSTOMER: 4801,
   /** The socket fell behind (its unsent bytes stayed over the limit): reconnect and resync from a snapshot. */
   SLOW_CONSUMER: 4813,
-  /** More upload frames waiting than the window allows: a client that does not pace itself. Not retried. */
+  /** More upload frames, or upload bytes, waiting than the server allows: a client that does not pace itself. Not retried. */
   UPLOADS_FLOODED: 4829,
+  /** The customer's token already holds the most sockets it may: reconnect later (another tab or a page load may let go). */
+  TOO_MANY_SOCKETS: 4830,
 } as const;
 
 export type StreamCloseCode = (typeof StreamCloseCode)[keyof typeof StreamCloseCode];

@@ -49,8 +49,10 @@ export const SESSION_EVENTS = {
   JOIN_REFUSED: { label: 'Join refused', audited: true, webhook: false },
   /** The session reached its audit cap: later high-volume events are not stored. */
   AUDIT_CAPPED: { label: 'Audit trail full', audited: true, webhook: false },
-  /** The recording reached its byte cap and stopped; the live stream went on. */
+  /** The recording reached its byte cap or a storage quota and stopped; the live stream went on. */
   RECORDING_CAPPED: { label: 'Recording stopped at its cap', audited: true, webhook: false },
+  /** The session reached its page-visit cap: later page visits are not audited. */
+  PAGE_VISITS_CAPPED: { label: 'Page visits no longer audited', audited: true, webhook: false },
 } as const satisfies Record<string, EventSpec>;
 
 export const CHAT_EVENTS = {

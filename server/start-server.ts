@@ -23,6 +23,7 @@ import { createMetrics } from './observability/metrics.ts';
 import { serveWidgetFiles } from './http/serve-widget.ts';
 import { openRateLimits } from './limits/rate-limiter.ts';
 import { createRecordingWriter } from './recording/recording-writer.ts';
+import { createRecordingQuotas } from './limits/storage-quotas.ts';
 import { startWaitingSessionSweep } from './sessions/expire-waiting-sessions.ts';
 import { startAssetExpiry } from './assets/site-assets.ts';
 import { startWebhookWorker } from './webhooks/webhook-worker.ts';
@@ -57,8 +58,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   await seedEmptyDatabase(database.prisma, { demoUsers: config.seedDemoUsers, adminEmail: config.adminEmail }, log);
   const metrics = createMetrics({ db: database.prisma });
   const pubsub = metrics.instrumentPubSub(await openPubSub(config.redisUrl));
-  const recordings = createRecordingWriter(database.prisma, { maxBytesPerSession: config.recordingMaxBytesPerSession });
   const limits = openRateLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix });
+  const recordings = createRecordingWriter(database.prisma, {
+    maxBytesPerSession: config.recordingMaxBytesPerSession,
+    quotas: createRecordingQuotas(database.prisma, { limits, config }),
+  });
   const audit = createAuditQueue(database.prisma, {
     maxEventsPerSession: config.maxAuditEventsPerSession,
     maxQueued: config.auditQueueMaxEvents,

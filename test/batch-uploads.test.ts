@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import WebSocket from 'ws';
 import type { EventBatch, StreamMessage } from '../protocol/index.ts';
 import { MAX_BATCH_BYTES } from '../protocol/index.ts';
 import { StreamCloseCode } from '../protocol/close-codes.ts';
-import { MAX_QUEUED_UPLOADS, MAX_UNACKNOWLEDGED_BATCHES, type BatchAck, type BatchError } from '../protocol/uploads.ts';
+import { MAX_QUEUED_UPLOADS } from '../protocol/uploads.ts';
 import { freshAddress } from './support/attack-clients.ts';
 import { gql, signIn, startCustomerSession, wsClient, wsCollect } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
+import { rawSocket } from './support/upload-socket.ts';
 import { waitFor } from './support/wait-for.ts';
 
 /**
@@ -25,45 +25,6 @@ const batch = (seq: number): EventBatch => ({
   sentAt: Date.now(),
   events: [{ type: 3, data: { source: 1, positions: [{ x: seq, y: 2, id: 1, timeOffset: 0 }] }, timestamp: Date.now() }],
 });
-
-type Frame = { type: string; id?: string; count?: BatchAck['count']; payload?: BatchError['payload'] };
-
-/** A graphql-transport-ws socket driven by hand: every frame it gets is kept, uploads are raw bytes. */
-async function rawSocket(url: string, options: { customerToken?: string; cookie?: string; address?: string } = {}) {
-  const headers: Record<string, string> = { origin: url };
-  if (options.cookie) headers.cookie = options.cookie;
-  const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/api/graphql`, 'graphql-transport-ws', {
-    headers,
-    localAddress: options.address,
-  });
-  const frames: Frame[] = [];
-  let closed: { code: number; reason: string } | undefined;
-  socket.on('message', (data) => frames.push(JSON.parse(String(data)) as Frame));
-  socket.on('close', (code, reason) => (closed = { code, reason: String(reason) }));
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  const connection = {
-    frames,
-    closed: () => closed,
-    init: async () => {
-      socket.send(
-        JSON.stringify({ type: 'connection_init', payload: options.customerToken ? { customerToken: options.customerToken } : {} }),
-      );
-      await waitFor(() => frames.some((frame) => frame.type === 'connection_ack'), 'the connection acknowledged');
-    },
-    upload: (data: string | Buffer) => socket.send(typeof data === 'string' ? Buffer.from(data) : data, { binary: true }),
-    /** Uploads as the widget does: never more than the window unacknowledged. */
-    async uploadPaced(data: string[]) {
-      for (let sent = 0; sent < data.length; sent++) {
-        await waitFor(() => sent - (connection.acks().at(-1) ?? 0) < MAX_UNACKNOWLEDGED_BATCHES, 'room in the window');
-        connection.upload(data[sent]!);
-      }
-    },
-    errors: () => frames.filter((frame) => frame.type === 'batch-error').map((frame) => frame.payload!),
-    acks: () => frames.filter((frame) => frame.type === 'batch-ack').map((frame) => frame.count!),
-    close: () => socket.close(),
-  };
-  return connection;
-}
 
 describe('event batches uploaded as binary frames', () => {
   let server: TestServer;

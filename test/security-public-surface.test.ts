@@ -368,7 +368,7 @@ describe('anonymous calls are throttled and kept to open sessions on allowed sit
       );
       const capped = (await auditOf(server, session.id)).filter((event) => event.type === 'RECORDING_CAPPED');
       assert.equal(capped.length, 1);
-      assert.deepEqual(JSON.parse(capped[0]!.data), { maxBytes: 4096 });
+      assert.deepEqual(JSON.parse(capped[0]!.data), { limit: 'session', maxBytes: 4096 });
       assert.equal(capped[0]!.actorKind, 'SYSTEM');
       // A batch after the cap still reaches the agent; its flush, awaited, is where a second note would be written.
       assert.deepEqual(await wsExecute(customer, SEND_EVENTS, { id: session.id, batch: bulky(7) }), { data: { sendEvents: true } });

@@ -27,7 +27,13 @@ export type AuditEventInput =
   /** An agent's join by this session's code was refused (it was taken, ended or expired). */
   | { type: 'JOIN_REFUSED'; data: { agentId: string; reason: 'taken' | 'ended' | 'expired' } }
   /** The session's recording reached its byte cap and stopped; the live stream went on. */
-  | { type: 'RECORDING_CAPPED'; data: { maxBytes: number } };
+  | {
+      type: 'RECORDING_CAPPED';
+      /** The limit reached: the session's own cap, its address's or site origin's hourly quota, or the site's total. */
+      data: { limit: 'session' | 'address-hourly' | 'origin-hourly' | 'site-total'; maxBytes: number };
+    }
+  /** The session reached its page-visit cap: later page visits are not audited. */
+  | { type: 'PAGE_VISITS_CAPPED'; data: { limit: number } };
 
 export type AuditEventType = AuditEventInput['type'];
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_BATCH_BYTES } from '../../protocol/limits.ts';
 
 const origin = z
   .string()
@@ -115,7 +116,10 @@ const settings = z.object({
   startSessionsPerAddressPerMinute: z.coerce.number().int().min(1).default(20),
   /** Customer event batches per client address per minute (one session sends at most 30 a second). */
   sendEventsPerAddressPerMinute: z.coerce.number().int().min(1).default(10_000),
-  /** Compressed recording bytes kept per session; past it the recording stops (the live stream goes on). */
+  /**
+   * Recording bytes kept per session, counted as the events' JSON before compression (a batch that
+   * compresses a thousandfold counts in full); past it the recording stops (the live stream goes on).
+   */
   recordingMaxBytesPerSession: z.coerce
     .number()
     .int()
@@ -135,6 +139,45 @@ const settings = z.object({
     .default(50 * 1024 * 1024),
   /** Font files no session used for this many days are deleted. */
   assetExpiryDays: z.coerce.number().int().min(1).default(30),
+  /** Recording bytes (uncompressed) all sessions together may keep; past it no session records more. */
+  recordingMaxBytesPerSite: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 * 1024 * 1024),
+  /** Recording bytes (uncompressed) stored per hour for the sessions of one client address, and of one site origin. */
+  recordingBytesPerAddressPerHour: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(200 * 1024 * 1024),
+  recordingBytesPerOriginPerHour: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024 * 1024),
+  /** Sessions one client address, and one site origin, may start per hour (on top of the per-minute limit). */
+  sessionStartsPerAddressPerHour: z.coerce.number().int().min(1).default(200),
+  sessionStartsPerOriginPerHour: z.coerce.number().int().min(1).default(20_000),
+  /** Page visits audited per session; past it one PAGE_VISITS_CAPPED row is written and later visits are not. */
+  maxPageVisitsPerSession: z.coerce.number().int().min(1).max(100_000).default(500),
+  /**
+   * Upload-frame bytes per client address per minute, charged by the frame's length before it is
+   * parsed (a frame refused here is never read).
+   */
+  uploadBytesPerAddressPerMinute: z.coerce
+    .number()
+    .int()
+    .min(MAX_BATCH_BYTES)
+    .default(512 * 1024 * 1024),
+  /** Upload-frame bytes one socket may have waiting to be taken; past it the socket is closed (4829). */
+  maxUploadBytesWaitingPerSocket: z.coerce
+    .number()
+    .int()
+    .min(2 * MAX_BATCH_BYTES)
+    .default(16 * 1024 * 1024),
+  /** Open WebSockets one customer token (one session's customer) may hold; more are closed (4830) and retry. */
+  maxSocketsPerCustomer: z.coerce.number().int().min(1).max(100).default(4),
   /** Audit rows one session may hold; past it agent actions are refused and page visits dropped (lifecycle events always written). */
   maxAuditEventsPerSession: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
   /** Fire-and-forget audit events waiting (e.g. while the database is down) past which new ones are dropped and logged. */

@@ -21,6 +21,7 @@ import {
   createSubscriptionCounter,
   isSlowConsumerError,
   limitSocketsPerAddress,
+  limitSocketsPerCustomer,
 } from './socket-limits.ts';
 
 interface ConnectionState {
@@ -46,6 +47,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
   const presence = startCustomerPresence(deps); // the customer's page connected or gone, and the gone-timeout
   const subscriptions = createSubscriptionCounter(deps.config);
   limitSocketsPerAddress(wss, deps.config);
+  const customerSockets = limitSocketsPerCustomer(deps.config);
   const stopClosingSlowSockets = closeSlowSockets(wss, deps.config);
   const rights = createSocketRights(deps); // sign-out, reset, role change, revoked key and expiry reach open sockets
   wss.once('close', () => void rights.close());
@@ -61,7 +63,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
     transport: 'ws',
     memo: new Map(),
   });
-  const uploads = createBatchUploads();
+  const uploads = createBatchUploads(deps.config);
   const server = serveGraphQLWs<ConnectionState>(
     wss,
     {
@@ -84,6 +86,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
           return false; // a wrong or revoked API key: closed with 4403 Forbidden
         }
         const { socket } = ctx.extra;
+        if (viewer.customerSessionId && !customerSockets.admit(socket, viewer.customerSessionId)) return false;
         ctx.extra.state = { viewer, context: contextFor(request, viewer), recheck: () => rights.recheck(socket) };
         await rights.ready;
         rights.track(ctx.extra.socket, viewer);

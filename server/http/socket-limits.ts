@@ -56,6 +56,43 @@ export function closeSlowSocket(socket: WebSocket): void {
   setTimeout(() => socket.readyState !== socket.CLOSED && socket.terminate(), TERMINATE_AFTER_MS).unref();
 }
 
+/**
+ * Closes a socket that sends more upload frames, or more upload bytes, than it may have waiting
+ * (UPLOADS_FLOODED, not retried). A client that keeps sending is dropped outright soon after, as
+ * its frames would otherwise keep arriving until ws's close timeout.
+ */
+export function closeFloodingSocket(socket: WebSocket, reason: string): void {
+  if (socket.readyState !== socket.OPEN) return;
+  socket.close(StreamCloseCode.UPLOADS_FLOODED, reason);
+  setTimeout(() => socket.readyState !== socket.CLOSED && socket.terminate(), TERMINATE_AFTER_MS).unref();
+}
+
+/**
+ * Counts each customer's open sockets (by the session its token names): one tab holds one, a page
+ * load briefly two. Past the cap a socket is closed with TOO_MANY_SOCKETS, which the widget
+ * retries after a pause, so a token cannot be used to hold hundreds of sockets and their buffers.
+ */
+export function limitSocketsPerCustomer(config: Pick<Config, 'maxSocketsPerCustomer'>) {
+  const open = new Map<string, Set<WebSocket>>();
+  return {
+    /** Counts an acknowledged customer's socket; false (and the socket closed) when the customer already holds the maximum. */
+    admit(socket: WebSocket, sessionId: string): boolean {
+      let sockets = open.get(sessionId);
+      if (!sockets) open.set(sessionId, (sockets = new Set()));
+      if (sockets.size >= config.maxSocketsPerCustomer) {
+        socket.close(StreamCloseCode.TOO_MANY_SOCKETS, 'Too many connections for this session');
+        return false;
+      }
+      sockets.add(socket);
+      socket.once('close', () => {
+        sockets.delete(socket);
+        if (sockets.size === 0 && open.get(sessionId) === sockets) open.delete(sessionId);
+      });
+      return true;
+    },
+  };
+}
+
 /** A subscription cut by subscribeToTopics for falling behind (graphql-ws wraps the thrown error). */
 export const isSlowConsumerError = (error: GraphQLError): boolean =>
   error.extensions?.code === ErrorCode.SLOW_CONSUMER ||

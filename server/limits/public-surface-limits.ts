@@ -44,3 +44,11 @@ export const startSessionLimit = (deps: LimitDeps): RateLimiter =>
 /** Customer event batches per client address: far above one session's 30 a second. */
 export const sendEventsLimit = (deps: LimitDeps): RateLimiter =>
   perMinute(deps, 'send-events-address', deps.config.sendEventsPerAddressPerMinute);
+
+/** Upload-frame bytes per client address, charged by a frame's length before it is read. */
+export const uploadBytesLimit = (deps: LimitDeps): RateLimiter =>
+  deps.limits.limiter('upload-bytes-address', {
+    points: deps.config.uploadBytesPerAddressPerMinute,
+    durationSeconds: 60,
+    message: 'Too many event batch bytes from this address. Wait a moment and try again.',
+  });

@@ -8,6 +8,8 @@ export interface LimitRule {
   durationSeconds: number;
   /** Lockout after the points are spent (0: just wait for the window to pass). */
   blockSeconds?: number;
+  /** What a refused caller is told (default: a generic "too many attempts"). */
+  message?: string;
 }
 
 export interface RateLimiter {
@@ -71,7 +73,7 @@ export function openRateLimits(options: { redisUrl?: string; keyPrefix: string }
       const inner = redis
         ? new RateLimiterRedis({ ...base, storeClient: redis, keyPrefix: `${options.keyPrefix}:rl:${name}`, insuranceLimiter: memory })
         : memory;
-      const limiter = wrap(inner, rule, 'Too many attempts. Wait a moment and try again.');
+      const limiter = wrap(inner, rule, rule.message ?? 'Too many attempts. Wait a moment and try again.');
       made.set(name, limiter);
       return limiter;
     },

@@ -3,6 +3,7 @@ import { gunzip, gzip } from 'node:zlib';
 import type { RecordedEvent } from '../../protocol/index.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { isUniqueViolation, type PrismaClient } from '../core/db/index.ts';
+import type { RecordingLimit, RecordingQuotas } from '../limits/storage-quotas.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -18,6 +19,8 @@ const CAPPED_REMEMBERED = 10_000;
 interface Pending {
   events: RecordedEvent[];
   bytes: number;
+  /** The client address that sent the newest of these events, charged for storing them. */
+  address: string;
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -26,15 +29,21 @@ interface Pending {
  * per session in memory and stored gzip-compressed every few seconds; `close` writes what is left.
  */
 export interface RecordingWriter {
-  append(sessionId: string, events: RecordedEvent[]): void;
+  /** Events of a session, uploaded from the client `address` (charged against its hourly quota). */
+  append(sessionId: string, events: RecordedEvent[], address: string): void;
   /** Writes a session's waiting events now (it ended, or a supervisor wants to replay it). */
   flush(sessionId: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface RecordingOptions {
-  /** Compressed bytes one session may keep (RECORDING_MAX_BYTES_PER_SESSION). */
+  /**
+   * Bytes one session may keep (RECORDING_MAX_BYTES_PER_SESSION), counted before compression: a
+   * highly compressible stream would otherwise store a thousand times the cap.
+   */
   maxBytesPerSession: number;
+  /** The hourly and site-wide quotas each chunk is charged against first. */
+  quotas: RecordingQuotas;
 }
 
 export function createRecordingWriter(db: PrismaClient, options: RecordingOptions): RecordingWriter {
@@ -42,7 +51,7 @@ export function createRecordingWriter(db: PrismaClient, options: RecordingOption
   const writing = new Set<Promise<void>>();
   const capped = new Set<string>();
 
-  /** Counts a chunk against the session's cap (Session.recordedBytes), atomically across instances. */
+  /** Counts a chunk's uncompressed bytes against the session's cap (Session.recordedBytes), atomically across instances. */
   async function reserve(sessionId: string, bytes: number): Promise<boolean> {
     const room = options.maxBytesPerSession - bytes;
     if (room < 0) return false;
@@ -53,8 +62,8 @@ export function createRecordingWriter(db: PrismaClient, options: RecordingOption
     return counted.count === 1;
   }
 
-  /** Past the cap the recording stops for good (the live stream is not touched), audited once. */
-  async function stopRecording(sessionId: string) {
+  /** Past a cap or quota the recording stops for good (the live stream is not touched), audited once. */
+  async function stopRecording(sessionId: string, limit: RecordingLimit) {
     if (capped.has(sessionId)) return;
     capped.add(sessionId);
     if (capped.size > CAPPED_REMEMBERED) capped.delete(capped.values().next().value as string);
@@ -64,13 +73,26 @@ export function createRecordingWriter(db: PrismaClient, options: RecordingOption
       db,
       sessionId,
       { kind: 'SYSTEM', id: null },
-      { type: 'RECORDING_CAPPED', data: { maxBytes: options.maxBytesPerSession } },
+      {
+        type: 'RECORDING_CAPPED',
+        data: { limit, maxBytes: limit === 'session' ? options.maxBytesPerSession : options.quotas.maxBytesOf(limit) },
+      },
     );
   }
 
-  async function store(sessionId: string, events: RecordedEvent[]) {
-    const data = await gzipAsync(JSON.stringify(events));
-    if (!(await reserve(sessionId, data.length))) return stopRecording(sessionId);
+  async function store(sessionId: string, { events, address }: Pending) {
+    const json = JSON.stringify(events);
+    const bytes = Buffer.byteLength(json);
+    const session = await db.session.findUnique({ where: { id: sessionId }, select: { origin: true } });
+    if (!session) return;
+    const source = { origin: session.origin, address };
+    const overQuota = await options.quotas.charge(source, bytes);
+    if (overQuota) return stopRecording(sessionId, overQuota);
+    if (!(await reserve(sessionId, bytes))) {
+      await options.quotas.refund(source, bytes);
+      return stopRecording(sessionId, 'session');
+    }
+    const data = await gzipAsync(json);
     // The next sequence number; two instances writing at once retry on the unique (sessionId, sequence).
     for (let attempt = 1; ; attempt++) {
       const last = await db.recordingChunk.findFirst({ where: { sessionId }, orderBy: { sequence: 'desc' }, select: { sequence: true } });
@@ -88,23 +110,25 @@ export function createRecordingWriter(db: PrismaClient, options: RecordingOption
     if (!entry) return Promise.all(writing).then(() => {});
     pending.delete(sessionId);
     clearTimeout(entry.timer);
-    const write = store(sessionId, entry.events).catch((error: unknown) => console.error('Recording chunk lost:', error));
+    const write = store(sessionId, entry).catch((error: unknown) => console.error('Recording chunk lost:', error));
     writing.add(write);
     void write.finally(() => writing.delete(write));
     return write;
   };
 
   return {
-    append(sessionId, events) {
+    append(sessionId, events, address) {
       if (capped.has(sessionId)) return;
       const bytes = JSON.stringify(events).length;
       const entry = pending.get(sessionId) ?? {
         events: [],
         bytes: 0,
+        address,
         timer: setTimeout(() => void flush(sessionId), FLUSH_INTERVAL_MS),
       };
       entry.events.push(...events);
       entry.bytes += bytes;
+      entry.address = address;
       pending.set(sessionId, entry);
       if (entry.bytes >= FLUSH_BYTES) void flush(sessionId);
     },

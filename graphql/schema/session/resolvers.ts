@@ -3,6 +3,7 @@ import { customerOf } from '../../../server/sessions/customer-identity.ts';
 import { joinSession, joinSessionByCustomer } from '../../../server/sessions/join-session.ts';
 import { startSession } from '../../../server/sessions/start-session.ts';
 import { startSessionLimit } from '../../../server/limits/public-surface-limits.ts';
+import { chargeSessionStart } from '../../../server/limits/storage-quotas.ts';
 import { findRecordingPage } from '../../../server/supervision/recording-pages.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { isSessionCustomer, requireHistoryReader, requireUser } from '../../authorize.ts';
@@ -44,6 +45,7 @@ export const sessionResolvers: Resolvers = {
       if (!(await mayStartFrom(ctx, origin)) || !origin) {
         throw new AppError(ErrorCode.ORIGIN_NOT_ALLOWED, 'Co-browse can only start from a page on an allowed site.');
       }
+      await chargeSessionStart(ctx, origin, ctx.clientAddress); // hourly quotas of the address and the site
       return startSession(ctx, { ...input, origin });
     },
     joinSession: (_parent, { code }, ctx) => joinSession(ctx, requireUser(ctx, 'AGENT'), code, ctx.clientAddress),

@@ -3,10 +3,13 @@ import { pageAddress } from '../../../protocol/page-address.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings } from '../../../server/settings/site-settings.ts';
 import { followCustomerPage } from '../../../server/sessions/pause-session.ts';
+import { createPageVisitCap } from '../../../server/limits/page-visit-cap.ts';
 import type { GraphQLContext } from '../../context.ts';
 
 const META_EVENT = 4;
 const CUSTOM_EVENT = 5;
+
+type PageVisitCap = ReturnType<typeof createPageVisitCap>;
 
 /**
  * The page a batch shows, from rrweb's Meta event, the address beside packed events (which are
@@ -53,6 +56,17 @@ async function isOnAllowedSite(ctx: GraphQLContext, pageUrl: string): Promise<bo
   return origin === ctx.selfOrigin || isAllowedOrigin(ctx, origin);
 }
 
+/** Audits a page visit while the session is under its page-visit cap; at the cap, says so once. */
+async function auditWithinCap(ctx: GraphQLContext, sessionId: string, page: { url: string; hidden: boolean }): Promise<void> {
+  let cap = ctx.memo.get('page-visit-cap') as PageVisitCap | undefined;
+  if (!cap) ctx.memo.set('page-visit-cap', (cap = createPageVisitCap(ctx.db, ctx.config.maxPageVisitsPerSession)));
+  const outcome = await cap.next(sessionId);
+  const customer = { kind: 'CUSTOMER', id: null } as const;
+  if (outcome === 'audit') ctx.audit.enqueue(sessionId, customer, { type: 'PAGE_VISITED', data: page });
+  else if (outcome === 'cap')
+    ctx.audit.enqueue(sessionId, customer, { type: 'PAGE_VISITS_CAPPED', data: { limit: ctx.config.maxPageVisitsPerSession } });
+}
+
 /**
  * Audits each page the customer's browser shows once per page load (resync snapshots repeat it),
  * on allowed sites only: a page elsewhere is not co-browsed, and a hostile client must not fill the
@@ -70,7 +84,7 @@ function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatc
   const next = previous
     .then(async () => {
       const allowed = await isOnAllowedSite(ctx, page.url);
-      if (allowed) ctx.audit.enqueue(sessionId, { kind: 'CUSTOMER', id: null }, { type: 'PAGE_VISITED', data: page });
+      if (allowed) await auditWithinCap(ctx, sessionId, page);
       await followCustomerPage(ctx, sessionId, { url: allowed ? page.url : null, visible: allowed && !page.hidden });
     })
     .catch(console.error);
@@ -83,5 +97,5 @@ function auditPageVisit(ctx: GraphQLContext, sessionId: string, batch: EventBatc
  */
 export async function keepTraceOfBatch(ctx: GraphQLContext, sessionId: string, batch: EventBatch, kept: readonly string[]): Promise<void> {
   auditPageVisit(ctx, sessionId, batch, kept);
-  if (await isRecorded(ctx, sessionId)) ctx.recordings.append(sessionId, batch.events);
+  if (await isRecorded(ctx, sessionId)) ctx.recordings.append(sessionId, batch.events, ctx.clientAddress);
 }
