@@ -148,6 +148,11 @@ export interface InitOptions {
   onWriteRequest?: (request: WriteRequest) => boolean | Promise<boolean>;
   /** Who the customer is (see `start`). */
   metadata?: CustomerMetadata;
+  /**
+   * false: the socket runs on the page's main thread, never in a `blob:` worker, for sites whose
+   * Content-Security-Policy has no `worker-src blob:` (default true; a refused worker is reported).
+   */
+  worker?: boolean;
 }
 
 /** The one global the widget exposes: `window.Cobrowse`. */

@@ -19,7 +19,7 @@ import { answerMaskingPreview } from './preview.ts';
 import { SESSION_STREAM } from './operations.ts';
 import { createRecorder } from './recorder.ts';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
-import { execute, openSocket, postGraphQL, type Client } from './transport.ts';
+import { execute, openSocket, postGraphQL, socketWorker, type Client } from './transport.ts';
 import { createAgentPointer, type AgentPointer } from './ui/agent-pointer.ts';
 import { showRtt } from './ui/rtt.ts';
 import { createPanel, NO_PANEL, type Panel, type PanelActions } from './ui/panel.ts';
@@ -107,6 +107,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
   const draw = () =>
     (drawn ??= (async () => {
       if (options.server) serverOrigin = new URL(options.server).origin;
+      socketWorker.allowed = options.worker !== false;
       t = await loadTexts(serverOrigin, options.language, options.texts);
       await bodyReady();
       shadow = createShadowRoot(WIDGET_CSS);

@@ -102,6 +102,24 @@ interface RawSocket {
 const SOCKET_WORKER = `let s;onmessage=({data:[o,a,b]})=>{if(o==="o"){s=new WebSocket(a,b);s.onopen=()=>postMessage(["o"]);s.onmessage=(e)=>postMessage(["m",e.data]);s.onclose=(e)=>postMessage(["c",e.code])}else if(o==="s")s.send(a);else s.close(a,b)}`;
 let socketWorkerUrl: string | undefined;
 
+/**
+ * Whether the socket may run in a blob: worker: `Cobrowse.init({ worker: false })` keeps it on the
+ * page, for sites whose policy has no `worker-src blob:` (a refused attempt is reported to them).
+ * Once refused, never tried again, so a page reports it at most once.
+ */
+export const socketWorker = { allowed: true };
+
+/**
+ * The worker script's URL. Pages that enforce Trusted Types take a worker's URL only from a
+ * policy: the widget's one policy, `cobrowse`, which such a site allows with `trusted-types cobrowse`.
+ */
+function workerUrl(): string {
+  const url = URL.createObjectURL(new Blob([SOCKET_WORKER], { type: 'text/javascript' }));
+  const types = (window as { trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(input: string): string } } })
+    .trustedTypes;
+  return types ? types.createPolicy('cobrowse', { createScriptURL: () => url }).createScriptURL('') : url;
+}
+
 const pageSocket = (url: string, protocol: string) => new WebSocket(url, protocol) as unknown as RawSocket;
 
 /**
@@ -113,8 +131,10 @@ const pageSocket = (url: string, protocol: string) => new WebSocket(url, protoco
 function openRawSocket(url: string, protocol: string): RawSocket {
   let worker: Worker;
   try {
-    worker = new Worker((socketWorkerUrl ??= URL.createObjectURL(new Blob([SOCKET_WORKER], { type: 'text/javascript' }))));
+    if (!socketWorker.allowed) throw 0;
+    worker = new Worker((socketWorkerUrl ??= workerUrl()));
   } catch {
+    socketWorker.allowed = false;
     return pageSocket(url, protocol); // no workers here, or the site's policy refuses them at once
   }
   let direct: RawSocket | undefined;
@@ -136,6 +156,7 @@ function openRawSocket(url: string, protocol: string): RawSocket {
     worker.terminate();
     if (opened) return raw.onclose?.({ code: 1006 });
     // Refused while loading (a policy without blob: workers): the page's own socket instead.
+    socketWorker.allowed = false;
     direct = pageSocket(url, protocol);
     direct.onopen = () => raw.onopen?.();
     direct.onmessage = (event) => raw.onmessage?.(event);

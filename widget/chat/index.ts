@@ -4,6 +4,7 @@
  */
 import type { Client } from '../transport.ts';
 import { MAX_CHAT_MESSAGE_LENGTH, type ChatMessageView, type ChatState, type ChatStreamMessage } from '../../protocol/chat.ts';
+import { button as uiButton, h, icon } from '../ui/h.ts';
 import { loadChat, saveChat, type StoredChat } from './chat-store.ts';
 import { pageAddress } from '../../protocol/page-address.ts';
 import { fill } from '../i18n/texts.ts';
@@ -21,8 +22,7 @@ const STREAM = 'subscription($chatId: ID!, $chatToken: String){ chatStream(chatI
 const FATAL_CODES = ['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED'];
 const RESUBSCRIBE_DELAY_MS = 1000;
 
-const SEND_ICON =
-  '<svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" aria-hidden="true"><path d="M4 12l16-8-6 16-3-6z"/></svg>';
+const SEND_ICON = 'M4 12l16-8-6 16-3-6z';
 
 function addStyles(shadow: ShadowRoot): void {
   try {
@@ -34,29 +34,39 @@ function addStyles(shadow: ShadowRoot): void {
   }
 }
 
-/** A text inside a double-quoted attribute: texts may come from the site's overrides. */
-const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-
 /** Opens the chat window (or resumes this tab's chat) and takes over the Chat with us button. */
 export function mountChat(host: ChatHost, openNow: boolean): void {
   const { shadow, serverOrigin, button, transport } = host;
   const t = { ...CHAT_EN, ...host.texts };
-  const a = (key: keyof typeof CHAT_EN) => escapeAttribute(t[key]);
   addStyles(shadow);
-  const box = document.createElement('section');
-  box.className = 'card chat';
-  box.setAttribute('aria-label', t.chatTitle);
-  box.innerHTML = `<div class="hd"><span class="dot"></span><span class="tt"></span><span class="st"></span><button type="button" class="min" aria-label="${a('chatMinimise')}" title="${a('chatMinimise')}">&minus;</button></div><ol class="log" role="log" aria-live="polite" aria-label="${a('chatMessages')}"></ol><form class="send"><input data-testid="cobrowse-chat-input" maxlength="${MAX_CHAT_MESSAGE_LENGTH}" aria-label="${a('chatMessage')}" placeholder="${a('chatPlaceholder')}" autocomplete="off"><button type="submit" data-testid="cobrowse-chat-send" aria-label="${a('chatSend')}">${SEND_ICON}</button></form><button type="button" class="end" data-testid="cobrowse-chat-end" hidden></button>`;
+  const status = h('span', { class: 'st' });
+  const minimise = h('button', { type: 'button', class: 'min', 'aria-label': t.chatMinimise, title: t.chatMinimise }, '\u2212');
+  const log = h('ol', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t.chatMessages }) as HTMLOListElement;
+  const input = h('input', {
+    'data-testid': 'cobrowse-chat-input',
+    maxlength: String(MAX_CHAT_MESSAGE_LENGTH),
+    'aria-label': t.chatMessage,
+    placeholder: t.chatPlaceholder,
+    autocomplete: 'off',
+  }) as HTMLInputElement;
+  const form = h(
+    'form',
+    { class: 'send' },
+    input,
+    h('button', { type: 'submit', 'data-testid': 'cobrowse-chat-send', 'aria-label': t.chatSend }, icon(SEND_ICON)),
+  ) as HTMLFormElement;
+  const endButton = uiButton('end', 'cobrowse-chat-end', t.chatEnd);
+  endButton.hidden = true;
+  const box = h(
+    'section',
+    { class: 'card chat', 'aria-label': t.chatTitle },
+    h('div', { class: 'hd' }, h('span', { class: 'dot' }), h('span', { class: 'tt' }, t.chatTitle), status, minimise),
+    log,
+    form,
+    endButton,
+  );
   button.parentElement!.before(box);
-  const find = <T extends Element>(selector: string) => box.querySelector(selector) as T;
-  const status = find<HTMLElement>('.st');
-  const log = find<HTMLOListElement>('.log');
-  const form = find<HTMLFormElement>('.send');
-  const input = find<HTMLInputElement>('input');
-  const endButton = find<HTMLButtonElement>('.end');
   const label = button.lastChild as HTMLElement;
-  find<HTMLElement>('.tt').textContent = t.chatTitle;
-  endButton.textContent = t.chatEnd;
   const statusText = (chat: ChatState): string =>
     chat.status === 'ACTIVE'
       ? fill(t.chatWith, { agent: chat.agentName ?? t.chatAnAgent })
@@ -83,11 +93,7 @@ export function mountChat(host: ChatHost, openNow: boolean): void {
 
   const showUnread = () => {
     label.textContent = t.chatOpen;
-    if (unread > 0)
-      label.insertAdjacentHTML(
-        'beforeend',
-        ` <span class="unread" aria-label="${escapeAttribute(fill(t.chatUnread, { count: unread }))}">${unread}</span>`,
-      );
+    if (unread > 0) label.append(' ', h('span', { class: 'unread', 'aria-label': fill(t.chatUnread, { count: unread }) }, String(unread)));
   };
 
   const show = (open: boolean) => {
@@ -207,7 +213,7 @@ export function mountChat(host: ChatHost, openNow: boolean): void {
     finish(t.chatEndedByYou);
   };
 
-  find<HTMLButtonElement>('.min').onclick = () => {
+  minimise.onclick = () => {
     show(false);
     button.focus();
   };

@@ -6,6 +6,7 @@
  */
 import type { WidgetTexts } from '../api.ts';
 import { execute, openSocket, postGraphQL } from '../transport.ts';
+import { button as uiButton, h, icon } from '../ui/h.ts';
 import { loadChat } from './chat-store.ts';
 import type { mountChat } from './index.ts';
 
@@ -16,15 +17,10 @@ export const openChatToken = (): string | undefined => loadChat()?.token;
 export function addChatButton(shadow: ShadowRoot, serverOrigin: string, texts: WidgetTexts): void {
   const start = shadow.querySelector('.start');
   if (!start) return;
-  const row = document.createElement('div');
-  row.className = 'row';
-  row.innerHTML =
-    // The icon's markup starts like Start Co-browse's, which gzip then stores once.
-    '<button type="button" class="start" data-testid="cobrowse-chat-open"><svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M4 5h16v11H9l-5 4z"/></svg><span></span></button>';
+  const button = uiButton('start', 'cobrowse-chat-open', icon('M4 5h16v11H9l-5 4z'), h('span', null, texts.chatOpen));
+  const row = h('div', { class: 'row' }, button);
   start.before(row);
   row.append(start);
-  const button = row.firstChild as HTMLButtonElement;
-  button.lastChild!.textContent = texts.chatOpen;
   let loading: Promise<unknown> | undefined;
   const load = (openNow: boolean) =>
     (loading ??= (import(/* @vite-ignore */ `${serverOrigin}/widget-chat.js`) as Promise<{ mountChat: typeof mountChat }>).then(

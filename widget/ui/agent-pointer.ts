@@ -1,3 +1,5 @@
+import { h } from './h.ts';
+
 /** How long the red click circle stays before it has faded out. */
 export const CLICK_RING_MS = 1000;
 
@@ -18,9 +20,14 @@ export function createAgentPointer(shadow: ShadowRoot, label: string): AgentPoin
   pointer.hidden = true;
   pointer.dataset.testid = 'cobrowse-agent-pointer';
   pointer.setAttribute('aria-hidden', 'true');
-  pointer.innerHTML =
-    '<svg width="24" height="24" viewBox="0 0 24 24"><path d="M3 2l17 9.5-7.5 1.8L9 21z" fill="#7c3aed" stroke="#fff" stroke-width="1.6" stroke-linejoin="round"/></svg><span></span>';
-  (pointer.lastChild as HTMLElement).textContent = label;
+  pointer.append(
+    h(
+      'svg',
+      { width: '24', height: '24', viewBox: '0 0 24 24' },
+      h('path', { d: 'M3 2l17 9.5-7.5 1.8L9 21z', fill: '#7c3aed', stroke: '#fff', 'stroke-width': '1.6', 'stroke-linejoin': 'round' }),
+    ),
+    h('span', null, label),
+  );
   shadow.append(pointer);
 
   const move = (x: number, y: number) => {

@@ -1,6 +1,7 @@
 import type { SessionStatus } from '../../protocol/messages.ts';
 import type { WidgetTexts } from '../api.ts';
 import { fill } from '../i18n/texts.ts';
+import { button, h, icon } from './h.ts';
 import { createNotices, type Notify } from './notices.ts';
 
 /** What the status dot shows: the session's status, or that the connection is down. */
@@ -30,34 +31,47 @@ export interface PanelActions {
   pointerMode(): void;
 }
 
-const START_ICON =
-  '<svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><rect x="2" y="3" width="20" height="14" rx="2"/><path d="M8 21h8M12 17v4"/></svg>';
+/** A screen with its stand (the rectangle's corners rounded by arcs, so the icon is one path). */
+const START_ICON = 'M4 3h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zM8 21h8M12 17v4';
 
 /** For `ui: false`: every panel call does nothing. */
 export const NO_PANEL = new Proxy({}, { get: () => () => {} }) as Panel;
 
-/** A text as HTML: texts may come from the site (`texts` overrides). */
-const html = (text: string) => text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
-
 /** Builds the panel in the shadow root, in `t`'s words. */
 export function createPanel(shadow: ShadowRoot, actions: PanelActions, t: WidgetTexts): Panel {
-  const panel = document.createElement('div');
-  panel.className = 'w';
-  panel.innerHTML = `<div class="notes"></div><button type="button" class="start" data-testid="cobrowse-start">${START_ICON}<span></span></button><section class="card" aria-label="${html(t.title)}" hidden><div class="hd"><span class="dot"></span>${html(t.title)}<span class="st"></span></div><div class="lbl">${html(t.readId)}</div><div class="id" data-testid="cobrowse-session-id" tabindex="-1"></div><div class="ask" role="alertdialog" aria-label="${html(t.writeRequest)}" hidden><p></p><div class="row"><button type="button" class="yes" data-testid="cobrowse-approve-write">${html(t.approve)}</button><button type="button" class="no" data-testid="cobrowse-decline-write">${html(t.decline)}</button></div></div><div class="wm" hidden><p>${html(t.writeOn)}</p><button type="button" class="back" data-testid="cobrowse-pointer-mode">${html(t.pointerMode)}</button></div><button type="button" class="exit" data-testid="cobrowse-exit">${html(t.exit)}</button></section>`;
-  shadow.append(panel);
-  const [notices, start, card] = panel.children as unknown as [HTMLElement, HTMLButtonElement, HTMLElement];
-  const find = (selector: string) => card.querySelector(selector) as HTMLElement;
-  const status = find('.st');
-  const code = find('.id');
-  const startLabel = start.lastChild as HTMLElement;
-  startLabel.textContent = t.start;
+  const startLabel = h('span', null, t.start);
+  const start = button('start', 'cobrowse-start', icon(START_ICON), startLabel);
+  const status = h('span', { class: 'st' });
+  const code = h('div', { class: 'id', 'data-testid': 'cobrowse-session-id', tabindex: '-1' });
+  const question = h('p');
+  const yes = button('yes', 'cobrowse-approve-write', t.approve);
+  const no = button('no', 'cobrowse-decline-write', t.decline);
+  const ask = h(
+    'div',
+    { class: 'ask', role: 'alertdialog', 'aria-label': t.writeRequest, hidden: '' },
+    question,
+    h('div', { class: 'row' }, yes, no),
+  );
+  const back = button('back', 'cobrowse-pointer-mode', t.pointerMode);
+  const writeMode = h('div', { class: 'wm', hidden: '' }, h('p', null, t.writeOn), back);
+  const exit = button('exit', 'cobrowse-exit', t.exit);
+  const card = h(
+    'section',
+    { class: 'card', 'aria-label': t.title, hidden: '' },
+    h('div', { class: 'hd' }, h('span', { class: 'dot' }), t.title, status),
+    h('div', { class: 'lbl' }, t.readId),
+    code,
+    ask,
+    writeMode,
+    exit,
+  );
+  const notices = h('div', { class: 'notes' });
+  shadow.append(h('div', { class: 'w' }, notices, start, card));
   start.onclick = actions.start;
-  find('.exit').onclick = actions.exit;
-  const ask = find('.ask');
-  const writeMode = find('.wm');
-  find('.yes').onclick = () => actions.answerWriteMode(true);
-  find('.no').onclick = () => actions.answerWriteMode(false);
-  find('.back').onclick = actions.pointerMode;
+  exit.onclick = actions.exit;
+  yes.onclick = () => actions.answerWriteMode(true);
+  no.onclick = () => actions.answerWriteMode(false);
+  back.onclick = actions.pointerMode;
 
   return {
     notify: createNotices(notices),
@@ -77,7 +91,7 @@ export function createPanel(shadow: ShadowRoot, actions: PanelActions, t: Widget
       // A failed attempt's error is stale once a session runs.
       notices.querySelectorAll('.error').forEach((notice) => notice.remove());
       // Grouped in threes to read aloud; the text stays the nine digits, for copy and paste.
-      code.innerHTML = (value.match(/\d{1,3}/g) ?? []).map((group) => `<span>${group}</span>`).join('');
+      code.replaceChildren(...(value.match(/\d{1,3}/g) ?? []).map((group) => h('span', null, group)));
       // Keyboard users who pressed Start land on the ID rather than on the page's first link.
       if (hadFocus) code.focus();
     },
@@ -87,8 +101,8 @@ export function createPanel(shadow: ShadowRoot, actions: PanelActions, t: Widget
     },
     askWriteMode(agentName) {
       ask.hidden = agentName === null;
-      (ask.firstChild as HTMLElement).textContent = fill(t.writeAsk, { agent: agentName || t.theAgent });
-      if (agentName !== null) (find('.yes') as HTMLButtonElement).focus();
+      question.textContent = fill(t.writeAsk, { agent: agentName || t.theAgent });
+      if (agentName !== null) yes.focus();
     },
     showWriteMode(on) {
       writeMode.hidden = !on;

@@ -1,3 +1,5 @@
+import { h } from './h.ts';
+
 /** The id of the widget's host element; rrweb blocks it, so no widget UI is ever recorded. */
 export const WIDGET_ROOT_ID = 'cobrowse-widget-root';
 
@@ -19,7 +21,7 @@ export function createShadowRoot(css: string): ShadowRoot {
     sheet.replaceSync(css);
     shadow.adoptedStyleSheets = [sheet];
   } catch {
-    shadow.innerHTML = `<style>${css}</style>`;
+    shadow.append(h('style', null, css));
   }
   document.body.append(host);
   return shadow;
