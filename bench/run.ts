@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { measureBrowserLatency } from './browser-latency.ts';
+import { measureExecutePaths } from './execute-paths.ts';
 import { measureLargePage } from './large-page.ts';
 import { measureMutationStorms } from './mutation-storm.ts';
 import { BATCHES_PER_SECOND, P99_LIMIT_MS, measureCapacity } from './relay-capacity.ts';
@@ -11,8 +12,8 @@ import { startSiteAndServer } from './standalone.ts';
 import { judgeTargets, printVerdicts } from './targets.ts';
 import { measureFirstSnapshot } from './widget-snapshot.ts';
 
-// `npm run bench`: session capacity of the product against a bare ws relay in one run, then in
-// real Chromium the end-to-end latency of one session, the widget's first full snapshot of a
+// `npm run bench`: session capacity of the product against a bare ws relay in one run, the CPU of
+// the hot GraphQL operations under graphql-js, graphql-jit and the fast path, then in real Chromium the end-to-end latency of one session, the widget's first full snapshot of a
 // large page, mutation storms against rrweb alone and a real large page, each judged against its
 // target in targets.ts. Every figure is this run's: a missed target is printed and fails the
 // command, and no figure from an earlier run is carried over.
@@ -33,6 +34,7 @@ const log = (line: string) => console.log(line);
 
 const bare = await measureCapacity(bareRelay(), levels, log);
 const product = await measureCapacity(cobrowseServer(), levels, log);
+const executePaths = await measureExecutePaths(log);
 // One server with pages for all browser steps, in its own process (bench/pages-server.ts); it
 // allows the customer's site of the storm and large-page steps.
 const { site, server: pagesServer } = await startSiteAndServer();
@@ -59,6 +61,7 @@ const result = {
   bareRelay: bare,
   cobrowse: product,
   capacityRatio: Math.round(ratio * 100) / 100,
+  executePaths,
   browserLatencyMs: browser,
   widgetFirstSnapshot: snapshot,
   mutationStorms,

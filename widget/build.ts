@@ -180,7 +180,7 @@ async function buildBundle(entry: string, outfile: string, format: 'iife' | 'esm
   // by how often each is used: about 3% fewer gzipped bytes than esbuild alone, which keeps the
   // widget, with its page-fidelity and address-stripping code, inside its budget. Its output does
   // what esbuild's does; bench/widget-snapshot.ts measures whether the reshaped serializer is slower.
-  const squeezed = await minify(bundled, { compress: { ecma: 2020 }, mangle: true, module: format === 'esm', ecma: 2020 });
+  const squeezed = await minify(bundled, { compress: { ecma: 2020, passes: 2 }, mangle: true, module: format === 'esm', ecma: 2020 });
   if (!squeezed.code) throw new Error('terser produced no output');
   const code = Buffer.from(squeezed.code);
   await mkdir(path.dirname(outfile), { recursive: true });

@@ -3,7 +3,6 @@ import {
   type ActorKind,
   type AgentAction,
   type SessionEventKind,
-  type SessionRules,
   type SessionState,
   type StreamMessage,
 } from '../protocol/messages.ts';
@@ -18,6 +17,7 @@ import { fill, loadTexts } from './i18n/texts.ts';
 import { answerMaskingPreview } from './preview.ts';
 import { SESSION_STREAM } from './operations.ts';
 import { createRecorder } from './recorder.ts';
+import { IDLE, openOf, transition, type OpenSession, type SessionEvent, type WidgetSession } from './session-machine.ts';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
 import { execute, openSocket, postGraphQL, socketWorker, type Client } from './transport.ts';
 import { createAgentPointer, type AgentPointer } from './ui/agent-pointer.ts';
@@ -68,19 +68,21 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
   let shadow: ShadowRoot;
   let panel: Panel = NO_PANEL;
   let pointer: AgentPointer;
-  /** The last Write Mode request handed to the site's onWriteRequest. */
-  let askedSite: string | undefined;
   const handlers = new Map<keyof CobrowseEventMap, Set<(detail: never) => void>>();
-  let current: StoredSession | null = null;
+  /** Where the session is (session-machine.ts); changed only through `go`. */
+  let machine: WidgetSession = IDLE;
+  /** Feeds the session's state machine, and tears the session down here when that ended it; false when the state refused the event. */
+  const go = (event: SessionEvent) => {
+    const was = machine;
+    machine = transition(was, event);
+    if (machine.phase === 'ended' && was !== machine) finish(machine.endedBy);
+    return was !== machine;
+  };
+  const live = () => openOf(machine);
   let client: Client | null = null;
   let stopStream: (() => void) | undefined;
+  /** The start under way, which further start() calls share. */
   let starting: Promise<StartedSession> | null = null;
-  let connected = false;
-  let lost = false;
-  let state: SessionState | null = null;
-  let rules: SessionRules | null = null;
-  /** Set from start() until the new session's first state: an agent may already be in it (a session started from a chat opens on its agent's desktop by itself). */
-  let fresh = false;
 
   const emit = <E extends keyof CobrowseEventMap>(event: E, detail: CobrowseEventMap[E]) =>
     handlers.get(event)?.forEach((handler) => {
@@ -92,7 +94,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     });
 
   /** Answers the pending Write Mode request, from the built-in question or the site's hook. */
-  const answerWriteMode = (approve: boolean, requestId = state?.writeRequest?.id) => {
+  const answerWriteMode = (approve: boolean, requestId = live()?.server?.writeRequest?.id) => {
     panel.askWriteMode(null);
     if (requestId) void call(ANSWER_WRITE, { requestId, approve });
   };
@@ -123,17 +125,16 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
 
   /** The site's own Write Mode question (onWriteRequest): asked once per request, answered only while it is open. */
   const askSiteAbout = (request: NonNullable<SessionState['writeRequest']>, agentName: string | null) => {
-    if (request.id === askedSite) return;
-    askedSite = request.id;
+    if (!go({ type: 'ask-site', requestId: request.id })) return;
     void askSite(options.onWriteRequest!, { requestId: request.id, agentName, expiresAt: request.expiresAt }).then(
-      (approve) => state?.writeRequest?.id === request.id && answerWriteMode(approve, request.id),
+      (approve) => live()?.server?.writeRequest?.id === request.id && answerWriteMode(approve, request.id),
     );
   };
 
   /** Runs a mutation for the current session on its socket; failures become notices. */
-  const call = (query: string, variables: Record<string, unknown>) =>
-    client && current
-      ? execute(client, query, { sessionId: current.sessionId, ...variables }).catch((error: Error) => notify(error.message, 'error'))
+  const call = (query: string, variables: Record<string, unknown>, open = live()) =>
+    client && open
+      ? execute(client, query, { sessionId: open.session.sessionId, ...variables }).catch((error: Error) => notify(error.message, 'error'))
       : Promise.resolve();
 
   /** Write Mode's action code (/widget-actions.js), loaded once a session turns to Write Mode: most never do. */
@@ -153,8 +154,9 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     const outcome = loadActionCode().then(
       (code) => {
         const masking = recorder.masking();
-        if (state?.mode !== 'WRITE' || !rules || !masking) return { ok: false, reason: 'Write Mode is off.' };
-        return code.applyAgentAction(action, rules, masking, recorder.node);
+        const open = live();
+        if (open?.server?.mode !== 'WRITE' || !open.rules || !masking) return { ok: false, reason: 'Write Mode is off.' };
+        return code.applyAgentAction(action, open.rules, masking, recorder.node);
       },
       () => ({ ok: false, reason: 'The customer’s page could not load Write Mode; try again.' }),
     );
@@ -172,7 +174,12 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       .then((chunk: { sendPageFonts: typeof sendPageFonts }) => chunk.sendPageFonts(serverOrigin, customerToken))
       .then((fonts) => Object.keys(fonts).length > 0 && recorder.custom(PAGE_FONTS_EVENT_TAG, { fonts }), noop);
   };
-  const recorder = createRecorder((batch) => (client && current ? client.upload(batch) : Promise.resolve()));
+  const recorder = createRecorder((batch) => (client && live() ? client.upload(batch) : Promise.resolve()));
+  /** Records the page under the session's rules (a snapshot first), with its fonts when the site sends them. */
+  const record = (open: OpenSession) => {
+    recorder.start(open.rules);
+    if (open.rules?.captureAssets) sendFonts(open.session.customerToken);
+  };
 
   const notify = (message: string, kind: NoticeKind = 'info', code: string | null = null) => {
     panel.notify(message, kind);
@@ -180,18 +187,14 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     if (kind === 'error') emit('error', { message, code });
   };
 
-  /** Tears the session down on this page; idempotent. */
+  /** Tears the session down on this page, once: the machine ends a session only once. */
   const finish = (endedBy: ActorKind | null) => {
-    if (!current) return;
-    current = null;
-    state = null;
     panel.askWriteMode(null);
     panel.showWriteMode(false);
     recorder.stop();
     stopStream?.();
     client?.dispose();
     client = null;
-    connected = lost = false;
     clearSession();
     pointer.hide();
     panel.showStart(false);
@@ -205,8 +208,9 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
   };
 
   const onSession = (event: SessionEventKind, session: SessionState, by?: ActorKind, byName?: string) => {
-    state = session;
-    if (event === 'ended' || session.status === 'ENDED') return finish(session.endedBy);
+    const fresh = live()?.fresh;
+    go({ type: 'session', event, session });
+    if (!live()) return; // it ended
     if (!options.onWriteRequest) panel.askWriteMode(session.writeRequest ? (session.agentName ?? '') : null);
     else if (session.writeRequest) askSiteAbout(session.writeRequest, session.agentName);
     panel.showWriteMode(session.mode === 'WRITE');
@@ -217,10 +221,9 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       // straight out instead of being measured for the offline buffer. Nothing of the page is
       // recorded while no agent has joined: a session may wait for minutes, and end unjoined.
       recorder.setOnline(true);
-      if (session.status !== 'WAITING') recorder.start(rules ?? undefined);
+      if (machine.phase === 'joined') record(machine);
       // From a chat the agent joins at once, maybe before this stream was up: say so all the same.
-      if (fresh && (session.status === 'ACTIVE' || session.status === 'PAUSED')) agentJoined(session);
-      fresh = false;
+      if (fresh && machine.phase === 'joined') agentJoined(session);
     } else if (event === 'agent-joined') {
       // Recording starts when the agent's page asks for the page, which it does once its stream
       // is up: the first snapshot then leaves once, of the page as it is when the agent arrives.
@@ -251,36 +254,35 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
 
   const onMessage = (message: StreamMessage) => {
     if (message.type === 'session') onSession(message.event, message.session, message.by, message.byName);
-    else if (message.type === 'rules') rules = message.rules;
+    else if (message.type === 'rules') go(message);
     else if (message.type === 'action') onAction(message.id, message.action);
     // Starts recording at the first request after a join (a second one resends the kept snapshot);
     // a session nobody has joined is never recorded, whoever asks.
     else if (message.type === 'snapshot-request') {
-      if (state?.status === 'WAITING') return;
-      recorder.start(rules ?? undefined);
-      if (rules?.captureAssets && current) sendFonts(current.customerToken);
+      if (machine.phase === 'joined') record(machine);
     } else if (message.type === 'pointer') pointer.move(...recorder.locate(message.target));
     else if (message.type === 'click') pointer.click(...recorder.locate(message.target));
   };
 
+  const current = () => live()?.session;
   const subscribe = () => {
-    const session = current;
+    const session = current();
     if (!client || !session) return;
     stopStream = client.subscribe<{ sessionStream: StreamMessage }>(
       { query: SESSION_STREAM, variables: { sessionId: session.sessionId } },
       {
-        next: ({ data }) => data && current === session && onMessage(data.sessionStream),
+        next: ({ data }) => data && current() === session && onMessage(data.sessionStream),
         error: (error) => {
-          if (current !== session) return;
+          if (current() !== session) return;
           const code = Array.isArray(error) ? (error as GraphQLErrorLike[])[0]?.extensions?.code : undefined;
-          if (typeof code === 'string' && FATAL_STREAM_CODES.includes(code)) return finish(null);
+          if (typeof code === 'string' && FATAL_STREAM_CODES.includes(code)) return void go({ type: 'end', endedBy: null });
           // Fell behind, or the server had a problem: open a new stream, which resyncs the agent.
           recorder.setOnline(false);
           if (!Array.isArray(error)) {
             client?.dispose();
             client = null;
           }
-          setTimeout(() => current === session && connect(), RESUBSCRIBE_DELAY_MS);
+          setTimeout(() => current() === session && connect(), RESUBSCRIBE_DELAY_MS);
         },
         complete: () => {},
       },
@@ -288,30 +290,28 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
   };
 
   const connect = () => {
-    const session = current as StoredSession;
+    const session = current()!;
     client ??= openSocket(serverOrigin, session.customerToken, {
       connected() {
+        const lost = live()?.link === 'reconnecting';
+        if (!go({ type: 'connected', session })) return;
         if (lost) notify(t.reconnected);
-        connected = true;
-        lost = false;
-        emit('connection', { connected });
+        emit('connection', { connected: true });
       },
       closed() {
-        if (!connected || current !== session) return;
-        connected = false;
-        lost = true;
+        if (!go({ type: 'lost', session })) return;
         recorder.setOnline(false);
         panel.setStatus('OFFLINE', t.reconnecting);
         notify(t.connectionLost, 'error');
-        emit('connection', { connected });
+        emit('connection', { connected: false });
       },
       rtt: (ms) => panel !== NO_PANEL && showRtt(shadow, fill(t.rtt, { ms })),
     });
     subscribe();
   };
 
-  const open = (session: StoredSession) => {
-    current = session;
+  const open = (session: StoredSession, fresh = false) => {
+    go({ type: 'open', session, fresh });
     panel.showSession(session.code);
     panel.setStatus('WAITING', t.connecting);
     connect();
@@ -325,8 +325,10 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     },
     async start(startOptions) {
       await draw();
-      if (current) return { sessionId: current.sessionId, code: current.code };
+      const session = current();
+      if (session) return { sessionId: session.sessionId, code: session.code };
       return (starting ??= (async () => {
+        go({ type: 'start' });
         panel.showStart(true);
         try {
           const { startSession } = await postGraphQL<{ startSession: { customerToken: string; session: { id: string; code: string } } }>(
@@ -345,12 +347,12 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
           const started = { sessionId: startSession.session.id, code: startSession.session.code };
           const session = { ...started, customerToken: startSession.customerToken };
           saveSession(session);
-          fresh = true;
-          open(session);
+          open(session, true);
           notify(t.started);
           emit('started', started);
           return started;
         } catch (error) {
+          go({ type: 'start-failed' });
           panel.showStart(false);
           notify((error as Error).message, 'error', (error as { code?: string }).code ?? null);
           throw error;
@@ -361,18 +363,18 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     },
     async exit() {
       await draw();
-      const session = current;
-      if (!session) return;
+      const open = live();
+      if (!open) return;
       recorder.stop(); // nothing more leaves the page from now on
-      const variables = { sessionId: session.sessionId };
+      const variables = { sessionId: open.session.sessionId };
       try {
-        await (client && connected
+        await (client && open.link === 'connected'
           ? execute(client, EXIT_SESSION, variables)
-          : postGraphQL(serverOrigin, EXIT_SESSION, variables, session.customerToken));
+          : postGraphQL(serverOrigin, EXIT_SESSION, variables, open.session.customerToken));
       } catch {
         // Ended here regardless; the server sees the socket close and tells the agent.
       }
-      finish('CUSTOMER');
+      go({ type: 'end', endedBy: 'CUSTOMER' });
     },
     async pointerMode() {
       await call(POINTER_MODE, {});

@@ -1,6 +1,6 @@
-import { FATAL_CLOSE_CODES } from '../protocol/close-codes.ts';
 import { MAX_RECONNECT_DELAY_MS } from '../protocol/limits.ts';
 import { MAX_UNACKNOWLEDGED_BATCHES, type BatchAck, type BatchError } from '../protocol/uploads.ts';
+import { CONNECTING, socketTransition, type SocketEvent, type SocketState } from './socket-machine.ts';
 
 /** The path of GraphQL over HTTP and over WebSocket on the co-browse server. */
 export const GRAPHQL_PATH = '/api/graphql';
@@ -176,12 +176,14 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
   const url = serverOrigin.replace(/^http/, 'ws') + GRAPHQL_PATH;
   const operations = new Map<string, { payload: Payload; sink: Sink<never> }>();
   let socket: RawSocket | undefined;
-  let ready = false;
-  let disposed = false;
-  let retries = 0;
+  /** Where the connection is (socket-machine.ts); changed only through `go`. */
+  let state: SocketState = CONNECTING;
+  /** Feeds the connection's state machine; false when the state refused the event. */
+  const go = (event: SocketEvent) => state !== (state = socketTransition(state, event));
+  const ready = () => state.name === 'open';
   let lastId = 0;
   let pinger: ReturnType<typeof setInterval> | undefined;
-  const send = (message: object) => ready && socket!.send(JSON.stringify(message));
+  const send = (message: object) => ready() && socket!.send(JSON.stringify(message));
   // Uploads on this connection: sent, and taken as the server last said.
   let uploaded = 0;
   let taken = 0;
@@ -192,7 +194,6 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
   };
 
   const connect = () => {
-    if (disposed) return; // disposed while waiting to reconnect
     const current = (socket = openRawSocket(url, 'graphql-transport-ws'));
     let awaitingPong = false;
     let pingAt = 0;
@@ -204,18 +205,19 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
     const closed = (code: number) => {
       current.onclose = current.onmessage = null;
       clearInterval(pinger);
-      ready = false;
       uploaded = 0;
+      const refused = !go({ type: 'closed', code });
       uploadsTaken(0);
       listeners.closed();
-      if (disposed) return;
-      if (FATAL_CLOSE_CODES.includes(code)) {
+      if (refused) return; // disposed
+      if (state.name !== 'reconnecting') {
+        // Closed with a code that says never to come back: the operations fail for good.
         operations.forEach(({ sink }) => sink.error({ code }));
         return operations.clear();
       }
       // Jittered so that many widgets do not reconnect in step after a server restart.
-      const wait = Math.min(MAX_RECONNECT_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** retries++) * (0.5 + Math.random() / 2);
-      setTimeout(connect, wait);
+      const wait = Math.min(MAX_RECONNECT_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** state.failures) * (0.5 + Math.random() / 2);
+      setTimeout(() => go({ type: 'retry' }) && connect(), wait);
     };
     current.onopen = () => current.send(JSON.stringify({ type: 'connection_init', payload: { customerToken } }));
     current.onclose = (event) => closed(event.code);
@@ -229,8 +231,7 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
         awaitingPong = false;
         listeners.rtt?.(Date.now() - pingAt);
       } else if (message.type === 'connection_ack') {
-        ready = true;
-        retries = 0;
+        if (!go({ type: 'acknowledged' })) return;
         // A ping unanswered by the next one means the connection is dead, though not closed.
         pinger = setInterval(() => {
           if (awaitingPong) {
@@ -260,13 +261,13 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
       return () => void (operations.delete(id) && send({ id, type: 'complete' }));
     },
     upload(batch) {
-      if (!ready) return Promise.resolve();
+      if (!ready()) return Promise.resolve();
       socket!.send(new TextEncoder().encode(JSON.stringify(batch)));
       if (++uploaded - taken < MAX_UNACKNOWLEDGED_BATCHES) return Promise.resolve();
       return new Promise((resolve) => roomWaiters.push(resolve));
     },
     dispose() {
-      disposed = true;
+      go({ type: 'dispose' });
       socket!.close(1000, 'Normal Closure');
     },
   };

@@ -1,0 +1,136 @@
+import { fileURLToPath } from 'node:url';
+import { execute, parse, subscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import { SESSION_STREAM } from '../widget/operations.ts';
+import { fastExecute, fastSubscribe } from '../graphql/fast-execute.ts';
+import { buildSchema } from '../graphql/schema/index.ts';
+import type { StreamMessage } from '../protocol/index.ts';
+import { realisticBatch } from './event-mix.ts';
+import { median } from './median.ts';
+
+/**
+ * CPU per operation of the server's hot GraphQL operations, executed three ways in one process:
+ * graphql-js's `execute`/`subscribe`, a query compiled by graphql-jit, and the hand-written fast
+ * path (graphql/fast-execute.ts) the server runs. The schema is the product's own; only the two
+ * fields' resolvers are replaced by the cheapest ones that answer the same (no database, no
+ * pub/sub), so the figures are what the executor costs around them: coercing the ~1 KB batch
+ * variable, calling the resolver, completing the scalar. Rounds alternate between the three so a
+ * busy moment of the shared machine does not fall on one of them only; the median round counts.
+ */
+
+const SEND_EVENTS = 'mutation($sessionId: ID!, $batch: JSON!){ sendEvents(sessionId:$sessionId, batch:$batch) }';
+const ROUNDS = 7;
+const MUTATIONS_PER_ROUND = 20_000;
+const EVENTS_PER_ROUND = 20_000;
+
+/** One stream message as the agent's subscription passes it on: a customer's batch. */
+const EVENTS_MESSAGE: StreamMessage = { type: 'events', batch: realisticBatch(1, Date.now()) };
+
+function benchSchema(): GraphQLSchema {
+  const schema = buildSchema();
+  const sendEvents = schema.getMutationType()!.getFields().sendEvents!;
+  sendEvents.resolve = async () => true; // the real one is async too: it awaits the batch's checks
+  const stream = schema.getSubscriptionType()!.getFields().sessionStream!;
+  stream.subscribe = () => messages(EVENTS_PER_ROUND);
+  stream.resolve = (message: unknown) => message;
+  return schema;
+}
+
+async function* messages(count: number) {
+  for (let i = 0; i < count; i++) yield EVENTS_MESSAGE;
+}
+
+/** CPU microseconds (user + system) per operation of `run`, which performs `count` of them. */
+async function cpuPerOperation(count: number, run: () => Promise<void>): Promise<number> {
+  const before = process.cpuUsage();
+  await run();
+  const spent = process.cpuUsage(before);
+  return (spent.user + spent.system) / count;
+}
+
+const check = (result: ExecutionResult, expect: unknown, path: string) => {
+  if (result.errors?.length || JSON.stringify(result.data) !== JSON.stringify(expect))
+    throw new Error(`${path} answered ${JSON.stringify(result)} instead of ${JSON.stringify({ data: expect })}`);
+};
+
+async function drain(stream: unknown, path: string) {
+  if (!(Symbol.asyncIterator in (stream as object))) throw new Error(`${path}: no stream (${JSON.stringify(stream)})`);
+  let seen = 0;
+  for await (const result of stream as AsyncIterable<ExecutionResult>) {
+    if (seen++ === 0) check(result, { sessionStream: EVENTS_MESSAGE }, path);
+  }
+  if (seen !== EVENTS_PER_ROUND) throw new Error(`${path}: ${seen} events of ${EVENTS_PER_ROUND}`);
+}
+
+export interface ExecutePathsResult {
+  rounds: number;
+  /** CPU µs per `sendEvents` mutation with a ~1 KB batch, median of the rounds. */
+  mutationMicros: { graphqlJs: number; graphqlJit: number; fastPath: number };
+  /** CPU µs per `sessionStream` event (a batch passed on to the agent), median of the rounds. */
+  streamEventMicros: { graphqlJs: number; graphqlJit: number; fastPath: number };
+}
+
+export async function measureExecutePaths(log: (line: string) => void): Promise<ExecutePathsResult> {
+  const schema = benchSchema();
+  const mutation = parse(SEND_EVENTS);
+  const stream = parse(SESSION_STREAM);
+  const contextValue = {};
+  const batch = realisticBatch(1, Date.now());
+  const mutationArgs = (document: DocumentNode): ExecutionArgs => ({
+    schema,
+    document,
+    contextValue,
+    variableValues: { sessionId: 'session-1', batch },
+  });
+  const compiledMutation = compileQuery(schema, mutation);
+  const compiledStream = compileQuery(schema, stream);
+  if (!isCompiledQuery(compiledMutation) || !isCompiledQuery(compiledStream) || !compiledStream.subscribe)
+    throw new Error('graphql-jit could not compile the operations');
+
+  const mutationPaths: Record<keyof ExecutePathsResult['mutationMicros'], () => Promise<ExecutionResult>> = {
+    graphqlJs: async () => execute(mutationArgs(mutation)),
+    graphqlJit: async () => compiledMutation.query(undefined, contextValue, { sessionId: 'session-1', batch }),
+    fastPath: async () => fastExecute(mutationArgs(mutation)),
+  };
+  const streamPaths: Record<keyof ExecutePathsResult['streamEventMicros'], () => Promise<unknown>> = {
+    graphqlJs: () => subscribe({ schema, document: stream, contextValue, variableValues: { sessionId: 'session-1' } }),
+    graphqlJit: () => compiledStream.subscribe!(undefined, contextValue, { sessionId: 'session-1' }),
+    fastPath: () => fastSubscribe({ schema, document: stream, contextValue, variableValues: { sessionId: 'session-1' } }),
+  };
+  // Each path answers as the product needs before it is timed.
+  for (const [name, run] of Object.entries(mutationPaths)) check(await run(), { sendEvents: true }, name);
+
+  const mutationRounds: Record<string, number[]> = { graphqlJs: [], graphqlJit: [], fastPath: [] };
+  const streamRounds: Record<string, number[]> = { graphqlJs: [], graphqlJit: [], fastPath: [] };
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const [name, run] of Object.entries(mutationPaths)) {
+      const micros = await cpuPerOperation(MUTATIONS_PER_ROUND, async () => {
+        for (let i = 0; i < MUTATIONS_PER_ROUND; i++) await run();
+      });
+      if (round > 0) mutationRounds[name]!.push(micros); // round 0 warms the JIT up
+    }
+    for (const [name, open] of Object.entries(streamPaths)) {
+      const micros = await cpuPerOperation(EVENTS_PER_ROUND, async () => drain(await open(), name));
+      if (round > 0) streamRounds[name]!.push(micros);
+    }
+  }
+  // Hundredths of a µs: the fast paths take well under one.
+  const hundredths = (values: number[]) => Math.round(median(values.map((micros) => micros * 100))) / 100;
+  const medians = (rounds: Record<string, number[]>) => ({
+    graphqlJs: hundredths(rounds.graphqlJs!),
+    graphqlJit: hundredths(rounds.graphqlJit!),
+    fastPath: hundredths(rounds.fastPath!),
+  });
+  const result = { rounds: ROUNDS, mutationMicros: medians(mutationRounds), streamEventMicros: medians(streamRounds) };
+  const line = (what: string, { graphqlJs, graphqlJit, fastPath }: ExecutePathsResult['mutationMicros']) =>
+    `execute paths, ${what}: graphql-js ${graphqlJs} µs, graphql-jit ${graphqlJit} µs, fast path ${fastPath} µs CPU per operation`;
+  log(line('sendEvents mutation (~1 KB batch)', result.mutationMicros));
+  log(line('sessionStream event', result.streamEventMicros));
+  return result;
+}
+
+// `node --import tsx bench/execute-paths.ts` runs this step alone.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const result = await measureExecutePaths((line) => console.log(line));
+  console.log(JSON.stringify(result, null, 2));
+}
