@@ -1,5 +1,5 @@
 import { graphql } from '../../graphql/generated/client';
-import type { ApiKeyFieldsFragment } from '../../graphql/generated/client/graphql';
+import type { ApiKeyFieldsFragment, ApiKeyScope } from '../../graphql/generated/client/graphql';
 
 /** The admin API keys page's GraphQL operations. */
 graphql(`
@@ -10,6 +10,9 @@ graphql(`
     createdAt
     lastUsedAt
     revokedAt
+    scopes
+    expiresAt
+    requestsPerMinute
   }
 `);
 
@@ -22,8 +25,8 @@ export const API_KEYS = graphql(`
 `);
 
 export const CREATE_API_KEY = graphql(`
-  mutation CreateApiKey($name: String!) {
-    createApiKey(name: $name) {
+  mutation CreateApiKey($name: String!, $scopes: [ApiKeyScope!], $expiresAt: DateTime, $requestsPerMinute: Int) {
+    createApiKey(name: $name, scopes: $scopes, expiresAt: $expiresAt, requestsPerMinute: $requestsPerMinute) {
       key
       apiKey {
         ...ApiKeyFields
@@ -41,3 +44,11 @@ export const REVOKE_API_KEY = graphql(`
 `);
 
 export type ApiKey = ApiKeyFieldsFragment;
+export type { ApiKeyScope };
+
+/** The scopes an admin can give a key, in the order the form lists them, with what each opens. */
+export const API_KEY_SCOPE_CHOICES: { scope: ApiKeyScope; label: string }[] = [
+  { scope: 'SESSIONS_READ', label: 'Sessions: history, stats, recordings, live lifecycle' },
+  { scope: 'AUDIT_READ', label: 'Audit trails and their verification' },
+  { scope: 'CHATS_READ', label: 'Chats and their messages' },
+];
