@@ -70,4 +70,21 @@ describe('the admin API keys page in Chromium', () => {
     for (const scope of ['SESSIONS_READ', 'AUDIT_READ', 'CHATS_READ']) await admin.getByTestId(`api-key-scope-${scope}`).uncheck();
     assert.ok(await admin.getByTestId('api-key-create').isDisabled());
   });
+
+  it('lists keys a page at a time, with the next page on request', async () => {
+    const url = suite.server.url;
+    const { db } = suite.server.deps;
+    await db.apiKey.createMany({
+      data: Array.from({ length: 60 }, (_, i) => ({ name: `bulk ${i}`, prefix: `cbk_bulk${i}`, keyHash: `bulk-${i}`, createdById: 'x' })),
+    });
+    const total = await db.apiKey.count();
+    assert.ok(total > 50 && total <= 100);
+    const admin = await suite.newPage(1400, 900);
+    await signInAs(admin, url, 'admin@example.com', '/admin/api-keys');
+    await admin.getByTestId('api-key-more').waitFor();
+    assert.equal(await admin.getByTestId('api-key-row').count(), 50, 'one page first');
+    await admin.getByTestId('api-key-more').click();
+    await admin.getByTestId('api-key-more').waitFor({ state: 'detached' });
+    assert.equal(await admin.getByTestId('api-key-row').count(), total, 'then the rest, none twice');
+  });
 });

@@ -17,8 +17,8 @@ graphql(`
 `);
 
 export const API_KEYS = graphql(`
-  query ApiKeys {
-    apiKeys {
+  query ApiKeys($first: Int, $after: ID) {
+    apiKeys(first: $first, after: $after) {
       ...ApiKeyFields
     }
   }
@@ -44,6 +44,9 @@ export const REVOKE_API_KEY = graphql(`
 `);
 
 export type ApiKey = ApiKeyFieldsFragment;
+
+/** Keys per page of the admin list; a full page shows "Load more". */
+export const API_KEYS_PAGE = 50;
 export type { ApiKeyScope };
 
 /** The scopes an admin can give a key, in the order the form lists them, with what each opens. */

@@ -1,10 +1,11 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useClient, useMutation, useQuery } from 'urql';
 import {
   API_KEY_SCOPE_CHOICES,
   API_KEYS,
+  API_KEYS_PAGE,
   CREATE_API_KEY,
   REVOKE_API_KEY,
   type ApiKey,
@@ -13,6 +14,7 @@ import {
 import { describeError } from '../../lib/graphql-client';
 import { SecretReveal } from '../../lib/secret-reveal';
 import { TopBar } from '../../lib/top-bar';
+import { useMorePages } from '../../lib/use-more-pages';
 import { AdminNav } from '../admin-nav';
 import { AdminTable } from '../admin-table';
 import styles from './api-keys.module.css';
@@ -24,10 +26,14 @@ const endOfDay = (day: string): string | null => (day ? new Date(`${day}T23:59:5
 
 /** Read-only API keys for third-party systems; each is shown once, when created. */
 export function ApiKeys() {
-  const [listed, reload] = useQuery({ query: API_KEYS });
+  const client = useClient();
+  const [listed, reload] = useQuery({ query: API_KEYS, variables: { first: API_KEYS_PAGE } });
+  const more = useMorePages<typeof listed.data, ApiKey[]>(listed.data);
   const [, createKey] = useMutation(CREATE_API_KEY);
   const [, revokeKey] = useMutation(REVOKE_API_KEY);
-  const keys = listed.data?.apiKeys ?? [];
+  const keys = [...(listed.data?.apiKeys ?? []), ...more.pages.flat()];
+  const lastPage = more.pages.at(-1) ?? listed.data?.apiKeys ?? [];
+  const [loadingMore, setLoadingMore] = useState(false);
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<ApiKeyScope[]>(API_KEY_SCOPE_CHOICES.map((choice) => choice.scope));
   const [expiresOn, setExpiresOn] = useState('');
@@ -58,6 +64,17 @@ export function ApiKeys() {
 
   const toggleScope = (scope: ApiKeyScope, on: boolean) =>
     setScopes((current) => API_KEY_SCOPE_CHOICES.map((choice) => choice.scope).filter((s) => (s === scope ? on : current.includes(s))));
+
+  async function loadMore() {
+    const first = listed.data;
+    const last = keys.at(-1);
+    if (!first || !last) return;
+    setLoadingMore(true);
+    const result = await client.query(API_KEYS, { first: API_KEYS_PAGE, after: last.id }).toPromise();
+    setLoadingMore(false);
+    if (!result.data) return setActionError(describeError(result.error)?.message ?? 'Could not load more keys.');
+    more.append(first, result.data.apiKeys);
+  }
 
   async function revoke(key: ApiKey) {
     if (!confirm(`Revoke “${key.name}”? Systems using it are refused from now on.`)) return;
@@ -129,6 +146,11 @@ export function ApiKeys() {
                 </tr>
               ))}
             </AdminTable>
+            {lastPage.length === API_KEYS_PAGE && (
+              <button type="button" className="button subtle" onClick={loadMore} disabled={loadingMore} data-testid="api-key-more">
+                {loadingMore ? 'Loading…' : 'Load more keys'}
+              </button>
+            )}
           </section>
           <form className="settings-card add-user-card" onSubmit={create} aria-labelledby="new-key-heading">
             <h2 id="new-key-heading">New key</h2>
