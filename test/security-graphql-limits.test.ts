@@ -326,7 +326,13 @@ describe('GraphQL cost counted on the variables sent', () => {
 });
 
 /** Each paged list at its largest page (refused one over it), with the smallest selection. */
-const MAX_PAGES: { name: string; max: number; query: (first: number) => string; variables?: (ids: Ids) => Record<string, unknown> }[] = [
+const MAX_PAGES: {
+  name: string;
+  max: number;
+  query: (first: number) => string;
+  variables?: (ids: Ids) => Record<string, unknown>;
+  caller?: 'agent';
+}[] = [
   { name: 'sessions', max: 200, query: (n) => `{ sessions(limit: ${n}) { id } }` },
   { name: 'sessionHistory', max: 200, query: (n) => `{ sessionHistory(first: ${n}) { nodes { id } } }` },
   {
@@ -348,6 +354,9 @@ const MAX_PAGES: { name: string; max: number; query: (first: number) => string; 
     variables: (ids) => ({ s: ids.session }),
   },
   { name: 'agents', max: 500, query: (n) => `{ agents(first: ${n}) { id } }` },
+  { name: 'users', max: 500, query: (n) => `{ users(first: ${n}) { id } }` },
+  { name: 'apiKeys', max: 200, query: (n) => `{ apiKeys(first: ${n}) { id } }` },
+  { name: 'myChats', max: 200, query: (n) => `{ myChats(first: ${n}) { id } }`, caller: 'agent' },
   { name: 'chats', max: 200, query: (n) => `{ chats(first: ${n}) { id } }` },
   {
     name: 'Chat.sessions',
@@ -373,12 +382,14 @@ describe('Every list that can grow is paged', () => {
   let server: TestServer;
   let url: string;
   let admin: string;
+  let agent: string;
   let ids: Ids;
 
   before(async () => {
     server = await startTestServer();
     url = server.url;
     admin = await signIn(url, 'admin@example.com');
+    agent = await signIn(url, 'agent@example.com');
     const session = await startCustomerSession(url);
     const chat = await gql<{ startChat: { chat: { id: string } } }>(
       url,
@@ -394,15 +405,16 @@ describe('Every list that can grow is paged', () => {
   for (const list of MAX_PAGES) {
     it(`${list.name}: answers its largest page (${list.max}) and refuses one more, naming the range`, async () => {
       const variables = list.variables?.(ids) ?? {};
-      const largest = await gql(url, list.query(list.max), variables, { cookie: admin });
+      const cookie = list.caller === 'agent' ? agent : admin;
+      const largest = await gql(url, list.query(list.max), variables, { cookie });
       assert.equal(largest.errors, undefined, JSON.stringify(largest.errors));
-      const over = await gql(url, list.query(list.max + 1), variables, { cookie: admin });
+      const over = await gql(url, list.query(list.max + 1), variables, { cookie });
       assert.ok(['BAD_USER_INPUT', 'QUERY_TOO_COMPLEX'].includes(String(errorCode(over))), JSON.stringify(over.errors));
       assert.match(over.errors?.[0]?.message ?? '', new RegExp(`${list.max}|limit`));
     });
   }
 
-  it('pages a session’s audit events, a chat’s sessions, chats, agents and API keys without skipping or repeating', async () => {
+  it('pages a session’s audit events, chats, users, agents and API keys without skipping or repeating', async () => {
     // Three of each: a session with three audit events, three chats, three keys; the seeded agents.
     const ended = await gql(
       url,
@@ -438,6 +450,8 @@ describe('Every list that can grow is paged', () => {
     assert.equal(new Set(chats).size, 3);
     const keys = await walk('query($after: ID){ apiKeys(first: 1, after: $after) { id } }', (d) => d.apiKeys as { id: string }[]);
     assert.equal(new Set(keys).size, 3);
+    const users = await walk('query($after: ID){ users(first: 1, after: $after) { id } }', (d) => d.users as { id: string }[]);
+    assert.equal(new Set(users).size, await server.deps.db.user.count());
     const agents = await walk('query($after: ID){ agents(first: 1, after: $after) { id } }', (d) => d.agents as { id: string }[]);
     const everyAgent = await gql<{ agents: { id: string }[] }>(url, '{ agents { id } }', {}, { cookie: admin });
     assert.deepEqual(
