@@ -355,6 +355,12 @@ const MAX_PAGES: {
   },
   { name: 'agents', max: 500, query: (n) => `{ agents(first: ${n}) { id } }` },
   { name: 'users', max: 500, query: (n) => `{ users(first: ${n}) { id } }` },
+  {
+    name: 'webhookDeliveries',
+    max: 200,
+    query: (n) => `query($e: ID!) { webhookDeliveries(endpointId: $e, first: ${n}) { id } }`,
+    variables: () => ({ e: 'no-such-endpoint' }),
+  },
   { name: 'apiKeys', max: 200, query: (n) => `{ apiKeys(first: ${n}) { id } }` },
   { name: 'myChats', max: 200, query: (n) => `{ myChats(first: ${n}) { id } }`, caller: 'agent' },
   { name: 'chats', max: 200, query: (n) => `{ chats(first: ${n}) { id } }` },
