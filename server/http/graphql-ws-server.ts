@@ -7,7 +7,7 @@ import { bearerKey, resolveViewer, type AppDeps, type GraphQLContext } from '../
 import { NOBODY, type Viewer } from '../auth/viewer.ts';
 import { clientAddressOf } from './request-address.ts';
 import { createDocumentCache } from '../../graphql/document-cache.ts';
-import { fastExecute, fastSubscribe } from '../../graphql/fast-execute.ts';
+import { fastExecute, fastPlanOf, fastSubscribe } from '../../graphql/fast-execute.ts';
 import { formatError, readOnlyKeyError, toGraphQLError } from '../../graphql/errors.ts';
 import { AppError } from '../core/errors.ts';
 import { chargeApiKey } from '../auth/api-keys.ts';
@@ -105,7 +105,9 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
         const operation = getOperationAST(document as DocumentNode, payload.operationName)?.operation;
         const viewer = ctx.extra.state?.viewer;
         if (viewer?.apiKeyId && operation === 'mutation') return [readOnlyKeyError()];
-        const costly = costLimitError(schema, document as DocumentNode, payload.operationName, payload.variables);
+        // A fast-path operation is one scalar field (every event batch and signal): nothing to count.
+        const single = fastPlanOf({ schema, document: document as DocumentNode, operationName: payload.operationName });
+        const costly = single ? null : costLimitError(schema, document as DocumentNode, payload.operationName, payload.variables);
         if (costly) return [costly];
         if (viewer?.apiKeyId) {
           const overLimit = await chargeApiKey(deps, viewer).then(
