@@ -23,6 +23,7 @@ const config: CodegenConfig = {
           AuditEvent: '../../server/core/db/index.ts#AuditEventRow',
           Chat: '../../server/chat/chat-rows.ts#ChatRow',
           ChatMessage: '../../server/chat/chat-rows.ts#ChatMessageRow',
+          ApiKey: '../../server/auth/api-keys.ts#ApiKeyRow',
         },
       },
     },

@@ -6,7 +6,7 @@ import { hashToken } from '../server/auth/tokens.ts';
 import type { PrismaClient } from '../server/core/db/index.ts';
 import type { RateLimits } from '../server/limits/rate-limiter.ts';
 import type { RecordingWriter } from '../server/recording/recording-writer.ts';
-import { findApiKey } from '../server/auth/api-keys.ts';
+import { findApiKey, scopesOf } from '../server/auth/api-keys.ts';
 import type { WebhookWorker } from '../server/webhooks/webhook-worker.ts';
 import { ErrorCode } from '../server/core/errors.ts';
 import { graphQLError } from './errors.ts';
@@ -15,6 +15,9 @@ import { NOBODY, type Viewer } from '../server/auth/viewer.ts';
 
 /** A wrong or revoked key is refused outright (HTTP 401) rather than treated as anonymous. */
 export const invalidApiKey = () => graphQLError(ErrorCode.UNAUTHENTICATED, 'This API key is not valid or has been revoked.', 401);
+/** A key past its expiry is refused the same way, saying why. */
+export const expiredApiKey = (at: Date) =>
+  graphQLError(ErrorCode.UNAUTHENTICATED, `This API key expired at ${at.toISOString()}; ask an admin for a new one.`, 401);
 
 /** Long-lived services every resolver may use. */
 export interface AppDeps {
@@ -62,9 +65,17 @@ export const bearerKey = (authorization: unknown): string | undefined =>
 /** Resolves the caller once per HTTP request or once per WebSocket connection. */
 export async function resolveViewer(db: PrismaClient, credentials: Credentials): Promise<Viewer> {
   if (credentials.apiKey !== undefined) {
-    const key = await findApiKey(db, credentials.apiKey);
-    if (!key) throw invalidApiKey();
-    return { ...NOBODY, apiKeyId: key.id };
+    const found = await findApiKey(db, credentials.apiKey);
+    if (found.status === 'invalid') throw invalidApiKey();
+    if (found.status === 'expired') throw expiredApiKey(found.key.expiresAt!);
+    const { key } = found;
+    return {
+      ...NOBODY,
+      apiKeyId: key.id,
+      apiKeyScopes: scopesOf(key),
+      apiKeyRequestsPerMinute: key.requestsPerMinute,
+      ...(key.expiresAt && { authExpiresAt: key.expiresAt }),
+    };
   }
   const authToken = credentials.cookieHeader ? parseCookies(credentials.cookieHeader)[AUTH_COOKIE] : undefined;
   const [signedIn, customerSession] = await Promise.all([

@@ -63,4 +63,25 @@ describe('the admin users page in Chromium', () => {
     await supervisor.goto(`${url}/admin/users`);
     await supervisor.waitForURL(/\/login\?next=%2Fadmin%2Fusers&reason=role/);
   });
+
+  it('lists users a page at a time, with the next page on request', async () => {
+    const url = suite.server.url;
+    const { db } = suite.server.deps;
+    await db.user.createMany({
+      data: Array.from({ length: 210 }, (_, i) => ({
+        email: `bulk${String(i).padStart(3, '0')}@example.com`,
+        name: `Bulk ${String(i).padStart(3, '0')}`,
+        role: 'AGENT' as const,
+        passwordHash: 'not-a-password',
+      })),
+    });
+    const total = await db.user.count();
+    const page = await suite.newPage(1280, 900);
+    await signInAs(page, url, 'admin@example.com', '/admin/users');
+    await page.getByTestId('users-more').waitFor();
+    assert.equal(await page.getByTestId('user-row').count(), 200, 'one page first');
+    await page.getByTestId('users-more').click();
+    await page.getByTestId('users-more').waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('user-row').count(), total, 'then the rest, none twice');
+  });
 });

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { getIntrospectionQuery, parse, print, specifiedRules, validate } from 'graphql';
+import { getIntrospectionQuery, Kind, parse, print, specifiedRules, validate } from 'graphql';
 import ts from 'typescript';
 import WebSocket from 'ws';
 import { createDocumentCache, MAX_CACHED_QUERY_CHARS } from '../graphql/document-cache.ts';
 import { QUERY_LIMITS, queryLimitRules, queryParseOptions } from '../graphql/query-limits.ts';
+import { operationCost } from '../graphql/query-cost.ts';
 import { buildSchema } from '../graphql/schema/index.ts';
 import { AUDIT_TIMELINE } from '../app/lib/supervision-documents.ts';
 import type { StreamMessage } from '../protocol/index.ts';
@@ -111,6 +112,7 @@ describe('GraphQL document limits', () => {
     const rules = [...specifiedRules, ...queryLimitRules()];
     const documents = productDocuments();
     assert.ok(documents.length > 60, `found only ${documents.length} documents`);
+    let costliest = 0;
     for (const { where, text } of documents) {
       let document;
       try {
@@ -121,7 +123,22 @@ describe('GraphQL document limits', () => {
       }
       const refused = validate(schema, document, rules).filter((error) => LIMIT_CODES.has(String(error.extensions.code)));
       assert.deepEqual(refused, [], `${where}: ${text.replace(/\s+/g, ' ')}`);
+      // Costed as sent at their largest: every Int variable (a page size) at the 200 the pages use at most.
+      const pages = Object.fromEntries(
+        document.definitions.flatMap((definition) =>
+          definition.kind === Kind.OPERATION_DEFINITION
+            ? (definition.variableDefinitions ?? []).filter((v) => /\bInt\b/.test(print(v.type))).map((v) => [v.variable.name.value, 200])
+            : [],
+        ),
+      );
+      for (const definition of document.definitions) {
+        if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+        const cost = operationCost(schema, document, definition.name?.value, pages);
+        assert.ok(cost <= QUERY_LIMITS.maxCost, `${where}: costs ${cost}: ${text.replace(/\s+/g, ' ')}`);
+        costliest = Math.max(costliest, cost);
+      }
     }
+    assert.ok(costliest > QUERY_LIMITS.maxCost / 5, `the count sees the pages (costliest ${costliest})`);
   });
 
   it('caches only short documents, so distinct large ones cannot fill memory', () => {
@@ -236,5 +253,266 @@ describe('WebSocket connection limits', () => {
     // Admitted again once the server has counted the close (refused until then).
     sockets[0] = await waitFor(() => open(), 'a socket in place of the closed one');
     for (const socket of sockets) socket.close();
+  });
+});
+
+/** Nested lists whose pages come from variables: cheap with small pages, far over the limit with large ones. */
+const NESTED_BY_VARIABLE = `query Nested($n: Int) {
+  sessionHistory(first: $n) { nodes { id auditEvents(first: $n) { type data } chat { sessions(first: $n) { id } } } }
+}`;
+/** The same lists with no page given: each counts the default page the server would send. */
+const NESTED_BY_DEFAULT = `{ sessionHistory(first: 200) { nodes { id auditEvents { type data } chat { id sessions { id auditEvents { type } } } } } }`;
+
+describe('GraphQL cost counted on the variables sent', () => {
+  let server: TestServer;
+  let url: string;
+  let supervisor: string;
+
+  before(async () => {
+    server = await startTestServer();
+    url = server.url;
+    supervisor = await signIn(url, 'supervisor@example.com');
+  });
+  after(() => server.close());
+
+  it('counts first: $n as the page it asks for, over HTTP and WebSocket alike', async () => {
+    const schema = buildSchema();
+    assert.ok(operationCost(schema, parse(NESTED_BY_VARIABLE), null, { n: 2 }) <= QUERY_LIMITS.maxCost);
+    assert.ok(operationCost(schema, parse(NESTED_BY_VARIABLE), null, { n: 200 }) > QUERY_LIMITS.maxCost);
+    // The literal and the variable cost the same.
+    const literal = NESTED_BY_VARIABLE.replace('query Nested($n: Int)', '').replaceAll('$n', '200');
+    assert.equal(operationCost(schema, parse(literal), null, {}), operationCost(schema, parse(NESTED_BY_VARIABLE), null, { n: 200 }));
+
+    const small = await gql(url, NESTED_BY_VARIABLE, { n: 2 }, { cookie: supervisor });
+    assert.equal(small.errors, undefined, JSON.stringify(small.errors));
+    const large = await gql(url, NESTED_BY_VARIABLE, { n: 200 }, { cookie: supervisor });
+    assert.equal(errorCode(large), 'QUERY_TOO_COMPLEX', JSON.stringify(large.errors));
+    assert.equal(large.status, 400);
+    assert.match(large.errors?.[0]?.message ?? '', /costs \d+, over the limit of 10000/);
+    assert.equal(large.data, undefined, 'nothing ran');
+
+    const client = wsClient(url, { cookie: supervisor });
+    const overWs = await wsExecute(client, NESTED_BY_VARIABLE, { n: 200 });
+    assert.equal(overWs.errors?.[0]?.extensions?.code, 'QUERY_TOO_COMPLEX', JSON.stringify(overWs.errors));
+    assert.equal(overWs.data, undefined);
+    const smallWs = await wsExecute(client, NESTED_BY_VARIABLE, { n: 2 });
+    assert.equal(smallWs.errors, undefined, JSON.stringify(smallWs.errors));
+    await client.dispose();
+  });
+
+  it('counts a list left without first at its default page, and the schema default of a variable', async () => {
+    const overHttp = await gql(url, NESTED_BY_DEFAULT, {}, { cookie: supervisor });
+    assert.equal(errorCode(overHttp), 'QUERY_TOO_COMPLEX', JSON.stringify(overHttp.errors));
+    const withDefault = 'query($n: Int = 200) { sessionHistory(first: $n) { nodes { id auditEvents(first: $n) { type } } } }';
+    assert.equal(errorCode(await gql(url, withDefault, {}, { cookie: supervisor })), 'QUERY_TOO_COMPLEX');
+    const client = wsClient(url, { cookie: supervisor });
+    assert.equal((await wsExecute(client, NESTED_BY_DEFAULT, {})).errors?.[0]?.extensions?.code, 'QUERY_TOO_COMPLEX');
+    assert.equal((await wsExecute(client, withDefault, {})).errors?.[0]?.extensions?.code, 'QUERY_TOO_COMPLEX');
+    await client.dispose();
+  });
+
+  it('counts fragments once each, so spreads of spreads cannot make the count itself slow', () => {
+    // Ten fragments, each spreading the next ten times: 10^10 fields if expanded, counted in linear time.
+    const fragments = Array.from({ length: 10 }, (_, i) =>
+      i === 9
+        ? `fragment F${i} on Query { health }`
+        : `fragment F${i} on Query { ${Array.from({ length: 10 }, () => `...F${i + 1}`).join(' ')} }`,
+    ).join('\n');
+    const started = performance.now();
+    const cost = operationCost(buildSchema(), parse(`{ ...F0 }\n${fragments}`), null, {});
+    assert.ok(performance.now() - started < 1000);
+    assert.ok(cost >= 1);
+  });
+});
+
+/** Each paged list at its largest page (refused one over it), with the smallest selection. */
+const MAX_PAGES: {
+  name: string;
+  max: number;
+  query: (first: number) => string;
+  variables?: (ids: Ids) => Record<string, unknown>;
+  caller?: 'agent';
+}[] = [
+  { name: 'sessions', max: 200, query: (n) => `{ sessions(limit: ${n}) { id } }` },
+  { name: 'sessionHistory', max: 200, query: (n) => `{ sessionHistory(first: ${n}) { nodes { id } } }` },
+  {
+    name: 'auditEvents',
+    max: 200,
+    query: (n) => `query($s: ID!) { auditEvents(sessionId: $s, first: ${n}) { nodes { sequence } } }`,
+    variables: (ids) => ({ s: ids.session }),
+  },
+  {
+    name: 'Session.auditEvents',
+    max: 500,
+    query: (n) => `query($s: ID!) { session(id: $s) { auditEvents(first: ${n}) { sequence } } }`,
+    variables: (ids) => ({ s: ids.session }),
+  },
+  {
+    name: 'Session.recording',
+    max: 20,
+    query: (n) => `query($s: ID!) { session(id: $s) { recording(first: ${n}) { available } } }`,
+    variables: (ids) => ({ s: ids.session }),
+  },
+  { name: 'agents', max: 500, query: (n) => `{ agents(first: ${n}) { id } }` },
+  { name: 'users', max: 500, query: (n) => `{ users(first: ${n}) { id } }` },
+  {
+    name: 'webhookDeliveries',
+    max: 200,
+    query: (n) => `query($e: ID!) { webhookDeliveries(endpointId: $e, first: ${n}) { id } }`,
+    variables: () => ({ e: 'no-such-endpoint' }),
+  },
+  { name: 'apiKeys', max: 200, query: (n) => `{ apiKeys(first: ${n}) { id } }` },
+  { name: 'myChats', max: 200, query: (n) => `{ myChats(first: ${n}) { id } }`, caller: 'agent' },
+  { name: 'chats', max: 200, query: (n) => `{ chats(first: ${n}) { id } }` },
+  {
+    name: 'Chat.sessions',
+    max: 100,
+    query: (n) => `query($c: ID!) { chat(id: $c) { sessions(first: ${n}) { id } } }`,
+    variables: (ids) => ({ c: ids.chat }),
+  },
+  {
+    name: 'Chat.messages',
+    max: 500,
+    query: (n) => `query($c: ID!) { chat(id: $c) { messages(first: ${n}) { id } } }`,
+    variables: (ids) => ({ c: ids.chat }),
+  },
+];
+
+interface Ids {
+  session: string;
+  customerToken: string;
+  chat: string;
+}
+
+describe('Every list that can grow is paged', () => {
+  let server: TestServer;
+  let url: string;
+  let admin: string;
+  let agent: string;
+  let ids: Ids;
+
+  before(async () => {
+    server = await startTestServer();
+    url = server.url;
+    admin = await signIn(url, 'admin@example.com');
+    agent = await signIn(url, 'agent@example.com');
+    const session = await startCustomerSession(url);
+    const chat = await gql<{ startChat: { chat: { id: string } } }>(
+      url,
+      'mutation($u: String!) { startChat(input: { url: $u }) { chat { id } } }',
+      { u: `${url}/demo` },
+      { origin: url },
+    );
+    assert.equal(chat.errors, undefined, JSON.stringify(chat.errors));
+    ids = { session: session.id, customerToken: session.customerToken, chat: chat.data!.startChat.chat.id };
+  });
+  after(() => server.close());
+
+  for (const list of MAX_PAGES) {
+    it(`${list.name}: answers its largest page (${list.max}) and refuses one more, naming the range`, async () => {
+      const variables = list.variables?.(ids) ?? {};
+      const cookie = list.caller === 'agent' ? agent : admin;
+      const largest = await gql(url, list.query(list.max), variables, { cookie });
+      assert.equal(largest.errors, undefined, JSON.stringify(largest.errors));
+      const over = await gql(url, list.query(list.max + 1), variables, { cookie });
+      assert.ok(['BAD_USER_INPUT', 'QUERY_TOO_COMPLEX'].includes(String(errorCode(over))), JSON.stringify(over.errors));
+      assert.match(over.errors?.[0]?.message ?? '', new RegExp(`${list.max}|limit`));
+    });
+  }
+
+  it('pages a session’s audit events, chats, users, agents and API keys without skipping or repeating', async () => {
+    // Three of each: a session with three audit events, three chats, three keys; the seeded agents.
+    const ended = await gql(
+      url,
+      'mutation($id: ID!){ exitSession(sessionId: $id) { id } }',
+      { id: ids.session },
+      { customerToken: ids.customerToken },
+    );
+    assert.equal(ended.errors, undefined, JSON.stringify(ended.errors));
+    for (const name of ['k1', 'k2', 'k3'])
+      await gql(url, 'mutation($name: String!){ createApiKey(name: $name){ key } }', { name }, { cookie: admin });
+    for (let i = 0; i < 2; i++)
+      await gql(url, 'mutation($u: String!) { startChat(input: { url: $u }) { chat { id } } }', { u: `${url}/demo` }, { origin: url });
+
+    const walk = async (query: string, pick: (data: Record<string, unknown>) => { id: string }[], variables = {}) => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: { data?: Record<string, unknown>; errors?: unknown } = await gql(
+          url,
+          query,
+          { ...variables, after },
+          { cookie: admin },
+        );
+        assert.equal(page.errors, undefined, JSON.stringify(page.errors));
+        const items = pick(page.data!);
+        if (items.length === 0) return seen;
+        seen.push(...items.map((item) => item.id));
+        after = items.at(-1)!.id;
+      }
+    };
+    const chats = await walk('query($after: ID){ chats(first: 1, after: $after) { id } }', (d) => d.chats as { id: string }[]);
+    assert.equal(chats.length, 3);
+    assert.equal(new Set(chats).size, 3);
+    const keys = await walk('query($after: ID){ apiKeys(first: 1, after: $after) { id } }', (d) => d.apiKeys as { id: string }[]);
+    assert.equal(new Set(keys).size, 3);
+    const users = await walk('query($after: ID){ users(first: 1, after: $after) { id } }', (d) => d.users as { id: string }[]);
+    assert.equal(new Set(users).size, await server.deps.db.user.count());
+    const agents = await walk('query($after: ID){ agents(first: 1, after: $after) { id } }', (d) => d.agents as { id: string }[]);
+    const everyAgent = await gql<{ agents: { id: string }[] }>(url, '{ agents { id } }', {}, { cookie: admin });
+    assert.deepEqual(
+      agents,
+      everyAgent.data!.agents.map((agent) => agent.id),
+    );
+
+    const events: number[] = [];
+    let afterSequence = 0;
+    for (;;) {
+      const page = await gql<{ session: { auditEvents: { sequence: number }[] } }>(
+        url,
+        'query($s: ID!, $a: Int){ session(id: $s) { auditEvents(first: 1, afterSequence: $a) { sequence } } }',
+        { s: ids.session, a: afterSequence },
+        { cookie: admin },
+      );
+      const [event] = page.data!.session.auditEvents;
+      if (!event) break;
+      events.push(event.sequence);
+      afterSequence = event.sequence;
+    }
+    assert.ok(events.length >= 2, `events ${events}`);
+    assert.deepEqual(
+      events,
+      [...events].sort((a, b) => a - b),
+    );
+    assert.equal(new Set(events).size, events.length);
+  });
+});
+
+describe('GraphQL response size cap', () => {
+  let server: TestServer;
+  let url: string;
+  const cap = 20_000;
+
+  before(async () => {
+    server = await startTestServer({ config: { graphqlMaxResponseBytes: cap } });
+    url = server.url;
+  });
+  after(() => server.close());
+
+  it('answers RESPONSE_TOO_LARGE (HTTP 413) past the cap over HTTP and WebSocket, and smaller answers as usual', async () => {
+    const query = getIntrospectionQuery({ descriptions: true });
+    const overHttp = await gql(url, query);
+    assert.equal(errorCode(overHttp), 'RESPONSE_TOO_LARGE', JSON.stringify(overHttp.errors));
+    assert.equal(overHttp.status, 413);
+    assert.match(overHttp.errors?.[0]?.message ?? '', new RegExp(`larger than ${cap} bytes`));
+    assert.equal(overHttp.data, undefined);
+    assert.deepEqual((await gql(url, '{ health }')).data, { health: 'ok' });
+
+    const client = wsClient(url);
+    const overWs = await wsExecute(client, query, {});
+    assert.equal(overWs.errors?.[0]?.extensions?.code, 'RESPONSE_TOO_LARGE', JSON.stringify(overWs.errors));
+    assert.equal(overWs.data, undefined);
+    assert.deepEqual(await wsExecute(client, '{ health }', {}), { data: { health: 'ok' } });
+    await client.dispose();
   });
 });

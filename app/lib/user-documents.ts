@@ -3,6 +3,9 @@ import type { UserFieldsFragment } from '../../graphql/generated/client/graphql'
 
 export type { Role } from '../../graphql/generated/client/graphql';
 
+/** Users per page of the admin list; a full page shows "Load more". */
+export const USERS_PAGE = 200;
+
 /** The admin users page's GraphQL operations. */
 graphql(`
   fragment UserFields on User {
@@ -14,8 +17,8 @@ graphql(`
 `);
 
 export const USERS = graphql(`
-  query Users {
-    users {
+  query Users($first: Int, $after: ID) {
+    users(first: $first, after: $after) {
       ...UserFields
     }
   }

@@ -192,7 +192,7 @@ export function createSocketRights(deps: { db: PrismaClient; pubsub: PubSub }): 
         socket,
         viewer,
         authTokenHash: viewer.user && viewer.authToken ? hashToken(viewer.authToken) : null,
-        expiresAt: viewer.user ? (viewer.authExpiresAt?.getTime() ?? null) : null,
+        expiresAt: viewer.authExpiresAt?.getTime() ?? null,
         expiryTimer: null,
         verifiedAt: Date.now(),
         verifying: null,

@@ -9,7 +9,11 @@ export interface Viewer {
   authToken: string | undefined;
   /** The read-only API key the caller presented (Authorization: Bearer), if any. */
   apiKeyId: string | null;
-  /** When the cookie's sign-in ends; a WebSocket admitted with it is closed then. */
+  /** What that key may read (server/auth/api-keys.ts API_KEY_SCOPES). */
+  apiKeyScopes?: readonly string[];
+  /** The key's own requests-per-minute limit; unset: the deployment's default. */
+  apiKeyRequestsPerMinute?: number | null;
+  /** When the cookie's sign-in, or the API key, ends; a WebSocket admitted with it is closed then. */
   authExpiresAt?: Date;
 }
 

@@ -4,6 +4,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import type { Actor } from '../audit/audit-event-types.ts';
 import { hashToken } from '../auth/tokens.ts';
 import type { ChatWithAgent } from './chat-rows.ts';
+import { requireApiKeyScope } from '../auth/api-keys.ts';
 
 /** Who is acting on a chat: its customer (with the chat's token) or its agent. */
 /** What the chat checks read: the database and who is calling. */
@@ -51,7 +52,10 @@ export async function readableChat(ctx: ChatCaller, chatId: string, chatToken: s
   const chat = await loadChat(ctx, chatId);
   if (holdsChatToken(chat, chatToken)) return chat;
   if (chatToken) throw forbidden('This chat token does not open that chat.');
-  if (ctx.viewer.apiKeyId && !ctx.viewer.user) return chat;
+  if (ctx.viewer.apiKeyId && !ctx.viewer.user) {
+    requireApiKeyScope(ctx.viewer, 'CHATS_READ');
+    return chat;
+  }
   const user = ctx.viewer.user;
   if (!user) throw unauthenticated();
   if (user.role === 'AGENT' && chat.agentId !== user.id) throw forbidden('This chat is not yours.');

@@ -98,6 +98,14 @@ const settings = z.object({
     .min(65_536)
     .default(8 * 1024 * 1024),
   socketBufferGraceMs: z.coerce.number().int().min(100).default(10_000),
+  /** Bytes of one GraphQL query's or mutation's JSON answer (both transports); past it RESPONSE_TOO_LARGE. */
+  graphqlMaxResponseBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024 * 1024),
+  /** Requests (HTTP requests and WebSocket operations) one API key may make per minute, unless the key sets its own. */
+  apiKeyRequestsPerMinute: z.coerce.number().int().min(1).default(600),
   /** Live subscriptions one WebSocket may hold (TOO_MANY_SUBSCRIPTIONS past it). */
   maxSubscriptionsPerSocket: z.coerce.number().int().min(1).max(1000).default(20),
   /** Open WebSockets from one client address; more are refused with HTTP 429. */

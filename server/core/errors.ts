@@ -23,6 +23,8 @@ export const ErrorCode = {
   /** A GraphQL document over the size, token, depth, alias or cost limits. */
   QUERY_TOO_LARGE: 'QUERY_TOO_LARGE',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** A query's or mutation's answer over the response size cap. */
+  RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   /** A session code that is unknown, ended, expired or taken: one answer, so codes cannot be probed. */
   SESSION_UNAVAILABLE: 'SESSION_UNAVAILABLE',

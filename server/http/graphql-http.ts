@@ -9,9 +9,18 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
 import { bearerKey, resolveViewer, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
 import { clientAddressOf } from './request-address.ts';
-import { ErrorCode } from '../core/errors.ts';
-import { formatError, readOnlyKeyError } from '../../graphql/errors.ts';
-import { isQueryTooLong, limitErrorOf, queryLimitRules, queryParseOptions, queryTooLarge } from '../../graphql/query-limits.ts';
+import { AppError, ErrorCode } from '../core/errors.ts';
+import { formatError, readOnlyKeyError, toGraphQLError } from '../../graphql/errors.ts';
+import {
+  costLimitError,
+  isQueryTooLong,
+  limitErrorOf,
+  queryLimitRules,
+  queryParseOptions,
+  queryTooLarge,
+  responseTooLarge,
+} from '../../graphql/query-limits.ts';
+import { chargeApiKey } from '../auth/api-keys.ts';
 import { isAllowedOrigin } from '../settings/allowed-origins.ts';
 
 /** POST /api/graphql with Apollo Server; CORS lets widgets on allowed sites start sessions. */
@@ -29,6 +38,8 @@ export async function createGraphQLHttpRouter(
       ApolloServerPluginCacheControlDisabled(),
       readOnlyApiKeys,
       subscriptionsOverWebSocketOnly,
+      costOfCoercedVariables,
+      responseSizeCap(deps.config.graphqlMaxResponseBytes),
     ],
     // GET queries need a header a browser cannot send cross-site without a CORS preflight; an API
     // key's Authorization header is one, so `curl -H 'Authorization: Bearer …' '…?query=…'` works.
@@ -70,13 +81,17 @@ export async function createGraphQLHttpRouter(
     expressMiddleware(apollo, {
       async context({ req, res }): Promise<GraphQLContext> {
         const token = req.headers['x-cobrowse-customer-token'];
+        const viewer = await resolveViewer(deps.db, {
+          cookieHeader: req.headers.cookie,
+          customerToken: typeof token === 'string' ? token : undefined,
+          apiKey: bearerKey(req.headers.authorization),
+        });
+        await chargeApiKey(deps, viewer).catch((error: unknown) => {
+          throw error instanceof AppError ? toGraphQLError(error) : error;
+        });
         return {
           ...deps,
-          viewer: await resolveViewer(deps.db, {
-            cookieHeader: req.headers.cookie,
-            customerToken: typeof token === 'string' ? token : undefined,
-            apiKey: bearerKey(req.headers.authorization),
-          }),
+          viewer,
           clientAddress: clientAddressOf(req, deps.config.trustProxyHops),
           requestOrigin: req.headers.origin ?? null,
           selfOrigin: deps.config.publicOrigin,
@@ -101,6 +116,35 @@ const readOnlyApiKeys: ApolloServerPlugin<GraphQLContext> = {
     };
   },
 };
+
+/** The document's cost with the variables it came with (validation cannot see them). */
+const costOfCoercedVariables: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ request, document, operationName, schema }) {
+        const refused = costLimitError(schema, document, operationName ?? request.operationName, request.variables);
+        if (refused) throw refused;
+      },
+    };
+  },
+};
+
+/** An answer over `maxBytes` of JSON is replaced by RESPONSE_TOO_LARGE (HTTP 413). */
+function responseSizeCap(maxBytes: number): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single' || Buffer.byteLength(JSON.stringify(response.body.singleResult)) <= maxBytes) return;
+          const { message, extensions } = responseTooLarge(maxBytes);
+          const { http: _http, ...shown } = extensions;
+          response.body.singleResult = { errors: [{ message, extensions: shown }] };
+          response.http.status = 413;
+        },
+      };
+    },
+  };
+}
 
 /**
  * Subscriptions are served over WebSocket only. Over HTTP Apollo would run one as a query: its

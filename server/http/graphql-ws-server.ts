@@ -7,9 +7,11 @@ import { bearerKey, resolveViewer, type AppDeps, type GraphQLContext } from '../
 import { NOBODY, type Viewer } from '../auth/viewer.ts';
 import { clientAddressOf } from './request-address.ts';
 import { createDocumentCache } from '../../graphql/document-cache.ts';
-import { fastExecute, fastSubscribe } from '../../graphql/fast-execute.ts';
+import { fastExecute, fastPlanOf, fastSubscribe } from '../../graphql/fast-execute.ts';
 import { formatError, readOnlyKeyError, toGraphQLError } from '../../graphql/errors.ts';
-import type { AppError } from '../core/errors.ts';
+import { AppError } from '../core/errors.ts';
+import { chargeApiKey } from '../auth/api-keys.ts';
+import { costLimitError, responseTooLarge } from '../../graphql/query-limits.ts';
 import { createSocketRights } from '../auth/socket-registry.ts';
 import { startCustomerPresence } from '../sessions/presence-service.ts';
 import { createBatchUploads } from './batch-uploads.ts';
@@ -64,6 +66,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
     memo: new Map(),
   });
   const uploads = createBatchUploads(deps.config);
+  const maxResponseBytes = deps.config.graphqlMaxResponseBytes;
   const server = serveGraphQLWs<ConnectionState>(
     wss,
     {
@@ -103,7 +106,19 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
         const document = documentFor(payload.query);
         if (Array.isArray(document)) return document as GraphQLError[];
         const operation = getOperationAST(document as DocumentNode, payload.operationName)?.operation;
-        if (ctx.extra.state?.viewer?.apiKeyId && operation === 'mutation') return [readOnlyKeyError()];
+        const viewer = ctx.extra.state?.viewer;
+        if (viewer?.apiKeyId && operation === 'mutation') return [readOnlyKeyError()];
+        // A fast-path operation is one scalar field (every event batch and signal): nothing to count.
+        const single = fastPlanOf({ schema, document: document as DocumentNode, operationName: payload.operationName });
+        const costly = single ? null : costLimitError(schema, document as DocumentNode, payload.operationName, payload.variables);
+        if (costly) return [costly];
+        if (viewer?.apiKeyId) {
+          const overLimit = await chargeApiKey(deps, viewer).then(
+            () => null,
+            (error: unknown) => (error instanceof AppError ? error : Promise.reject(error)),
+          );
+          if (overLimit) return [toGraphQLError(overLimit)];
+        }
         const refused = operation === 'subscription' ? subscriptions.admit(ctx, id) : null;
         if (refused) return [toGraphQLError(refused)];
         return {
@@ -120,8 +135,16 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
         if (errors.some(isSlowConsumerError)) closeSlowSocket(ctx.extra.socket); // the client reconnects and resyncs
         return formatAll(errors);
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: formatAll(result.errors) } : serializedStreamResult(result),
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (result.errors) return { ...result, errors: formatAll(result.errors) };
+        // Subscription events are bounded by the upload limits and sent pre-serialized; answers are capped here.
+        if (getOperationAST(args.document, args.operationName)?.operation !== 'subscription') {
+          return Buffer.byteLength(JSON.stringify(result)) > maxResponseBytes
+            ? { errors: formatAll([responseTooLarge(maxResponseBytes)]) }
+            : result;
+        }
+        return serializedStreamResult(result);
+      },
     },
     // The widget's event batches (protocol/uploads.ts), with the connection's caller and rights.
     (extra: SocketExtra<ConnectionState>, data) => uploads.take(extra.socket, extra.write, extra.state, data),

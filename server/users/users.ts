@@ -14,7 +14,9 @@ function checkPassword(password: string): void {
   if (password.length > MAX_PASSWORD_LENGTH) throw badInput(`The password can have at most ${MAX_PASSWORD_LENGTH} characters.`);
 }
 
-export const listUsers = (db: PrismaClient): Promise<UserRow[]> => db.user.findMany({ orderBy: [{ name: 'asc' }, { email: 'asc' }] });
+/** One page of users by name (`take`, and `cursor`/`skip` after a user); ids break ties so pages never overlap. */
+export const listUsers = (db: PrismaClient, page: { take: number; cursor?: { id: string }; skip?: number }): Promise<UserRow[]> =>
+  db.user.findMany({ orderBy: [{ name: 'asc' }, { email: 'asc' }, { id: 'asc' }], ...page });
 
 export interface NewUser {
   name: string;

@@ -107,5 +107,8 @@ export async function pingWebhookEndpoint(db: PrismaClient, id: string): Promise
 }
 
 /** An endpoint's deliveries, newest first. */
-export const listWebhookDeliveries = (db: PrismaClient, endpointId: string, first: number) =>
-  db.webhookDelivery.findMany({ where: { endpointId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first });
+export const listWebhookDeliveries = (
+  db: PrismaClient,
+  endpointId: string,
+  page: { take: number; cursor?: { id: string }; skip?: number },
+) => db.webhookDelivery.findMany({ where: { endpointId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...page });

@@ -1,7 +1,7 @@
 'use client';
 
 import { Fragment, useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useClient, useMutation, useQuery } from 'urql';
 import { ME } from '../../lib/documents';
 import { describeError } from '../../lib/graphql-client';
 import { TopBar } from '../../lib/top-bar';
@@ -11,11 +11,13 @@ import {
   RESET_PASSWORD,
   SET_USER_ROLE,
   USERS,
+  USERS_PAGE,
   type ManagedUser,
   type Role,
 } from '../../lib/user-documents';
 import { AdminNav } from '../admin-nav';
 import { AdminTable } from '../admin-table';
+import { useMorePages } from '../../lib/use-more-pages';
 
 const ROLES: { value: Role; label: string }[] = [
   { value: 'AGENT', label: 'Agent' },
@@ -73,19 +75,34 @@ function ResetPasswordForm({
 
 /** Admins list users, add them, reset their passwords and change their roles. */
 export function UsersAdmin() {
-  const [listed, reload] = useQuery({ query: USERS });
+  const client = useClient();
+  const [listed, reload] = useQuery({ query: USERS, variables: { first: USERS_PAGE } });
+  const more = useMorePages<typeof listed.data, NonNullable<typeof listed.data>['users']>(listed.data);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [signedIn] = useQuery({ query: ME });
   const [, createUser] = useMutation(CREATE_USER);
   const [, setPassword] = useMutation(RESET_PASSWORD);
   const [, setRole] = useMutation(SET_USER_ROLE);
   const me = signedIn.data?.me ?? null;
-  const users = listed.data?.users ?? null;
+  const users = listed.data ? [...listed.data.users, ...more.pages.flat()] : null;
+  const lastPage = more.pages.at(-1) ?? listed.data?.users ?? [];
   const [draft, setDraft] = useState(EMPTY_DRAFT);
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Message | null>(null);
   const message: Message | null =
     outcome ?? (listed.error ? { tone: 'error', text: describeError(listed.error)?.message ?? 'Could not load the users.' } : null);
+
+  async function loadMore() {
+    const first = listed.data;
+    const last = users?.at(-1);
+    if (!first || !last) return;
+    setLoadingMore(true);
+    const result = await client.query(USERS, { first: USERS_PAGE, after: last.id }).toPromise();
+    setLoadingMore(false);
+    if (!result.data) return setOutcome({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not load more users.' });
+    more.append(first, result.data.users);
+  }
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -206,6 +223,11 @@ export function UsersAdmin() {
                 </Fragment>
               ))}
             </AdminTable>
+            {lastPage.length === USERS_PAGE && (
+              <button type="button" className="button subtle" onClick={loadMore} disabled={loadingMore} data-testid="users-more">
+                {loadingMore ? 'Loading…' : 'Load more users'}
+              </button>
+            )}
           </section>
 
           <form className="settings-card add-user-card" onSubmit={create} aria-labelledby="add-user-heading">

@@ -10,7 +10,8 @@ import { postChatMessage } from '../../../server/chat/post-chat-message.ts';
 import { nameSenders, type NamedMessage } from '../../../server/chat/sender-names.ts';
 import { startChat } from '../../../server/chat/start-chat.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
-import { requireHistoryReader, requireUser } from '../../authorize.ts';
+import { requireHistoryReader, requireScope, requireUser } from '../../authorize.ts';
+import { idPage } from '../../pagination.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { AppError, ErrorCode, badInput } from '../../../server/core/errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
@@ -20,6 +21,7 @@ import { subscribeToTopics } from '../../../server/core/pubsub/index.ts';
 const STREAM_HISTORY = 500;
 const MAX_MESSAGES_PAGE = 500;
 const MAX_CHATS_PAGE = 200;
+const MAX_CHAT_SESSIONS_PAGE = 100;
 /** The oldest queued chats an agent's page is sent on (re)subscribing; a flooded queue is not sent whole. */
 const MAX_QUEUE_SHOWN = 200;
 
@@ -38,15 +40,21 @@ const isEnd = (message: ChatStreamMessage) => message.type === 'chat' && (messag
 export const chatResolvers: Resolvers = {
   Query: {
     chat: (_parent, { id, chatToken }, ctx) => readableChat(ctx, id, chatToken),
-    chats(_parent, { status, first }, ctx) {
-      requireHistoryReader(ctx);
-      const take = first ?? 50;
-      if (!Number.isInteger(take) || take < 1 || take > MAX_CHATS_PAGE) throw badInput(`first must be between 1 and ${MAX_CHATS_PAGE}.`);
-      return ctx.db.chat.findMany({ where: status ? { status } : {}, orderBy: { createdAt: 'desc' }, take });
+    chats(_parent, { status, first, after }, ctx) {
+      requireHistoryReader(ctx, 'CHATS_READ');
+      return ctx.db.chat.findMany({
+        where: status ? { status } : {},
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        ...idPage({ first, after }, 50, MAX_CHATS_PAGE),
+      });
     },
-    myChats(_parent, _args, ctx) {
+    myChats(_parent, { first, after }, ctx) {
       const agent = requireUser(ctx, 'AGENT');
-      return ctx.db.chat.findMany({ where: { agentId: agent.id, status: 'ACTIVE' }, orderBy: { acceptedAt: 'asc' } });
+      return ctx.db.chat.findMany({
+        where: { agentId: agent.id, status: 'ACTIVE' },
+        orderBy: [{ acceptedAt: 'asc' }, { id: 'asc' }],
+        ...idPage({ first, after }, 50, MAX_CHATS_PAGE),
+      });
     },
   },
   Mutation: {
@@ -114,7 +122,7 @@ export const chatResolvers: Resolvers = {
     },
     chatStarted: {
       async subscribe(_parent, _args, ctx) {
-        requireHistoryReader(ctx);
+        requireHistoryReader(ctx, 'CHATS_READ');
         return subscribeToTopics<{ chatId: string }>(ctx.pubsub, [chatTopics.started]);
       },
       resolve: (message: { chatId: string }, _args: unknown, ctx: GraphQLContext) =>
@@ -137,13 +145,21 @@ export const chatResolvers: Resolvers = {
       return nameSenders(ctx.db, chat, rows);
     },
     messageCount: (chat, _args, ctx) => ctx.db.chatMessage.count({ where: { chatId: chat.id } }),
-    sessions: (chat, _args, ctx) => ctx.db.session.findMany({ where: { chatId: chat.id }, orderBy: { createdAt: 'asc' } }),
+    sessions(chat, { first, after }, ctx) {
+      requireScope(ctx, 'SESSIONS_READ');
+      return ctx.db.session.findMany({
+        where: { chatId: chat.id },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        ...idPage({ first, after }, 20, MAX_CHAT_SESSIONS_PAGE),
+      });
+    },
   },
   ChatMessage: {
     senderName: (message) => ('senderName' in message ? (message.senderName as string | null) : null),
   },
   Session: {
     async chat(session, _args, ctx) {
+      requireScope(ctx, 'CHATS_READ');
       if (!session.chatId) return null;
       const chat = await ctx.db.chat.findUnique({ where: { id: session.chatId } });
       if (!chat) return null;

@@ -6,19 +6,25 @@ import { startSessionLimit } from '../../../server/limits/public-surface-limits.
 import { chargeSessionStart } from '../../../server/limits/storage-quotas.ts';
 import { findRecordingPage } from '../../../server/supervision/recording-pages.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
-import { isSessionCustomer, requireHistoryReader, requireUser } from '../../authorize.ts';
+import { isApiKey, isSessionCustomer, requireHistoryReader, requireScope, requireUser } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { AppError, ErrorCode, forbidden } from '../../../server/core/errors.ts';
+import { AppError, ErrorCode, badInput, forbidden } from '../../../server/core/errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 import type { SessionRow } from '../../../server/core/db/index.ts';
 
 /** The customer of the session, its agent, supervisors, admins and read-only API keys may read it. */
 function canRead(ctx: GraphQLContext, session: SessionRow): boolean {
   const user = ctx.viewer.user;
-  if (isSessionCustomer(ctx, session.id) || (ctx.viewer.apiKeyId && !user)) return true;
+  if (isSessionCustomer(ctx, session.id)) return true;
+  if (isApiKey(ctx)) {
+    requireScope(ctx, 'SESSIONS_READ');
+    return true;
+  }
   if (!user) return false;
   return user.role !== 'AGENT' || session.agentId === user.id;
 }
+
+const MAX_AUDIT_PAGE = 500;
 
 /** The widget may start sessions from this server's own pages (the demo) and from allowed sites. */
 const mayStartFrom = async (ctx: GraphQLContext, origin: string | null): Promise<boolean> =>
@@ -62,15 +68,22 @@ export const sessionResolvers: Resolvers = {
     customer: (session) => customerOf(session),
     agent: (session, _args, ctx) =>
       'agent' in session ? (session.agent as never) : session.agentId ? ctx.db.user.findUnique({ where: { id: session.agentId } }) : null,
-    async auditEvents(session, _args, ctx) {
-      if (!ctx.viewer.apiKeyId || ctx.viewer.user) {
+    async auditEvents(session, { afterSequence, first }, ctx) {
+      if (isApiKey(ctx)) requireScope(ctx, 'AUDIT_READ');
+      else {
         const user = requireUser(ctx);
         if (user.role === 'AGENT' && session.agentId !== user.id) throw forbidden('You cannot see this session’s history.');
       }
-      return ctx.db.auditEvent.findMany({ where: { sessionId: session.id }, orderBy: { sequence: 'asc' } });
+      const take = first ?? 100;
+      if (!Number.isInteger(take) || take < 1 || take > MAX_AUDIT_PAGE) throw badInput(`first must be between 1 and ${MAX_AUDIT_PAGE}.`);
+      return ctx.db.auditEvent.findMany({
+        where: { sessionId: session.id, sequence: { gt: afterSequence ?? 0 } },
+        orderBy: { sequence: 'asc' },
+        take,
+      });
     },
     async recording(session, { first, after }, ctx) {
-      requireHistoryReader(ctx);
+      requireHistoryReader(ctx, 'SESSIONS_READ');
       await ctx.recordings.flush(session.id); // a live session's last seconds, if this instance holds them
       return findRecordingPage(ctx.db, session.id, { first, after });
     },

@@ -2,13 +2,14 @@ import { announceRevocation } from '../../../server/auth/revocations.ts';
 import { hashToken } from '../../../server/auth/tokens.ts';
 import { createUser, listUsers, resetPassword, setUserRole } from '../../../server/users/users.ts';
 import { requireUser } from '../../authorize.ts';
+import { idPage } from '../../pagination.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 
 export const usersResolvers: Resolvers = {
   Query: {
-    users(_parent, _args, ctx) {
+    users(_parent, { first, after }, ctx) {
       requireUser(ctx, 'ADMIN');
-      return listUsers(ctx.db);
+      return listUsers(ctx.db, idPage({ first, after }, 200, 500));
     },
   },
   Mutation: {

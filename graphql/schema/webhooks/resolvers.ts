@@ -11,8 +11,8 @@ import {
   type WebhookEndpointRow,
 } from '../../../server/webhooks/webhook-endpoints.ts';
 import { requireUser } from '../../authorize.ts';
+import { idPage } from '../../pagination.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { badInput } from '../../../server/core/errors.ts';
 import type { Resolvers, WebhookEvent } from '../../generated/resolvers-types.ts';
 import { apiEventName, webhookTypeOfApiName } from '../../../protocol/session-events.ts';
 
@@ -48,11 +48,9 @@ export const webhooksResolvers: Resolvers = {
       requireUser(ctx, 'ADMIN');
       return (await listWebhookEndpoints(ctx.db)).map(endpointView);
     },
-    async webhookDeliveries(_parent, { endpointId, first }, ctx) {
+    async webhookDeliveries(_parent, { endpointId, first, after }, ctx) {
       requireUser(ctx, 'ADMIN');
-      const take = first ?? 50;
-      if (take < 1 || take > MAX_DELIVERIES_PAGE) throw badInput(`first must be between 1 and ${MAX_DELIVERIES_PAGE}.`);
-      return (await listWebhookDeliveries(ctx.db, endpointId, take)).map(deliveryView);
+      return (await listWebhookDeliveries(ctx.db, endpointId, idPage({ first, after }, 50, MAX_DELIVERIES_PAGE))).map(deliveryView);
     },
   },
   Mutation: {
