@@ -4,10 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import { GENESIS_HASH, appendAuditEvent, auditEventDigest, auditHeadSeal } from '../server/audit/append-audit-event.ts';
 import { verifyAuditChain } from '../server/audit/verify-audit-chain.ts';
 import type { PrismaClient } from '../server/core/db/index.ts';
-import { gql, signIn, startCustomerSession } from './support/graphql-client.ts';
+import { errorCode, gql, signIn, startCustomerSession } from './support/graphql-client.ts';
 import { POSTGRES_URL, dropSchema } from './support/services.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
+const VERIFY = 'query($id: ID!, $head: AuditHeadInput){ verifyAudit(sessionId: $id, knownHead: $head){ intact events brokenAt } }';
 const SERVER_KEY = 'the-servers-own-audit-chain-key-0123456789';
 const GUESSED_KEY = 'a-key-the-attacker-made-up-0123456789abcdef';
 
@@ -162,8 +163,18 @@ for (const backend of ['sqlite', 'postgresql'] as const) {
       });
       // The database alone cannot tell a replayed seal from a real one...
       assert.deepEqual(await verifyAuditChain(db, session.id), { intact: true, events: 2, brokenAt: null });
-      // ...the head kept outside it can.
+      // ...the head kept outside it can, through the API too.
       assert.deepEqual(await verifyAuditChain(db, session.id, { knownHead }), { intact: false, events: 2, brokenAt: 3 });
+      const supervisor = await signIn(server.url, 'supervisor@example.com');
+      const verify = (head: unknown) => gql<{ verifyAudit: unknown }>(server.url, VERIFY, { id: session.id, head }, { cookie: supervisor });
+      assert.deepEqual((await verify(null)).data?.verifyAudit, { intact: true, events: 2, brokenAt: null });
+      assert.deepEqual((await verify(knownHead)).data?.verifyAudit, { intact: false, events: 2, brokenAt: 3 });
+      for (const bad of [
+        { count: 0, hash: knownHead.hash },
+        { count: 4, hash: 'not-a-hash' },
+      ]) {
+        assert.equal(errorCode(await verify(bad)), 'BAD_USER_INPUT');
+      }
       assert.deepEqual(await verifyAuditChain(db, session.id, { knownHead: { count: 2, hash: 'f'.repeat(64) } }), {
         intact: false,
         events: 2,

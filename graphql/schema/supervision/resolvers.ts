@@ -46,9 +46,12 @@ export const supervisionResolvers: Resolvers = {
       requireHistoryReader(ctx);
       return ctx.db.user.findMany({ where: { role: 'AGENT' }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
     },
-    verifyAudit(_parent, { sessionId }, ctx) {
+    verifyAudit(_parent, { sessionId, knownHead }, ctx) {
       requireHistoryReader(ctx);
-      return verifyAuditChain(ctx.db, sessionId);
+      if (knownHead && (knownHead.count < 1 || !/^[0-9a-f]{64}$/.test(knownHead.hash))) {
+        throw badInput('knownHead needs a sequence number from 1 and a hash of 64 lowercase hexadecimal digits.');
+      }
+      return verifyAuditChain(ctx.db, sessionId, knownHead ? { knownHead } : {});
     },
   },
   Subscription: {
