@@ -6,7 +6,10 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { verifyAuditChain } from '../server/audit/verify-audit-chain.ts';
 import { openDatabase } from '../server/core/db/open-database.ts';
-import { answerWriteMode } from '../server/sessions/write-mode.ts';
+import { expireWriteRequests } from '../server/sessions/expire-waiting-sessions.ts';
+import { answerWriteMode, requestWriteMode } from '../server/sessions/write-mode.ts';
+import { gql, signIn, startCustomerSession } from './support/graphql-client.ts';
+import { startTestServer } from './support/test-server.ts';
 import { startServer, type RunningServer } from '../server/start-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -74,5 +77,32 @@ describe('a Write Mode request expires across a restart', () => {
     assert.deepEqual(JSON.parse(last.data), { requestId: request.requestId });
     assert.deepEqual(await verifyAuditChain(db, request.sessionId), { intact: true, events: 4, brokenAt: null });
     await assert.rejects(answerWriteMode(server.deps, request.sessionId, request.requestId, true), { code: 'WRITE_REQUEST_CLOSED' });
+  });
+
+  it('sweeps live sessions only: an ended session’s old request is left alone and never crowds out a live one', async (t) => {
+    const local = await startTestServer({ config: { waitingSessionSweepSeconds: 3600 } });
+    t.after(() => local.close());
+    const cookie = await signIn(local.url, 'agent@example.com');
+    const agent = await local.deps.db.user.findUniqueOrThrow({ where: { email: 'agent@example.com' } });
+    const joinedWithRequest = async () => {
+      const session = await startCustomerSession(local.url);
+      await gql(local.url, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: session.code }, { cookie });
+      await requestWriteMode(local.deps, agent, session.id);
+      return session.id;
+    };
+    const ended = await joinedWithRequest();
+    await gql(local.url, 'mutation($id: ID!){ exitSession(sessionId: $id){ id } }', { id: ended }, { cookie });
+    const live = await joinedWithRequest();
+    // Both requests overdue, as after a long outage.
+    await local.deps.db.session.updateMany({
+      where: { id: { in: [ended, live] } },
+      data: { writeRequestExpiresAt: new Date(Date.now() - 1000) },
+    });
+
+    assert.equal(await expireWriteRequests(local.deps), 1);
+    assert.equal((await local.deps.db.session.findUniqueOrThrow({ where: { id: live } })).writeRequestId, null);
+    assert.equal(await local.deps.db.auditEvent.count({ where: { sessionId: live, type: 'WRITE_EXPIRED' } }), 1);
+    assert.equal(await local.deps.db.auditEvent.count({ where: { sessionId: ended, type: 'WRITE_EXPIRED' } }), 0);
+    assert.equal(await expireWriteRequests(local.deps), 0, 'nothing is left for the next sweep');
   });
 });

@@ -1,3 +1,4 @@
+import { LIVE_SESSION_STATUSES } from '../../protocol/index.ts';
 import type { Config } from '../core/config.ts';
 import type { SessionDeps } from './deps.ts';
 import { endSession } from './end-session.ts';
@@ -31,7 +32,8 @@ export async function expireWaitingSessions(deps: SessionDeps & { config: Config
  */
 export async function expireWriteRequests(deps: SessionDeps): Promise<number> {
   const due = await deps.db.session.findMany({
-    where: { writeRequestId: { not: null }, writeRequestExpiresAt: { lte: new Date() } },
+    // Live sessions only (found by status): an ended session keeps its last request's columns.
+    where: { status: { in: [...LIVE_SESSION_STATUSES] }, writeRequestId: { not: null }, writeRequestExpiresAt: { lte: new Date() } },
     select: { id: true, writeRequestId: true },
     orderBy: { writeRequestExpiresAt: 'asc' },
     take: SWEEP_BATCH,
