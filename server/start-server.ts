@@ -8,8 +8,9 @@ import { buildSchema } from '../graphql/schema/index.ts';
 import type { AppDeps } from '../graphql/context.ts';
 import { seedEmptyDatabase } from '../prisma/seed.ts';
 import { APP_ROOT } from '../prisma/tools/paths.ts';
+import { useAuditChainKey } from './audit/audit-chain-key.ts';
 import { createAuditQueue } from './audit/audit-queue.ts';
-import { listeningUrl, readConfig, type Config } from './core/config.ts';
+import { DEV_AUDIT_CHAIN_KEY, listeningUrl, readConfig, type Config } from './core/config.ts';
 import { openDatabase } from './core/db/open-database.ts';
 import { assetRoutes } from './http/asset-routes.ts';
 import { auditExportRoute } from './http/audit-export-route.ts';
@@ -42,6 +43,8 @@ export interface StartOptions {
 
 export interface RunningServer {
   url: string;
+  /** Where /metrics is served without a token when METRICS_PORT is set (127.0.0.1). */
+  metricsUrl?: string;
   deps: AppDeps;
   stop: () => Promise<void>;
 }
@@ -56,7 +59,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const log = (line: string) => logger.info(line);
   const database = await openDatabase(config.databaseUrl);
   await seedEmptyDatabase(database.prisma, { demoUsers: config.seedDemoUsers, adminEmail: config.adminEmail }, log);
-  const metrics = createMetrics({ db: database.prisma });
+  useAuditChainKey(config.auditChainKey);
+  if (config.auditChainKey === DEV_AUDIT_CHAIN_KEY)
+    logger.warn('AUDIT_CHAIN_KEY is not set: the audit trail is keyed with the published development key');
+  const metrics = createMetrics({ db: database.prisma, refreshSeconds: config.metricsRefreshSeconds });
   const pubsub = metrics.instrumentPubSub(await openPubSub(config.redisUrl));
   const limits = openRateLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix });
   const recordings = createRecordingWriter(database.prisma, {
@@ -90,8 +96,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const schema = buildSchema();
   const graphqlHttp = await createGraphQLHttpRouter(schema, deps, httpServer);
 
-  const health = healthRoutes(deps);
-  app.use(health.router, metrics.router());
+  const health = healthRoutes({ ...deps, warn: (line) => logger.warn(line) });
+  app.use(health.router, metrics.router({ token: config.metricsToken }));
+  const internalMetrics = config.metricsPort === undefined ? null : await metrics.listenInternal(config.metricsPort);
+  if (internalMetrics) log(`Metrics on ${internalMetrics.url}/metrics (this machine only)`);
   app.use(serveWidgetFiles(APP_ROOT));
   app.use(graphqlHttp.router);
   app.use(auditExportRoute(deps));
@@ -139,9 +147,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await webhooks.stop(); // after the audit queue: what it wrote last may have queued deliveries
       await limits.close();
       await health.close();
+      await internalMetrics?.close();
       await database.close();
     })());
-  return { url, deps, stop };
+  return { url, ...(internalMetrics ? { metricsUrl: internalMetrics.url } : {}), deps, stop };
 }
 
 async function prepareNext(config: Config) {

@@ -275,7 +275,14 @@ describe('what an empty database gets', () => {
   it('npm start on a configured database: one admin with a random password in the log, no demo users, no demo credentials on /login', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cobrowse-prod-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${path.join(dir, 'prod.db')}`, NODE_ENV: 'production' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: `file:${path.join(dir, 'prod.db')}`,
+        NODE_ENV: 'production',
+        AUDIT_CHAIN_KEY: 'k'.repeat(32),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

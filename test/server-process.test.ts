@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, readConfig } from '../server/core/config.ts';
+import { ConfigError, DEV_AUDIT_CHAIN_KEY, readConfig } from '../server/core/config.ts';
 
 function runMain(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -46,6 +46,37 @@ describe('configuration and the server process', () => {
     assert.equal(config.databaseUrl, 'file:./data/cobrowse.db');
   });
 
+  it('keys the audit chain with AUDIT_CHAIN_KEY, and requires it in production with a configured database', () => {
+    const key = 'a-production-audit-chain-key-0123456789';
+    const database = { DATABASE_URL: 'postgresql://db/cobrowse' };
+    assert.equal(readConfig({ ...database, NODE_ENV: 'production', AUDIT_CHAIN_KEY: key }).auditChainKey, key);
+    assert.throws(
+      () => readConfig({ ...database, NODE_ENV: 'production' }),
+      (error: unknown) => error instanceof ConfigError && error.message.includes('AUDIT_CHAIN_KEY'),
+    );
+    assert.throws(
+      () => readConfig({ AUDIT_CHAIN_KEY: 'too-short' }),
+      (error: unknown) => error instanceof ConfigError && error.message.includes('AUDIT_CHAIN_KEY'),
+    );
+    // Development, tests and the quick start (no database configured) use the published development key.
+    assert.equal(readConfig({ ...database }).auditChainKey, DEV_AUDIT_CHAIN_KEY);
+    assert.equal(readConfig({ NODE_ENV: 'production' }).auditChainKey, DEV_AUDIT_CHAIN_KEY);
+  });
+
+  it('refuses to start in production on a configured database without AUDIT_CHAIN_KEY, naming it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cobrowse-main-'));
+    const run = runMain({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `file:${path.join(dir, 'main.db')}`,
+      NODE_ENV: 'production',
+      AUDIT_CHAIN_KEY: '',
+    });
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /AUDIT_CHAIN_KEY: required in production/);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('refuses to start on a bad setting, with the reason', async () => {
     const run = runMain({ PORT: 'abc' });
     assert.equal(await run.exited, 2);
@@ -60,6 +91,7 @@ describe('configuration and the server process', () => {
       DATABASE_URL: `file:${path.join(dir, 'main.db')}`,
       SEED_DEMO_USERS: 'true', // a configured database gets the demo users only when asked (test/security-accounts)
       NODE_ENV: 'production',
+      AUDIT_CHAIN_KEY: 'a-production-audit-chain-key-0123456789',
     });
     const deadline = Date.now() + 60_000;
     while (!/listening on (\S+)/.test(run.output()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -14,10 +14,13 @@ export const toExported = (row: AuditEventRow) => ({
   hash: row.hash,
 });
 
-/** RFC 4180 quoting, and no leading =+-@ a spreadsheet would run as a formula. */
+/**
+ * RFC 4180 quoting, and no leading character a spreadsheet reads as the start of a formula: = + -
+ * @, and TAB or CR, which some skip before looking for one.
+ */
 function csvField(value: string | number | null): string {
   const text = value === null ? '' : String(value);
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../core/db/index.ts';
-import { GENESIS_HASH, auditEventDigest } from './append-audit-event.ts';
+import { GENESIS_HASH, auditEventDigest, auditHeadSeal } from './append-audit-event.ts';
 
 export interface AuditVerification {
   intact: boolean;
@@ -8,25 +8,39 @@ export interface AuditVerification {
   brokenAt: number | null;
 }
 
+/** A head recorded outside the database (an earlier export's last row): the trail must still reach it. */
+export interface KnownAuditHead {
+  count: number;
+  hash: string;
+}
+
 /** Rows are checked this many at a time, so a long trail is never held in memory at once. */
 const PAGE_ROWS = 1000;
 
 /**
- * Recomputes a session's hash chain from its stored rows: any edited or removed row shows.
- * The chain's head (hash and count) is kept on the session row, so removing the newest rows — or
- * all of them — shows too. Rows appended after the head was read are not part of this check.
+ * Recomputes a session's keyed hash chain from its stored rows: an edited, removed or reordered
+ * row shows, and so does a chain recomputed without the key. The head (count and newest hash) is
+ * sealed on the session row, so removing the newest rows — or all of them — shows too, unless the
+ * head is moved back to a seal copied earlier; `knownHead`, kept outside the database, catches that.
+ * Rows appended after the head was read are not part of this check.
  */
-export async function verifyAuditChain(db: PrismaClient, sessionId: string): Promise<AuditVerification> {
-  const head = await db.session.findUnique({ where: { id: sessionId }, select: { auditHeadHash: true, auditCount: true } });
-  // Sessions from before the head was kept have none (null, 0): only their rows can be checked.
-  const headKnown = head !== null && (head.auditHeadHash !== null || head.auditCount > 0);
-  const limit = headKnown ? { sequence: { lte: head.auditCount } } : {};
+export async function verifyAuditChain(
+  db: PrismaClient,
+  sessionId: string,
+  options: { knownHead?: KnownAuditHead } = {},
+): Promise<AuditVerification> {
+  const head = await db.session.findUnique({
+    where: { id: sessionId },
+    select: { auditHeadHash: true, auditCount: true, auditHeadSeal: true },
+  });
+  if (!head) return { intact: true, events: 0, brokenAt: null };
   let prevHash = GENESIS_HASH;
   let checked = 0;
   let brokenAt: number | null = null;
+  let knownHeadHash: string | null = null;
   for (let after = 0; brokenAt === null; ) {
     const rows = await db.auditEvent.findMany({
-      where: { sessionId, sequence: { gt: after }, ...limit },
+      where: { sessionId, sequence: { gt: after, lte: head.auditCount } },
       orderBy: { sequence: 'asc' },
       take: PAGE_ROWS,
     });
@@ -39,13 +53,19 @@ export async function verifyAuditChain(db: PrismaClient, sessionId: string): Pro
       prevHash = row.hash;
       checked += 1;
       after = row.sequence;
+      if (row.sequence === options.knownHead?.count) knownHeadHash = row.hash;
     }
     if (rows.length < PAGE_ROWS) break;
   }
-  // The newest rows (or all of them) removed: the stored head is ahead of what the rows reach.
-  if (brokenAt === null && headKnown && (checked !== head.auditCount || prevHash !== (head.auditHeadHash ?? GENESIS_HASH))) {
-    brokenAt = checked + 1;
+  // Every session is started with an audit row, so a head that is missing, short of the rows, or
+  // not sealed with the key was moved: the newest rows (or all of them) were removed.
+  const headHash = head.auditHeadHash ?? GENESIS_HASH;
+  const sealed = head.auditHeadSeal !== null && head.auditHeadSeal === auditHeadSeal(sessionId, head.auditCount, headHash);
+  if (brokenAt === null && (!sealed || checked !== head.auditCount || prevHash !== headHash)) brokenAt = checked + 1;
+  const known = options.knownHead;
+  if (brokenAt === null && known && known.count > 0 && (known.count > checked || knownHeadHash !== known.hash)) {
+    brokenAt = Math.min(known.count, checked + 1);
   }
-  const events = await db.auditEvent.count({ where: { sessionId, ...limit } });
+  const events = await db.auditEvent.count({ where: { sessionId, sequence: { lte: head.auditCount } } });
   return { intact: brokenAt === null, events, brokenAt };
 }

@@ -21,6 +21,13 @@ export function listeningUrl(host: string, port: number): string {
   return `http://${shown}:${port}`;
 }
 
+/**
+ * The audit chain's key when AUDIT_CHAIN_KEY is unset (development, tests, the quick start). It is
+ * published here, so a chain under it proves nothing against someone who can write the database:
+ * a production deployment with its own database refuses to start without a key of its own.
+ */
+export const DEV_AUDIT_CHAIN_KEY = 'cobrowse-development-audit-chain-key-not-secret';
+
 /** The quick start's embedded SQLite file, used when DATABASE_URL is unset. */
 export const DEFAULT_DATABASE_URL = 'file:./data/cobrowse.db';
 
@@ -190,6 +197,20 @@ const settings = z.object({
   maxAuditEventsPerSession: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
   /** Fire-and-forget audit events waiting (e.g. while the database is down) past which new ones are dropped and logged. */
   auditQueueMaxEvents: z.coerce.number().int().min(1).default(100_000),
+  /**
+   * The secret the audit hash chain and its head are keyed with (HMAC-SHA256); the same on every
+   * instance, and kept: trails written under another key no longer verify.
+   */
+  auditChainKey: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  /**
+   * Bearer token that opens GET /metrics on the main port (METRICS_TOKEN). Unset: /metrics is not
+   * served there, only on `metricsPort` when that is set.
+   */
+  metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** A second port serving only /metrics, bound to 127.0.0.1, without a token (METRICS_PORT). */
+  metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Session counts in the metrics are read from the database at most this often. */
+  metricsRefreshSeconds: z.coerce.number().int().min(1).max(3600).default(15),
   /** A session whose customer has had no connection for this long ends with reason `timeout`. */
   customerGoneTimeoutSeconds: z.coerce.number().int().min(1).max(86_400).default(120),
   /** Webhooks may target private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE_TARGETS). */
@@ -221,7 +242,10 @@ const settings = z.object({
 type Settings = z.output<typeof settings>;
 
 /** Everything the process is configured with; read from the environment only here. */
-export type Config = Omit<Settings, 'publicUrl' | 'trustProxy' | 'databaseUrl' | 'seedDemoUsers' | 'cookieSecure' | 'trustProxyHops'> & {
+export type Config = Omit<
+  Settings,
+  'publicUrl' | 'trustProxy' | 'databaseUrl' | 'seedDemoUsers' | 'cookieSecure' | 'trustProxyHops' | 'auditChainKey'
+> & {
   /**
    * The origin browsers reach this server at (PUBLIC_URL): its own pages (the demo) may start
    * sessions, and only they get the sign-in cookie read on a WebSocket. Never taken from a
@@ -232,6 +256,8 @@ export type Config = Omit<Settings, 'publicUrl' | 'trustProxy' | 'databaseUrl' |
   seedDemoUsers: boolean;
   cookieSecure: boolean;
   trustProxyHops: number;
+  /** AUDIT_CHAIN_KEY, or DEV_AUDIT_CHAIN_KEY where none is required. */
+  auditChainKey: string;
   /** `npm run dev`: Next.js hot reload. */
   dev: boolean;
 };
@@ -263,6 +289,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   // friendly defaults there; any configured database is treated as a real deployment.
   const embeddedDefault = values.databaseUrl === undefined;
   const dev = overrides.dev ?? false;
+  const auditChainKey = overrides.auditChainKey ?? values.auditChainKey;
+  if (auditChainKey === undefined && env.NODE_ENV === 'production' && !embeddedDefault) {
+    throw new ConfigError(
+      'Invalid configuration:\n  AUDIT_CHAIN_KEY: required in production with a configured database (openssl rand -hex 32); the audit trail is keyed with it',
+    );
+  }
   return {
     ...values,
     // Port 0 takes a free port: start-server puts the one it got in this default once it has it.
@@ -273,6 +305,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     cookieSecure: values.cookieSecure === 'auto' ? !embeddedDefault && !dev : values.cookieSecure === 'true',
     // TRUST_PROXY=true, from before the number of hops could be set, means the one proxy in front.
     trustProxyHops: values.trustProxyHops ?? (trustProxy ? 1 : 0),
+    auditChainKey: auditChainKey ?? DEV_AUDIT_CHAIN_KEY,
     dev,
     ...overrides,
   };

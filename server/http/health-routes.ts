@@ -18,8 +18,13 @@ const withTimeout = (check: Check): Promise<void> =>
  * GET /healthz: the process is up (for restarts). GET /readyz: the database — and Redis when
  * configured — answer now (for load balancers: take this instance out while they do not).
  * Readiness pings Redis on a connection of its own, so a stuck pub/sub does not hide an outage.
+ * Both are public: they say only `ok` or `down`; why a dependency is down goes to the server log
+ * (its errors name hosts, ports and users).
  */
-export function healthRoutes(deps: { db: PrismaClient; config: Config }): { router: Router; close: () => Promise<void> } {
+export function healthRoutes(deps: { db: PrismaClient; config: Config; warn: (line: string) => void }): {
+  router: Router;
+  close: () => Promise<void>;
+} {
   const redis = deps.config.redisUrl
     ? new Redis(deps.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : null;
@@ -49,7 +54,8 @@ export function healthRoutes(deps: { db: PrismaClient; config: Config }): { rout
           await withTimeout(check);
           return [name, 'ok'] as const;
         } catch (error) {
-          return [name, `down: ${error instanceof Error ? error.message : String(error)}`] as const;
+          deps.warn(`Readiness: ${name} is down: ${error instanceof Error ? error.message : String(error)}`);
+          return [name, 'down'] as const;
         }
       }),
     );

@@ -1,3 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler, type Router } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { WebSocketServer, WebSocket } from 'ws';
@@ -9,23 +12,55 @@ import type { PrismaClient } from '../core/db/index.ts';
 const topicKind = (topic: string): string =>
   topic.endsWith(':agent') ? 'agent' : topic.endsWith(':customer') ? 'customer' : (topic.split(':')[0] ?? 'other');
 
+type SessionCounts = Map<string, number>;
+
 /**
- * Prometheus metrics at GET /metrics (prom-client), one registry per server so several servers
- * in one process (tests) do not mix: sessions by state, messages and bytes relayed, request and
- * relay latency, audit write failures, and Node's own process metrics.
+ * Sessions by state from the database, counted at most once per `refreshMs` however often it is
+ * scraped (the count reads every session), and once for scrapes that arrive together.
  */
-export function createMetrics(deps: { db: PrismaClient }) {
+function cachedSessionCounts(db: PrismaClient, refreshMs: number): () => Promise<SessionCounts> {
+  let counted: { at: number; counts: SessionCounts } | null = null;
+  let counting: Promise<SessionCounts> | null = null;
+  return async () => {
+    if (counted && Date.now() - counted.at < refreshMs) return counted.counts;
+    counting ??= db.session
+      .groupBy({ by: ['status'], _count: { _all: true } })
+      .then((rows) => {
+        const counts: SessionCounts = new Map(rows.map((row) => [row.status, row._count._all]));
+        counted = { at: Date.now(), counts };
+        return counts;
+      })
+      .finally(() => (counting = null));
+    return counting;
+  };
+}
+
+/** Whether an Authorization header carries the token; compared in constant time (digests of equal length). */
+const bearerMatches = (header: string | undefined, token: string): boolean => {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(header ?? ''), digest(`Bearer ${token}`));
+};
+
+/**
+ * Prometheus metrics (prom-client), one registry per server so several servers in one process
+ * (tests) do not mix: sessions by state, messages and bytes relayed, request and relay latency,
+ * audit write failures, and Node's own process metrics. Served behind a bearer token on the main
+ * port, or without one on an internal port bound to 127.0.0.1; never openly.
+ */
+export function createMetrics(deps: { db: PrismaClient; refreshSeconds?: number }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
+  const sessionCounts = cachedSessionCounts(deps.db, (deps.refreshSeconds ?? 15) * 1000);
   new Gauge({
     name: 'cobrowse_sessions',
-    help: 'Co-browse sessions by state',
+    help: 'Co-browse sessions by state (counted at most once per METRICS_REFRESH_SECONDS)',
     labelNames: ['state'],
     registers: [registry],
     async collect() {
-      const counts = await deps.db.session.groupBy({ by: ['status'], _count: { _all: true } });
-      for (const state of SESSION_STATUSES) this.set({ state }, counts.find((row) => row.status === state)?._count._all ?? 0);
+      // The database down: the last counts stay, and the rest of the scrape still answers.
+      const counts = await sessionCounts().catch(() => null);
+      if (counts) for (const state of SESSION_STATUSES) this.set({ state }, counts.get(state) ?? 0);
     },
   });
   const sockets = new Set<WebSocket>();
@@ -137,20 +172,43 @@ export function createMetrics(deps: { db: PrismaClient }) {
         close: () => pubsub.close(),
       };
     },
-    /** GET /metrics in Prometheus' text format. */
-    router(): Router {
+    /**
+     * GET /metrics on the main port: with a token, only for `Authorization: Bearer <token>`;
+     * without one, not served there (404).
+     */
+    router(options: { token?: string }): Router {
       const router = express.Router();
-      router.get('/metrics', async (_req, res) => {
-        let total = closedSocketBytesSent;
-        for (const socket of sockets) total += bytesWritten(socket);
-        if (total > reportedBytesOut) wsBytesOut.inc(total - reportedBytesOut);
-        reportedBytesOut = total;
-        res.set('content-type', registry.contentType).set('cache-control', 'no-store');
-        res.send(await registry.metrics());
+      router.get('/metrics', (req, res, next) => {
+        if (!options.token) return void res.status(404).type('text/plain').send('Not found');
+        if (!bearerMatches(req.headers.authorization, options.token)) {
+          return void res.status(401).set('www-authenticate', 'Bearer').type('text/plain').send('Unauthorized');
+        }
+        next();
       });
+      router.get('/metrics', scrape);
       return router;
     },
+    /** Serves /metrics alone on 127.0.0.1:`port`, without a token (reached from this machine only). */
+    async listenInternal(port: number): Promise<{ url: string; close: () => Promise<void> }> {
+      const app = express();
+      app.disable('x-powered-by');
+      app.get('/metrics', scrape);
+      const server = createServer(app);
+      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+    },
   };
+
+  /** Prometheus' text format; bytes sent are read off the sockets now. */
+  async function scrape(_req: express.Request, res: express.Response) {
+    let total = closedSocketBytesSent;
+    for (const socket of sockets) total += bytesWritten(socket);
+    if (total > reportedBytesOut) wsBytesOut.inc(total - reportedBytesOut);
+    reportedBytesOut = total;
+    res.set('content-type', registry.contentType).set('cache-control', 'no-store');
+    res.send(await registry.metrics());
+  }
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

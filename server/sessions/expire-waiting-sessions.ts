@@ -1,6 +1,8 @@
+import { LIVE_SESSION_STATUSES } from '../../protocol/index.ts';
 import type { Config } from '../core/config.ts';
 import type { SessionDeps } from './deps.ts';
 import { endSession } from './end-session.ts';
+import { expireWriteRequest } from './write-mode.ts';
 
 /** Sessions ended per sweep at most; the next sweep takes the rest. */
 const SWEEP_BATCH = 100;
@@ -25,19 +27,36 @@ export async function expireWaitingSessions(deps: SessionDeps & { config: Config
 }
 
 /**
- * Sweeps every WAITING_SESSION_SWEEP_SECONDS (a join checks the time itself, so a session is never
- * joinable past its time, whenever the sweep comes). Every instance may sweep; ending is idempotent.
+ * Closes the Write Mode requests past their stored expiry that no timer closed (the instance that
+ * took them restarted or stopped): audited WRITE_EXPIRED and both sides told, as by the timer.
+ */
+export async function expireWriteRequests(deps: SessionDeps): Promise<number> {
+  const due = await deps.db.session.findMany({
+    // Live sessions only (found by status): an ended session keeps its last request's columns.
+    where: { status: { in: [...LIVE_SESSION_STATUSES] }, writeRequestId: { not: null }, writeRequestExpiresAt: { lte: new Date() } },
+    select: { id: true, writeRequestId: true },
+    orderBy: { writeRequestExpiresAt: 'asc' },
+    take: SWEEP_BATCH,
+  });
+  for (const { id, writeRequestId } of due) if (writeRequestId) await expireWriteRequest(deps, id, writeRequestId);
+  return due.length;
+}
+
+/**
+ * Sweeps every WAITING_SESSION_SWEEP_SECONDS for waiting sessions and Write Mode requests past
+ * their time (a join or an answer checks the time itself, so neither is accepted late, whenever
+ * the sweep comes). Every instance may sweep; ending and expiring are idempotent.
  */
 export function startWaitingSessionSweep(deps: SessionDeps & { config: Config }): () => Promise<void> {
   const everyMs = deps.config.waitingSessionSweepSeconds * 1000;
   let running: Promise<void> | null = null;
   const timer = setInterval(() => {
     // A sweep still running (a slow database) is not stacked upon.
-    running ??= expireWaitingSessions(deps)
-      .then(
-        () => {},
-        (error: unknown) => console.error('Expiring waiting sessions failed:', error),
-      )
+    running ??= Promise.all([
+      expireWaitingSessions(deps).catch((error: unknown) => console.error('Expiring waiting sessions failed:', error)),
+      expireWriteRequests(deps).catch((error: unknown) => console.error('Expiring Write Mode requests failed:', error)),
+    ])
+      .then(() => {})
       .finally(() => (running = null));
   }, everyMs);
   timer.unref();

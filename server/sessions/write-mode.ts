@@ -37,7 +37,8 @@ export async function requestWriteMode(deps: SessionDeps, agent: UserRow, sessio
     return tx.session.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true } });
   });
   await publishSessionEvent(deps, 'WRITE_REQUESTED', updated, 'AGENT');
-  // The instance that took the request closes it; a restart in between is covered by the expiry check on answer.
+  // The instance that took the request closes it on time; should it stop first, the stored expiry
+  // refuses late answers and any instance's sweep closes the request.
   setTimeout(() => void expireWriteRequest(deps, sessionId, requestId).catch(console.error), ttlMs).unref();
   return updated;
 }

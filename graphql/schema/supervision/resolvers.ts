@@ -51,9 +51,12 @@ export const supervisionResolvers: Resolvers = {
         ...idPage({ first, after }, 200, 500),
       });
     },
-    verifyAudit(_parent, { sessionId }, ctx) {
+    verifyAudit(_parent, { sessionId, knownHead }, ctx) {
       requireHistoryReader(ctx, 'AUDIT_READ');
-      return verifyAuditChain(ctx.db, sessionId);
+      if (knownHead && (knownHead.count < 1 || !/^[0-9a-f]{64}$/.test(knownHead.hash))) {
+        throw badInput('knownHead needs a sequence number from 1 and a hash of 64 lowercase hexadecimal digits.');
+      }
+      return verifyAuditChain(ctx.db, sessionId, knownHead ? { knownHead } : {});
     },
   },
   Subscription: {
