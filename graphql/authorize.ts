@@ -31,3 +31,21 @@ export function requireHistoryReader(ctx: GraphQLContext, scope: ApiKeyScope) {
 
 /** An API key without `scope` is refused (FORBIDDEN, naming the scope); anyone else passes. */
 export const requireScope = (ctx: GraphQLContext, scope: ApiKeyScope): void => requireApiKeyScope(ctx.viewer, scope);
+/** User rows the caller may read in full although the request came without a cookie: their own sign-in's answer. */
+const ownUsers = new WeakSet<object>();
+
+/** Marks the user a caller has just signed in as (signIn answers before the cookie exists). */
+export function asOwnUser<T extends object>(user: T): T {
+  ownUsers.add(user);
+  return user;
+}
+
+/**
+ * Fields about staff (a user's sign-in e-mail, id and role) are for signed-in users and API keys:
+ * a customer — session or chat token, or nobody — reaches a User only as its session's or chat's
+ * agent, and sees the agent's display name and nothing else.
+ */
+export function requireStaff(ctx: GraphQLContext, user: object, field: string): void {
+  if (ctx.viewer.user || ctx.viewer.apiKeyId || ownUsers.has(user)) return;
+  throw forbidden(`${field} is for staff only: customers see an agent's name.`);
+}

@@ -1,4 +1,4 @@
-import type { CustomerMetadata } from './customer-metadata.ts';
+import type { ShownCustomer } from './customer-metadata.ts';
 import type { StreamEventName } from './session-events.ts';
 
 /** A recorded rrweb event as it travels; the protocol does not look inside beyond `type`. */
@@ -37,7 +37,7 @@ export interface SessionState {
   /** Since when the customer has had no connection (ISO time), or null while connected. */
   customerGoneAt: string | null;
   /** Who the customer is, as the site told the widget (not masked: see protocol/customer-metadata.ts). */
-  customer: CustomerMetadata | null;
+  customer: ShownCustomer | null;
 }
 
 /** Site rules both sides apply during a session. */

@@ -82,6 +82,7 @@ describe('database', () => {
         'AuthSession',
         'Chat',
         'ChatMessage',
+        'IdentitySecret',
         'RecordingChunk',
         'Session',
         'SiteSettings',

@@ -6,8 +6,8 @@ import { startTestServer, type TestServer } from './support/test-server.ts';
 
 const START = 'mutation($input: StartSessionInput!){ startSession(input: $input){ customerToken session { id code } } }';
 const BY_CUSTOMER =
-  'mutation($email: String, $accountId: String){ joinSessionByCustomer(email: $email, accountId: $accountId){ id code status } }';
-const CUSTOMER = 'query($id: ID!){ session(id: $id){ customer { name email accountId fields } } }';
+  'mutation($email: String, $accountId: String, $lastDigits: String){ joinSessionByCustomer(email: $email, accountId: $accountId, lastDigits: $lastDigits){ id code status } }';
+const CUSTOMER = 'query($id: ID!){ session(id: $id){ customer { name email accountId fields verified } } }';
 const HISTORY = 'query($customer: String){ sessionHistory(filter: { customer: $customer }){ totalCount nodes { id } } }';
 const EXIT = 'mutation($id: ID!){ exitSession(sessionId: $id){ id } }';
 
@@ -36,7 +36,7 @@ describe('who the customer is: metadata, identity-based join, search', () => {
     const started = await start(alice);
     const { id } = started.data!.startSession.session;
     const read = await gql<{ session: { customer: unknown } }>(server.url, CUSTOMER, { id }, { cookie: supervisor });
-    assert.deepEqual(read.data?.session.customer, { ...alice, email: 'alice.martin@example.com' });
+    assert.deepEqual(read.data?.session.customer, { ...alice, email: 'alice.martin@example.com', verified: false });
     const none = await start();
     const nothing = await gql<{ session: { customer: unknown } }>(
       server.url,
@@ -65,14 +65,29 @@ describe('who the customer is: metadata, identity-based join, search', () => {
     assert.equal(await server.deps.db.session.count(), before);
   });
 
-  it('lets an agent join the newest waiting session by the customer’s e-mail or account ID, and shows who it is', async () => {
-    await start(alice); // an older one of the same customer
+  it('lets an agent join a customer’s waiting session by e-mail or account ID, with the last digits of an unverified one, and shows who it is', async () => {
+    const older = (await start(alice)).data!.startSession; // an older one of the same customer
     const newest = (await start(alice)).data!.startSession;
+    assert.equal(
+      errorCode(await gql(server.url, BY_CUSTOMER, { email: 'alice.martin@example.com' }, { cookie: agent })),
+      'SESSION_CHOICE_NEEDED',
+    );
+    // The customer leaves the older ones (this one and the first test's): one is left.
+    await gql(server.url, EXIT, { id: older.session.id }, { customerToken: older.customerToken });
+    await server.deps.db.session.updateMany({
+      where: { customerEmail: 'alice.martin@example.com', status: 'WAITING', id: { not: newest.session.id } },
+      data: { status: 'ENDED' },
+    });
+
     const stream = wsClient(server.url, { cookie: agent });
+    assert.equal(
+      errorCode(await gql(server.url, BY_CUSTOMER, { email: 'ALICE.martin@example.com' }, { cookie: agent })),
+      'IDENTITY_UNVERIFIED',
+    );
     const joined = await gql<{ joinSessionByCustomer: { id: string; status: string } }>(
       server.url,
       BY_CUSTOMER,
-      { email: 'ALICE.martin@example.com' },
+      { email: 'ALICE.martin@example.com', lastDigits: newest.session.code.slice(-4) },
       { cookie: agent },
     );
     assert.equal(joined.data?.joinSessionByCustomer.id, newest.session.id);
@@ -80,6 +95,7 @@ describe('who the customer is: metadata, identity-based join, search', () => {
     const messages = wsCollect<StreamMessage>(stream, 'subscription($id: ID!){ sessionStream(sessionId: $id) }', { id: newest.session.id });
     const state = await messages.next((message) => message.type === 'session');
     assert.equal(state.type === 'session' && state.session.customer?.name, 'Alice Martin');
+    assert.equal(state.type === 'session' && state.session.customer?.verified, false);
     await stream.dispose();
     await gql(server.url, EXIT, { id: newest.session.id }, { cookie: agent });
 
@@ -87,7 +103,7 @@ describe('who the customer is: metadata, identity-based join, search', () => {
     const byAccount = await gql<{ joinSessionByCustomer: { id: string } }>(
       server.url,
       BY_CUSTOMER,
-      { accountId: 'ACC-2002' },
+      { accountId: 'ACC-2002', lastDigits: bob.session.code.slice(-4) },
       { cookie: agent },
     );
     assert.equal(byAccount.data?.joinSessionByCustomer.id, bob.session.id);

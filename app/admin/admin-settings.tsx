@@ -7,6 +7,7 @@ import { RULE_LISTS, SITE_SETTINGS, UPDATE_SITE_SETTINGS, type RuleList, type Si
 import { describeError } from '../lib/graphql-client';
 import { TopBar } from '../lib/top-bar';
 import { AdminNav } from './admin-nav';
+import { IdentitySecretCard } from './identity-secret';
 
 const lines = (text: string) =>
   text
@@ -243,6 +244,9 @@ export function AdminSettings() {
             </button>
           </div>
         </form>
+        <div className="settings-stack">
+          <IdentitySecretCard />
+        </div>
       </main>
     </div>
   );

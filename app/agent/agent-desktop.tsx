@@ -2,16 +2,9 @@
 
 import { useCallback, useEffect, useReducer, useRef, useState, type FormEvent } from 'react';
 import type { AgentAction, PointerTarget, StreamMessage } from '../../protocol/messages';
-import {
-  EXIT_SESSION,
-  JOIN_SESSION,
-  JOIN_SESSION_BY_CUSTOMER,
-  ME,
-  MY_ACTIVE_SESSION,
-  REQUEST_WRITE_MODE,
-  SET_POINTER_MODE,
-} from '../lib/documents';
+import { EXIT_SESSION, JOIN_SESSION, ME, MY_ACTIVE_SESSION, REQUEST_WRITE_MODE, SET_POINTER_MODE } from '../lib/documents';
 import { useMutation, useQuery } from 'urql';
+import type { SessionSummaryFieldsFragment } from '../../graphql/generated/client/graphql';
 import { describeError } from '../lib/graphql-client';
 import { useConnected, useWsClient } from '../lib/graphql-provider';
 import { TopBar } from '../lib/top-bar';
@@ -24,6 +17,7 @@ import { ConnectionRtt } from './connection-rtt';
 import { CustomerCard } from './customer-card';
 import { CustomerPresence } from './customer-presence';
 import { ChatPanel } from './chat-panel';
+import { useCustomerJoin } from './customer-join';
 import { NO_SESSION, noticeFor, sessionViewReducer } from './session-view';
 
 /** The agent's desktop: join by session ID, watch and point, exit. */
@@ -37,7 +31,6 @@ export function AgentDesktop() {
   // A reload keeps the agent in the session they had open.
   const [{ data: resumed }] = useQuery({ query: MY_ACTIVE_SESSION });
   const [, joinByCode] = useMutation(JOIN_SESSION);
-  const [, joinByCustomer] = useMutation(JOIN_SESSION_BY_CUSTOMER);
   const [, exitSession] = useMutation(EXIT_SESSION);
   const [, requestWriteMode] = useMutation(REQUEST_WRITE_MODE);
   const [, setPointerMode] = useMutation(SET_POINTER_MODE);
@@ -83,6 +76,13 @@ export function AgentDesktop() {
 
   useSessionStream(ws, session?.id ?? null, onMessage, (text) => notify('error', text));
 
+  const joinedNow = (joined: SessionSummaryFieldsFragment) => {
+    dispatch({ type: 'joined', session: joined });
+    setCode('');
+    notify('success', `Connected to session ${formatCode(joined.code)}. You are in Pointer Mode.`);
+  };
+  const customerJoin = useCustomerJoin({ notify, onJoined: joinedNow });
+
   async function join(event: FormEvent) {
     event.preventDefault();
     if (joining) return;
@@ -90,16 +90,16 @@ export function AgentDesktop() {
     // Nine digits (spaces and dashes allowed) are a session ID; anything else names the customer.
     const typed = code.trim();
     const byCode = /^[\d\s-]+$/.test(typed);
-    const result = byCode
-      ? await joinByCode({ code: typed })
-      : await joinByCustomer(typed.includes('@') ? { email: typed } : { accountId: typed });
+    if (!byCode) {
+      await customerJoin.begin(typed);
+      return setJoining(false);
+    }
+    const result = await joinByCode({ code: typed });
     setJoining(false);
     const error = describeError(result.error);
-    const joined = result.data && ('joinSession' in result.data ? result.data.joinSession : result.data.joinSessionByCustomer);
+    const joined = result.data?.joinSession;
     if (error || !joined) return notify('error', error?.message ?? 'Could not join.');
-    dispatch({ type: 'joined', session: joined });
-    setCode('');
-    notify('success', `Connected to session ${formatCode(joined.code)}. You are in Pointer Mode.`);
+    joinedNow(joined);
   }
 
   async function exit() {
@@ -250,6 +250,7 @@ export function AgentDesktop() {
         </section>
 
         <NoticeList notices={notices} onDismiss={dismiss} />
+        {!session && customerJoin.panel}
 
         <section className="browser" data-testid="cobrowse-view" aria-label="Customer's page">
           <NavigationBar

@@ -3,7 +3,8 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { MAX_CHAT_MESSAGE_LENGTH, parseCobrowseStart, type ChatMessageView } from '../../protocol/chat';
-import { JOIN_SESSION, type SessionSummary } from '../lib/documents';
+import { type SessionSummary } from '../lib/documents';
+import { JOIN_CHAT_SESSION } from '../lib/identity-documents';
 import { describeError } from '../lib/graphql-client';
 import { formatCode } from '../lib/session-code';
 import { ACCEPT_CHAT, END_CHAT, MY_CHATS, SEND_CHAT_MESSAGE } from './chat-documents';
@@ -48,7 +49,7 @@ export function ChatPanel({
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [accepting, setAccepting] = useState<string | null>(null);
   const queue = useChatQueue();
-  const [, joinSession] = useMutation(JOIN_SESSION);
+  const [, joinChatSession] = useMutation(JOIN_CHAT_SESSION);
   const [, acceptChat] = useMutation(ACCEPT_CHAT);
   const [{ data: mine }] = useQuery({ query: MY_CHATS });
   const now = useNow(30_000);
@@ -56,13 +57,15 @@ export function ChatPanel({
   sessionOpen.current = hasSession;
 
   const join = useCallback(
-    async (code: string) => {
-      const result = await joinSession({ code });
+    // By the session the server announced, not its code: the customer may have left already, and
+    // that must not count against this agent as a wrong guess.
+    async (sessionId: string) => {
+      const result = await joinChatSession({ sessionId });
       const error = describeError(result.error);
       if (error || !result.data) return notify('error', error?.message ?? 'Could not join.');
-      onJoined(result.data.joinSession);
+      onJoined(result.data.joinChatSession);
     },
-    [joinSession, notify, onJoined],
+    [joinChatSession, notify, onJoined],
   );
 
   const onCobrowseStarted = useCallback(
@@ -73,7 +76,7 @@ export function ChatPanel({
           `The customer started co-browse session ${formatCode(started.code)} from the chat. You already have a session open: exit it, then join by ID ${formatCode(started.code)}.`,
         );
       }
-      void join(started.code);
+      void join(started.sessionId);
     },
     [join, notify],
   );

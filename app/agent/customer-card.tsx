@@ -1,9 +1,26 @@
 'use client';
 
-import type { CustomerMetadata } from '../../protocol/customer-metadata';
+import type { ShownCustomer } from '../../protocol/customer-metadata';
+
+/**
+ * Marks an identity the site's backend did not sign: anyone can type an e-mail address into a
+ * page, so the agent must not take it for proof of who the customer is.
+ */
+export function UnverifiedBadge({ customer }: { customer: Pick<ShownCustomer, 'verified'> }) {
+  if (customer.verified) return null;
+  return (
+    <span
+      className="badge customer-unverified"
+      data-testid="customer-unverified"
+      title="The customer’s site did not sign this identity: it is what the page says, which anyone can write. Check who they are before you trust it."
+    >
+      Unverified
+    </span>
+  );
+}
 
 /** Who the customer is, as their site told the widget; nothing when it said nothing. */
-export function CustomerCard({ customer }: { customer: CustomerMetadata | null | undefined }) {
+export function CustomerCard({ customer }: { customer: ShownCustomer | null | undefined }) {
   if (!customer) return null;
   const fields = Object.entries(customer.fields ?? {});
   const heading = customer.name ?? customer.email ?? customer.accountId;
@@ -13,7 +30,10 @@ export function CustomerCard({ customer }: { customer: CustomerMetadata | null |
         {(heading ?? '?').slice(0, 1).toUpperCase()}
       </span>
       <div className="customer-lines">
-        <div className="customer-name">{heading}</div>
+        <div className="customer-name">
+          {heading}
+          <UnverifiedBadge customer={customer} />
+        </div>
         <div className="muted small">
           {[customer.name && customer.email, customer.accountId && `Account ${customer.accountId}`].filter(Boolean).join(' · ')}
         </div>

@@ -1,4 +1,4 @@
-import type { CustomerMetadata } from '../../protocol/customer-metadata';
+import type { ShownCustomer } from '../../protocol/customer-metadata';
 import type { SessionRules, SessionState, StreamMessage } from '../../protocol/messages';
 import type { SessionSummary } from '../lib/documents';
 import type { NoticeTone } from './notices';
@@ -8,7 +8,7 @@ export interface SessionView {
   session: SessionSummary | null;
   /** When the customer's last connection closed: null while connected, undefined until the server says. */
   customerGoneAt: string | null | undefined;
-  customer: CustomerMetadata | null;
+  customer: ShownCustomer | null;
   viewport: { width: number; height: number } | null;
   /** The page the customer's browser shows now, once the replay knows it. */
   pageUrl: string | null;

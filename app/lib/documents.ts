@@ -57,10 +57,13 @@ export const JOIN_SESSION = graphql(`
   }
 `);
 
-/** Joins the newest waiting session of a customer, by the e-mail or account ID their site gave. */
+/**
+ * Joins a waiting session of a customer, by the e-mail or account ID their site gave: the one
+ * chosen when several match, and with the last digits of its ID when the identity is unverified.
+ */
 export const JOIN_SESSION_BY_CUSTOMER = graphql(`
-  mutation JoinSessionByCustomer($email: String, $accountId: String) {
-    joinSessionByCustomer(email: $email, accountId: $accountId) {
+  mutation JoinSessionByCustomer($email: String, $accountId: String, $sessionId: ID, $lastDigits: String) {
+    joinSessionByCustomer(email: $email, accountId: $accountId, sessionId: $sessionId, lastDigits: $lastDigits) {
       ...SessionSummaryFields
     }
   }

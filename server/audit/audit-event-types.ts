@@ -25,7 +25,7 @@ export type AuditEventInput =
   /** The session reached its audit cap: later high-volume events (this kind first) are not stored. */
   | { type: 'AUDIT_CAPPED'; data: { limit: number; firstDropped: string } }
   /** An agent's join by this session's code was refused (it was taken, ended or expired). */
-  | { type: 'JOIN_REFUSED'; data: { agentId: string; reason: 'taken' | 'ended' | 'expired' } }
+  | { type: 'JOIN_REFUSED'; data: { agentId: string; reason: 'taken' | 'ended' | 'expired' | 'digits' } }
   /** The session's recording reached its byte cap and stopped; the live stream went on. */
   | {
       type: 'RECORDING_CAPPED';

@@ -28,6 +28,10 @@ export const ErrorCode = {
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   /** A session code that is unknown, ended, expired or taken: one answer, so codes cannot be probed. */
   SESSION_UNAVAILABLE: 'SESSION_UNAVAILABLE',
+  /** Several waiting sessions match the customer an agent named: the agent must choose one. */
+  SESSION_CHOICE_NEEDED: 'SESSION_CHOICE_NEEDED',
+  /** The customer's identity is not signed by their site: the agent must confirm digits of the session ID. */
+  IDENTITY_UNVERIFIED: 'IDENTITY_UNVERIFIED',
   /** The audit trail could not be written, so the change it records was not made. */
   AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
   /** A per-session cap (audit rows, recording bytes, chat messages) was reached. */

@@ -11,8 +11,10 @@ export interface LimitDeps {
 const JOIN_FAILURE_WINDOW_SECONDS = 600;
 
 /**
- * Throttle on guessing session codes. Only failures count (an unknown, ended, expired or taken
- * code), so an agent joining normally never trips it; per agent, and per address so that many
+ * Throttle on guessing session codes. Every attempt is charged before the code is looked up — so a
+ * burst of parallel guesses cannot all slip in while the first is still being checked — and a join
+ * that succeeds gives its charge back: only failures (an unknown, ended, expired or taken code) stay
+ * counted, so an agent joining normally never trips it. Per agent, and per address so that many
  * accounts behind one address cannot share the work. A locked-out caller is refused even with a
  * right code, or the lockout would not slow the guessing down.
  */
@@ -21,15 +23,22 @@ export function joinFailureLimits(deps: LimitDeps) {
   const perAgent = deps.limits.limiter('join-failures-agent', { ...lockout, points: deps.config.joinFailuresPerAgent });
   const perAddress = deps.limits.limiter('join-failures-address', { ...lockout, points: deps.config.joinFailuresPerAddress });
   return {
-    /** Throws RATE_LIMITED while the agent or the address is locked out. */
-    async check(agentId: string, address: string): Promise<void> {
-      await Promise.all([perAgent.check(agentId), perAddress.check(address)]);
+    /**
+     * Charges one attempt to the agent and the address; throws RATE_LIMITED when either has spent
+     * its allowance (and gives the other its point back: a refused attempt is no guess).
+     */
+    async charge(agentId: string, address: string): Promise<void> {
+      const [agent, place] = await Promise.allSettled([perAgent.consume(agentId), perAddress.consume(address)]);
+      if (agent.status === 'fulfilled' && place.status === 'fulfilled') return;
+      await Promise.all([
+        agent.status === 'fulfilled' ? perAgent.refund(agentId) : null,
+        place.status === 'fulfilled' ? perAddress.refund(address) : null,
+      ]);
+      throw (agent.status === 'rejected' ? agent.reason : (place as PromiseRejectedResult).reason) as Error;
     },
-    /** Counts a failed join; throws RATE_LIMITED when this one used up the allowance. */
-    async failed(agentId: string, address: string): Promise<void> {
-      const outcomes = await Promise.allSettled([perAgent.consume(agentId), perAddress.consume(address)]);
-      const refusal = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-      if (refusal) throw refusal.reason;
+    /** Gives a charged attempt back: it joined, or it turned out to be no guess. */
+    async refund(agentId: string, address: string): Promise<void> {
+      await Promise.all([perAgent.refund(agentId), perAddress.refund(address)]);
     },
   };
 }

@@ -6,6 +6,7 @@ import { runAudited } from '../audit/run-audited.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
 import { announceCobrowseInChat, chatForNewSession } from '../chat/link-cobrowse.ts';
 import { isUniqueViolation } from '../core/db/index.ts';
+import { loadIdentitySecret } from '../settings/identity-secret.ts';
 import { customerColumns } from './customer-identity.ts';
 import type { SessionDeps } from './deps.ts';
 import { publishSessionEvent, type SessionWithAgent } from './session-state.ts';
@@ -22,7 +23,7 @@ export interface StartSessionInput {
   viewportHeight: number;
   /** The customer's chat token when co-browse starts from a chat. */
   chatToken?: string | null | undefined;
-  /** Who the customer is, as the site said (validated here; see protocol/customer-metadata.ts). */
+  /** Who the customer is, as the site said, maybe signed by its backend (validated here; see protocol/customer-metadata.ts). */
   metadata?: unknown;
 }
 
@@ -57,7 +58,10 @@ export async function startSession(
   input: StartSessionInput,
 ): Promise<{ session: SessionWithAgent; customerToken: string }> {
   const url = checkInput(input);
-  const customer = customerColumns(input.metadata);
+  const customer = customerColumns(input.metadata, {
+    secret: input.metadata ? await loadIdentitySecret(deps.db) : null,
+    origin: input.origin,
+  });
   const chat = input.chatToken ? await chatForNewSession(deps, input.chatToken, input.origin) : null;
   const customerToken = newToken();
   for (let attempt = 1; ; attempt++) {

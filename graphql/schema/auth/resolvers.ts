@@ -2,6 +2,7 @@ import { authCookie, createAuthSession, deleteAuthSession } from '../../../serve
 import { announceRevocation } from '../../../server/auth/revocations.ts';
 import { signInWithPassword } from '../../../server/auth/sign-in.ts';
 import { hashToken } from '../../../server/auth/tokens.ts';
+import { asOwnUser, requireStaff } from '../../authorize.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 
 export const authResolvers: Resolvers = {
@@ -17,7 +18,7 @@ export const authResolvers: Resolvers = {
       const user = await signInWithPassword(ctx, { email, password, clientAddress: ctx.clientAddress });
       const token = await createAuthSession(ctx.db, user.id);
       ctx.setCookie(authCookie(token, ctx.config.cookieSecure));
-      return user;
+      return asOwnUser(user);
     },
     async signOut(_parent, _args, ctx) {
       const token = ctx.viewer.authToken;
@@ -26,5 +27,10 @@ export const authResolvers: Resolvers = {
       ctx.setCookie(authCookie(null, ctx.config.cookieSecure));
       return true;
     },
+  },
+  User: {
+    id: (user, _args, ctx) => (requireStaff(ctx, user, 'User.id'), user.id),
+    email: (user, _args, ctx) => (requireStaff(ctx, user, 'User.email'), user.email),
+    role: (user, _args, ctx) => (requireStaff(ctx, user, 'User.role'), user.role),
   },
 };

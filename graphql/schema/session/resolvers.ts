@@ -1,6 +1,6 @@
 import { endSession } from '../../../server/sessions/end-session.ts';
 import { customerOf } from '../../../server/sessions/customer-identity.ts';
-import { joinSession, joinSessionByCustomer } from '../../../server/sessions/join-session.ts';
+import { joinChatSession, joinSession, joinSessionByCustomer, waitingSessionsOfCustomer } from '../../../server/sessions/join-session.ts';
 import { startSession } from '../../../server/sessions/start-session.ts';
 import { startSessionLimit } from '../../../server/limits/public-surface-limits.ts';
 import { chargeSessionStart } from '../../../server/limits/storage-quotas.ts';
@@ -38,6 +38,17 @@ export const sessionResolvers: Resolvers = {
       if (!canRead(ctx, session)) throw forbidden('You cannot see this session.');
       return session;
     },
+    waitingSessionsOfCustomer: async (_parent, identity, ctx) => {
+      requireUser(ctx, 'AGENT');
+      const choices = await waitingSessionsOfCustomer(ctx, identity);
+      return choices.map((choice) => ({
+        sessionId: choice.id,
+        origin: choice.origin,
+        url: choice.url,
+        startedAt: choice.createdAt,
+        customer: customerOf(choice) ?? { verified: false },
+      }));
+    },
     async myActiveSession(_parent, _args, ctx) {
       const user = requireUser(ctx, 'AGENT');
       const fresh = await ctx.db.user.findUnique({ where: { id: user.id }, include: { activeSession: true } });
@@ -55,7 +66,8 @@ export const sessionResolvers: Resolvers = {
       return startSession(ctx, { ...input, origin });
     },
     joinSession: (_parent, { code }, ctx) => joinSession(ctx, requireUser(ctx, 'AGENT'), code, ctx.clientAddress),
-    joinSessionByCustomer: (_parent, identity, ctx) => joinSessionByCustomer(ctx, requireUser(ctx, 'AGENT'), identity, ctx.clientAddress),
+    joinSessionByCustomer: (_parent, input, ctx) => joinSessionByCustomer(ctx, requireUser(ctx, 'AGENT'), input, ctx.clientAddress),
+    joinChatSession: (_parent, { sessionId }, ctx) => joinChatSession(ctx, requireUser(ctx, 'AGENT'), sessionId),
     async exitSession(_parent, { sessionId }, ctx) {
       if (isSessionCustomer(ctx, sessionId)) return endSession(ctx, sessionId, { kind: 'CUSTOMER', id: null }, 'customer exited');
       const user = requireUser(ctx);

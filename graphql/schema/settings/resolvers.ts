@@ -1,4 +1,5 @@
 import { BUILT_IN_RULES, loadSiteSettings, updateSiteSettings, type SiteSettingsValues } from '../../../server/settings/site-settings.ts';
+import { identitySecretCreatedAt, removeIdentitySecret, rotateIdentitySecret } from '../../../server/settings/identity-secret.ts';
 import { requireUser } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
 import type { Resolvers, SiteSettingsInput } from '../../generated/resolvers-types.ts';
@@ -24,5 +25,18 @@ export const settingsResolvers: Resolvers = {
       requireUser(ctx, 'ADMIN');
       return withBuiltIn(await updateSiteSettings(ctx.db, given(input)), ctx);
     },
+    rotateIdentitySecret: async (_parent, _args, ctx) => {
+      requireUser(ctx, 'ADMIN');
+      return rotateIdentitySecret(ctx.db);
+    },
+    removeIdentitySecret: async (_parent, _args, ctx) => {
+      requireUser(ctx, 'ADMIN');
+      await removeIdentitySecret(ctx.db);
+      return withBuiltIn(await loadSiteSettings(ctx.db), ctx);
+    },
+  },
+  SiteSettings: {
+    // Only when asked: the time is public to admins, the secret never leaves after rotateIdentitySecret.
+    identitySecretCreatedAt: (_settings, _args, ctx) => identitySecretCreatedAt(ctx.db),
   },
 };
