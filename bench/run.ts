@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { measureBrowserLatency } from './browser-latency.ts';
+import { measureCanvas } from './canvas.ts';
 import { measureLargePage } from './large-page.ts';
 import { measureMutationStorms } from './mutation-storm.ts';
 import { BATCHES_PER_SECOND, P99_LIMIT_MS, measureCapacity } from './relay-capacity.ts';
@@ -13,7 +14,7 @@ import { measureFirstSnapshot } from './widget-snapshot.ts';
 
 // `npm run bench`: session capacity of the product against a bare ws relay in one run, then in
 // real Chromium the end-to-end latency of one session, the widget's first full snapshot of a
-// large page, mutation storms against rrweb alone and a real large page, each judged against its
+// large page, mutation storms against rrweb alone and a real large page, a canvas chart, each judged against its
 // target in targets.ts. Every figure is this run's: a missed target is printed and fails the
 // command, and no figure from an earlier run is carried over.
 for (const [built, how] of [
@@ -36,12 +37,13 @@ const product = await measureCapacity(cobrowseServer(), levels, log);
 // One server with pages for all browser steps, in its own process (bench/pages-server.ts); it
 // allows the customer's site of the storm and large-page steps.
 const { site, server: pagesServer } = await startSiteAndServer();
-let browser, snapshot, mutationStorms, largePage;
+let browser, snapshot, mutationStorms, largePage, canvas;
 try {
   browser = await measureBrowserLatency(pagesServer, log);
   snapshot = await measureFirstSnapshot(pagesServer, log);
   mutationStorms = await measureMutationStorms(pagesServer, site.origin, log);
   largePage = await measureLargePage(pagesServer, site.origin, log);
+  canvas = await measureCanvas(pagesServer, site.origin, log);
 } catch (error) {
   // Next.js installs an uncaughtException handler that only logs: exit non-zero ourselves.
   console.error('BENCH FAILED:', error);
@@ -63,6 +65,7 @@ const result = {
   widgetFirstSnapshot: snapshot,
   mutationStorms,
   largePage,
+  canvas,
 };
 const verdicts = judgeTargets(result);
 const dir = fileURLToPath(new URL('./results/', import.meta.url));

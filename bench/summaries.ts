@@ -33,3 +33,19 @@ export interface LargePageSummary {
   snapshotMs: number;
   visibleRunsMs: number[];
 }
+
+export interface CanvasSummary {
+  chart: string;
+  windowMs: number;
+  /** Canvas frames per second reaching the agent's socket while the chart animates. */
+  agentFps: number;
+  /** Everything the customer's browser uploaded, per second, over the same window. */
+  uploadKBps: number;
+  /** The customer's main-thread busy time a session adds, per canvas frame sent. */
+  mainThreadMsPerFrame: number;
+  pageAloneBusyMs: number;
+  pageWithSessionBusyMs: number;
+  framesSent: number;
+  /** Canvas frames sent in three seconds after the chart stopped. */
+  idleFrames: number;
+}

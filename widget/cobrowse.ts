@@ -154,7 +154,11 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
         void Promise.race([reported, new Promise((resolve) => setTimeout(resolve, REPORT_BEFORE_LEAVING_MS))]).then(done.afterReport);
     });
   };
-  const recorder = createRecorder((batch) => (client && current ? client.upload(batch) : Promise.resolve()));
+  const recorder = createRecorder(
+    (batch) => (client && current ? client.upload(batch) : Promise.resolve()),
+    // The canvas mirror (/widget-canvas.js), loaded only on pages that have a canvas.
+    () => import(/* @vite-ignore */ `${serverOrigin}/widget-canvas.js`),
+  );
 
   const notify = (message: string, kind: NoticeKind = 'info', code: string | null = null) => {
     panel.notify(message, kind);

@@ -3,6 +3,7 @@
 import { Replayer, type ReplayPlugin } from 'rrweb';
 import { MASKED_PAGE_EVENT_TAG, OPEN_POPOVER_ATTRIBUTE, type RecordedEvent } from '../../protocol/messages';
 import { isPackedEvents, unpackEvents } from '../../protocol/packed-events';
+import { canvasFrames } from './canvas-frames';
 import { isLargeMutation, planMutation } from './mutation-chunks';
 
 const FULL_SNAPSHOT = 2;
@@ -176,7 +177,7 @@ export function createLiveReplay(
       // A live view is never paused, but rrweb marks it so (its state is "live", not "playing"),
       // which would hold every CSS animation on its first frame: what fades in would never show.
       pauseAnimation: false,
-      plugins: [popovers],
+      plugins: [popovers, canvasFrames],
     });
     if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (size) => on.resize(size as { width: number; height: number }));

@@ -122,6 +122,7 @@ graphql(`
     maskedFieldSelectors
     maskedElementSelectors
     maskedImageSelectors
+    maskedCanvasSelectors
     maskedPagePatterns
     allowedOrigins
     keptQueryParameters
@@ -130,6 +131,7 @@ graphql(`
       maskedFieldSelectors
       maskedElementSelectors
       maskedImageSelectors
+      maskedCanvasSelectors
       maskedPagePatterns
       allowedOrigins
       keptQueryParameters
@@ -158,6 +160,7 @@ export const RULE_LISTS = [
   'maskedFieldSelectors',
   'maskedElementSelectors',
   'maskedImageSelectors',
+  'maskedCanvasSelectors',
   'maskedPagePatterns',
   'keptQueryParameters',
   'disabledSelectors',

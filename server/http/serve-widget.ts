@@ -22,7 +22,7 @@ export function serveWidget(repoRoot: string, name = 'widget.js'): RequestHandle
 }
 
 /**
- * Every file of the built widget, each at /<its name>: the script, its chat window, its Write Mode actions, its language
+ * Every file of the built widget, each at /<its name>: the script, its chat window, its Write Mode actions, its canvas mirror, its language
  * chunks, the ESM build and that build's types.
  */
 export function serveWidgetFiles(repoRoot: string): Router {
@@ -31,6 +31,7 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget.js',
     'widget-chat.js',
     'widget-actions.js',
+    'widget-canvas.js',
     'widget.mjs',
     'widget.d.mts',
     ...LANGUAGES.map((language) => `widget-i18n-${language}.js`),

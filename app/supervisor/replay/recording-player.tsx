@@ -5,6 +5,7 @@ import { Replayer } from 'rrweb';
 import 'rrweb/dist/style.css';
 import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../../protocol/messages';
 import { markAgentView } from '../../agent/agent-marks';
+import { canvasFrames } from '../../agent/canvas-frames';
 
 const SPEEDS = [1, 2, 4, 8];
 const CUSTOM_EVENT = 5;
@@ -35,6 +36,7 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
       showWarning: false,
       UNSAFE_replayCanvas: false,
       skipInactive: true,
+      plugins: [canvasFrames],
     });
     replayer.on('resize', (next) => setSize(next as { width: number; height: number }));
     replayer.on('fullsnapshot-rebuilded', () => {
