@@ -7,7 +7,8 @@ import { CANVAS_FRAME_EVENT_TAG, type CanvasFrame } from '../protocol/messages.t
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
 import { CANVAS_BYTES_PER_SECOND, CANVAS_FRAME_INTERVAL_MS, MAX_CANVAS_FRAME_BYTES } from '../widget/canvas/index.ts';
 import { buildCanvasWidget, buildWidget } from '../widget/build.ts';
-import { captureUploads } from './support/browser.ts';
+import { readRecording } from '../server/recording/recording-writer.ts';
+import { captureUploads, signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
 import { withUnpacked } from './support/packed-frames.ts';
 import { differentPixels } from './support/pixels.ts';
@@ -177,7 +178,7 @@ describe('canvases in the agent’s view', () => {
   const site = siteServer();
   before(() => Promise.all([buildWidget(), buildCanvasWidget()]));
 
-  /** The customer opens the page and starts co-browse; an agent joins and sees it. The agent leaves when the test ends. */
+  /** The customer opens the page and starts co-browse; an agent joins and sees it. The agent leaves when the test ends, if still in the session. */
   async function session(t: TestContext, path: string, body: string) {
     site.serve({ [path]: body }, suite.server.url);
     const customer = await suite.newPage(800, 600);
@@ -191,11 +192,12 @@ describe('canvases in the agent’s view', () => {
       'the session ID',
     );
     await agentJoins(agent, suite.server.url, code);
-    t.after(() => agent.getByTestId('exit-session').click());
+    // Unless the session already ended (the customer left).
+    t.after(async () => (await agent.getByTestId('exit-session').isVisible()) && (await agent.getByTestId('exit-session').click()));
     const view: FrameLocator = agentView(agent);
     await waitFor(() => view.getByTestId('title').count(), 'the page in the agent view');
     const decoded = new Map<string, string>();
-    return { customer, agent, view, scratch, frames: () => wireFrames(uploads, scratch, decoded) };
+    return { code, customer, agent, view, scratch, frames: () => wireFrames(uploads, scratch, decoded) };
   }
 
   it('mirrors a 2D chart and a WebGL chart while they change, and shows their last frame pixel for pixel', async (t) => {
@@ -263,7 +265,18 @@ describe('canvases in the agent’s view', () => {
   });
 
   it('shows a masked canvas as a grey box of its size and never sends its pixels', async (t) => {
-    await updateSiteSettings(suite.server.deps.db, { allowedOrigins: [site.origin], maskedCanvasSelectors: ['canvas.signature'] });
+    await updateSiteSettings(suite.server.deps.db, { allowedOrigins: [site.origin], maskedCanvasSelectors: [] });
+    // The admin masks the signature pad on /admin; a bad selector is refused by name first.
+    const admin = await suite.newPage(1400, 1000);
+    await signInAs(admin, suite.server.url, 'admin@example.com', '/admin');
+    for (const [value, message] of [
+      ['canvas[', /Masked canvases: "canvas\[" is not a valid CSS selector/],
+      ['canvas.signature', /Saved/],
+    ] as const) {
+      await admin.getByTestId('admin-maskedCanvasSelectors').fill(value);
+      await admin.getByTestId('admin-save').click();
+      await waitFor(async () => message.test((await admin.getByTestId('admin-message').textContent()) ?? ''), `the message ${message}`);
+    }
     const { view, frames } = await session(t, '/t/dashboard', DASHBOARD);
 
     // A masked element keeps no attributes but its class: it is found by that.
@@ -280,5 +293,28 @@ describe('canvases in the agent’s view', () => {
     }, 'frames of the chart, the WebGL chart and the idle canvas on the wire');
     const sizes = (await frames()).map((frame) => frame.size);
     assert.ok(!sizes.includes('200x80'), 'a frame of the masked signature left the browser');
+  });
+
+  it('shows the frames in a supervisor’s replay of the recorded session', async (t) => {
+    await updateSiteSettings(suite.server.deps.db, { allowedOrigins: [site.origin], maskedCanvasSelectors: [], recordingEnabled: true });
+    t.after(() => updateSiteSettings(suite.server.deps.db, { recordingEnabled: false }));
+    const { code, customer, view, scratch } = await session(t, '/t/dashboard', DASHBOARD);
+    await customer.getByTestId('stop').click();
+    const lastFrame = async (frame: FrameLocator) =>
+      (await mismatch(scratch, frame.getByTestId('chart'), customer.getByTestId('chart'))) <= 0.01;
+    await waitFor(() => lastFrame(view), 'the chart’s last frame in the agent view');
+    const { id } = await suite.server.deps.db.session.findUniqueOrThrow({ where: { code } });
+    await waitFor(async () => {
+      await suite.server.deps.recordings.flush(id);
+      return JSON.stringify(await readRecording(suite.server.deps.db, id)).length > 0;
+    }, 'the session recorded');
+    await customer.getByTestId('cobrowse-exit').click();
+
+    const supervisor = await suite.newPage(1440, 1000);
+    await signInAs(supervisor, suite.server.url, 'supervisor@example.com', `/supervisor/replay?session=${id}`);
+    const replay = supervisor.frameLocator('[data-testid=replay-view] iframe');
+    await replay.getByTestId('chart').waitFor();
+    await supervisor.getByTestId('replay-play').click();
+    await waitFor(() => lastFrame(replay), 'the chart’s last frame in the replay');
   });
 });
