@@ -17,7 +17,7 @@ import { waitFor } from './support/wait-for.ts';
 /**
  * A dashboard: a 2D bar chart and a WebGL one (made without `preserveDrawingBuffer`) animating
  * every frame until Stop draws their last frame; a canvas drawn once; a signature pad the admin
- * masks (`canvas.signature`).
+ * masks (`canvas.signature`); an inline canvas never drawn on.
  */
 const DASHBOARD = `
 <style>
@@ -33,6 +33,7 @@ const DASHBOARD = `
 <canvas data-testid="gl" width="160" height="120"></canvas>
 <canvas data-testid="idle" width="100" height="100"></canvas>
 <canvas data-testid="signature" class="signature" width="200" height="80"></canvas>
+<span data-testid="after-blank"><canvas data-testid="blank" width="120" height="30"></canvas>After</span>
 <script>
   let tick = 0;
   let running = true;
@@ -214,6 +215,15 @@ describe('canvases in the agent’s view', () => {
       const drawn = await waitFor(changed(await mirrored.screenshot()), `the ${testId} drawn in the agent view`);
       await waitFor(changed(drawn), `the agent’s ${testId} moving`);
     }
+
+    // A canvas never drawn on sends no frame, yet takes its place and size in the line as the customer's does.
+    const box = async (page: Page | FrameLocator, testId: string) => {
+      const { x, y, width, height } = (await page.getByTestId(testId).boundingBox())!;
+      const origin = (await page.getByTestId('title').boundingBox())!;
+      return [x - origin.x, y - origin.y, width, height].map(Math.round);
+    };
+    for (const testId of ['blank', 'after-blank'])
+      assert.deepEqual(await box(view, testId), await box(customer, testId), `where the ${testId} is`);
 
     // Stopped on a last frame, each shows the customer's pixels.
     await customer.getByTestId('stop').click();

@@ -38,18 +38,23 @@ function framesOf(document: Document) {
 const latest = new WeakMap<HTMLCanvasElement, number>();
 let frames = 0;
 
-/** Makes the image at `url` the canvas's background, in place of the one it showed. */
-function show(document: Document, canvas: HTMLCanvasElement, id: number, url: string): void {
+/**
+ * Sizes the mirrored canvas as the customer's is, by its `width` and `height` attributes unless the
+ * page's CSS sizes it (zero specificity), and makes the image at `url`, if any, its background in
+ * place of the one it showed.
+ */
+function show(document: Document, canvas: HTMLCanvasElement, id: number, url?: string): void {
   const { sheet, urls } = framesOf(document);
   const previous = urls.get(id);
-  urls.set(id, url);
+  if (url) urls.set(id, url);
   canvas.setAttribute(FRAME_ATTRIBUTE, String(id));
   const selector = `canvas[${FRAME_ATTRIBUTE}="${id}"]`;
   for (let index = sheet.cssRules.length - 1; index >= 0; index--)
     if (sheet.cssRules[index]!.cssText.includes(`${FRAME_ATTRIBUTE}="${id}"]`)) sheet.deleteRule(index);
   sheet.insertRule(`:where(${selector}) { width: ${canvas.width}px; height: ${canvas.height}px; }`, sheet.cssRules.length);
-  sheet.insertRule(`${selector} { background: url("${url}") 0 0 / 100% 100% no-repeat !important; }`, sheet.cssRules.length);
-  if (previous) URL.revokeObjectURL(previous);
+  const image = url ?? previous;
+  if (image) sheet.insertRule(`${selector} { background: url("${image}") 0 0 / 100% 100% no-repeat !important; }`, sheet.cssRules.length);
+  if (url && previous) URL.revokeObjectURL(previous);
 }
 
 /**
@@ -59,6 +64,12 @@ function show(document: Document, canvas: HTMLCanvasElement, id: number, url: st
  * which the view's policy allows (`img-src blob:`), never an address the customer chose.
  */
 export const canvasFrames: ReplayPlugin = {
+  // Sized as it is built, so the page lays out as the customer's before any frame arrives: once
+  // the build is done, as rrweb builds a snapshot's tree before it puts it in the document.
+  onBuild(node, { id }) {
+    const canvas = node as HTMLCanvasElement;
+    if (canvas.nodeName === 'CANVAS') queueMicrotask(() => canvas.isConnected && show(canvas.ownerDocument, canvas, id));
+  },
   handler(event, _isSync, { replayer }) {
     const frame = canvasFrame(event as RecordedEvent);
     if (!frame) return;
