@@ -41,8 +41,9 @@ export interface CanvasSummary {
   agentFps: number;
   /** Everything the customer's browser uploaded, per second, over the same window. */
   uploadKBps: number;
-  /** The customer's main-thread busy time a session adds, per canvas frame sent. */
+  /** The customer's main-thread time in the widget's code (sampled), per canvas frame sent. */
   mainThreadMsPerFrame: number;
+  widgetMs: number;
   pageAloneBusyMs: number;
   pageWithSessionBusyMs: number;
   framesSent: number;
