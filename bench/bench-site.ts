@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canvasPage } from './canvas-page.ts';
 
 /**
  * A real 660 KB documentation page nobody here wrote: Node.js's `fs` API reference, shipped by
@@ -76,6 +77,7 @@ export function startBenchSite(widgetUrl: () => string): Promise<BenchSite> {
     const send = (type: string, body: string | Buffer) => response.writeHead(200, { 'content-type': type }).end(body);
     const fail = (status: number) => response.writeHead(status).end();
     if (url.pathname === '/storm') return send('text/html', stormPage(widgetTag()));
+    if (url.pathname === '/canvas') return send('text/html', canvasPage(widgetTag()));
     if (url.pathname === '/storm-alone') return send('text/html', stormPage(RECORD_ALONE));
     if (url.pathname === '/replay-alone') return send('text/html', REPLAY_ALONE);
     if (url.pathname === '/rrweb.js')

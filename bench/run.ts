@@ -4,6 +4,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { measureBrowserLatency } from './browser-latency.ts';
 import { measureExecutePaths } from './execute-paths.ts';
+import { measureCanvas } from './canvas.ts';
 import { measureLargePage } from './large-page.ts';
 import { measureMutationStorms } from './mutation-storm.ts';
 import { BATCHES_PER_SECOND, P99_LIMIT_MS, measureCapacity } from './relay-capacity.ts';
@@ -13,8 +14,9 @@ import { judgeTargets, printVerdicts } from './targets.ts';
 import { measureFirstSnapshot } from './widget-snapshot.ts';
 
 // `npm run bench`: session capacity of the product against a bare ws relay in one run, the CPU of
-// the hot GraphQL operations under graphql-js, graphql-jit and the fast path, then in real Chromium the end-to-end latency of one session, the widget's first full snapshot of a
-// large page, mutation storms against rrweb alone and a real large page, each judged against its
+// the hot GraphQL operations under graphql-js, graphql-jit and the fast path, then in real Chromium
+// the end-to-end latency of one session, the widget's first full snapshot of a large page,
+// mutation storms against rrweb alone, a real large page and a canvas chart, each judged against its
 // target in targets.ts. Every figure is this run's: a missed target is printed and fails the
 // command, and no figure from an earlier run is carried over.
 for (const [built, how] of [
@@ -38,12 +40,13 @@ const executePaths = await measureExecutePaths(log);
 // One server with pages for all browser steps, in its own process (bench/pages-server.ts); it
 // allows the customer's site of the storm and large-page steps.
 const { site, server: pagesServer } = await startSiteAndServer();
-let browser, snapshot, mutationStorms, largePage;
+let browser, snapshot, mutationStorms, largePage, canvas;
 try {
   browser = await measureBrowserLatency(pagesServer, log);
   snapshot = await measureFirstSnapshot(pagesServer, log);
   mutationStorms = await measureMutationStorms(pagesServer, site.origin, log);
   largePage = await measureLargePage(pagesServer, site.origin, log);
+  canvas = await measureCanvas(pagesServer, site.origin, log);
 } catch (error) {
   // Next.js installs an uncaughtException handler that only logs: exit non-zero ourselves.
   console.error('BENCH FAILED:', error);
@@ -66,6 +69,7 @@ const result = {
   widgetFirstSnapshot: snapshot,
   mutationStorms,
   largePage,
+  canvas,
 };
 const verdicts = judgeTargets(result);
 const dir = fileURLToPath(new URL('./results/', import.meta.url));

@@ -33,3 +33,20 @@ export interface LargePageSummary {
   snapshotMs: number;
   visibleRunsMs: number[];
 }
+
+export interface CanvasSummary {
+  chart: string;
+  windowMs: number;
+  /** Canvas frames per second reaching the agent's socket while the chart animates. */
+  agentFps: number;
+  /** Everything the customer's browser uploaded, per second, over the same window. */
+  uploadKBps: number;
+  /** The customer's main-thread time in the widget's code (sampled), per canvas frame sent. */
+  mainThreadMsPerFrame: number;
+  widgetMs: number;
+  pageAloneBusyMs: number;
+  pageWithSessionBusyMs: number;
+  framesSent: number;
+  /** Canvas frames sent in three seconds after the chart stopped. */
+  idleFrames: number;
+}

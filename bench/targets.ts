@@ -1,4 +1,4 @@
-import type { LargePageSummary, StormSummary } from './summaries.ts';
+import type { CanvasSummary, LargePageSummary, StormSummary } from './summaries.ts';
 import { WORKLOADS } from './storm-scripts.ts';
 
 /** One performance target, judged on this run's figures only. */
@@ -18,6 +18,7 @@ interface RunFigures {
   mutationStorms: StormSummary;
   /** Absent when the large page is not installed on this machine (the step is skipped, loudly). */
   largePage: LargePageSummary | null;
+  canvas: CanvasSummary;
 }
 
 /** Every mutation storm reaches the agent's replay within 1.2× rrweb alone's time. */
@@ -58,6 +59,35 @@ export function judgeLargePage(page: LargePageSummary): Verdict[] {
   ];
 }
 
+/** A chart animating at 60 fps, as the agent gets it and as it costs the customer. */
+export const CANVAS_FPS_MIN = 4;
+export const CANVAS_KBPS_LIMIT = 150;
+export const CANVAS_MAIN_THREAD_MS_LIMIT = 5;
+
+export function judgeCanvas(canvas: CanvasSummary): Verdict[] {
+  return [
+    {
+      name: 'canvas at 60 fps → agent',
+      wanted: `≥ ${CANVAS_FPS_MIN} fps`,
+      measured: `${canvas.agentFps} fps`,
+      met: canvas.agentFps >= CANVAS_FPS_MIN,
+    },
+    {
+      name: 'canvas upload per session',
+      wanted: `≤ ${CANVAS_KBPS_LIMIT} KB/s`,
+      measured: `${canvas.uploadKBps} KB/s`,
+      met: canvas.uploadKBps <= CANVAS_KBPS_LIMIT,
+    },
+    {
+      name: 'canvas main thread per frame',
+      wanted: `≤ ${CANVAS_MAIN_THREAD_MS_LIMIT} ms`,
+      measured: `${canvas.mainThreadMsPerFrame} ms`,
+      met: canvas.mainThreadMsPerFrame <= CANVAS_MAIN_THREAD_MS_LIMIT,
+    },
+    { name: 'idle canvas frames', wanted: '0', measured: String(canvas.idleFrames), met: canvas.idleFrames === 0 },
+  ];
+}
+
 /** Prints the verdicts as a table; whether every target was met. */
 export function printVerdicts(verdicts: Verdict[]): boolean {
   console.log(`\n${'target'.padEnd(46)} ${'wanted'.padEnd(14)} measured`);
@@ -91,5 +121,6 @@ export function judgeTargets(run: RunFigures): Verdict[] {
     { name: 'first snapshot on the wire', wanted: '≤ 60 KB', measured: `${snapshot.payloadKB} KB`, met: snapshot.payloadKB <= 60 },
     ...judgeStorms(run.mutationStorms),
     ...(run.largePage ? judgeLargePage(run.largePage) : []),
+    ...judgeCanvas(run.canvas),
   ];
 }

@@ -57,6 +57,7 @@ export const DEFAULT_MASKED_FIELD_SELECTORS = [
 /** Elements and images the page itself marks private are recorded as placeholders. */
 export const DEFAULT_MASKED_ELEMENT_SELECTORS = ['[data-cobrowse-mask]:not(input, textarea, select, img)'];
 export const DEFAULT_MASKED_IMAGE_SELECTORS = ['img[data-cobrowse-mask]'];
+export const DEFAULT_MASKED_CANVAS_SELECTORS = ['canvas[data-cobrowse-mask]'];
 
 /** Most selectors or page patterns an admin may keep in one list, and the longest one. */
 export const MAX_RULES_PER_LIST = 100;

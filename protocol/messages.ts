@@ -54,6 +54,8 @@ export interface SessionRules {
   maskedElementSelectors: string[];
   /** Images recorded as a grey area of the same size, without their URL. */
   maskedImageSelectors: string[];
+  /** Canvases recorded as a grey area of the same size: none of their pixels leave the browser. */
+  maskedCanvasSelectors: string[];
   /** Pages (URL patterns, `*` matches anything) not recorded at all. */
   maskedPagePatterns: string[];
   /**
@@ -84,6 +86,21 @@ export const ASSETS_PATH = '/api/assets';
 
 /** The rrweb custom event the widget sends instead of a page hidden from agents. */
 export const MASKED_PAGE_EVENT_TAG = 'cobrowse-masked-page';
+
+/**
+ * The rrweb custom event carrying one frame of a canvas: what it shows now, encoded in the
+ * customer's browser, drawn by the agent's view into the mirrored canvas (the rrweb node `id`).
+ */
+export const CANVAS_FRAME_EVENT_TAG = 'cobrowse-canvas';
+
+/** What a canvas frame carries. */
+export interface CanvasFrame {
+  /** rrweb's id of the canvas element. */
+  id: number;
+  /** The image's MIME type (`image/webp` or `image/jpeg`) and bytes, in base64. */
+  type: string;
+  data: string;
+}
 
 /**
  * The rrweb custom event tag of a packed run of events: a large batch (a full snapshot, a big

@@ -95,6 +95,24 @@ describe('Site masking rules over GraphQL', () => {
     assert.deepEqual(rules?.maskedPagePatterns, ['/account/*', 'https://shop.example/checkout*']);
   });
 
+  it('saves masked canvas selectors, refuses a bad one by name, and tells the next session', async () => {
+    const CANVASES =
+      'mutation($s: [String!]!){ updateSiteSettings(input: { maskedCanvasSelectors: $s }){ maskedCanvasSelectors builtIn { maskedCanvasSelectors } } }';
+    const save = (selectors: string[]) =>
+      gql<{ updateSiteSettings: Lists & { builtIn: Lists } }>(server.url, CANVASES, { s: selectors }, { cookie: adminCookie });
+    const refused = await save(['canvas[']);
+    assert.equal(errorCode(refused), 'BAD_USER_INPUT');
+    assert.match(refused.errors![0]!.message, /Masked canvases: "canvas\[" is not a valid CSS selector/);
+    const saved = await save([' canvas.signature ']);
+    assert.deepEqual(saved.data?.updateSiteSettings, {
+      maskedCanvasSelectors: ['canvas.signature'],
+      builtIn: { maskedCanvasSelectors: ['canvas[data-cobrowse-mask]'] },
+    });
+    const rules = await rulesOfNextSession();
+    assert.deepEqual(rules?.maskedCanvasSelectors, ['canvas[data-cobrowse-mask]', 'canvas.signature']);
+    await save([]);
+  });
+
   it('keeps the query parameters an admin names, by name only, and tells the next session', async () => {
     const KEPT = 'mutation($k: [String!]!){ updateSiteSettings(input: { keptQueryParameters: $k }){ keptQueryParameters } }';
     const keep = (names: string[]) => gql<{ updateSiteSettings: Lists }>(server.url, KEPT, { k: names }, { cookie: adminCookie });

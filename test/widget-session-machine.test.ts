@@ -12,6 +12,7 @@ const rules: SessionRules = {
   maskedFieldSelectors: [],
   maskedElementSelectors: [],
   maskedImageSelectors: [],
+  maskedCanvasSelectors: [],
   maskedPagePatterns: [],
   keptQueryParameters: [],
 };

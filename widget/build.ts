@@ -33,6 +33,10 @@ export const MAX_ACTIONS_GZIP_BYTES = 3 * 1024;
 export const FONTS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-fonts.js');
 export const MAX_FONTS_GZIP_BYTES = 2 * 1024;
 
+/** The canvas mirror, loaded by the widget only on pages that have a canvas; served at /widget-canvas.js. */
+export const CANVAS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-canvas.js');
+export const MAX_CANVAS_GZIP_BYTES = 3 * 1024;
+
 /** The ESM build (served at /widget.mjs) and its types (/widget.d.mts). */
 export const ESM_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget.mjs');
 export const TYPES_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget.d.mts');
@@ -137,6 +141,11 @@ export async function buildFontsWidget(outfile = FONTS_OUTFILE): Promise<{ bytes
   return buildBundle(path.join(REPO_ROOT, 'widget', 'fonts', 'send-page-fonts.ts'), outfile, 'esm');
 }
 
+/** Builds the canvas mirror (an ES module the widget imports on a page with a canvas) and returns its size. */
+export async function buildCanvasWidget(outfile = CANVAS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'canvas', 'index.ts'), outfile, 'esm');
+}
+
 /** Builds each language's texts (ES modules the widget imports when the page is in that language). */
 export async function buildLanguageChunks(): Promise<{ name: string; bytes: number; gzipBytes: number }[]> {
   return Promise.all(
@@ -195,6 +204,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     { name: 'dist/widget-chat.js', ...(await buildChatWidget()), budget: MAX_CHAT_GZIP_BYTES },
     { name: 'dist/widget-actions.js', ...(await buildActionsWidget()), budget: MAX_ACTIONS_GZIP_BYTES },
     { name: 'dist/widget-fonts.js', ...(await buildFontsWidget()), budget: MAX_FONTS_GZIP_BYTES },
+    { name: 'dist/widget-canvas.js', ...(await buildCanvasWidget()), budget: MAX_CANVAS_GZIP_BYTES },
     { name: 'dist/widget.mjs', ...(await buildEsmWidget()), budget: MAX_WIDGET_GZIP_BYTES },
     ...(await buildLanguageChunks()).map((chunk) => ({ ...chunk, budget: MAX_LANGUAGE_GZIP_BYTES })),
   ];

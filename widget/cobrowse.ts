@@ -174,7 +174,11 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       .then((chunk: { sendPageFonts: typeof sendPageFonts }) => chunk.sendPageFonts(serverOrigin, customerToken))
       .then((fonts) => Object.keys(fonts).length > 0 && recorder.custom(PAGE_FONTS_EVENT_TAG, { fonts }), noop);
   };
-  const recorder = createRecorder((batch) => (client && live() ? client.upload(batch) : Promise.resolve()));
+  const recorder = createRecorder(
+    (batch) => (client && live() ? client.upload(batch) : Promise.resolve()),
+    // The canvas mirror (/widget-canvas.js), loaded only on pages that have a canvas.
+    () => import(/* @vite-ignore */ `${serverOrigin}/widget-canvas.js`),
+  );
   /** Records the page under the session's rules (a snapshot first), with its fonts when the site sends them. */
   const record = (open: OpenSession) => {
     recorder.start(open.rules);

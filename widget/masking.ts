@@ -1,6 +1,7 @@
 import type { recordOptions } from 'rrweb';
 import type { RecordedEvent } from '../protocol/messages.ts';
 import {
+  DEFAULT_MASKED_CANVAS_SELECTORS,
   DEFAULT_MASKED_ELEMENT_SELECTORS,
   DEFAULT_MASKED_FIELD_SELECTORS,
   DEFAULT_MASKED_IMAGE_SELECTORS,
@@ -13,13 +14,19 @@ import { WIDGET_ROOT_ID } from './ui/root.ts';
 /** The masking part of a session's rules, and the query parameters page addresses keep; the built-in selectors always apply on top. */
 export type MaskingRules = Pick<
   SessionRules,
-  'maskedFieldSelectors' | 'maskedElementSelectors' | 'maskedImageSelectors' | 'maskedPagePatterns' | 'keptQueryParameters'
+  | 'maskedFieldSelectors'
+  | 'maskedElementSelectors'
+  | 'maskedImageSelectors'
+  | 'maskedCanvasSelectors'
+  | 'maskedPagePatterns'
+  | 'keptQueryParameters'
 >;
 
 export const NO_EXTRA_MASKING: MaskingRules = {
   maskedFieldSelectors: [],
   maskedElementSelectors: [],
   maskedImageSelectors: [],
+  maskedCanvasSelectors: [],
   maskedPagePatterns: [],
   keptQueryParameters: [],
 };
@@ -83,7 +90,13 @@ function understood(selector: string): boolean {
 export function createMasking(rules: MaskingRules): Masking {
   const fields = [...DEFAULT_MASKED_FIELD_SELECTORS, ...rules.maskedFieldSelectors];
   const elements = [...DEFAULT_MASKED_ELEMENT_SELECTORS, ...rules.maskedElementSelectors];
-  const images = [...DEFAULT_MASKED_IMAGE_SELECTORS, ...rules.maskedImageSelectors];
+  // A masked canvas is recorded as a masked image is: a grey area of its size, none of its pixels read.
+  const images = [
+    ...DEFAULT_MASKED_IMAGE_SELECTORS,
+    ...rules.maskedImageSelectors,
+    ...DEFAULT_MASKED_CANVAS_SELECTORS,
+    ...rules.maskedCanvasSelectors,
+  ];
   const broken = [...fields, ...elements, ...images].find((selector) => !understood(selector));
   const field = fields.join();
   // The built-in field selectors name inputs, which hold no text: only the admin's can mask text,

@@ -9,6 +9,7 @@ function masking(rules: Partial<SessionRules> | undefined) {
     maskedFieldSelectors: strings(rules?.maskedFieldSelectors),
     maskedElementSelectors: strings(rules?.maskedElementSelectors),
     maskedImageSelectors: strings(rules?.maskedImageSelectors),
+    maskedCanvasSelectors: strings(rules?.maskedCanvasSelectors),
     maskedPagePatterns: strings(rules?.maskedPagePatterns),
     keptQueryParameters: strings(rules?.keptQueryParameters),
   };

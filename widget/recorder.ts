@@ -2,6 +2,7 @@ import { record } from 'rrweb';
 import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, PACK_THRESHOLD_BYTES } from '../protocol/limits.ts';
 import { MASKED_PAGE_EVENT_TAG, type EventBatch, type PointerTarget, type RecordedEvent } from '../protocol/messages.ts';
 import { isPackedEvents, packedJson, packEvents } from '../protocol/packed-events.ts';
+import type { CanvasMirror, mirrorCanvases } from './canvas/index.ts';
 import { pageAddress, replaceAddresses } from '../protocol/page-address.ts';
 import { rememberConstructedCss, restoreAdoptedCss, restoreStyleElement } from './authored-css.ts';
 import { createMaskMarker, createMasking, NO_EXTRA_MASKING, type Masking, type MaskingRules } from './masking.ts';
@@ -115,9 +116,18 @@ export interface Recorder {
   custom(tag: string, payload: unknown): void;
 }
 
-/** Creates the recorder; `send` hands over one batch and settles when the socket can take the next. */
-export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): Recorder {
+/**
+ * Creates the recorder; `send` hands over one batch and settles when the socket can take the next;
+ * `loadCanvasCode` loads the canvas mirror (widget/canvas), asked for only once the page has a canvas.
+ */
+export function createRecorder(
+  send: (batch: EventBatch) => Promise<unknown>,
+  loadCanvasCode?: () => Promise<{ mirrorCanvases: typeof mirrorCanvases }>,
+): Recorder {
   rememberConstructedCss();
+  const canvases = document.getElementsByTagName('canvas');
+  /** The canvas mirror while recording: null while its code loads (or where it cannot run). */
+  let canvasMirror: CanvasMirror | null | undefined;
   let stopRecording: (() => void) | undefined;
   let buffer: RecordedEvent[] = [];
   let offlineBytes = 0;
@@ -161,6 +171,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       checkout = null;
       lastMeta = event;
     } else if (event.type === FULL_SNAPSHOT && lastMeta) {
+      canvasMirror?.resend();
       checkout = { meta: lastMeta, full: event, changes: [], bytes: 0, pending: true };
       lastMeta = null;
     } else if (checkout && !(event.type === INCREMENTAL && TRANSIENT_SOURCES.has((event.data as { source?: number }).source!))) {
@@ -313,6 +324,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
     // Not yet handed to the socket: it leaves after this request came in, so whoever asked (and
     // is following the stream by now) gets it with the changes after it.
     if (pending) return;
+    canvasMirror?.resend();
     const now = Date.now();
     const stamp = (event: RecordedEvent) => ({ ...event, timestamp: now });
     const resent = new Set([meta, full, ...changes]);
@@ -329,7 +341,26 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
   const stopRecorder = () => {
     stopRecording?.();
     stopRecording = undefined;
+    canvasMirror?.stop();
+    canvasMirror = undefined;
     dropCheckout();
+  };
+  /** Canvas frames skip the checkout: a snapshot sent again asks every canvas anew instead. */
+  const watchCanvases = () => {
+    if (canvasMirror !== undefined || !canvases.length || !stopRecording || !loadCanvasCode) return;
+    canvasMirror = null;
+    const recording = stopRecording;
+    loadCanvasCode().then(
+      (code) => {
+        if (recording !== stopRecording) return;
+        canvasMirror = code.mirrorCanvases({
+          idOf: (canvas) => record.mirror.getId(canvas),
+          masked: (canvas) => masking?.isMasked(canvas) !== false,
+          send: queue,
+        });
+      },
+      () => recording === stopRecording && (canvasMirror = undefined), // tried again on the next check
+    );
   };
   const startRecorder = (active: Masking) => {
     lastHref = location.href;
@@ -351,6 +382,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
       stopPopovers();
       stopRrweb();
     };
+    watchCanvases();
   };
   /**
    * Records the page, or tells the agent it is hidden. Run on every batch and URL change,
@@ -359,6 +391,7 @@ export function createRecorder(send: (batch: EventBatch) => Promise<unknown>): R
    */
   const checkPage = () => {
     if (!masking) return;
+    watchCanvases();
     const hiddenBecause = masking.pageHiddenBecause(location.href);
     const now = hiddenBecause === null ? 'recorded' : `${hiddenBecause} ${location.pathname}`;
     if (now === shownPage) return;

@@ -32,6 +32,11 @@ const LIST_COPY: Record<RuleList, { title: string; help: string; placeholder: st
     help: 'Images shown to agents as a grey area of the same size; their address is never sent.',
     placeholder: 'img.id-card',
   },
+  maskedCanvasSelectors: {
+    title: 'Masked canvases',
+    help: 'Canvases (charts, signatures, maps) shown to agents as a grey area of the same size; none of their pixels are sent.',
+    placeholder: 'canvas.signature',
+  },
   maskedPagePatterns: {
     title: 'Masked pages',
     help: 'Pages hidden from agents entirely. A path or URL where * matches anything, e.g. /account/* or https://shop.example/checkout*.',
@@ -190,6 +195,7 @@ export function AdminSettings() {
             {listField('maskedFieldSelectors')}
             {listField('maskedElementSelectors')}
             {listField('maskedImageSelectors')}
+            {listField('maskedCanvasSelectors')}
             {listField('maskedPagePatterns')}
             {listField('keptQueryParameters')}
           </section>

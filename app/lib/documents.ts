@@ -126,6 +126,7 @@ graphql(`
     maskedFieldSelectors
     maskedElementSelectors
     maskedImageSelectors
+    maskedCanvasSelectors
     maskedPagePatterns
     allowedOrigins
     keptQueryParameters
@@ -134,6 +135,7 @@ graphql(`
       maskedFieldSelectors
       maskedElementSelectors
       maskedImageSelectors
+      maskedCanvasSelectors
       maskedPagePatterns
       allowedOrigins
       keptQueryParameters
@@ -162,6 +164,7 @@ export const RULE_LISTS = [
   'maskedFieldSelectors',
   'maskedElementSelectors',
   'maskedImageSelectors',
+  'maskedCanvasSelectors',
   'maskedPagePatterns',
   'keptQueryParameters',
   'disabledSelectors',

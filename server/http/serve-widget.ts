@@ -22,7 +22,7 @@ export function serveWidget(repoRoot: string, name = 'widget.js'): RequestHandle
 }
 
 /**
- * Every file of the built widget, each at /<its name>: the script, its chat window, its Write Mode actions, its language
+ * Every file of the built widget, each at /<its name>: the script, its chat window, its Write Mode actions, its canvas mirror, its language
  * chunks, the ESM build and that build's types.
  */
 export function serveWidgetFiles(repoRoot: string): Router {
@@ -32,6 +32,7 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget-chat.js',
     'widget-actions.js',
     'widget-fonts.js',
+    'widget-canvas.js',
     'widget.mjs',
     'widget.d.mts',
     ...LANGUAGES.map((language) => `widget-i18n-${language}.js`),

@@ -1,6 +1,7 @@
 import { parse as parseSelector } from 'css-what';
 import {
   DEFAULT_DISABLED_SELECTORS,
+  DEFAULT_MASKED_CANVAS_SELECTORS,
   DEFAULT_MASKED_ELEMENT_SELECTORS,
   DEFAULT_MASKED_FIELD_SELECTORS,
   DEFAULT_MASKED_IMAGE_SELECTORS,
@@ -16,7 +17,13 @@ import { forgetAllowedOrigins } from './allowed-origins-cache.ts';
 const SITE = 'site';
 
 /** The lists an admin edits; each is stored as a JSON array in its own column. */
-export const SELECTOR_LISTS = ['disabledSelectors', 'maskedFieldSelectors', 'maskedElementSelectors', 'maskedImageSelectors'] as const;
+export const SELECTOR_LISTS = [
+  'disabledSelectors',
+  'maskedFieldSelectors',
+  'maskedElementSelectors',
+  'maskedImageSelectors',
+  'maskedCanvasSelectors',
+] as const;
 type SelectorList = (typeof SELECTOR_LISTS)[number];
 type RuleList = SelectorList | 'maskedPagePatterns' | 'allowedOrigins' | 'keptQueryParameters';
 
@@ -32,6 +39,7 @@ export const BUILT_IN_RULES = {
   maskedFieldSelectors: DEFAULT_MASKED_FIELD_SELECTORS,
   maskedElementSelectors: DEFAULT_MASKED_ELEMENT_SELECTORS,
   maskedImageSelectors: DEFAULT_MASKED_IMAGE_SELECTORS,
+  maskedCanvasSelectors: DEFAULT_MASKED_CANVAS_SELECTORS,
   maskedPagePatterns: [] as string[],
   /** ALLOWED_ORIGINS from the environment adds to these (see allowed-origins.ts). */
   allowedOrigins: [] as string[],
@@ -47,6 +55,7 @@ const LIST_NAMES: Record<RuleList, string> = {
   maskedFieldSelectors: 'Masked fields',
   maskedElementSelectors: 'Masked elements',
   maskedImageSelectors: 'Masked images',
+  maskedCanvasSelectors: 'Masked canvases',
   maskedPagePatterns: 'Masked pages',
   allowedOrigins: 'Allowed sites',
   keptQueryParameters: 'Kept query parameters',
@@ -74,6 +83,7 @@ export function sessionRules(settings: SiteSettingsValues): SessionRules {
     maskedFieldSelectors: merged('maskedFieldSelectors'),
     maskedElementSelectors: merged('maskedElementSelectors'),
     maskedImageSelectors: merged('maskedImageSelectors'),
+    maskedCanvasSelectors: merged('maskedCanvasSelectors'),
     maskedPagePatterns: merged('maskedPagePatterns'),
     keptQueryParameters: merged('keptQueryParameters'),
   };

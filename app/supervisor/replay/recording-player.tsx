@@ -7,6 +7,7 @@ import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../../protocol/mes
 import { markAgentView } from '../../agent/agent-marks';
 import { replayFonts } from '../../lib/replay-fonts';
 import { openDialogsWithoutFocus, popoverReplay, syncPopovers } from '../../lib/replay-top-layer';
+import { canvasFrames } from '../../agent/canvas-frames';
 
 const SPEEDS = [1, 2, 4, 8];
 const CUSTOM_EVENT = 5;
@@ -38,7 +39,7 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
       UNSAFE_replayCanvas: false,
       skipInactive: true,
       triggerFocus: false,
-      plugins: [popoverReplay, replayFonts()],
+      plugins: [popoverReplay, replayFonts(), canvasFrames],
     });
     if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (next) => setSize(next as { width: number; height: number }));

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SiteSettings" ADD COLUMN     "maskedCanvasSelectors" TEXT NOT NULL DEFAULT '[]';
