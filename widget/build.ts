@@ -30,6 +30,10 @@ export const MAX_CHAT_GZIP_BYTES = 6 * 1024;
 /** Write Mode's actions on the page, loaded when a session turns to Write Mode. */
 export const ACTIONS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-actions.js');
 export const MAX_ACTIONS_GZIP_BYTES = 3 * 1024;
+export const PREVIEW_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-preview.js');
+export const MAX_PREVIEW_GZIP_BYTES = 1024;
+export const POINTER_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-pointer.js');
+export const MAX_POINTER_GZIP_BYTES = 1024;
 export const FONTS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-fonts.js');
 export const MAX_FONTS_GZIP_BYTES = 2 * 1024;
 
@@ -136,6 +140,16 @@ export async function buildActionsWidget(outfile = ACTIONS_OUTFILE): Promise<{ b
   return buildBundle(path.join(REPO_ROOT, 'widget', 'agent-actions.ts'), outfile, 'esm');
 }
 
+/** Builds the masking preview's answer (widget/preview.ts), loaded only by framed pages. */
+export async function buildPreviewWidget(outfile = PREVIEW_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'preview.ts'), outfile, 'esm');
+}
+
+/** Builds the agent's pointer and click ring (widget/ui/agent-pointer.ts), loaded when the agent first points. */
+export async function buildPointerWidget(outfile = POINTER_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'ui', 'agent-pointer.ts'), outfile, 'esm');
+}
+
 /** Builds the chunk that sends the page's fonts for agents (widget/fonts/send-page-fonts.ts). */
 export async function buildFontsWidget(outfile = FONTS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
   return buildBundle(path.join(REPO_ROOT, 'widget', 'fonts', 'send-page-fonts.ts'), outfile, 'esm');
@@ -203,6 +217,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     { name: 'dist/widget.js', ...(await buildWidget()), budget: MAX_WIDGET_GZIP_BYTES },
     { name: 'dist/widget-chat.js', ...(await buildChatWidget()), budget: MAX_CHAT_GZIP_BYTES },
     { name: 'dist/widget-actions.js', ...(await buildActionsWidget()), budget: MAX_ACTIONS_GZIP_BYTES },
+    { name: 'dist/widget-preview.js', ...(await buildPreviewWidget()), budget: MAX_PREVIEW_GZIP_BYTES },
+    { name: 'dist/widget-pointer.js', ...(await buildPointerWidget()), budget: MAX_POINTER_GZIP_BYTES },
     { name: 'dist/widget-fonts.js', ...(await buildFontsWidget()), budget: MAX_FONTS_GZIP_BYTES },
     { name: 'dist/widget-canvas.js', ...(await buildCanvasWidget()), budget: MAX_CANVAS_GZIP_BYTES },
     { name: 'dist/widget.mjs', ...(await buildEsmWidget()), budget: MAX_WIDGET_GZIP_BYTES },

@@ -14,13 +14,13 @@ import type { CobrowseApi, CobrowseEventMap, InitOptions, NoticeKind, StartedSes
 import { addChatButton, openChatToken } from './chat/launcher.ts';
 import { EN } from './i18n/en.ts';
 import { fill, loadTexts } from './i18n/texts.ts';
-import { answerMaskingPreview } from './preview.ts';
+import type { answerMaskingPreview } from './preview.ts';
 import { SESSION_STREAM } from './operations.ts';
 import { createRecorder } from './recorder.ts';
 import { IDLE, openOf, transition, type OpenSession, type SessionEvent, type WidgetSession } from './session-machine.ts';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
 import { execute, openSocket, postGraphQL, socketWorker, type Client } from './transport.ts';
-import { createAgentPointer, type AgentPointer } from './ui/agent-pointer.ts';
+import type { createAgentPointer, AgentPointer } from './ui/agent-pointer.ts';
 import { showRtt } from './ui/rtt.ts';
 import { createPanel, NO_PANEL, type Panel, type PanelActions } from './ui/panel.ts';
 import { createShadowRoot } from './ui/root.ts';
@@ -67,7 +67,6 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
   let t = EN;
   let shadow: ShadowRoot;
   let panel: Panel = NO_PANEL;
-  let pointer: AgentPointer;
   const handlers = new Map<keyof CobrowseEventMap, Set<(detail: never) => void>>();
   /** Where the session is (session-machine.ts); changed only through `go`. */
   let machine: WidgetSession = IDLE;
@@ -117,8 +116,11 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
         panel = createPanel(shadow, actions, t);
         addChatButton(shadow, serverOrigin, t);
       }
-      pointer = createAgentPointer(shadow, t.agentPointer);
-      answerMaskingPreview(serverOrigin);
+      if (window.parent !== window)
+        chunk<{ answerMaskingPreview: typeof answerMaskingPreview }>('preview').then(
+          (code) => code.answerMaskingPreview(serverOrigin, createRecorder),
+          () => {},
+        );
       const saved = loadSession();
       if (saved) open(saved);
     })());
@@ -137,10 +139,23 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       ? execute(client, query, { sessionId: open.session.sessionId, ...variables }).catch((error: Error) => notify(error.message, 'error'))
       : Promise.resolve();
 
-  /** Write Mode's action code (/widget-actions.js), loaded once a session turns to Write Mode: most never do. */
+  /**
+   * One of the widget's own chunks (/widget-<name>.js), for what most pages never need: the masking
+   * preview's answer, Write Mode's actions, the agent's pointer, fonts and canvases.
+   */
+  const chunk = <T>(name: string): Promise<T> => import(/* @vite-ignore */ `${serverOrigin}/widget-${name}.js`);
+
+  /** The agent's pointer and click ring, loaded when the agent first points. */
+  let pointer: Promise<AgentPointer> | undefined;
+  const withPointer = (use: (pointer: AgentPointer) => void) =>
+    void (pointer ??= chunk<{ createAgentPointer: typeof createAgentPointer }>('pointer').then((code) =>
+      code.createAgentPointer(shadow, t.agentPointer),
+    )).then(use, () => (pointer = undefined));
+
+  /** Write Mode's action code, loaded once a session turns to Write Mode: most never do. */
   let actionCode: Promise<{ applyAgentAction: typeof applyAgentAction }> | undefined;
   const loadActionCode = () =>
-    (actionCode ??= import(/* @vite-ignore */ `${serverOrigin}/widget-actions.js`).catch((error: unknown) => {
+    (actionCode ??= chunk<{ applyAgentAction: typeof applyAgentAction }>('actions').catch((error: unknown) => {
       actionCode = undefined; // tried again with the next action
       throw error;
     }));
@@ -170,14 +185,14 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
   const sendFonts = (customerToken: string) => {
     if (document.fonts.size === 0) return;
     const noop = () => {};
-    import(/* @vite-ignore */ `${serverOrigin}/widget-fonts.js`)
-      .then((chunk: { sendPageFonts: typeof sendPageFonts }) => chunk.sendPageFonts(serverOrigin, customerToken))
+    chunk<{ sendPageFonts: typeof sendPageFonts }>('fonts')
+      .then((code) => code.sendPageFonts(serverOrigin, customerToken))
       .then((fonts) => Object.keys(fonts).length > 0 && recorder.custom(PAGE_FONTS_EVENT_TAG, { fonts }), noop);
   };
   const recorder = createRecorder(
     (batch) => (client && live() ? client.upload(batch) : Promise.resolve()),
-    // The canvas mirror (/widget-canvas.js), loaded only on pages that have a canvas.
-    () => import(/* @vite-ignore */ `${serverOrigin}/widget-canvas.js`),
+    // The canvas mirror, loaded only on pages that have a canvas.
+    () => chunk('canvas'),
   );
   /** Records the page under the session's rules (a snapshot first), with its fonts when the site sends them. */
   const record = (open: OpenSession) => {
@@ -200,7 +215,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     client?.dispose();
     client = null;
     clearSession();
-    pointer.hide();
+    void pointer?.then((shown) => shown.hide());
     panel.showStart(false);
     notify(endedBy === 'AGENT' ? t.endedByAgent : endedBy === 'CUSTOMER' ? t.endedByYou : t.ended);
     emit('ended', { endedBy });
@@ -233,7 +248,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       // is up: the first snapshot then leaves once, of the page as it is when the agent arrives.
       agentJoined(session);
     } else if (event === 'agent-left') {
-      pointer.hide();
+      void pointer?.then((shown) => shown.hide());
       notify(t.agentLeft);
     } else if (event === 'write-approved') {
       notify(t.writeApproved);
@@ -264,8 +279,8 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     // a session nobody has joined is never recorded, whoever asks.
     else if (message.type === 'snapshot-request') {
       if (machine.phase === 'joined') record(machine);
-    } else if (message.type === 'pointer') pointer.move(...recorder.locate(message.target));
-    else if (message.type === 'click') pointer.click(...recorder.locate(message.target));
+    } else if (message.type === 'pointer') withPointer((shown) => shown.move(...recorder.locate(message.target)));
+    else if (message.type === 'click') withPointer((shown) => shown.click(...recorder.locate(message.target)));
   };
 
   const current = () => live()?.session;

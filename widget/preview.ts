@@ -1,5 +1,5 @@
 import type { PreviewMessage, SessionRules } from '../protocol/messages.ts';
-import { createRecorder, type Recorder } from './recorder.ts';
+import type { createRecorder, Recorder } from './recorder.ts';
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item) => typeof item === 'string') : []);
 
@@ -18,15 +18,15 @@ function masking(rules: Partial<SessionRules> | undefined) {
 /**
  * When this page is framed by the co-browse server's masking preview, records it under the
  * rules the preview sends and posts the events back, exactly as an agent would receive them.
- * Only the server's own origin is listened to and posted to.
+ * Only the server's own origin is listened to and posted to. A chunk of its own
+ * (/widget-preview.js) that only framed pages load; it records with the core's recorder.
  */
-export function answerMaskingPreview(serverOrigin: string): void {
-  if (window.parent === window) return;
+export function answerMaskingPreview(serverOrigin: string, record: typeof createRecorder): void {
   let recorder: Recorder | null = null;
   const post = (message: PreviewMessage) => window.parent.postMessage(message, serverOrigin);
   addEventListener('message', (event: MessageEvent<Partial<PreviewMessage> | null>) => {
     if (event.origin !== serverOrigin || event.source !== window.parent || event.data?.type !== 'cobrowse-preview-rules') return;
-    recorder ??= createRecorder(async (batch) => post({ type: 'cobrowse-preview-events', batch }));
+    recorder ??= record(async (batch) => post({ type: 'cobrowse-preview-events', batch }));
     recorder.setOnline(true);
     recorder.start(masking(event.data.rules));
   });

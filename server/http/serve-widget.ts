@@ -32,6 +32,8 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget-chat.js',
     'widget-actions.js',
     'widget-fonts.js',
+    'widget-preview.js',
+    'widget-pointer.js',
     'widget-canvas.js',
     'widget.mjs',
     'widget.d.mts',
