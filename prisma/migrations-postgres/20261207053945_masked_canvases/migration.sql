@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "SiteSettings" ADD COLUMN     "maskedCanvasSelectors" TEXT NOT NULL DEFAULT '[]';
