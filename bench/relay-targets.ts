@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { MAX_UNACKNOWLEDGED_BATCHES } from '../protocol/uploads.ts';
 import { SESSION_STREAM } from '../widget/operations.ts';
-import { GRAPHQL_PATH } from '../widget/transport.ts';
+import { GRAPHQL_PATH, KEEP_ALIVE_MS } from '../widget/transport.ts';
+import { dropSchema } from '../test/support/services.ts';
 import { gql, signIn, startCustomerSession } from '../test/support/graphql-client.ts';
 import { spawnServer, type SpawnedServer } from './spawn-server.ts';
 
@@ -32,6 +34,7 @@ export interface RelayTarget {
 }
 
 const opened = (socket: WebSocket) => new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+const noop = () => {};
 
 /** BENCH_CUSTOMER_PACING=off: every frame its own batch at once, whatever the window (the load of earlier runs). */
 const PACED = process.env.BENCH_CUSTOMER_PACING !== 'off';
@@ -179,6 +182,28 @@ function customerSocket(baseUrl: string, customerToken: string, sessionId: strin
 }
 
 /**
+ * A started session whose customer's widget socket is open, with no agent: a customer waiting.
+ * It pings every KEEP_ALIVE_MS as the widget does (from a random point in the first period, so
+ * thousands of them do not ping in step).
+ */
+export async function openWaitingCustomer(url: string): Promise<{ isOpen: () => boolean; close: () => void }> {
+  const session = await startCustomerSession(url);
+  const customer = customerSocket(url, session.customerToken, session.id, noop);
+  await customer.subscribed;
+  const ping = () => customer.socket.readyState === WebSocket.OPEN && customer.socket.send('{"type":"ping"}');
+  let pinger: ReturnType<typeof setInterval> | undefined;
+  const first = setTimeout(() => (pinger = setInterval(ping, KEEP_ALIVE_MS)), Math.random() * KEEP_ALIVE_MS);
+  return {
+    isOpen: () => customer.socket.readyState === WebSocket.OPEN,
+    close: () => {
+      clearTimeout(first);
+      clearInterval(pinger);
+      customer.socket.close();
+    },
+  };
+}
+
+/**
  * One of the product's sessions as the bench drives it: started on `customerUrl`, joined by
  * `bench-agent-<index>` on `agentUrl` (the same server, or another instance sharing its database
  * and Redis), the agent's stream and the customer's widget socket open.
@@ -219,5 +244,33 @@ export function cobrowseServer(): RelayTarget {
     openSession: (index, onReceive) => openProductSession({ customerUrl: server.url, agentUrl: server.url }, index, onReceive),
     serverCpuMs: () => server.cpuMs(),
     stop: () => server.stop(),
+  };
+}
+
+/**
+ * The product scaled out: two instances (scaled-server.ts) sharing a fresh PostgreSQL schema and
+ * Redis under a prefix of their own. `split`: each session's customer on the first instance and
+ * its agent on the second, so every batch crosses Redis; otherwise both on the first (the same
+ * setup, one hop fewer), to price the hop in the same run.
+ */
+export function scaledOutServers({ split }: { split: boolean }): RelayTarget {
+  let servers: SpawnedServer[] = [];
+  const schema = `cobrowse_bench_${process.pid}_${Date.now()}`;
+  return {
+    name: split ? 'cobrowse, customer and agent on two instances' : 'cobrowse, one instance with Redis',
+    async start(maxSessions) {
+      const prefix = `bench-${randomUUID()}`;
+      // One after the other: the first applies the migrations and seeds the agents, the second finds them.
+      const first = await spawnServer('./scaled-server.ts', [schema, prefix, String(maxSessions)]);
+      servers = [first];
+      if (split) servers.push(await spawnServer('./scaled-server.ts', [schema, prefix, '0']));
+    },
+    openSession: (index, onReceive) =>
+      openProductSession({ customerUrl: servers[0]!.url, agentUrl: servers.at(-1)!.url }, index, onReceive),
+    serverCpuMs: () => servers.reduce((sum, server) => sum + server.cpuMs(), 0),
+    async stop() {
+      await Promise.all(servers.map((server) => server.stop()));
+      await dropSchema(schema);
+    },
   };
 }

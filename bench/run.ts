@@ -8,8 +8,12 @@ import { benchLevels, measureCapacityAgainstRelay } from './capacity.ts';
 import { measureLargePage } from './large-page.ts';
 import { measureMutationStorms } from './mutation-storm.ts';
 import { BATCHES_PER_SECOND, MIN_SENT_PERCENT, P99_LIMIT_MS } from './relay-capacity.ts';
+import { measureScaledOut } from './scaled-out.ts';
+import { measureSessionMemory } from './session-memory.ts';
 import { startSiteAndServer, type PagesServer } from './standalone.ts';
 import { judgeTargets, printVerdicts, type RunFigures } from './targets.ts';
+import { measureWaitingCustomers } from './waiting-customers.ts';
+import { measureWidgetIdle } from './widget-idle.ts';
 import { measureFirstSnapshot } from './widget-snapshot.ts';
 
 // `npm run bench`: every step of STEPS in turn, each judged against its targets in targets.ts.
@@ -43,6 +47,10 @@ const STEPS: { [K in keyof RunFigures]-?: [K, (step: StepContext) => Promise<Run
   ['widgetFirstSnapshot', async ({ pages }) => measureFirstSnapshot((await pages()).server, log)],
   ['mutationStorms', async ({ pages }) => measureMutationStorms((await pages()).server, (await pages()).site.origin, log)],
   ['largePage', async ({ pages }) => measureLargePage((await pages()).server, (await pages()).site.origin, log)],
+  ['scaledOut', () => measureScaledOut(levels, log)],
+  ['waitingCustomers', () => measureWaitingCustomers(log)],
+  ['sessionMemory', () => measureSessionMemory(log)],
+  ['widgetIdle', async ({ pages }) => measureWidgetIdle((await pages()).server, log)],
 ];
 
 const only = process.env.BENCH_STEPS?.split(',');

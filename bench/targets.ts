@@ -1,5 +1,12 @@
 import type { CapacityResult } from './relay-capacity.ts';
-import type { LargePageSummary, StormSummary } from './summaries.ts';
+import type {
+  LargePageSummary,
+  ScaledOutSummary,
+  SessionMemorySummary,
+  StormSummary,
+  WaitingCustomersSummary,
+  WidgetIdleSummary,
+} from './summaries.ts';
 import { WORKLOADS } from './storm-scripts.ts';
 
 /** One performance target, judged on this run's figures only. */
@@ -33,6 +40,10 @@ export interface RunFigures {
   mutationStorms?: StormSummary;
   /** Null when the large page is not installed on this machine. */
   largePage?: LargePageSummary | null;
+  scaledOut?: ScaledOutSummary;
+  waitingCustomers?: WaitingCustomersSummary;
+  sessionMemory?: SessionMemorySummary;
+  widgetIdle?: WidgetIdleSummary;
 }
 
 /** Capacity against the same run's bare relay. */
@@ -47,6 +58,16 @@ export const LARGE_PAGE_VISIBLE_MS_LIMIT = 500;
 /** DOM change → agent under busy sessions on the same server. */
 export const DOM_CHANGE_P50_MS = 12;
 export const DOM_CHANGE_P99_MS = 24;
+export const SCALED_OUT_RATIO_MIN = 0.6;
+export const REDIS_HOP_P50_MS = 2;
+export const WAITING_CUSTOMERS = 5000;
+export const WAITING_RSS_MB = 600;
+export const WAITING_EVENT_LOOP_P99_MS = 20;
+/** "Unchanged": the live sessions' p99 with the waiting customers within 20 % (or 5 ms) of before. */
+export const LIVE_P99_TOLERANCE = { factor: 1.2, ms: 5 };
+export const SESSION_MEMORY_KB = 200;
+export const WIDGET_IDLE_CPU_PERCENT = 1;
+export const WIDGET_IDLE_TIMER_FIRES_PER_SECOND = 4;
 
 const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
 const notRun = (name: string, wanted: string): Verdict => ({ name, wanted, measured: 'not measured in this run', met: false });
@@ -168,6 +189,77 @@ export function judgeLargePage(page: LargePageSummary | null | undefined): Verdi
   ];
 }
 
+/** The scaled-out capacity against the same run's bare relay, and the Redis hop's added p50. */
+export function judgeScaledOut(scaled: ScaledOutSummary | undefined, relay: CapacityResult | undefined): Verdict[] {
+  const name = 'capacity, two instances via Redis';
+  const hopName = 'Redis hop, added p50';
+  const hopWanted = `≤ ${REDIS_HOP_P50_MS} ms`;
+  if (!scaled || !relay) return [notRun(name, `≥ ${percent(SCALED_OUT_RATIO_MIN)} of bare`), notRun(hopName, hopWanted)];
+  const hop = scaled.redisHop;
+  return [
+    judgeAgainstRelay(name, scaled.twoInstances, relay, SCALED_OUT_RATIO_MIN),
+    hop
+      ? {
+          name: hopName,
+          wanted: hopWanted,
+          measured: `${hop.addedMs} ms (${hop.twoInstancesP50Ms} vs ${hop.oneInstanceP50Ms} ms at ${hop.sessions} sessions)`,
+          met: hop.addedMs <= REDIS_HOP_P50_MS,
+        }
+      : { name: hopName, wanted: hopWanted, measured: 'no step both setups held', met: false },
+  ];
+}
+
+export function judgeWaitingCustomers(waiting: WaitingCustomersSummary | undefined): Verdict[] {
+  const held = { name: 'waiting customers held', wanted: `${WAITING_CUSTOMERS.toLocaleString('en')}, ≤ ${WAITING_RSS_MB} MB` };
+  const loop = { name: 'waiting customers: event-loop p99', wanted: `≤ ${WAITING_EVENT_LOOP_P99_MS} ms` };
+  const live = { name: "waiting customers: live sessions' p99", wanted: 'unchanged (±20%/5 ms)' };
+  if (!waiting) return [notRun(held.name, held.wanted), notRun(loop.name, loop.wanted), notRun(live.name, live.wanted)];
+  const { liveBefore: before, liveWithWaiting: after } = waiting;
+  const liveLimit = Math.max(before.p99 * LIVE_P99_TOLERANCE.factor, before.p99 + LIVE_P99_TOLERANCE.ms);
+  return [
+    {
+      ...held,
+      measured: `${waiting.held} of ${waiting.wanted} held, RSS ${waiting.rssMB} MB`,
+      met: waiting.wanted >= WAITING_CUSTOMERS && waiting.held >= WAITING_CUSTOMERS && waiting.rssMB <= WAITING_RSS_MB,
+    },
+    { ...loop, measured: `${waiting.eventLoopDelayP99Ms} ms`, met: waiting.eventLoopDelayP99Ms <= WAITING_EVENT_LOOP_P99_MS },
+    {
+      ...live,
+      measured: `${after.p99} ms with them vs ${before.p99} ms before (${waiting.liveSessions} sessions; generator ${after.sentPercent}% / ${before.sentPercent}%)`,
+      met: after.p99 <= liveLimit && after.sentPercent >= 98 && before.sentPercent >= 98,
+    },
+  ];
+}
+
+export function judgeSessionMemory(memory: SessionMemorySummary | undefined): Verdict[] {
+  const name = 'server memory per active session';
+  const wanted = `≤ ${SESSION_MEMORY_KB} KB`;
+  if (!memory) return [notRun(name, wanted)];
+  return [
+    {
+      name,
+      wanted,
+      measured: `${memory.rssKBPerSession} KB RSS (heap ${memory.heapKBPerSession} KB, external ${memory.externalKBPerSession} KB; ${memory.sessions} sessions${memory.afterGc ? ', after GC' : ', no GC'})`,
+      met: memory.rssKBPerSession <= SESSION_MEMORY_KB,
+    },
+  ];
+}
+
+export function judgeWidgetIdle(idle: WidgetIdleSummary | undefined): Verdict[] {
+  const cpu = { name: 'widget idle: CPU', wanted: `≤ ${WIDGET_IDLE_CPU_PERCENT}% of a core` };
+  const timers = { name: 'widget idle: busiest timer', wanted: `≤ ${WIDGET_IDLE_TIMER_FIRES_PER_SECOND} fires/s` };
+  if (!idle) return [notRun(cpu.name, cpu.wanted), notRun(timers.name, timers.wanted)];
+  const busiest = idle.timers[0];
+  return [
+    { ...cpu, measured: `${idle.cpuPercentOfCore}% over ${idle.seconds} s`, met: idle.cpuPercentOfCore <= WIDGET_IDLE_CPU_PERCENT },
+    {
+      ...timers,
+      measured: busiest ? `${busiest.perSecond}/s at ${busiest.site}` : `no timer fired (${idle.timerFiresSeen} fires seen)`,
+      met: (busiest?.perSecond ?? 0) <= WIDGET_IDLE_TIMER_FIRES_PER_SECOND,
+    },
+  ];
+}
+
 /** Prints the verdicts as a table; whether every target was met. */
 export function printVerdicts(verdicts: Verdict[]): boolean {
   console.log(`\n${'target'.padEnd(46)} ${'wanted'.padEnd(22)} measured`);
@@ -187,5 +279,9 @@ export function judgeTargets(run: RunFigures): Verdict[] {
     ...judgeSnapshot(run.widgetFirstSnapshot),
     ...judgeStorms(run.mutationStorms),
     ...judgeLargePage(run.largePage),
+    ...judgeScaledOut(run.scaledOut, run.capacity?.bareRelay),
+    ...judgeWaitingCustomers(run.waitingCustomers),
+    ...judgeSessionMemory(run.sessionMemory),
+    ...judgeWidgetIdle(run.widgetIdle),
   ];
 }
