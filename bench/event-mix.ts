@@ -61,7 +61,7 @@ const templateParts = (() => {
   const json = JSON.stringify(realisticBatch(0, 0).events);
   // Every number that depends on seq or time, in the order they appear in the JSON.
   return json
-    .replace(/"timestamp":0/g, `"timestamp":${MARK}t`)
+    .replace(/"timestamp":\d+/g, `"timestamp":${MARK}t`)
     .replace(/"id":120,/, `"id":${MARK}text,`)
     .replace(/Balance updated 0: \$0.00/, `Balance updated ${MARK}s: $${MARK}amount`)
     .replace(/"class":"nw-card","aria-expanded":"true"/, `${MARK}attrs`)
