@@ -1,5 +1,6 @@
 import { launchBrowser } from '../test/support/browser.ts';
 import { agentJoins, customerStarts } from '../test/support/cobrowse-pages.ts';
+import { endSession } from './agent-session.ts';
 import { BUSY_SESSIONS } from './bench-server-setup.ts';
 import { spawnServer } from './spawn-server.ts';
 import { runStandalone } from './standalone.ts';
@@ -121,6 +122,8 @@ export async function measureBrowserLatency(server: { url: string }, log: (line:
     await pause(500);
 
     const seen = await agent.evaluate(() => (window as unknown as { benchSeen: Record<string, number> }).benchSeen);
+    // The next steps' agent (the snapshot step's is this one) can then join another session.
+    await endSession(agent);
     const moves = await customer.evaluate(() => (window as unknown as { benchMoves: Record<string, number> }).benchMoves);
     const dom = Object.entries(domSent).map(([value, at]) => (seen[value] ? seen[value] - at : undefined));
     // A move the customer's page never saw is missing as well as one the agent never saw.

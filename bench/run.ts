@@ -59,20 +59,23 @@ const run: RunFigures = {};
 // allows the customer's site of the storm and large-page steps.
 let shared: Promise<{ site: BenchSite; server: PagesServer }> | undefined;
 const pages = () => (shared ??= startSiteAndServer());
+let failed = false;
 try {
   for (const [key, measure] of STEPS) {
     if (only && !only.includes(key)) continue;
     (run as Record<string, unknown>)[key] = await measure({ run, pages } as StepContext);
   }
 } catch (error) {
-  // Next.js installs an uncaughtException handler that only logs: exit non-zero ourselves.
   console.error('BENCH FAILED:', error);
-  process.exit(1);
+  failed = true;
 } finally {
   const started = await shared;
   await started?.server.close();
   await started?.site.close();
 }
+// Next.js installs an uncaughtException handler that only logs: exit non-zero ourselves, once
+// the servers are stopped.
+if (failed) process.exit(1);
 
 const result = {
   date: new Date().toISOString(),

@@ -100,7 +100,8 @@ export async function measureFirstSnapshot(server: { url: string }, log: (line: 
       const elements = await page.evaluate(() => document.querySelectorAll('*').length);
       const code = await startOnPage(page);
       const joined = await gql<{ joinSession: { id: string } }>(server.url, JOIN, { code }, { cookie: agent });
-      const sessionId = joined.data!.joinSession.id;
+      if (!joined.data) throw new Error(`the agent could not join: ${JSON.stringify(joined.errors)}`);
+      const sessionId = joined.data.joinSession.id;
       await gql(server.url, REQUEST_SNAPSHOT, { id: sessionId }, { cookie: agent });
       const sent = await snapshot;
       times.push(sent.at - requestAt);
