@@ -81,7 +81,14 @@ export const capacityText = (result: CapacityResult) => `${result.bound === 'at 
  * the run must step higher. A product figure that is only a lower bound may still meet it.
  */
 export function judgeAgainstRelay(name: string, product: CapacityResult, relay: CapacityResult, min: number): Verdict {
-  const ratio = relay.capacity === 0 ? 0 : product.capacity / relay.capacity;
+  if (relay.capacity === 0)
+    return {
+      name,
+      wanted: `≥ ${percent(min)}`,
+      measured: `unknown: the bare relay held no step (${relay.ended}), so there is nothing to compare`,
+      met: false,
+    };
+  const ratio = product.capacity / relay.capacity;
   const base = `${percent(ratio)} (${capacityText(product)} vs ${capacityText(relay)} sessions)`;
   if (relay.bound === 'at least')
     return {

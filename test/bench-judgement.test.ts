@@ -30,6 +30,11 @@ test('a bare relay that held every step leaves the capacity unknown, judged miss
     assert.equal(verdict!.met, false);
     assert.match(verdict!.measured, /raise BENCH_LEVELS/);
   }
+  // A relay that held no step leaves nothing to compare, whatever the product held.
+  const none = capacity({ steps: [step(25, { p99: 500 })], capacity: 0, bound: 'exact' });
+  const held = judgeCapacity({ bareRelay: none, cobrowse: sameCapacity, capacityRatio: 0, cpuPerBatch: null })[0]!;
+  assert.equal(held.met, false);
+  assert.match(held.measured, /held no step/);
   // The same figures with an exact relay capacity are judged on the ratio.
   const exactRelay = { ...relay, bound: 'exact' as const };
   assert.equal(judgeCapacity({ bareRelay: exactRelay, cobrowse: sameCapacity, capacityRatio: 1, cpuPerBatch: null })[0]!.met, true);
