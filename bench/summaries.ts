@@ -20,7 +20,7 @@ export interface LargePageSummary {
   htmlKB: number;
   elements: number;
   runs: number;
-  /** Median bytes the customer's browser sent from the agent's snapshot request until the page showed (text frames as sent, binary ones decoded). */
+  /** Median bytes the customer's browser sent from the agent's Join click until the page showed (since 2026-12-07; from the snapshot request before). */
   wireKB: number;
   /** The largest of those frames (the snapshot's, unless it is split). */
   largestFrameKB: number;
