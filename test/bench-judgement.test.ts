@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import { realisticBatch, realisticEventsJson } from '../bench/event-mix.ts';
 import { cpuPerBatchRatio, type CapacityResult, type StepResult } from '../bench/relay-capacity.ts';
 import { paceLikeTheWidget } from '../bench/relay-targets.ts';
+import { INSTALL_SIGNATURE } from '../bench/storm-scripts.ts';
 import { judgeBrowserLatency, judgeCapacity, judgeLargePage, judgeTargets } from '../bench/targets.ts';
+import { launchBrowser } from './support/browser.ts';
 import { MAX_UNACKNOWLEDGED_BATCHES } from '../protocol/uploads.ts';
 
 // The bench's judgement must not pass a product that is worse, nor one it did not measure.
@@ -111,4 +113,25 @@ test('the bench customers keep to the widget upload window and merge the frames 
     [MAX_UNACKNOWLEDGED_BATCHES + 2, 1000 + MAX_UNACKNOWLEDGED_BATCHES, 9],
   );
   assert.equal(carried.get(MAX_UNACKNOWLEDGED_BATCHES + 2), 3);
+});
+
+test('the storm signature tells trees apart by their text, in Chromium', async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.evaluate(INSTALL_SIGNATURE);
+    const signature = (html: string) =>
+      page.evaluate((markup) => {
+        const root = document.createElement('div');
+        root.innerHTML = markup;
+        return (window as unknown as { benchSignature: (root: Element) => { count: number; hash: number } }).benchSignature(root);
+      }, html);
+    const list = '<ul class="list"><li class="item">Payment 1</li><li class="item">Payment 2</li></ul>';
+    // The same tree signs the same; one that lost a text, or changed one, does not.
+    assert.deepEqual(await signature(list), await signature(list));
+    assert.notDeepEqual(await signature(list), await signature(list.replace('Payment 2', '')));
+    assert.notDeepEqual(await signature(list), await signature(list.replace('Payment 2', 'Payment 3')));
+  } finally {
+    await browser.close();
+  }
 });
