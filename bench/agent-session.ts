@@ -2,8 +2,8 @@ import type { Page } from 'playwright-core';
 import { waitFor } from '../test/support/wait-for.ts';
 
 /**
- * The agent of the storm and large-page steps: not the one the latency step leaves in its session
- * (an agent holds one session at a time).
+ * The agent of the storm, large-page and widget-idle steps: not the latency and snapshot steps'
+ * (an agent holds one session at a time, and a step that fails leaves its agent in the session).
  */
 export const BENCH_AGENT = 'agent2@example.com';
 

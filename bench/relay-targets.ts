@@ -1,29 +1,105 @@
+import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import type { EventBatch, StreamMessage } from '../protocol/index.ts';
+import { MAX_UNACKNOWLEDGED_BATCHES } from '../protocol/uploads.ts';
 import { SESSION_STREAM } from '../widget/operations.ts';
-import { execute, GRAPHQL_PATH, openSocket, type Client } from '../widget/transport.ts';
+import { GRAPHQL_PATH, KEEP_ALIVE_MS } from '../widget/transport.ts';
+import { dropSchema } from '../test/support/services.ts';
 import { gql, signIn, startCustomerSession } from '../test/support/graphql-client.ts';
 import { spawnServer, type SpawnedServer } from './spawn-server.ts';
 
+/** One frame a busy customer's recorder hands over: its events as JSON (an array), and when it was recorded. */
+export interface Frame {
+  seq: number;
+  sentAt: number;
+  eventsJson: string;
+}
+
 /** One customer→agent pair as the benchmark drives it. */
 export interface BenchSession {
-  send(batch: EventBatch): void;
+  send(frame: Frame): void;
   close(): Promise<void>;
 }
+
+/** Called for every customer frame the agent receives, with when the frame was recorded. */
+export type OnReceive = (sentAt: number) => void;
 
 export interface RelayTarget {
   name: string;
   start(maxSessions: number): Promise<void>;
-  /** CPU time the relay's server process has used so far (ms), to price each batch it relays. */
+  /** CPU time the relay's server processes have used so far (ms), to price each batch they relay. */
   serverCpuMs(): number;
-  /** Opens session `index`; `onReceive` gets every batch the agent receives. */
-  openSession(index: number, onReceive: (batch: EventBatch) => void): Promise<BenchSession>;
+  /** Opens session `index`; `onReceive` is called for every customer frame its agent receives. */
+  openSession(index: number, onReceive: OnReceive): Promise<BenchSession>;
   stop(): Promise<void>;
 }
 
 const opened = (socket: WebSocket) => new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+const noop = () => {};
 
-/** The baseline: a bare ws relay. */
+/** BENCH_CUSTOMER_PACING=off: every frame its own batch at once, whatever the window (the load of earlier runs). */
+const PACED = process.env.BENCH_CUSTOMER_PACING !== 'off';
+
+/**
+ * A customer's frames sent as the widget sends them (widget/transport.ts, widget/recorder.ts): at
+ * most MAX_UNACKNOWLEDGED_BATCHES uploads the server has not yet acknowledged (it tells a count
+ * every BATCH_ACK_INTERVAL_MS); frames recorded while the window is full wait and leave together
+ * in the next batch, so under load batches grow instead of queueing. Latency still counts from a
+ * batch's oldest frame. The same for the bare relay's customers and the product's: like with like.
+ */
+export function paceLikeTheWidget(upload: (json: string) => void, carries: (seq: number, frames: number) => void) {
+  let uploaded = 0;
+  let taken = 0;
+  let waiting: { seq: number; sentAt: number; events: string[] } | null = null;
+  const go = (seq: number, sentAt: number, events: string[]) => {
+    carries(seq, events.length);
+    uploaded++;
+    // Each frame's events are a JSON array: a merged batch joins their insides.
+    const json = events.length === 1 ? events[0] : `[${events.map((array) => array.slice(1, -1)).join(',')}]`;
+    upload(`{"seq":${seq},"sentAt":${sentAt},"events":${json}}`);
+  };
+  return {
+    send(frame: Frame) {
+      if (!PACED || uploaded - taken < MAX_UNACKNOWLEDGED_BATCHES) return go(frame.seq, frame.sentAt, [frame.eventsJson]);
+      if (!waiting) waiting = { seq: frame.seq, sentAt: frame.sentAt, events: [frame.eventsJson] };
+      else {
+        waiting.seq = frame.seq;
+        waiting.events.push(frame.eventsJson);
+      }
+    },
+    /** The server's `batch-ack`: it has taken `count` uploads on this connection. */
+    acknowledged(count: number) {
+      taken = count;
+      if (waiting && uploaded - taken < MAX_UNACKNOWLEDGED_BATCHES) {
+        const next = waiting;
+        waiting = null;
+        go(next.seq, next.sentAt, next.events);
+      }
+    },
+  };
+}
+
+const BATCH_ACK = /^\{"type":"batch-ack","count":(\d+)\}$/;
+// A batch's head as both relays pass it on (the product around the customer's own text).
+const BATCH_HEAD = /"seq":(\d+),"sentAt":([\d.]+)/;
+
+/** Counts every frame a received batch carries, each at the age of the batch's oldest frame. */
+function receiver(onReceive: OnReceive) {
+  const framesIn = new Map<number, number>(); // a batch's seq → the customer's frames it carries
+  return {
+    carries: (seq: number, frames: number) => framesIn.set(seq, frames),
+    received(text: string) {
+      const head = BATCH_HEAD.exec(text);
+      if (!head) return false;
+      const seq = Number(head[1]);
+      const frames = framesIn.get(seq) ?? 1;
+      framesIn.delete(seq);
+      for (let frame = 0; frame < frames; frame++) onReceive(Number(head[2]));
+      return true;
+    },
+  };
+}
+
+/** The baseline: a bare ws relay with the product's upload window (bare-relay-server.ts). */
 export function bareRelay(): RelayTarget {
   let server: SpawnedServer;
   return {
@@ -32,12 +108,18 @@ export function bareRelay(): RelayTarget {
       server = await spawnServer('./bare-relay-server.ts');
     },
     async openSession(index, onReceive) {
+      const frames = receiver(onReceive);
       const agent = new WebSocket(`${server.url}/?session=${index}&role=agent`);
-      agent.on('message', (data) => onReceive(JSON.parse(String(data)) as EventBatch));
+      agent.on('message', (data) => frames.received(String(data)));
       const customer = new WebSocket(`${server.url}/?session=${index}&role=customer`);
+      const pacer = paceLikeTheWidget((json) => customer.send(Buffer.from(json)), frames.carries);
+      customer.on('message', (data) => {
+        const ack = BATCH_ACK.exec(String(data));
+        if (ack) pacer.acknowledged(Number(ack[1]));
+      });
       await Promise.all([opened(agent), opened(customer)]);
       return {
-        send: (batch) => customer.send(JSON.stringify(batch)),
+        send: pacer.send,
         close: async () => {
           agent.close();
           customer.close();
@@ -49,73 +131,109 @@ export function bareRelay(): RelayTarget {
   };
 }
 
-const noop = () => {};
-
-// The widget's socket client expects the browser's WebSocket; Node 20 has none, and ws's speaks the same API.
-class BrowserLikeWebSocket extends WebSocket {
-  constructor(address: string, protocols?: string | string[]) {
-    super(address, protocols, { headers: { origin: new URL(address).origin.replace(/^ws/, 'http') } });
-  }
-}
-(globalThis as { WebSocket?: unknown }).WebSocket ??= BrowserLikeWebSocket;
-
 /**
  * The agent's side as lean as the bare relay's: a raw socket speaking graphql-transport-ws, so the
  * load generator (on the same two cores as the server) measures the server, not a client library.
  */
-function agentStream(baseUrl: string, cookie: string, sessionId: string, onMessage: (message: StreamMessage) => void) {
+function agentStream(baseUrl: string, cookie: string, sessionId: string, onBatch: (text: string) => boolean, ready: () => void) {
   const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${GRAPHQL_PATH}`, 'graphql-transport-ws', {
     headers: { origin: baseUrl, cookie },
   });
   socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
   socket.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { type: string; payload?: { data?: { sessionStream?: StreamMessage } } };
+    const text = String(data);
+    if (onBatch(text)) return;
+    const message = JSON.parse(text) as { type: string; payload?: { data?: { sessionStream?: { type: string } } } };
     if (message.type === 'connection_ack')
       socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SESSION_STREAM, variables: { sessionId } } }));
     else if (message.type === 'ping') socket.send('{"type":"pong"}');
-    else if (message.type === 'next' && message.payload?.data?.sessionStream) onMessage(message.payload.data.sessionStream);
+    else if (message.payload?.data?.sessionStream?.type === 'session') ready();
   });
   return socket;
 }
 
-/** BENCH_CUSTOMER_UPLOAD=mutation: each batch a `sendEvents` mutation, as the widget sent them until 2026-12-03. */
-const SEND_EVENTS = 'mutation($sessionId: ID!, $batch: JSON!){ sendEvents(sessionId:$sessionId, batch:$batch) }';
-const BY_MUTATION = process.env.BENCH_CUSTOMER_UPLOAD === 'mutation';
-
-/** BENCH_CUSTOMER_PACING=off: every frame its own batch at once, whatever the window (the load of earlier runs). */
-const PACED = process.env.BENCH_CUSTOMER_PACING !== 'off';
+/**
+ * The customer's side as the widget speaks it (widget/transport.ts): graphql-transport-ws with
+ * the customer token, the customer's own stream subscribed, event batches uploaded as binary
+ * frames (protocol/uploads.ts) within the acknowledged window. A raw socket rather than the
+ * widget's client, so it sends the pre-serialized frames as the bare relay's customers do.
+ */
+function customerSocket(baseUrl: string, customerToken: string, sessionId: string, carries: (seq: number, frames: number) => void) {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${GRAPHQL_PATH}`, 'graphql-transport-ws', {
+    headers: { origin: baseUrl },
+  });
+  const pacer = paceLikeTheWidget((json) => socket.send(Buffer.from(json)), carries);
+  const subscribed = new Promise<void>((ready, fail) => {
+    socket.once('error', fail);
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { customerToken } })));
+    socket.on('message', (data) => {
+      const text = String(data);
+      const ack = BATCH_ACK.exec(text);
+      if (ack) return pacer.acknowledged(Number(ack[1]));
+      const message = JSON.parse(text) as { type: string };
+      if (message.type === 'connection_ack')
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SESSION_STREAM, variables: { sessionId } } }));
+      else if (message.type === 'ping') socket.send('{"type":"pong"}');
+      else if (message.type === 'next') ready();
+      else if (message.type === 'batch-error') fail(new Error(text));
+    });
+  });
+  return { socket, pacer, subscribed };
+}
 
 /**
- * A customer's frames sent as the widget's recorder sends them (widget/recorder.ts): one batch
- * handed to the socket at a time, the next once the socket takes more (the upload window, or a
- * mutation's answer); frames recorded meanwhile wait and leave together in the next batch, so
- * under load batches grow instead of queueing. Latency still counts from a batch's oldest frame.
+ * A started session whose customer's widget socket is open, with no agent: a customer waiting.
+ * It pings every KEEP_ALIVE_MS as the widget does (from a random point in the first period, so
+ * thousands of them do not ping in step).
  */
-function paceLikeTheWidget(send: (batch: EventBatch) => Promise<unknown>, carries: (batch: EventBatch, frames: number) => void) {
-  let inFlight = false;
-  let waiting: { batch: EventBatch; frames: number } | null = null;
-  const go = (batch: EventBatch, frames: number) => {
-    carries(batch, frames);
-    inFlight = true;
-    void send(batch).then(() => {
-      inFlight = false;
-      const next = waiting;
-      waiting = null;
-      if (next) go(next.batch, next.frames);
-    });
-  };
-  return (batch: EventBatch) => {
-    if (!PACED || !inFlight) return go(batch, 1);
-    if (!waiting) waiting = { batch, frames: 1 };
-    else
-      waiting = {
-        batch: { seq: batch.seq, sentAt: waiting.batch.sentAt, events: [...waiting.batch.events, ...batch.events] },
-        frames: waiting.frames + 1,
-      };
+export async function openWaitingCustomer(url: string): Promise<{ isOpen: () => boolean; close: () => void }> {
+  const session = await startCustomerSession(url);
+  const customer = customerSocket(url, session.customerToken, session.id, noop);
+  await customer.subscribed;
+  const ping = () => customer.socket.readyState === WebSocket.OPEN && customer.socket.send('{"type":"ping"}');
+  let pinger: ReturnType<typeof setInterval> | undefined;
+  const first = setTimeout(() => (pinger = setInterval(ping, KEEP_ALIVE_MS)), Math.random() * KEEP_ALIVE_MS);
+  return {
+    isOpen: () => customer.socket.readyState === WebSocket.OPEN,
+    close: () => {
+      clearTimeout(first);
+      clearInterval(pinger);
+      customer.socket.close();
+    },
   };
 }
 
-/** The product: the widget's own socket client and `sendEvents` mutation, pub/sub, the agent's `sessionStream` subscription. */
+/**
+ * One of the product's sessions as the bench drives it: started on `customerUrl`, joined by
+ * `bench-agent-<index>` on `agentUrl` (the same server, or another instance sharing its database
+ * and Redis), the agent's stream and the customer's widget socket open.
+ */
+export async function openProductSession(
+  { customerUrl, agentUrl }: { customerUrl: string; agentUrl: string },
+  index: number,
+  onReceive: OnReceive,
+): Promise<BenchSession> {
+  const session = await startCustomerSession(customerUrl);
+  const cookie = await signIn(agentUrl, `bench-agent-${index}@example.com`, 'bench');
+  await gql(agentUrl, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: session.code }, { cookie });
+  const frames = receiver(onReceive);
+  let agent: WebSocket | undefined;
+  await new Promise<void>((ready, fail) => {
+    agent = agentStream(agentUrl, cookie, session.id, frames.received, ready);
+    agent.once('error', fail);
+  });
+  const customer = customerSocket(customerUrl, session.customerToken, session.id, frames.carries);
+  await customer.subscribed;
+  return {
+    send: customer.pacer.send,
+    close: async () => {
+      agent?.close();
+      customer.socket.close();
+    },
+  };
+}
+
+/** The product: the widget's batch uploads, pub/sub, the agent's `sessionStream` subscription. */
 export function cobrowseServer(): RelayTarget {
   let server: SpawnedServer;
   return {
@@ -123,44 +241,36 @@ export function cobrowseServer(): RelayTarget {
     async start(maxSessions) {
       server = await spawnServer(process.env.BENCH_SERVER_SCRIPT ?? './cobrowse-server.ts', [String(maxSessions)]);
     },
-    async openSession(index, onReceive) {
-      const url = server.url;
-      const session = await startCustomerSession(url);
-      const cookie = await signIn(url, `bench-agent-${index}@example.com`, 'bench');
-      await gql(url, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: session.code }, { cookie });
-      let agent: WebSocket | undefined;
-      const framesIn = new Map<number, number>(); // a batch's seq → the customer's frames it carries
-      await new Promise<void>((ready, fail) => {
-        agent = agentStream(url, cookie, session.id, (message) => {
-          if (message.type === 'session') return ready();
-          if (message.type !== 'events') return;
-          const frames = framesIn.get(message.batch.seq) ?? 1;
-          framesIn.delete(message.batch.seq);
-          for (let frame = 0; frame < frames; frame++) onReceive(message.batch); // each at the age of the batch's oldest frame
-        });
-        agent.once('error', fail);
-      });
-      // The widget's socket, as customers run it (widget/transport.ts): open on the customer's own
-      // stream, each batch one upload frame (protocol/uploads.ts).
-      const customer = await new Promise<Client>((ready) => {
-        const client = openSocket(url, session.customerToken, { connected: noop, closed: noop });
-        client.subscribe(
-          { query: SESSION_STREAM, variables: { sessionId: session.id } },
-          { next: () => ready(client), error: noop, complete: noop },
-        );
-      });
-      return {
-        send: paceLikeTheWidget(
-          (batch) => (BY_MUTATION ? execute(customer, SEND_EVENTS, { sessionId: session.id, batch }).catch(noop) : customer.upload(batch)),
-          (batch, frames) => framesIn.set(batch.seq, frames),
-        ),
-        close: async () => {
-          agent?.close();
-          customer.dispose();
-        },
-      };
-    },
+    openSession: (index, onReceive) => openProductSession({ customerUrl: server.url, agentUrl: server.url }, index, onReceive),
     serverCpuMs: () => server.cpuMs(),
     stop: () => server.stop(),
+  };
+}
+
+/**
+ * The product scaled out: two instances (scaled-server.ts) sharing a fresh PostgreSQL schema and
+ * Redis under a prefix of their own. `split`: each session's customer on the first instance and
+ * its agent on the second, so every batch crosses Redis; otherwise both on the first (the same
+ * setup, one hop fewer), to price the hop in the same run.
+ */
+export function scaledOutServers({ split }: { split: boolean }): RelayTarget {
+  let servers: SpawnedServer[] = [];
+  const schema = `cobrowse_bench_${process.pid}_${Date.now()}`;
+  return {
+    name: split ? 'cobrowse, customer and agent on two instances' : 'cobrowse, one instance with Redis',
+    async start(maxSessions) {
+      const prefix = `bench-${randomUUID()}`;
+      // One after the other: the first applies the migrations and seeds the agents, the second finds them.
+      const first = await spawnServer('./scaled-server.ts', [schema, prefix, String(maxSessions)]);
+      servers = [first];
+      if (split) servers.push(await spawnServer('./scaled-server.ts', [schema, prefix, '0']));
+    },
+    openSession: (index, onReceive) =>
+      openProductSession({ customerUrl: servers[0]!.url, agentUrl: servers.at(-1)!.url }, index, onReceive),
+    serverCpuMs: () => servers.reduce((sum, server) => sum + server.cpuMs(), 0),
+    async stop() {
+      await Promise.all(servers.map((server) => server.stop()));
+      await dropSchema(schema);
+    },
   };
 }

@@ -2,23 +2,26 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { BenchSite } from './bench-site.ts';
 import { measureBrowserLatency } from './browser-latency.ts';
 import { measureExecutePaths } from './execute-paths.ts';
 import { measureCanvas } from './canvas.ts';
+import { benchLevels, measureCapacityAgainstRelay } from './capacity.ts';
 import { measureLargePage } from './large-page.ts';
 import { measureMutationStorms } from './mutation-storm.ts';
-import { BATCHES_PER_SECOND, P99_LIMIT_MS, measureCapacity } from './relay-capacity.ts';
-import { bareRelay, cobrowseServer } from './relay-targets.ts';
-import { startSiteAndServer } from './standalone.ts';
-import { judgeTargets, printVerdicts } from './targets.ts';
+import { BATCHES_PER_SECOND, MIN_SENT_PERCENT, P99_LIMIT_MS } from './relay-capacity.ts';
+import { measureScaledOut } from './scaled-out.ts';
+import { measureSessionMemory } from './session-memory.ts';
+import { startSiteAndServer, type PagesServer } from './standalone.ts';
+import { judgeTargets, printVerdicts, type RunFigures } from './targets.ts';
+import { measureWaitingCustomers } from './waiting-customers.ts';
+import { measureWidgetIdle } from './widget-idle.ts';
 import { measureFirstSnapshot } from './widget-snapshot.ts';
 
-// `npm run bench`: session capacity of the product against a bare ws relay in one run, the CPU of
-// the hot GraphQL operations under graphql-js, graphql-jit and the fast path, then in real Chromium
-// the end-to-end latency of one session, the widget's first full snapshot of a large page,
-// mutation storms against rrweb alone, a real large page and a canvas chart, each judged against its
-// target in targets.ts. Every figure is this run's: a missed target is printed and fails the
-// command, and no figure from an earlier run is carried over.
+// `npm run bench`: every step of STEPS in turn, each judged against its targets in targets.ts.
+// Every figure is this run's: a missed target is printed and fails the command, and no figure
+// from an earlier run is carried over. BENCH_STEPS=capacity,largePage runs only those steps (the
+// others' targets are then MISSED as not measured).
 for (const [built, how] of [
   ['../dist/widget.js', 'npm run build:widget'],
   ['../.next/BUILD_ID', 'npm run build:app'],
@@ -30,48 +33,61 @@ for (const [built, how] of [
     process.exit(1);
   }
 }
-// Up to 800 sessions: the bare relay holds 400, so a lower top step would cap its capacity and flatter the ratio.
-const levels = (process.env.BENCH_LEVELS ?? '10,25,50,100,200,300,400,600,800').split(',').map(Number);
+const levels = benchLevels();
 const log = (line: string) => console.log(line);
 
-const bare = await measureCapacity(bareRelay(), levels, log);
-const product = await measureCapacity(cobrowseServer(), levels, log);
-const executePaths = await measureExecutePaths(log);
+/** What a step gets: the run's figures so far, and the shared site and server with pages (started on first use). */
+interface StepContext {
+  run: RunFigures;
+  pages: () => Promise<{ site: BenchSite; server: PagesServer }>;
+}
+
+/** The steps in the order they run; each result is kept under its key, as targets.ts judges it. */
+const STEPS: { [K in keyof RunFigures]-?: [K, (step: StepContext) => Promise<RunFigures[K]>] }[keyof RunFigures][] = [
+  ['capacity', () => measureCapacityAgainstRelay(levels, log)],
+  ['browserLatencyMs', async ({ pages }) => measureBrowserLatency((await pages()).server, log)],
+  ['widgetFirstSnapshot', async ({ pages }) => measureFirstSnapshot((await pages()).server, log)],
+  ['mutationStorms', async ({ pages }) => measureMutationStorms((await pages()).server, (await pages()).site.origin, log)],
+  ['largePage', async ({ pages }) => measureLargePage((await pages()).server, (await pages()).site.origin, log)],
+  ['scaledOut', () => measureScaledOut(levels, log)],
+  ['waitingCustomers', () => measureWaitingCustomers(log)],
+  ['sessionMemory', () => measureSessionMemory(log)],
+  ['widgetIdle', async ({ pages }) => measureWidgetIdle((await pages()).server, log)],
+  ['canvas', async ({ pages }) => measureCanvas((await pages()).server, (await pages()).site.origin, log)],
+  ['executePaths', () => measureExecutePaths(log)],
+];
+
+const only = process.env.BENCH_STEPS?.split(',');
+const run: RunFigures = {};
 // One server with pages for all browser steps, in its own process (bench/pages-server.ts); it
 // allows the customer's site of the storm and large-page steps.
-const { site, server: pagesServer } = await startSiteAndServer();
-let browser, snapshot, mutationStorms, largePage, canvas;
+let shared: Promise<{ site: BenchSite; server: PagesServer }> | undefined;
+const pages = () => (shared ??= startSiteAndServer());
+let failed = false;
 try {
-  browser = await measureBrowserLatency(pagesServer, log);
-  snapshot = await measureFirstSnapshot(pagesServer, log);
-  mutationStorms = await measureMutationStorms(pagesServer, site.origin, log);
-  largePage = await measureLargePage(pagesServer, site.origin, log);
-  canvas = await measureCanvas(pagesServer, site.origin, log);
+  for (const [key, measure] of STEPS) {
+    if (only && !only.includes(key)) continue;
+    (run as Record<string, unknown>)[key] = await measure({ run, pages } as StepContext);
+  }
 } catch (error) {
-  // Next.js installs an uncaughtException handler that only logs: exit non-zero ourselves.
   console.error('BENCH FAILED:', error);
-  process.exit(1);
+  failed = true;
 } finally {
-  await pagesServer.close();
-  await site.close();
+  const started = await shared;
+  await started?.server.close();
+  await started?.site.close();
 }
-const ratio = bare.capacity === 0 ? 0 : product.capacity / bare.capacity;
+// Next.js installs an uncaughtException handler that only logs: exit non-zero ourselves, once
+// the servers are stopped.
+if (failed) process.exit(1);
 
 const result = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadAverage: os.loadavg() },
-  load: { batchesPerSecondPerSession: BATCHES_PER_SECOND, p99LimitMs: P99_LIMIT_MS, levels },
-  bareRelay: bare,
-  cobrowse: product,
-  capacityRatio: Math.round(ratio * 100) / 100,
-  executePaths,
-  browserLatencyMs: browser,
-  widgetFirstSnapshot: snapshot,
-  mutationStorms,
-  largePage,
-  canvas,
+  load: { batchesPerSecondPerSession: BATCHES_PER_SECOND, p99LimitMs: P99_LIMIT_MS, minSentPercent: MIN_SENT_PERCENT, levels },
+  ...run,
 };
-const verdicts = judgeTargets(result);
+const verdicts = judgeTargets(run);
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
 await mkdir(dir, { recursive: true });
 const body = `${JSON.stringify({ ...result, targets: verdicts }, null, 2)}\n`;

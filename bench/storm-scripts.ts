@@ -10,8 +10,8 @@ export const ITEMS = 10_000;
 
 /**
  * `window.benchSignature(root)`: the element count under `root` and a hash of every element's tag,
- * class and child count in document order — equal exactly when two trees have the same shape and
- * classes. Installed in the customer's page and in the agent's.
+ * class, child count and own text in document order — equal exactly when two trees have the same
+ * shape, classes and text. Installed in the customer's page and in the agent's.
  */
 export const INSTALL_SIGNATURE = `(() => {
   window.benchSignature = (root) => {
@@ -19,7 +19,10 @@ export const INSTALL_SIGNATURE = `(() => {
     let hash = 2166136261;
     for (let i = 0; i < all.length; i++) {
       const element = all[i];
-      const key = element.tagName + '.' + (element.getAttribute('class') || '') + ':' + element.childElementCount + ';';
+      // Each element's own text (its direct text nodes), so a replay missing text does not match.
+      let text = '';
+      for (let node = element.firstChild; node; node = node.nextSibling) if (node.nodeType === 3) text += node.data;
+      const key = element.tagName + '.' + (element.getAttribute('class') || '') + ':' + element.childElementCount + '"' + text + '";';
       for (let c = 0; c < key.length; c++) hash = Math.imul(hash ^ key.charCodeAt(c), 16777619);
     }
     return { count: all.length, hash: hash >>> 0 };

@@ -100,12 +100,17 @@ export async function measureFirstSnapshot(server: { url: string }, log: (line: 
       const elements = await page.evaluate(() => document.querySelectorAll('*').length);
       const code = await startOnPage(page);
       const joined = await gql<{ joinSession: { id: string } }>(server.url, JOIN, { code }, { cookie: agent });
-      const sessionId = joined.data!.joinSession.id;
+      if (!joined.data) throw new Error(`the agent could not join: ${JSON.stringify(joined.errors)}`);
+      const sessionId = joined.data.joinSession.id;
       await gql(server.url, REQUEST_SNAPSHOT, { id: sessionId }, { cookie: agent });
       const sent = await snapshot;
-      times.push(sent.at - requestAt);
+      // A snapshot that left before the request was seen cannot be timed from it (the time since
+      // this process started was taken instead): counted as infinitely late, as a missing sample.
+      times.push(requestAt ? sent.at - requestAt : Infinity);
       await gql(server.url, EXIT, { id: sessionId }, { cookie: agent });
-      log(`snapshot: run ${run + 1}: ${Math.round(times.at(-1)!)} ms`);
+      log(
+        `snapshot: run ${run + 1}: ${requestAt ? `${Math.round(times.at(-1)!)} ms` : 'left before its request was seen: not timed, counted as infinitely late'}`,
+      );
       frame = sent.data;
       json = (await withUnpacked([frame])).texts.at(-1)!;
       // The frame must hold the whole page (React drops nodes added before it hydrates).
