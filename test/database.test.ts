@@ -85,6 +85,7 @@ describe('database', () => {
         'IdentitySecret',
         'RecordingChunk',
         'Session',
+        'SiteAsset',
         'SiteSettings',
         'User',
         'WebhookDelivery',
