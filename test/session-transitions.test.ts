@@ -93,6 +93,28 @@ describe('session transitions on a real database', () => {
     assert.equal(await statusOf(session.id), 'ENDED');
   });
 
+  it('changes thousands of sessions at once, as one instance holding thousands of customers does', async () => {
+    const { db } = server.deps;
+    const many = Array.from({ length: 5000 }, (_, index) => ({
+      code: String(700_000_000 + index),
+      customerTokenHash: `bulk-${index}`,
+      origin: url,
+      url: `${url}/demo`,
+    }));
+    await db.session.createMany({ data: many });
+    const ids = (await db.session.findMany({ where: { customerTokenHash: { startsWith: 'bulk-' } }, select: { id: true } })).map(
+      (row) => row.id,
+    );
+    assert.equal(ids.length, 5000);
+    const gone = { guard: { customerGoneAt: null }, data: { customerGoneAt: new Date() } };
+    assert.equal(await applyTransition(db, 'customerGone', ids, gone), 5000);
+    assert.equal(
+      await applyTransition(db, 'customerBack', ids, { guard: { customerGoneAt: { not: null } }, data: { customerGoneAt: null } }),
+      5000,
+    );
+    assert.equal(await applyTransition(db, 'end', ids), 5000);
+  });
+
   it('pauses while the customer is on a page agents may not see, and resumes when they are back, told to the agent, audited and sent to webhooks', async () => {
     const admin = await signIn(url, 'admin@example.com');
     const endpoint = await gql<{ createWebhookEndpoint: { endpoint: { id: string } } }>(

@@ -55,7 +55,13 @@ export const statusAfter = (transition: SessionTransition, status: SessionStatus
 type SessionWriter = Pick<TransactionClient, 'session'>;
 
 /**
- * Takes a transition, as one conditional update of one session, several, or (null) every session
+ * Sessions one statement changes at most: an instance holding thousands of customers changes
+ * them all at once, and SQLite refuses a statement with that many bound parameters.
+ */
+const IDS_PER_STATEMENT = 500;
+
+/**
+ * Takes a transition, as a conditional update of one session, several (in statements of at most IDS_PER_STATEMENT), or (null) every session
  * in a state it starts from: `guard` adds the caller's conditions (the
  * agent's id, the request's id…) and `data` its other changes. How many sessions changed: 0
  * when none was in a state the transition starts from.
@@ -67,6 +73,12 @@ export async function applyTransition(
   { guard = {}, data = {} }: { guard?: Prisma.SessionWhereInput; data?: Prisma.SessionUncheckedUpdateManyInput } = {},
 ): Promise<number> {
   const spec: TransitionSpec = SESSION_TRANSITIONS[transition];
+  if (Array.isArray(sessionIds) && sessionIds.length > IDS_PER_STATEMENT) {
+    let changed = 0;
+    for (let from = 0; from < sessionIds.length; from += IDS_PER_STATEMENT)
+      changed += await applyTransition(db, transition, sessionIds.slice(from, from + IDS_PER_STATEMENT), { guard, data });
+    return changed;
+  }
   const changed = await db.session.updateMany({
     where: {
       ...(sessionIds !== null && { id: typeof sessionIds === 'string' ? sessionIds : { in: sessionIds } }),
