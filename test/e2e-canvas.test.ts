@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { before, describe, it, type TestContext } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { CANVAS_FRAME_EVENT_TAG, type CanvasFrame } from '../protocol/messages.ts';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
@@ -12,6 +10,7 @@ import { captureUploads, signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
 import { withUnpacked } from './support/packed-frames.ts';
 import { differentPixels } from './support/pixels.ts';
+import { siteServer } from './support/site-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
 /**
@@ -104,30 +103,6 @@ const NOISE = `
     requestAnimationFrame(draw);
   })();
 </script>`;
-
-/** The customer's site on its own origin, embedding the widget at the end of each page. */
-function siteServer() {
-  let server: Server;
-  let pages: Record<string, string> = {};
-  let widgetUrl = '';
-  const site = {
-    origin: '',
-    serve(next: Record<string, string>, serverUrl: string) {
-      pages = next;
-      widgetUrl = `${serverUrl}/widget.js`;
-    },
-  };
-  before(async () => {
-    server = createServer((request, response) => {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(`<!doctype html><title>Test site</title><body>${pages[request.url!] ?? ''}<script src="${widgetUrl}"></script></body>`);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    site.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return site;
-}
 
 /** A canvas frame seen on the wire, with when it was seen and the size of its image. */
 interface WireFrame {

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { readRecording } from '../server/recording/recording-writer.ts';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
 import { signInAs } from './support/browser.ts';
-import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
+import { agentJoins, agentView, browserSuite, startOnPage } from './support/cobrowse-pages.ts';
 import { differentPixels } from './support/pixels.ts';
+import { siteServer, type SiteFile } from './support/site-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
 /** Twenty seconds of silence (8 kHz, 8-bit mono WAV): media the customer can play and seek. */
@@ -31,64 +30,19 @@ function silentWav(seconds: number): Buffer {
 }
 
 /**
- * A customer's site on its own origin, embedding the widget from the co-browse server where a
- * page says `<!--widget-->` (else at the end of its body), and serving /tone.wav.
- */
-/**
  * Font files the site serves without CORS headers, as most sites do: a text font and an icon font
  * (both shipped in packages the tests install anyway).
  */
-const SITE_FONTS: Record<string, Buffer> = {
-  '/fonts/mono.woff2': readFileSync(new URL('../node_modules/next/dist/next-devtools/server/font/geist-mono-latin.woff2', import.meta.url)),
-  '/fonts/icons.ttf': readFileSync(
-    new URL('../node_modules/playwright-core/lib/vite/recorder/assets/codicon-DCmgc-ay.ttf', import.meta.url),
-  ),
+const SITE_FONTS: Record<string, SiteFile> = {
+  '/fonts/mono.woff2': {
+    type: 'font/woff2',
+    body: readFileSync(new URL('../node_modules/next/dist/next-devtools/server/font/geist-mono-latin.woff2', import.meta.url)),
+  },
+  '/fonts/icons.ttf': {
+    type: 'font/ttf',
+    body: readFileSync(new URL('../node_modules/playwright-core/lib/vite/recorder/assets/codicon-DCmgc-ay.ttf', import.meta.url)),
+  },
 };
-
-function siteServer() {
-  let server: Server;
-  let pages: Record<string, string> = {};
-  let widgetUrl = '';
-  const wav = silentWav(20);
-  const site = {
-    origin: '',
-    serve(next: Record<string, string>, serverUrl: string) {
-      pages = next;
-      widgetUrl = `${serverUrl}/widget.js`;
-    },
-  };
-  before(async () => {
-    server = createServer((request, response) => {
-      if (request.url === '/tone.wav') {
-        // Byte ranges: without them Chromium cannot seek in the file.
-        const [, from = '0', to = String(wav.length - 1)] = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '') ?? [];
-        const part = wav.subarray(Number(from), Number(to || wav.length - 1) + 1);
-        response.writeHead(request.headers.range ? 206 : 200, {
-          'content-type': 'audio/wav',
-          'accept-ranges': 'bytes',
-          'content-length': part.length,
-          ...(request.headers.range && { 'content-range': `bytes ${from}-${Number(from) + part.length - 1}/${wav.length}` }),
-        });
-        return response.end(part);
-      }
-      const font = SITE_FONTS[request.url!];
-      if (font) {
-        response.writeHead(200, { 'content-type': request.url!.endsWith('.ttf') ? 'font/ttf' : 'font/woff2' });
-        return response.end(font);
-      }
-      const body = pages[request.url!] ?? '<p>Nothing here</p>';
-      const script = `<script src="${widgetUrl}"></script>`;
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(
-        `<!doctype html><title>Test site</title><body>${body.includes('<!--widget-->') ? body.replace('<!--widget-->', script) : body + script}</body>`,
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    site.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return site;
-}
 
 const MOTION_PAGE = `
 <style>
@@ -177,7 +131,7 @@ const computed = (locator: Locator, property: string) =>
 
 describe('the agent sees the customer’s page as it looks: motion, the top layer, CSS', () => {
   const suite = browserSuite();
-  const site = siteServer();
+  const site = siteServer({ '/tone.wav': { type: 'audio/wav', body: silentWav(20) }, ...SITE_FONTS });
 
   /**
    * The customer opens a page of the site and starts co-browse (then does `beforeJoin`); an agent
@@ -393,12 +347,7 @@ describe('the agent sees the customer’s page as it looks: motion, the top laye
       });
       const agent = await suite.newPage(1440, 1000);
       await customer.goto(`${site.origin}${path}`);
-      await customer.getByTestId('cobrowse-start').click();
-      const code = await waitFor(
-        async () => (await customer.getByTestId('cobrowse-session-id').textContent())?.replace(/\D/g, ''),
-        'the session ID',
-      );
-      await agentJoins(agent, suite.server.url, code);
+      await agentJoins(agent, suite.server.url, await startOnPage(customer));
       const view = agentView(agent);
       await view.getByTestId('title').waitFor();
       return { customer, agent, view, traffic };
@@ -435,7 +384,10 @@ describe('the agent sees the customer’s page as it looks: motion, the top laye
       const kept = await db.siteAsset.findMany({ select: { siteOrigin: true, size: true } });
       assert.deepEqual(
         kept.map((asset) => `${asset.siteOrigin} ${asset.size}`).sort(),
-        [`${site.origin} ${SITE_FONTS['/fonts/icons.ttf']!.length}`, `${site.origin} ${SITE_FONTS['/fonts/mono.woff2']!.length}`].sort(),
+        [
+          `${site.origin} ${SITE_FONTS['/fonts/icons.ttf']!.body.length}`,
+          `${site.origin} ${SITE_FONTS['/fonts/mono.woff2']!.body.length}`,
+        ].sort(),
       );
       // Pixel for pixel, the heading and the icons look as the customer sees them.
       const scratch = await suite.newPage(100, 100);

@@ -1,4 +1,3 @@
-import cors from 'cors';
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import { parse as parseCookies } from 'cookie';
 import { ASSETS_PATH } from '../../protocol/index.ts';
@@ -6,7 +5,7 @@ import type { AppDeps } from '../../graphql/context.ts';
 import { assetSiteOf, missingAssets, readAsset, storeAsset } from '../assets/site-assets.ts';
 import { AUTH_COOKIE, findUserByAuthToken } from '../auth/auth-sessions.ts';
 import { AppError, ErrorCode } from '../core/errors.ts';
-import { isAllowedOrigin } from '../settings/allowed-origins.ts';
+import { allowedSitesCors } from './allowed-sites-cors.ts';
 
 const CUSTOMER_TOKEN_HEADER = 'x-cobrowse-customer-token';
 
@@ -24,18 +23,7 @@ const STATUS: Partial<Record<string, number>> = {
  */
 export function assetRoutes(deps: AppDeps): Router {
   const router = express.Router();
-  const fromAllowedSites = cors({
-    origin: (origin, callback) => {
-      if (!origin) return callback(null, false);
-      isAllowedOrigin(deps, origin).then(
-        (allowed) => callback(null, allowed ? origin : false),
-        (error: Error) => callback(error),
-      );
-    },
-    credentials: false,
-    methods: ['POST', 'PUT'],
-    allowedHeaders: ['content-type', CUSTOMER_TOKEN_HEADER],
-  });
+  const fromAllowedSites = allowedSitesCors(deps, ['content-type', CUSTOMER_TOKEN_HEADER]);
   const siteOf = (req: express.Request) => assetSiteOf(deps.db, req.get(CUSTOMER_TOKEN_HEADER));
 
   // Answers the widget's preflights, and tells browsers which sites may read the answers.

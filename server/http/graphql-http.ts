@@ -3,11 +3,11 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
 import { bearerKey, resolveViewer, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
+import { allowedSitesCors } from './allowed-sites-cors.ts';
 import { clientAddressOf } from './request-address.ts';
 import { AppError, ErrorCode } from '../core/errors.ts';
 import { formatError, readOnlyKeyError, toGraphQLError } from '../../graphql/errors.ts';
@@ -21,7 +21,6 @@ import {
   responseTooLarge,
 } from '../../graphql/query-limits.ts';
 import { chargeApiKey } from '../auth/api-keys.ts';
-import { isAllowedOrigin } from '../settings/allowed-origins.ts';
 
 /** POST /api/graphql with Apollo Server; CORS lets widgets on allowed sites start sessions. */
 export async function createGraphQLHttpRouter(
@@ -65,17 +64,7 @@ export async function createGraphQLHttpRouter(
   const router = express.Router();
   router.use(
     '/api/graphql',
-    cors({
-      origin: (origin, callback) => {
-        if (!origin) return callback(null, false);
-        isAllowedOrigin(deps, origin).then(
-          (allowed) => callback(null, allowed ? origin : false),
-          (error: Error) => callback(error),
-        );
-      },
-      credentials: false,
-      allowedHeaders: ['content-type', 'x-cobrowse-customer-token', 'apollo-require-preflight'],
-    }),
+    allowedSitesCors(deps, ['content-type', 'x-cobrowse-customer-token', 'apollo-require-preflight']),
     express.json({ limit: MAX_BATCH_BYTES }),
     rejectLongQuery,
     expressMiddleware(apollo, {
