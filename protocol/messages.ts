@@ -84,6 +84,12 @@ export const PAGE_FONTS_EVENT_TAG = 'cobrowse-page-fonts';
 /** Where the server serves a kept font file, by its SHA-256. */
 export const ASSETS_PATH = '/api/assets';
 
+/**
+ * The attribute the widget gives a frame whose page it cannot record (another site's, without
+ * the widget): its value is that site's origin, and the agent's view shows a labelled placeholder.
+ */
+export const OTHER_SITE_FRAME_ATTRIBUTE = 'data-cobrowse-frame';
+
 /** The rrweb custom event the widget sends instead of a page hidden from agents. */
 export const MASKED_PAGE_EVENT_TAG = 'cobrowse-masked-page';
 

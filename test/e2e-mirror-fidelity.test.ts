@@ -132,6 +132,8 @@ const computed = (locator: Locator, property: string) =>
 describe('the agent sees the customer’s page as it looks: motion, the top layer, CSS', () => {
   const suite = browserSuite();
   const site = siteServer({ '/tone.wav': { type: 'audio/wav', body: silentWav(20) }, ...SITE_FONTS });
+  /** Another site, without the widget, whose page the customer's site frames. */
+  const partner = siteServer();
 
   /**
    * The customer opens a page of the site and starts co-browse (then does `beforeJoin`); an agent
@@ -416,6 +418,30 @@ describe('the agent sees the customer’s page as it looks: motion, the top laye
     } finally {
       await again.agent.getByTestId('exit-session').click();
     }
+  });
+
+  it('shows another site’s frame as a labelled placeholder of its size, and mirrors a frame of the same site', async (t) => {
+    partner.serve({ '/offer': '<p>Partner offer: 2% back</p>' });
+    const page = `
+<h1 data-testid="title">Checkout</h1>
+<iframe data-testid="same" width="300" height="120" srcdoc="<p>Inside the page</p>"></iframe>
+<iframe data-testid="other" width="320" height="140" src="${partner.origin}/offer"></iframe>`;
+    const { customer, view } = await session(t, '/t/frames', page, (customer) =>
+      customer.frameLocator('[data-testid=other]').getByText('Partner offer').waitFor(),
+    );
+    const other = view.getByTestId('other');
+    await other.waitFor();
+    assert.equal(await other.getAttribute('data-cobrowse-frame'), partner.origin);
+    const size = async (locator: Locator) => {
+      const box = (await locator.boundingBox())!;
+      return `${box.width}×${box.height}`;
+    };
+    assert.equal(await size(other), await size(customer.getByTestId('other')));
+    assert.match(await computed(other, 'background-image'), /svg/);
+    // The same site's frame is mirrored as it is, with no placeholder.
+    await view.frameLocator('[data-testid=same]').getByText('Inside the page').waitFor();
+    assert.equal(await view.getByTestId('same').getAttribute('data-cobrowse-frame'), null);
+    assert.equal(await computed(view.getByTestId('same'), 'background-image'), 'none');
   });
 
   it('keeps rules whose var() shorthand is followed by a longhand, in the page, a shadow root and an adopted stylesheet', async (t) => {

@@ -5,6 +5,7 @@ import {
   DEFAULT_MASKED_ELEMENT_SELECTORS,
   DEFAULT_MASKED_FIELD_SELECTORS,
   DEFAULT_MASKED_IMAGE_SELECTORS,
+  OTHER_SITE_FRAME_ATTRIBUTE,
   type MaskKind,
   type SessionRules,
 } from '../protocol/index.ts';
@@ -176,6 +177,9 @@ export function createMaskMarker(masking: Masking, nodeOf: (id: number) => Node 
         if (kind === 'field') scrubField(serialized.attributes);
         serialized.attributes[MASK_MARK_ATTRIBUTE] = kind;
         marked.add(node!);
+      } else if (node instanceof HTMLIFrameElement && !node.contentDocument) {
+        // Another site's page: the browser keeps it from the widget, so the agent gets a label.
+        serialized.attributes[OTHER_SITE_FRAME_ATTRIBUTE] = new URL(node.src, location.href).origin;
       }
     }
     const children = serialized.childNodes;

@@ -20,10 +20,10 @@ export function siteServer(files: Record<string, SiteFile> = {}) {
   let widgetUrl = '';
   const site = {
     origin: '',
-    /** From now on the site has these pages (by path), with the widget of the server at `serverUrl`. */
-    serve(next: Record<string, string>, serverUrl: string) {
+    /** From now on the site has these pages (by path), with the widget of the server at `serverUrl` (none without). */
+    serve(next: Record<string, string>, serverUrl?: string) {
       pages = next;
-      widgetUrl = `${serverUrl}/widget.js`;
+      widgetUrl = serverUrl ? `${serverUrl}/widget.js` : '';
     },
   };
   before(async () => {
@@ -42,7 +42,7 @@ export function siteServer(files: Record<string, SiteFile> = {}) {
         return response.end(part);
       }
       const body = pages[request.url!] ?? '<p>Nothing here</p>';
-      const script = `<script src="${widgetUrl}"></script>`;
+      const script = widgetUrl && `<script src="${widgetUrl}"></script>`;
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end(
         `<!doctype html><title>Test site</title><body>${body.includes('<!--widget-->') ? body.replace('<!--widget-->', script) : body + script}</body>`,
