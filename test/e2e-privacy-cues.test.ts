@@ -47,6 +47,15 @@ describe('Privacy cues in Chromium', () => {
     const cueLoads: string[] = [];
     customer.on('request', (request) => request.url().endsWith('/widget-cues.js') && cueLoads.push(request.url()));
 
+    // Sites that draw their own UI hear of the cue as a notice event.
+    await customer.evaluate(() => {
+      const page = window as unknown as {
+        cueNotices: string[];
+        Cobrowse: { on(event: string, handler: (n: { message: string }) => void): void };
+      };
+      page.cueNotices = [];
+      page.Cobrowse.on('notice', (notice) => page.cueNotices.push(notice.message));
+    });
     // No agent yet: nothing to be hidden from, and the cue's code is not even loaded.
     await customer.getByTestId('demo-password').focus();
     await customer.getByTestId('demo-name').focus();
@@ -78,8 +87,15 @@ describe('Privacy cues in Chromium', () => {
     await waitFor(async () => (await cue(customer).count()) === 0, 'the cue to go with the focus');
     // Exactly the three masked focuses: none for the focus before the join, the unmasked fields or the keystrokes.
     assert.equal(await cuesSeen(), 3);
+    const notices = await customer.evaluate(() => (window as unknown as { cueNotices: string[] }).cueNotices);
+    assert.equal(notices.filter((message) => /agent cannot see what you type here/.test(message)).length, 3);
 
+    // Once the session is over there is nobody to be hidden from: the cue (shown as focus moves) stays away.
     await agent.getByTestId('exit-session').click();
+    await hasNotice(customer, 'cobrowse-notice', /agent ended the session/i);
+    await customer.getByTestId('demo-card').focus();
+    assert.equal(await customer.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'demo-card');
+    assert.equal(await cuesSeen(), 3);
     await Promise.all([customer.close(), agent.close()]);
   });
 
