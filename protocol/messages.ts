@@ -178,6 +178,8 @@ export interface ActionResult {
   ok: boolean;
   /** Why the widget refused, in words for the agent. */
   reason?: string;
+  /** Refused because the element is masked: only the customer may fill it in or use it. */
+  masked?: true;
 }
 
 /** Lifecycle moments both sides are told about. */

@@ -22,7 +22,12 @@ const agentAction = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('open'), url: z.string().max(4096) }),
 ]);
 
-const actionResult = z.strictObject({ id: z.number().int().nonnegative(), ok: z.boolean(), reason: z.string().max(500).optional() });
+const actionResult = z.strictObject({
+  id: z.number().int().nonnegative(),
+  ok: z.boolean(),
+  reason: z.string().max(500).optional(),
+  masked: z.literal(true).optional(),
+});
 
 const agentSignal = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('pointer'), target: pointerTarget }),

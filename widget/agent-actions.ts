@@ -88,7 +88,7 @@ export function applyAgentAction(
   if (targets.some((target) => isDisabledForAgents(target, rules)))
     return refuse('This control is disabled for agents; the customer can use it.');
   if (targets.some((target) => masking.isMasked(target)))
-    return refuse('This field is private: only the customer can fill it in or use it.');
+    return { ...refuse('This field is private: only the customer can fill it in or use it.'), masked: true };
   if (action.kind === 'click') {
     clickLikeAPerson(element as HTMLElement);
     return { ok: true };

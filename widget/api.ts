@@ -129,6 +129,11 @@ export interface WidgetTexts extends Partial<ChatTexts> {
   rtt: string;
   /** The button that opens the chat window. */
   chatOpen: string;
+  /**
+   * Shown when the customer focuses a masked field while an agent is in the session. Optional:
+   * its English lives in the chunk that shows it, so the widget core does not carry it.
+   */
+  maskedFieldCue?: string;
 }
 
 /** What `Cobrowse.init` takes; every field is optional. */

@@ -15,6 +15,7 @@ import { addChatButton, openChatToken } from './chat/launcher.ts';
 import { EN } from './i18n/en.ts';
 import { fill, loadTexts } from './i18n/texts.ts';
 import type { answerMaskingPreview } from './preview.ts';
+import type { watchMaskedFields } from './ui/masked-field-cue.ts';
 import { SESSION_STREAM } from './operations.ts';
 import { createRecorder } from './recorder.ts';
 import { IDLE, openOf, transition, type OpenSession, type SessionEvent, type WidgetSession } from './session-machine.ts';
@@ -175,8 +176,9 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       },
       () => ({ ok: false, reason: 'The customer’s page could not load Write Mode; try again.' }),
     );
-    void outcome.then((done: { ok: boolean; reason?: string; afterReport?: () => void }) => {
-      const reported = call(REPORT_ACTION, { result: { id, ok: done.ok, ...(done.reason ? { reason: done.reason } : {}) } });
+    void outcome.then((done: { ok: boolean; reason?: string; masked?: true; afterReport?: () => void }) => {
+      // Undefined fields stay out of the JSON sent.
+      const reported = call(REPORT_ACTION, { result: { id, ok: done.ok, reason: done.reason, masked: done.masked } });
       if (done.afterReport)
         void Promise.race([reported, new Promise((resolve) => setTimeout(resolve, REPORT_BEFORE_LEAVING_MS))]).then(done.afterReport);
     });
@@ -195,8 +197,21 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     () => chunk('canvas'),
   );
   /** Records the page under the session's rules (a snapshot first), with its fonts when the site sends them. */
+  let cues: unknown;
   const record = (open: OpenSession) => {
     recorder.start(open.rules);
+    // The masked-field cue, loaded the first time an agent is here to be hidden from.
+    cues ??= chunk<{ watchMaskedFields: typeof watchMaskedFields }>('cues').then(
+      (code) =>
+        code.watchMaskedFields(
+          shadow,
+          recorder.masking,
+          () => machine.phase === 'joined',
+          t,
+          (message) => emit('notice', { message, kind: 'info' }),
+        ),
+      () => (cues = undefined),
+    );
     if (open.rules?.captureAssets) sendFonts(open.session.customerToken);
   };
 

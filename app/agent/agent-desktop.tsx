@@ -10,6 +10,7 @@ import { useConnected, useWsClient } from '../lib/graphql-provider';
 import { TopBar } from '../lib/top-bar';
 import { CobrowseStage, type StageHandle, type ViewportMode } from './cobrowse-stage';
 import { NavigationBar } from './navigation-bar';
+import { MASKED_FIELD_NOTICE } from './agent-marks';
 import { NoticeList, useNotices } from './notices';
 import { sendSignal, useResync, useSessionStream } from './use-session-stream';
 import { formatCode } from '../lib/session-code';
@@ -68,7 +69,7 @@ export function AgentDesktop() {
       const wasGone = customerGone.current;
       if (message.type === 'session') customerGone.current = message.session.customerGoneAt !== null;
       const notice = noticeFor(message, wasGone);
-      if (notice) notify(notice.tone, notice.text);
+      if (notice) notify(notice.tone, notice.text, notice.special);
       if (notice?.ends) leave();
     },
     [leave, notify],
@@ -266,6 +267,7 @@ export function AgentDesktop() {
               disabledSelectors={rules?.disabledSelectors ?? []}
               onAction={act}
               onRefused={(reason) => notify('warning', reason)}
+              onMaskedField={() => notify('warning', MASKED_FIELD_NOTICE, 'masked-field')}
               onUnreadable={unreadable}
               onReady={(handle) => (stage.current = handle)}
               onPointer={(target) => signal('pointer', target)}

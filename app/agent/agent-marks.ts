@@ -48,6 +48,9 @@ export function markAgentView(document: Document, disabledSelectors: string[]): 
   }
 }
 
+/** What the agent is told when they try a masked field, by their own page or by the customer's widget. */
+export const MASKED_FIELD_NOTICE = 'Only the customer can fill in this field: it is private, so you cannot see or type what goes in it.';
+
 /** Whether the element is masked in the customer's page: only the customer may use it. */
 export const isMasked = (element: Element): boolean => element.closest(MASKED) !== null;
 

@@ -24,6 +24,8 @@ interface Props {
   disabledSelectors: string[];
   onAction: (action: AgentAction, target: string) => void;
   onRefused: (reason: string) => void;
+  /** The agent tried a masked field: only the customer may fill it in. */
+  onMaskedField: () => void;
   /** Part of the customer's page could not be read (a refused packed batch). */
   onUnreadable: () => void;
   onReady: (handle: StageHandle | null) => void;
@@ -44,6 +46,7 @@ export function CobrowseStage({
   disabledSelectors,
   onAction,
   onRefused,
+  onMaskedField,
   onUnreadable,
   onReady,
   onPointer,
@@ -151,7 +154,7 @@ export function CobrowseStage({
     const element = replay.iframe()?.contentDocument?.elementFromPoint(x, y);
     if (!element) return;
     if (isDisabledForAgents(element, selectors.current)) return onRefused('This control is disabled for agents. The customer can use it.');
-    if (isMasked(element)) return onRefused('This field is private: only the customer can fill it in or use it.');
+    if (isMasked(element)) return onMaskedField();
     const nodeId = replay.nodeId(element);
     if (nodeId === null) return;
     const field = editedFieldFor(element, nodeId);

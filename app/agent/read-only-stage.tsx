@@ -27,6 +27,7 @@ export function ReadOnlyStage({
       disabledSelectors={disabledSelectors}
       onAction={noop}
       onRefused={noop}
+      onMaskedField={noop}
       onUnreadable={onUnreadable}
       onReady={onReady}
       onPointer={noop}

@@ -1,7 +1,8 @@
 import type { ShownCustomer } from '../../protocol/customer-metadata';
 import type { SessionRules, SessionState, StreamMessage } from '../../protocol/messages';
 import type { SessionSummary } from '../lib/documents';
-import type { NoticeTone } from './notices';
+import { MASKED_FIELD_NOTICE } from './agent-marks';
+import type { Notice, NoticeTone } from './notices';
 
 /** What the agent's desktop shows of the session it has open, as the stream tells it. */
 export interface SessionView {
@@ -70,6 +71,7 @@ function endedText(session: SessionState): string {
 export interface StreamNotice {
   tone: NoticeTone;
   text: string;
+  special?: Notice['special'];
   /** The session ended: the desktop leaves it. */
   ends?: boolean;
 }
@@ -79,8 +81,11 @@ export interface StreamNotice {
  * had no connection before this message (their page coming back is news only then).
  */
 export function noticeFor(message: StreamMessage, customerWasGone: boolean): StreamNotice | null {
-  if (message.type === 'action-result')
-    return message.ok ? null : { tone: 'warning', text: message.reason ?? 'The customer’s page did not take that action.' };
+  if (message.type === 'action-result') {
+    if (message.ok) return null;
+    if (message.masked) return { tone: 'warning', text: MASKED_FIELD_NOTICE, special: 'masked-field' };
+    return { tone: 'warning', text: message.reason ?? 'The customer’s page did not take that action.' };
+  }
   if (message.type !== 'session') return null;
   const state = message.session;
   switch (message.event) {

@@ -34,6 +34,7 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget-fonts.js',
     'widget-preview.js',
     'widget-pointer.js',
+    'widget-cues.js',
     'widget-canvas.js',
     'widget.mjs',
     'widget.d.mts',

@@ -56,6 +56,7 @@ const DE: WidgetTexts = {
   chatEndedByAgent: 'Der Berater hat den Chat beendet.',
   chatUnavailable: 'Dieser Chat ist nicht mehr verfügbar.',
   chatUnread: '{count} neu',
+  maskedFieldCue: 'Privates Feld: Der Berater sieht nicht, was Sie hier eingeben.',
 };
 
 export default DE;
