@@ -1,7 +1,8 @@
 'use client';
 
 import { useCallback, useEffect, useReducer, useRef, useState, type FormEvent } from 'react';
-import type { AgentAction, PointerTarget, StreamMessage } from '../../protocol/messages';
+import type { AgentAction, AgentSignal, AnnotationTool, PointerTarget, StreamMessage } from '../../protocol/messages';
+import { AnnotationTools } from './annotation-tools';
 import { EXIT_SESSION, JOIN_SESSION, ME, MY_ACTIVE_SESSION, REQUEST_WRITE_MODE, SET_POINTER_MODE } from '../lib/documents';
 import { useMutation, useQuery } from 'urql';
 import type { SessionSummaryFieldsFragment } from '../../graphql/generated/client/graphql';
@@ -42,6 +43,9 @@ export function AgentDesktop() {
   const [joining, setJoining] = useState(false);
   const [code, setCode] = useState('');
   const [viewportMode, setViewportMode] = useState<ViewportMode>('fit');
+  const [annotationTool, setAnnotationTool] = useState<AnnotationTool | null>(null);
+  const [pinned, setPinned] = useState(false);
+  const [clears, setClears] = useState(0);
   const actionIds = useRef(0);
   const stage = useRef<StageHandle | null>(null);
 
@@ -118,6 +122,18 @@ export function AgentDesktop() {
     [ws, session],
   );
 
+  const annotate = useCallback(
+    (annotation: Extract<AgentSignal, { type: 'annotate' | 'clear-annotations' }>) => {
+      if (!session) return;
+      void sendSignal(ws, session.id, annotation).then((refused) => refused && notify('warning', refused));
+    },
+    [ws, session, notify],
+  );
+  function clearAnnotations() {
+    setClears((count) => count + 1);
+    annotate({ type: 'clear-annotations' });
+  }
+
   const resync = useResync(ws, session?.id ?? null);
   const unreadable = useCallback(() => {
     if (resync()) notify('warning', 'Part of the customer’s page could not be read; asking their browser for a fresh copy.');
@@ -193,6 +209,13 @@ export function AgentDesktop() {
                   </button>
                 )
               )}
+              <AnnotationTools
+                tool={annotationTool}
+                pinned={pinned}
+                onTool={setAnnotationTool}
+                onPinned={setPinned}
+                onClear={clearAnnotations}
+              />
             </div>
           ) : (
             <form className="join-form" onSubmit={join}>
@@ -272,6 +295,10 @@ export function AgentDesktop() {
               onClick={(target) => signal('click', target)}
               onViewport={onViewport}
               onPage={onPage}
+              annotationTool={annotationTool}
+              pinned={pinned}
+              clears={clears}
+              onAnnotate={annotate}
             />
           ) : (
             <div className="empty-state">
