@@ -6,6 +6,8 @@ import type { Page } from 'playwright-core';
 import { agentJoins, agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
 import { waitFor } from './support/wait-for.ts';
 import { ANNOTATION_BURST_SECONDS } from '../graphql/schema/stream/annotations.ts';
+import { MAX_ANNOTATION_POINTS_PER_SIGNAL, MAX_ANNOTATION_POINTS_PER_STROKE } from '../protocol/limits.ts';
+import { MAX_STROKES } from '../widget/ui/annotations.ts';
 
 const SCREENSHOTS = path.join(import.meta.dirname, '..', 'test-results', 'annotations');
 
@@ -168,5 +170,39 @@ describe('annotations in Chromium', () => {
       rows.map((row) => JSON.parse(row.data).tool),
       ['draw', 'laser'],
     );
+  });
+
+  it('keeps at most its number of strokes, and of points per stroke, on the customer’s page', async () => {
+    const page = await suite.newPage(800, 600);
+    await page.goto(`${suite.server.url}/demo`);
+    const shown = await page.evaluate(
+      async ({ src, strokes, perPiece, perStroke }) => {
+        const code = (await import(src)) as typeof import('../widget/ui/annotations.ts');
+        const host = document.body.appendChild(document.createElement('div'));
+        const shadow = host.attachShadow({ mode: 'open' });
+        const overlay = code.createAnnotations(shadow, (target) => [target.x, target.y]);
+        const base = { tool: 'draw' as const, anchor: { x: 5, y: 5 }, pinned: true }; // no named functions: tsx would wrap them in a helper the page lacks
+        for (let id = 1; id <= strokes + 1; id++) overlay.apply({ type: 'annotate', stroke: { ...base, id, points: [0, 0, 1, 1] } });
+        const points = Array.from({ length: perPiece * 2 }, (_, i) => i % 50);
+        for (let i = 0; i < perStroke / perPiece + 3; i++)
+          overlay.apply({ type: 'annotate', stroke: { ...base, id: strokes + 1, points } });
+        const groups = shadow.querySelectorAll('g');
+        const longest = shadow.querySelector('g:last-child path.line')!.getAttribute('d')!;
+        return {
+          groups: groups.length,
+          first: groups[0]!.parentElement!.firstElementChild === groups[0],
+          curves: longest.split('Q').length - 1,
+        };
+      },
+      {
+        src: `${suite.server.url}/widget-annotations.js`,
+        strokes: MAX_STROKES,
+        perPiece: MAX_ANNOTATION_POINTS_PER_SIGNAL,
+        perStroke: MAX_ANNOTATION_POINTS_PER_STROKE,
+      },
+    );
+    // One stroke over the cap: the oldest went. The long stroke stops at its cap (each point but the first and last is a curve).
+    assert.equal(shown.groups, MAX_STROKES);
+    assert.equal(shown.curves, MAX_ANNOTATION_POINTS_PER_STROKE - 2);
   });
 });

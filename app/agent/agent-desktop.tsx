@@ -46,6 +46,7 @@ export function AgentDesktop() {
   const [annotationTool, setAnnotationTool] = useState<AnnotationTool | null>(null);
   const [pinned, setPinned] = useState(false);
   const [clears, setClears] = useState(0);
+  const lastRefusal = useRef(-Infinity);
   const actionIds = useRef(0);
   const stage = useRef<StageHandle | null>(null);
 
@@ -125,7 +126,12 @@ export function AgentDesktop() {
   const annotate = useCallback(
     (annotation: Extract<AgentSignal, { type: 'annotate' | 'clear-annotations' }>) => {
       if (!session) return;
-      void sendSignal(ws, session.id, annotation).then((refused) => refused && notify('warning', refused));
+      void sendSignal(ws, session.id, annotation).then((refused) => {
+        // Said once while it lasts: a refused stroke is refused piece by piece, many a second.
+        if (!refused || performance.now() - lastRefusal.current < REFUSAL_QUIET_MS) return;
+        lastRefusal.current = performance.now();
+        notify('warning', refused);
+      });
     },
     [ws, session, notify],
   );
@@ -320,6 +326,9 @@ export function AgentDesktop() {
     </div>
   );
 }
+
+/** A refused annotation is told at most this often. */
+const REFUSAL_QUIET_MS = 5000;
 
 function GlobeIcon({ large = false }: { large?: boolean }) {
   const size = large ? 48 : 20;

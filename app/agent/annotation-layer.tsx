@@ -1,7 +1,12 @@
 'use client';
 
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
-import { ANNOTATION_FADE_MS, LASER_FADE_MS, MAX_ANNOTATION_POINTS_PER_SIGNAL } from '../../protocol/limits';
+import {
+  ANNOTATION_FADE_MS,
+  LASER_FADE_MS,
+  MAX_ANNOTATION_POINTS_PER_SIGNAL,
+  MAX_ANNOTATION_POINTS_PER_STROKE,
+} from '../../protocol/limits';
 import type { AgentSignal, AnnotationTool } from '../../protocol/messages';
 import type { LiveReplay } from './live-replay';
 import { pointerTarget } from './pointer-target';
@@ -119,6 +124,7 @@ export function AnnotationLayer({ replay, tool, pinned, clears, toPage, onSignal
   };
   const add = (x: number, y: number) => {
     const current = drawing.current!;
+    if (current.stroke.points.length >= MAX_ANNOTATION_POINTS_PER_STROKE * 2) return; // the customer's page draws no more of it
     const dx = round(x - current.stroke.x);
     const dy = round(y - current.stroke.y);
     current.stroke.points.push(dx, dy);

@@ -4,7 +4,7 @@ import { ANNOTATION_FADE_MS, LASER_FADE_MS, MAX_ANNOTATION_POINTS_PER_STROKE } f
 /** How long a stroke takes to fade out once its time is up. */
 const FADE_OUT_MS = 500;
 /** Most strokes on the page at once; the oldest goes first. */
-const MAX_STROKES = 100;
+export const MAX_STROKES = 100;
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -123,7 +123,7 @@ export function createAnnotations(shadow: ShadowRoot, locate: (target: PointerTa
       svg.append(group);
       place(shown);
     }
-    if (shown.points.length < MAX_ANNOTATION_POINTS_PER_STROKE * 2) shown.points.push(...stroke.points);
+    shown.points.push(...stroke.points.slice(0, MAX_ANNOTATION_POINTS_PER_STROKE * 2 - shown.points.length));
     const d = smoothPath(shown.points);
     for (const path of shown.paths) path.setAttribute('d', d);
     // A laser trail always fades: only pen strokes can be pinned.
