@@ -165,6 +165,10 @@ describe('annotations in Chromium', () => {
       'the laser fading',
       5000,
     );
+    // Escape puts the tool down: the mouse points again.
+    await agent.keyboard.press('Escape');
+    await waitFor(async () => (await agent.getByTestId('annotate-laser').getAttribute('aria-pressed')) === 'false', 'the laser put down');
+    assert.equal(await agent.getByTestId('agent-annotation-layer').count(), 0);
     const rows = await audited();
     assert.deepEqual(
       rows.map((row) => JSON.parse(row.data).tool),

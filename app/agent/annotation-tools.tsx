@@ -1,5 +1,6 @@
 'use client';
 
+import { useEffect } from 'react';
 import type { AnnotationTool } from '../../protocol/messages';
 
 const ICONS = {
@@ -36,8 +37,15 @@ interface Props {
   onClear: () => void;
 }
 
-/** Draw, Laser, Pin and Clear: the agent's annotation tools, usable in Pointer Mode (they change nothing on the page). */
+/** Draw, Laser, Pin and Clear (Escape puts a tool down): the agent's annotation tools, usable in Pointer Mode (they change nothing on the page). */
 export function AnnotationTools({ tool, pinned, onTool, onPinned, onClear }: Props) {
+  // Escape puts the tool down: the mouse points and clicks again.
+  useEffect(() => {
+    if (!tool) return;
+    const putDown = (event: KeyboardEvent) => event.key === 'Escape' && onTool(null);
+    addEventListener('keydown', putDown);
+    return () => removeEventListener('keydown', putDown);
+  }, [tool, onTool]);
   const toggle = (name: AnnotationTool, label: string) => (
     <button
       type="button"
