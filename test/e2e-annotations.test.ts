@@ -96,6 +96,7 @@ describe('annotations in Chromium', () => {
 
     mkdirSync(SCREENSHOTS, { recursive: true });
     await customer.screenshot({ path: path.join(SCREENSHOTS, 'customer-stroke.png') });
+    await agent.screenshot({ path: path.join(SCREENSHOTS, 'agent-stroke.png') });
 
     // The customer scrolls: the strokes stay on the button.
     await customer.evaluate(() => {
