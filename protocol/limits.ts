@@ -62,3 +62,16 @@ export const DEFAULT_MASKED_CANVAS_SELECTORS = ['canvas[data-cobrowse-mask]'];
 /** Most selectors or page patterns an admin may keep in one list, and the longest one. */
 export const MAX_RULES_PER_LIST = 100;
 export const MAX_RULE_LENGTH = 300;
+
+/** Most points (x, y pairs) in one piece of an annotation stroke: a frame's worth of drawing. */
+export const MAX_ANNOTATION_POINTS_PER_SIGNAL = 64;
+
+/** Most points a stroke keeps; the rest of a longer one is not drawn. */
+export const MAX_ANNOTATION_POINTS_PER_STROKE = 2000;
+
+/** Most annotation signals (pieces and clears) a session takes per second; more are refused. */
+export const MAX_ANNOTATION_SIGNALS_PER_SECOND = 50;
+
+/** A stroke that is not pinned fades this long after its last piece; a laser trail much sooner. */
+export const ANNOTATION_FADE_MS = 4000;
+export const LASER_FADE_MS = 800;

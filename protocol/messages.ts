@@ -156,6 +156,25 @@ export interface PointerTarget {
   ry?: number;
 }
 
+/** The agent's annotation tools: a pen whose strokes fade after a few seconds, and a laser trail that fades at once. */
+export type AnnotationTool = 'draw' | 'laser';
+
+/**
+ * A piece of one annotation stroke, sent once per frame while the agent draws. The stroke is
+ * anchored to the element under its start point (like the pointer), and its points are offsets
+ * from that point in CSS pixels, so it stays on that element when the customer scrolls.
+ */
+export interface AnnotationStroke {
+  /** The agent's number for the stroke; later pieces of the same stroke carry the same id. */
+  id: number;
+  tool: AnnotationTool;
+  anchor: PointerTarget;
+  /** The points since the previous piece, as flat x, y pairs relative to the start point. */
+  points: number[];
+  /** A pen stroke that stays until cleared instead of fading (a laser trail always fades). */
+  pinned?: boolean;
+}
+
 /** Customer → agent: a batch of recorded events; a large one comes as a single packed event. */
 export interface EventBatch {
   seq: number;
@@ -169,6 +188,9 @@ export type AgentSignal =
   | { type: 'pointer'; target: PointerTarget }
   | { type: 'click'; target: PointerTarget }
   | { type: 'request-snapshot' }
+  /** Pointer Mode too: annotations change nothing on the page. */
+  | { type: 'annotate'; stroke: AnnotationStroke }
+  | { type: 'clear-annotations' }
   /** Write Mode only; `target` describes the element for the audit trail (never a value). */
   | { type: 'action'; id: number; action: AgentAction; target?: string };
 
@@ -201,6 +223,9 @@ export type StreamMessage =
   /** To the customer: where the agent's pointer is, and where the agent clicked. */
   | { type: 'pointer'; target: PointerTarget }
   | { type: 'click'; target: PointerTarget }
+  /** To the customer: a piece of the agent's annotation stroke, and the agent's "Clear". */
+  | { type: 'annotate'; stroke: AnnotationStroke }
+  | { type: 'clear-annotations' }
   /** To the customer: send a fresh full snapshot (an agent joined or resynced). */
   | { type: 'snapshot-request' };
 

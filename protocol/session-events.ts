@@ -45,6 +45,8 @@ export const SESSION_EVENTS = {
   PAGE_VISITED: { label: 'Page visited', audited: true, webhook: false },
   /** An agent's click, typing or navigation in Write Mode: kind and target only. */
   AGENT_ACTION: { label: 'Agent action', audited: true, webhook: false },
+  /** An agent drew or used the laser on the customer's page: one row per burst of strokes, never per point. */
+  AGENT_ANNOTATED: { label: 'Agent annotated', audited: true, webhook: false },
   /** An agent's join by the session's code was refused (taken, ended or expired). */
   JOIN_REFUSED: { label: 'Join refused', audited: true, webhook: false },
   /** The session reached its audit cap: later high-volume events are not stored. */

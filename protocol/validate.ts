@@ -2,7 +2,13 @@ import { z } from 'zod';
 import type { Validated } from './validated.ts';
 import type { ActionResult, AgentSignal, EventBatch } from './messages.ts';
 import { PACKED_EVENTS_TAG } from './messages.ts';
-import { MAX_EVENTS_PER_BATCH, MAX_INPUT_VALUE_LENGTH, MAX_PACKED_BYTES, MAX_UNPACKED_BYTES } from './limits.ts';
+import {
+  MAX_ANNOTATION_POINTS_PER_SIGNAL,
+  MAX_EVENTS_PER_BATCH,
+  MAX_INPUT_VALUE_LENGTH,
+  MAX_PACKED_BYTES,
+  MAX_UNPACKED_BYTES,
+} from './limits.ts';
 
 const finite = z.number().finite();
 
@@ -12,6 +18,23 @@ const pointerTarget = z.strictObject({
   nodeId: z.number().int().nonnegative().optional(),
   rx: finite.min(0).max(1).optional(),
   ry: finite.min(0).max(1).optional(),
+});
+
+const annotationStroke = z.strictObject({
+  id: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(2 ** 31),
+  tool: z.enum(['draw', 'laser']),
+  anchor: pointerTarget,
+  // Offsets from the start point; a stroke never reaches further than a page is tall.
+  points: z
+    .array(finite.min(-100_000).max(100_000))
+    .min(2)
+    .max(MAX_ANNOTATION_POINTS_PER_SIGNAL * 2)
+    .refine((points) => points.length % 2 === 0, 'expected x, y pairs'),
+  pinned: z.boolean().optional(),
 });
 
 const nodeId = z.number().int().positive();
@@ -33,6 +56,8 @@ const agentSignal = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('pointer'), target: pointerTarget }),
   z.strictObject({ type: z.literal('click'), target: pointerTarget }),
   z.strictObject({ type: z.literal('request-snapshot') }),
+  z.strictObject({ type: z.literal('annotate'), stroke: annotationStroke }),
+  z.strictObject({ type: z.literal('clear-annotations') }),
   z.strictObject({
     type: z.literal('action'),
     id: z.number().int().nonnegative(),

@@ -33,10 +33,13 @@ export const MAX_ACTIONS_GZIP_BYTES = 3 * 1024;
 export const PREVIEW_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-preview.js');
 export const MAX_PREVIEW_GZIP_BYTES = 1024;
 export const POINTER_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-pointer.js');
+export const ANNOTATIONS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-annotations.js');
 export const MAX_POINTER_GZIP_BYTES = 1024;
 /** The masked-field cue, loaded once an agent joins. */
 export const CUES_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-cues.js');
 export const MAX_CUES_GZIP_BYTES = 1024;
+/** The agent's annotations overlay: its strokes, their fading and their anchoring. */
+export const MAX_ANNOTATIONS_GZIP_BYTES = 2 * 1024;
 export const FONTS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-fonts.js');
 export const MAX_FONTS_GZIP_BYTES = 2 * 1024;
 
@@ -158,6 +161,11 @@ export async function buildCuesWidget(outfile = CUES_OUTFILE): Promise<{ bytes: 
   return buildBundle(path.join(REPO_ROOT, 'widget', 'ui', 'masked-field-cue.ts'), outfile, 'esm');
 }
 
+/** Builds the agent's annotations overlay (widget/ui/annotations.ts), loaded when the agent first draws. */
+export async function buildAnnotationsWidget(outfile = ANNOTATIONS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'ui', 'annotations.ts'), outfile, 'esm');
+}
+
 /** Builds the chunk that sends the page's fonts for agents (widget/fonts/send-page-fonts.ts). */
 export async function buildFontsWidget(outfile = FONTS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
   return buildBundle(path.join(REPO_ROOT, 'widget', 'fonts', 'send-page-fonts.ts'), outfile, 'esm');
@@ -227,6 +235,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     { name: 'dist/widget-actions.js', ...(await buildActionsWidget()), budget: MAX_ACTIONS_GZIP_BYTES },
     { name: 'dist/widget-preview.js', ...(await buildPreviewWidget()), budget: MAX_PREVIEW_GZIP_BYTES },
     { name: 'dist/widget-pointer.js', ...(await buildPointerWidget()), budget: MAX_POINTER_GZIP_BYTES },
+    { name: 'dist/widget-annotations.js', ...(await buildAnnotationsWidget()), budget: MAX_ANNOTATIONS_GZIP_BYTES },
     { name: 'dist/widget-fonts.js', ...(await buildFontsWidget()), budget: MAX_FONTS_GZIP_BYTES },
     { name: 'dist/widget-cues.js', ...(await buildCuesWidget()), budget: MAX_CUES_GZIP_BYTES },
     { name: 'dist/widget-canvas.js', ...(await buildCanvasWidget()), budget: MAX_CANVAS_GZIP_BYTES },

@@ -22,6 +22,7 @@ import { IDLE, openOf, transition, type OpenSession, type SessionEvent, type Wid
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
 import { execute, openSocket, postGraphQL, socketWorker, type Client } from './transport.ts';
 import type { createAgentPointer, AgentPointer } from './ui/agent-pointer.ts';
+import type { Annotations, createAnnotations } from './ui/annotations.ts';
 import { showRtt } from './ui/rtt.ts';
 import { createPanel, NO_PANEL, type Panel, type PanelActions } from './ui/panel.ts';
 import { createShadowRoot } from './ui/root.ts';
@@ -153,6 +154,16 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       code.createAgentPointer(shadow, t.agentPointer),
     )).then(use, () => (pointer = undefined));
 
+  /** The agent's strokes and laser, loaded when the agent first draws. */
+  let annotations: Promise<Annotations> | undefined;
+  const annotate = (message: Parameters<Annotations['apply']>[0]) =>
+    void (annotations ??= chunk<{ createAnnotations: typeof createAnnotations }>('annotations').then((code) =>
+      code.createAnnotations(shadow, recorder.locate),
+    )).then(
+      (shown) => shown.apply(message),
+      () => (annotations = undefined),
+    );
+
   /** Write Mode's action code, loaded once a session turns to Write Mode: most never do. */
   let actionCode: Promise<{ applyAgentAction: typeof applyAgentAction }> | undefined;
   const loadActionCode = () =>
@@ -231,6 +242,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     client = null;
     clearSession();
     void pointer?.then((shown) => shown.hide());
+    if (annotations) annotate({ type: 'clear-annotations' });
     panel.showStart(false);
     notify(endedBy === 'AGENT' ? t.endedByAgent : endedBy === 'CUSTOMER' ? t.endedByYou : t.ended);
     emit('ended', { endedBy });
@@ -264,6 +276,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       agentJoined(session);
     } else if (event === 'agent-left') {
       void pointer?.then((shown) => shown.hide());
+      if (annotations) annotate({ type: 'clear-annotations' });
       notify(t.agentLeft);
     } else if (event === 'write-approved') {
       notify(t.writeApproved);
@@ -296,6 +309,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       if (machine.phase === 'joined') record(machine);
     } else if (message.type === 'pointer') withPointer((shown) => shown.move(...recorder.locate(message.target)));
     else if (message.type === 'click') withPointer((shown) => shown.click(...recorder.locate(message.target)));
+    else if (message.type === 'annotate' || message.type === 'clear-annotations') annotate(message);
   };
 
   const current = () => live()?.session;

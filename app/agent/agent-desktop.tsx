@@ -1,7 +1,8 @@
 'use client';
 
 import { useCallback, useEffect, useReducer, useRef, useState, type FormEvent } from 'react';
-import type { AgentAction, PointerTarget, StreamMessage } from '../../protocol/messages';
+import type { AgentAction, AgentSignal, AnnotationTool, PointerTarget, StreamMessage } from '../../protocol/messages';
+import { AnnotationTools } from './annotation-tools';
 import { EXIT_SESSION, JOIN_SESSION, ME, MY_ACTIVE_SESSION, REQUEST_WRITE_MODE, SET_POINTER_MODE } from '../lib/documents';
 import { useMutation, useQuery } from 'urql';
 import type { SessionSummaryFieldsFragment } from '../../graphql/generated/client/graphql';
@@ -43,6 +44,10 @@ export function AgentDesktop() {
   const [joining, setJoining] = useState(false);
   const [code, setCode] = useState('');
   const [viewportMode, setViewportMode] = useState<ViewportMode>('fit');
+  const [annotationTool, setAnnotationTool] = useState<AnnotationTool | null>(null);
+  const [pinned, setPinned] = useState(false);
+  const [clears, setClears] = useState(0);
+  const lastRefusal = useRef(-Infinity);
   const actionIds = useRef(0);
   const stage = useRef<StageHandle | null>(null);
 
@@ -119,6 +124,23 @@ export function AgentDesktop() {
     [ws, session],
   );
 
+  const annotate = useCallback(
+    (annotation: Extract<AgentSignal, { type: 'annotate' | 'clear-annotations' }>) => {
+      if (!session) return;
+      void sendSignal(ws, session.id, annotation).then((refused) => {
+        // Said once while it lasts: a refused stroke is refused piece by piece, many a second.
+        if (!refused || performance.now() - lastRefusal.current < REFUSAL_QUIET_MS) return;
+        lastRefusal.current = performance.now();
+        notify('warning', refused);
+      });
+    },
+    [ws, session, notify],
+  );
+  function clearAnnotations() {
+    setClears((count) => count + 1);
+    annotate({ type: 'clear-annotations' });
+  }
+
   const resync = useResync(ws, session?.id ?? null);
   const unreadable = useCallback(() => {
     if (resync()) notify('warning', 'Part of the customer’s page could not be read; asking their browser for a fresh copy.');
@@ -194,6 +216,13 @@ export function AgentDesktop() {
                   </button>
                 )
               )}
+              <AnnotationTools
+                tool={annotationTool}
+                pinned={pinned}
+                onTool={setAnnotationTool}
+                onPinned={setPinned}
+                onClear={clearAnnotations}
+              />
             </div>
           ) : (
             <form className="join-form" onSubmit={join}>
@@ -274,6 +303,10 @@ export function AgentDesktop() {
               onClick={(target) => signal('click', target)}
               onViewport={onViewport}
               onPage={onPage}
+              annotationTool={annotationTool}
+              pinned={pinned}
+              clears={clears}
+              onAnnotate={annotate}
             />
           ) : (
             <div className="empty-state">
@@ -295,6 +328,9 @@ export function AgentDesktop() {
     </div>
   );
 }
+
+/** A refused annotation is told at most this often. */
+const REFUSAL_QUIET_MS = 5000;
 
 function GlobeIcon({ large = false }: { large?: boolean }) {
   const size = large ? 48 : 20;

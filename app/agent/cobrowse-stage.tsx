@@ -1,8 +1,9 @@
 'use client';
 
-import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
 import 'rrweb/dist/style.css';
-import type { AgentAction, PointerTarget, RecordedEvent, SessionMode } from '../../protocol/messages';
+import type { AgentAction, AgentSignal, AnnotationTool, PointerTarget, RecordedEvent, SessionMode } from '../../protocol/messages';
+import { AnnotationLayer } from './annotation-layer';
 import { describeElement, isDisabledForAgents, isMasked, markAgentView } from './agent-marks';
 import { FieldEditor, editedFieldFor, type EditedField } from './field-editor';
 import { createLiveReplay, type HiddenPage, type LiveReplay } from './live-replay';
@@ -33,6 +34,11 @@ interface Props {
   onClick: (target: PointerTarget) => void;
   onViewport: (size: { width: number; height: number }) => void;
   onPage: (href: string) => void;
+  /** The annotation tool in use (the mouse draws instead of pointing), whether strokes stay, and "Clear" presses. */
+  annotationTool?: AnnotationTool | null;
+  pinned?: boolean;
+  clears?: number;
+  onAnnotate?: (signal: Extract<AgentSignal, { type: 'annotate' | 'clear-annotations' }>) => void;
 }
 
 /**
@@ -53,6 +59,10 @@ export function CobrowseStage({
   onClick,
   onViewport,
   onPage,
+  annotationTool = null,
+  pinned = false,
+  clears = 0,
+  onAnnotate = ignore,
 }: Props) {
   const frameRef = useRef<HTMLDivElement>(null);
   const replayRootRef = useRef<HTMLDivElement>(null);
@@ -115,6 +125,7 @@ export function CobrowseStage({
     return () => observer.disconnect();
   }, []);
 
+  const replayOf = useCallback(() => replayRef.current, []);
   const scale = size && viewportMode === 'fit' ? Math.min(1, available.width / size.width, available.height / size.height) : 1;
 
   function toPage(event: MouseEvent<HTMLDivElement>) {
@@ -179,6 +190,7 @@ export function CobrowseStage({
               <span key={ring.id} className="click-ring" style={{ left: ring.x, top: ring.y }} />
             ))}
           </div>
+          <AnnotationLayer replay={replayOf} tool={annotationTool} pinned={pinned} clears={clears} toPage={toPage} onSignal={onAnnotate} />
         </div>
       </div>
       {hidden ? (
@@ -199,6 +211,8 @@ export function CobrowseStage({
     </div>
   );
 }
+
+const ignore = () => {};
 
 let ringCounter = 0;
 const now = () => ++ringCounter;

@@ -22,6 +22,8 @@ export type AuditEventInput =
   | { type: 'PAGE_VISITED'; data: { url: string; hidden: boolean } }
   /** Kind and target only: typed values are never stored. */
   | { type: 'AGENT_ACTION'; data: { kind: string; target: string | null; to?: string } }
+  /** A burst of annotation strokes (those started within a few seconds of its first), by the tool that began it. */
+  | { type: 'AGENT_ANNOTATED'; data: { tool: 'draw' | 'laser' } }
   /** The session reached its audit cap: later high-volume events (this kind first) are not stored. */
   | { type: 'AUDIT_CAPPED'; data: { limit: number; firstDropped: string } }
   /** An agent's join by this session's code was refused (it was taken, ended or expired). */
@@ -47,7 +49,13 @@ const auditTypesAreTheVocabularys: [Exclude<AuditEventType, AuditedEventName>, E
 void auditTypesAreTheVocabularys;
 
 /** Kinds a session can produce without bound; past the cap they are dropped, lifecycle events never are. */
-const HIGH_VOLUME: ReadonlySet<AuditEventType> = new Set(['AGENT_ACTION', 'PAGE_VISITED', 'SESSION_PAUSED', 'SESSION_RESUMED']);
+const HIGH_VOLUME: ReadonlySet<AuditEventType> = new Set([
+  'AGENT_ACTION',
+  'AGENT_ANNOTATED',
+  'PAGE_VISITED',
+  'SESSION_PAUSED',
+  'SESSION_RESUMED',
+]);
 
 export const isHighVolume = (type: AuditEventType): boolean => HIGH_VOLUME.has(type);
 

@@ -22,7 +22,7 @@ export function serveWidget(repoRoot: string, name = 'widget.js'): RequestHandle
 }
 
 /**
- * Every file of the built widget, each at /<its name>: the script, its chat window, its Write Mode actions, its canvas mirror, its language
+ * Every file of the built widget, each at /<its name>: the script, its chat window, its Write Mode actions, its pointer and annotations, its canvas mirror, its language
  * chunks, the ESM build and that build's types.
  */
 export function serveWidgetFiles(repoRoot: string): Router {
@@ -35,6 +35,7 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget-preview.js',
     'widget-pointer.js',
     'widget-cues.js',
+    'widget-annotations.js',
     'widget-canvas.js',
     'widget.mjs',
     'widget.d.mts',

@@ -7,6 +7,7 @@ import type { UserRow } from '../../../server/core/db/index.ts';
 import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings, sessionRules } from '../../../server/settings/site-settings.ts';
 import { isSessionCustomer, requireUser } from '../../authorize.ts';
+import { admitAnnotation } from './annotations.ts';
 import { keptQueryParameters } from './batch-traces.ts';
 import { noteSessionEnded } from './customer-batch-guard.ts';
 import { takeCustomerBatch } from './take-customer-batch.ts';
@@ -101,6 +102,7 @@ export const streamResolvers: Resolvers = {
         } satisfies StreamMessage);
         return true;
       }
+      if (value.type === 'annotate' || value.type === 'clear-annotations') await admitAnnotation(ctx, sessionId, user.id, value);
       const message: StreamMessage = value.type === 'request-snapshot' ? { type: 'snapshot-request' } : value;
       await ctx.pubsub.publish(topics.toCustomer(sessionId), message);
       return true;
