@@ -216,13 +216,6 @@ export function AgentDesktop() {
                   </button>
                 )
               )}
-              <AnnotationTools
-                tool={annotationTool}
-                pinned={pinned}
-                onTool={setAnnotationTool}
-                onPinned={setPinned}
-                onClear={clearAnnotations}
-              />
             </div>
           ) : (
             <form className="join-form" onSubmit={join}>
@@ -287,7 +280,17 @@ export function AgentDesktop() {
             url={session ? (pageUrl ?? session.url) : null}
             enabled={inWriteMode && customerOnline}
             onNavigate={(action) => act(action, action.kind === 'open' ? action.url : action.to)}
-          />
+          >
+            {session && (
+              <AnnotationTools
+                tool={annotationTool}
+                pinned={pinned}
+                onTool={setAnnotationTool}
+                onPinned={setPinned}
+                onClear={clearAnnotations}
+              />
+            )}
+          </NavigationBar>
           {session ? (
             <CobrowseStage
               key={session.id}

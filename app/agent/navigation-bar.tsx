@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { AgentAction } from '../../protocol/messages';
 
 type Navigation = Extract<AgentAction, { kind: 'navigate' | 'open' }>;
@@ -10,10 +10,13 @@ export function NavigationBar({
   url,
   enabled,
   onNavigate,
+  children,
 }: {
   url: string | null;
   enabled: boolean;
   onNavigate: (action: Navigation) => void;
+  /** Tools that act on the view, at the bar's end (the annotation tools). */
+  children?: ReactNode;
 }) {
   const [address, setAddress] = useState(url ?? '');
   useEffect(() => setAddress(url ?? ''), [url]);
@@ -53,6 +56,7 @@ export function NavigationBar({
       <span hidden data-testid="customer-url">
         {url ?? ''}
       </span>
+      {children}
     </form>
   );
 }
