@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useReducer, useRef, useState, type FormEvent } from 'react';
 import type { AgentAction, AgentSignal, AnnotationTool, PointerTarget, StreamMessage } from '../../protocol/messages';
+import { StrokeIcon } from '../lib/stroke-icon';
 import { AnnotationTools } from './annotation-tools';
 import { EXIT_SESSION, JOIN_SESSION, ME, MY_ACTIVE_SESSION, REQUEST_WRITE_MODE, SET_POINTER_MODE } from '../lib/documents';
 import { useMutation, useQuery } from 'urql';
@@ -350,21 +351,4 @@ const ICON_PATHS = {
   pointer: ['M5 3l14 7-6 2-2 6z'],
 };
 
-function ToolIcon({ name }: { name: keyof typeof ICON_PATHS }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      width="20"
-      height="20"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.8"
-      strokeLinejoin="round"
-      aria-hidden="true"
-    >
-      {ICON_PATHS[name].map((d) => (
-        <path key={d} d={d} />
-      ))}
-    </svg>
-  );
-}
+const ToolIcon = ({ name }: { name: keyof typeof ICON_PATHS }) => <StrokeIcon paths={ICON_PATHS[name]} />;

@@ -2,6 +2,7 @@
 
 import { useEffect } from 'react';
 import type { AnnotationTool } from '../../protocol/messages';
+import { StrokeIcon } from '../lib/stroke-icon';
 
 const ICONS = {
   draw: ['M3 21c3-1 4-4 7-4s2 3 5 3 4-3 6-5', 'M14 4l4 4-7 7H7v-4z'],
@@ -10,24 +11,7 @@ const ICONS = {
   clear: ['M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13'],
 };
 
-function Icon({ name }: { name: keyof typeof ICONS }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      width="18"
-      height="18"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.8"
-      strokeLinecap="round"
-      aria-hidden="true"
-    >
-      {ICONS[name].map((d) => (
-        <path key={d} d={d} />
-      ))}
-    </svg>
-  );
-}
+const Icon = ({ name }: { name: keyof typeof ICONS }) => <StrokeIcon paths={ICONS[name]} size={18} />;
 
 interface Props {
   tool: AnnotationTool | null;
