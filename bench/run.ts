@@ -14,7 +14,7 @@ import { judgeTargets, printVerdicts } from './targets.ts';
 import { measureFirstSnapshot } from './widget-snapshot.ts';
 
 // `npm run bench`: session capacity of the product against a bare ws relay in one run, the CPU of
-// the hot GraphQL operations under graphql-js, graphql-jit and the fast path, then in real Chromium
+// the hot GraphQL operations under graphql-js and graphql-jit, then in real Chromium
 // the end-to-end latency of one session, the widget's first full snapshot of a large page,
 // mutation storms against rrweb alone, a real large page and a canvas chart, each judged against its
 // target in targets.ts. Every figure is this run's: a missed target is printed and fails the
