@@ -21,6 +21,8 @@ const server = await startServer({
     startSessionsPerAddressPerMinute: 1_000_000,
     sendEventsPerAddressPerMinute: 100_000_000,
     maxSocketsPerAddress: 1_000_000, // two sockets per session, all from one address
+    sessionStartsPerAddressPerHour: 1_000_000,
+    recordingBytesPerAddressPerHour: Number.MAX_SAFE_INTEGER,
   },
 });
 const passwordHash = await hashPassword('bench');
