@@ -9,6 +9,8 @@ export const LIFTED_LIMITS = {
   startSessionsPerAddressPerMinute: 1_000_000,
   sendEventsPerAddressPerMinute: 100_000_000,
   maxSocketsPerAddress: 1_000_000, // two sockets per session, all from one address
+  sessionStartsPerAddressPerHour: 1_000_000,
+  recordingBytesPerAddressPerHour: Number.MAX_SAFE_INTEGER,
 };
 
 /** Busy sessions the browser latency step runs on the pages server beside the one it times (BENCH_BUSY_SESSIONS). */

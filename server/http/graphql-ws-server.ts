@@ -7,7 +7,7 @@ import { bearerKey, resolveViewer, type AppDeps, type GraphQLContext } from '../
 import { NOBODY, type Viewer } from '../auth/viewer.ts';
 import { clientAddressOf } from './request-address.ts';
 import { createDocumentCache } from '../../graphql/document-cache.ts';
-import { fastExecute, fastPlanOf, fastSubscribe } from '../../graphql/fast-execute.ts';
+import { createCompiledExecution } from '../../graphql/compiled-execution.ts';
 import { formatError, readOnlyKeyError, toGraphQLError } from '../../graphql/errors.ts';
 import { AppError } from '../core/errors.ts';
 import { chargeApiKey } from '../auth/api-keys.ts';
@@ -46,6 +46,7 @@ const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => for
  */
 export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLSchema, deps: AppDeps) {
   const documentFor = createDocumentCache(schema);
+  const { execute, subscribe } = createCompiledExecution(schema);
   const presence = startCustomerPresence(deps); // the customer's page connected or gone, and the gone-timeout
   const subscriptions = createSubscriptionCounter(deps.config);
   limitSocketsPerAddress(wss, deps.config);
@@ -71,9 +72,9 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
     wss,
     {
       schema,
-      // Batches and stream events are single-scalar-field operations: executed without graphql-js's per-operation machinery.
-      execute: fastExecute,
-      subscribe: fastSubscribe,
+      // Signals, batches and stream events repeat many times a second: each document is compiled once.
+      execute,
+      subscribe,
       async onConnect(ctx) {
         const { request } = ctx.extra;
         const sameOrigin = request.headers.origin === deps.config.publicOrigin;
@@ -108,9 +109,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
         const operation = getOperationAST(document as DocumentNode, payload.operationName)?.operation;
         const viewer = ctx.extra.state?.viewer;
         if (viewer?.apiKeyId && operation === 'mutation') return [readOnlyKeyError()];
-        // A fast-path operation is one scalar field (every event batch and signal): nothing to count.
-        const single = fastPlanOf({ schema, document: document as DocumentNode, operationName: payload.operationName });
-        const costly = single ? null : costLimitError(schema, document as DocumentNode, payload.operationName, payload.variables);
+        const costly = costLimitError(schema, document as DocumentNode, payload.operationName, payload.variables);
         if (costly) return [costly];
         if (viewer?.apiKeyId) {
           const overLimit = await chargeApiKey(deps, viewer).then(
