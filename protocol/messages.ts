@@ -44,7 +44,7 @@ export interface SessionState {
 export interface SessionRules {
   /** When false the agent has no pencil and the server refuses Write Mode. */
   writeModeEnabled: boolean;
-  /** Whether the widget sends the page's font files for agents whose browsers cannot fetch them. */
+  /** Whether the widget sends the page's font files and same-site images for agents whose browsers cannot fetch them. */
   captureAssets: boolean;
   /** Controls agents may not use (submit buttons by default); shown with a green border. */
   disabledSelectors: string[];
@@ -75,13 +75,13 @@ export type MaskKind = 'field' | 'element' | 'image';
 export const OPEN_POPOVER_ATTRIBUTE = 'data-cobrowse-popover-open';
 
 /**
- * The rrweb custom event naming the page's font files this server keeps (payload: `{ fonts: {
- * [address as the page's CSS has it]: hex SHA-256 } }`): the agent's view loads them from here,
+ * The rrweb custom event naming the page's font and image files this server keeps (payload:
+ * `{ files: { [absolute address]: hex SHA-256 } }`): the agent's view loads them from here,
  * where its own browser could not fetch them from the site.
  */
-export const PAGE_FONTS_EVENT_TAG = 'cobrowse-page-fonts';
+export const PAGE_ASSETS_EVENT_TAG = 'cobrowse-page-assets';
 
-/** Where the server serves a kept font file, by its SHA-256. */
+/** Where the server serves a kept file, by its SHA-256. */
 export const ASSETS_PATH = '/api/assets';
 
 /**

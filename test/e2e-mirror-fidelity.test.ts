@@ -345,7 +345,7 @@ describe('the agent sees the customer’s page as it looks: motion, the top laye
       const traffic: string[] = [];
       customer.on('request', (request) => {
         const { pathname } = new URL(request.url());
-        if (pathname === '/widget-fonts.js' || pathname.startsWith('/api/assets/')) traffic.push(`${request.method()} ${pathname}`);
+        if (pathname === '/widget-assets.js' || pathname.startsWith('/api/assets/')) traffic.push(`${request.method()} ${pathname}`);
       });
       const agent = await suite.newPage(1440, 1000);
       await customer.goto(`${site.origin}${path}`);
@@ -414,7 +414,7 @@ describe('the agent sees the customer’s page as it looks: motion, the top laye
         'Site Icons: loaded',
         'Site Mono: loaded',
       ]);
-      assert.deepEqual(again.traffic, ['GET /widget-fonts.js', 'POST /api/assets/missing']);
+      assert.deepEqual(again.traffic, ['GET /widget-assets.js', 'POST /api/assets/missing']);
     } finally {
       await again.agent.getByTestId('exit-session').click();
     }

@@ -10,7 +10,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 /** Bytes standing in for a font file (the server checks names and sizes, not glyphs). */
 const fontBytes = (size: number, fill: number) => Buffer.alloc(size, fill);
 
-describe('font files sent by customers’ browsers for agents', () => {
+describe('font and image files sent by customers’ browsers for agents', () => {
   let server: TestServer;
   let url: string;
   let agentCookie: string;
@@ -139,5 +139,30 @@ describe('font files sent by customers’ browsers for agents', () => {
       (await db.siteAsset.findMany({ select: { hash: true } })).map((row) => row.hash),
       [fresh.hash],
     );
+  });
+
+  it('takes the site’s images too, and serves an SVG with a policy that runs nothing', async () => {
+    const session = await joinedSession();
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a2d52bbc0000000049454e44ae426082',
+      'hex',
+    );
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>parent.stolen = document.cookie</script><rect width="4" height="4"/></svg>',
+    );
+    assert.equal((await put(session.customerToken, sha256(png), png, 'image/png')).status, 204);
+    assert.equal((await put(session.customerToken, sha256(svg), svg, 'image/svg+xml')).status, 204);
+    const served = await fetch(`${url}/api/assets/${sha256(svg)}`, { headers: { cookie: agentCookie } });
+    assert.equal(served.headers.get('content-type'), 'image/svg+xml');
+    assert.match(served.headers.get('content-security-policy') ?? '', /default-src 'none'.*sandbox/);
+    assert.equal(served.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(
+      (await fetch(`${url}/api/assets/${sha256(png)}`, { headers: { cookie: agentCookie } })).headers.get('content-type'),
+      'image/png',
+    );
+    // Still only fonts and images: a script or a page under an image's name is refused.
+    const script = Buffer.from('alert(1)');
+    assert.equal((await put(session.customerToken, sha256(script), script, 'text/javascript')).status, 400);
+    await leave(session);
   });
 });

@@ -40,8 +40,8 @@ export const CUES_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-cues.js');
 export const MAX_CUES_GZIP_BYTES = 1024;
 /** The agent's annotations overlay: its strokes, their fading and their anchoring. */
 export const MAX_ANNOTATIONS_GZIP_BYTES = 2 * 1024;
-export const FONTS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-fonts.js');
-export const MAX_FONTS_GZIP_BYTES = 2 * 1024;
+export const ASSETS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-assets.js');
+export const MAX_ASSETS_GZIP_BYTES = 2 * 1024;
 
 /** The canvas mirror, loaded by the widget only on pages that have a canvas; served at /widget-canvas.js. */
 export const CANVAS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-canvas.js');
@@ -166,9 +166,9 @@ export async function buildAnnotationsWidget(outfile = ANNOTATIONS_OUTFILE): Pro
   return buildBundle(path.join(REPO_ROOT, 'widget', 'ui', 'annotations.ts'), outfile, 'esm');
 }
 
-/** Builds the chunk that sends the page's fonts for agents (widget/fonts/send-page-fonts.ts). */
-export async function buildFontsWidget(outfile = FONTS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'fonts', 'send-page-fonts.ts'), outfile, 'esm');
+/** Builds the chunk that sends the page's fonts and images for agents (widget/assets/send-page-assets.ts). */
+export async function buildAssetsWidget(outfile = ASSETS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'assets', 'send-page-assets.ts'), outfile, 'esm');
 }
 
 /** Builds the canvas mirror (an ES module the widget imports on a page with a canvas) and returns its size. */
@@ -236,7 +236,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     { name: 'dist/widget-preview.js', ...(await buildPreviewWidget()), budget: MAX_PREVIEW_GZIP_BYTES },
     { name: 'dist/widget-pointer.js', ...(await buildPointerWidget()), budget: MAX_POINTER_GZIP_BYTES },
     { name: 'dist/widget-annotations.js', ...(await buildAnnotationsWidget()), budget: MAX_ANNOTATIONS_GZIP_BYTES },
-    { name: 'dist/widget-fonts.js', ...(await buildFontsWidget()), budget: MAX_FONTS_GZIP_BYTES },
+    { name: 'dist/widget-assets.js', ...(await buildAssetsWidget()), budget: MAX_ASSETS_GZIP_BYTES },
     { name: 'dist/widget-cues.js', ...(await buildCuesWidget()), budget: MAX_CUES_GZIP_BYTES },
     { name: 'dist/widget-canvas.js', ...(await buildCanvasWidget()), budget: MAX_CANVAS_GZIP_BYTES },
     { name: 'dist/widget.mjs', ...(await buildEsmWidget()), budget: MAX_WIDGET_GZIP_BYTES },

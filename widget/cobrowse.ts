@@ -1,5 +1,5 @@
 import {
-  PAGE_FONTS_EVENT_TAG,
+  PAGE_ASSETS_EVENT_TAG,
   type ActorKind,
   type AgentAction,
   type SessionEventKind,
@@ -9,7 +9,7 @@ import {
 import type { CustomerMetadata } from '../protocol/customer-metadata.ts';
 import { pageAddress } from '../protocol/page-address.ts';
 import type { applyAgentAction } from './agent-actions.ts';
-import type { sendPageFonts } from './fonts/send-page-fonts.ts';
+import type { sendPageAssets } from './assets/send-page-assets.ts';
 import type { CobrowseApi, CobrowseEventMap, InitOptions, NoticeKind, StartedSession, WidgetTexts } from './api.ts';
 import { addChatButton, openChatToken } from './chat/launcher.ts';
 import { EN } from './i18n/en.ts';
@@ -194,20 +194,21 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
         void Promise.race([reported, new Promise((resolve) => setTimeout(resolve, REPORT_BEFORE_LEAVING_MS))]).then(done.afterReport);
     });
   };
-  /** The page's web fonts, for agents whose browsers cannot fetch them (/widget-fonts.js, loaded only on pages with some). */
-  const sendFonts = (customerToken: string) => {
-    if (document.fonts.size === 0) return;
+  /** The page's fonts and images, for agents whose browsers cannot fetch them (/widget-assets.js). */
+  const sendAssets = (customerToken: string) => {
+    const masking = recorder.masking();
     const noop = () => {};
-    chunk<{ sendPageFonts: typeof sendPageFonts }>('fonts')
-      .then((code) => code.sendPageFonts(serverOrigin, customerToken))
-      .then((fonts) => Object.keys(fonts).length > 0 && recorder.custom(PAGE_FONTS_EVENT_TAG, { fonts }), noop);
+    if (masking)
+      chunk<{ sendPageAssets: typeof sendPageAssets }>('assets')
+        .then((code) => code.sendPageAssets(serverOrigin, customerToken, masking))
+        .then((files) => Object.keys(files).length > 0 && recorder.custom(PAGE_ASSETS_EVENT_TAG, { files }), noop);
   };
   const recorder = createRecorder(
     (batch) => (client && live() ? client.upload(batch) : Promise.resolve()),
     // The canvas mirror, loaded only on pages that have a canvas.
     () => chunk('canvas'),
   );
-  /** Records the page under the session's rules (a snapshot first), with its fonts when the site sends them. */
+  /** Records the page under the session's rules (a snapshot first), with its fonts and images when the site sends them. */
   let cues: unknown;
   const record = (open: OpenSession) => {
     recorder.start(open.rules);
@@ -223,7 +224,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
         ),
       () => (cues = undefined),
     );
-    if (open.rules?.captureAssets) sendFonts(open.session.customerToken);
+    if (open.rules?.captureAssets) sendAssets(open.session.customerToken);
   };
 
   const notify = (message: string, kind: NoticeKind = 'info', code: string | null = null) => {

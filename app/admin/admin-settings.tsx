@@ -219,8 +219,8 @@ export function AdminSettings() {
               checked={captureAssets}
               onChange={setCaptureAssets}
               testId="admin-capture-assets"
-              title="Send the page’s fonts to agents"
-              help="Fonts agents’ browsers cannot load (no CORS header, or behind a login) are sent from the customer’s browser and kept on this server for signed-in staff. Images are never sent."
+              title="Send the page’s fonts and images to agents"
+              help="Fonts and the site’s own images that agents’ browsers cannot load (no CORS header, or behind a login) are sent from the customer’s browser and kept on this server for signed-in staff. Masked images are never sent."
             />
           </section>
 

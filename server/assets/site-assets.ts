@@ -4,12 +4,13 @@ import type { PrismaClient } from '../core/db/index.ts';
 import { hashToken } from '../auth/tokens.ts';
 import { loadSiteSettings } from '../settings/site-settings.ts';
 
-// Font files of a customer's page, sent from the customer's browser (which has them) for agents
-// whose browsers cannot fetch them: fonts need CORS, and most sites serve them without it, or
-// behind a login or an intranet. Kept once per site by their SHA-256; served only to staff.
+// Font and image files of a customer's page, sent from the customer's browser (which has them)
+// for agents whose browsers cannot fetch them: fonts need CORS, and most sites serve them without
+// it; images and fonts may sit behind a login or an intranet. Kept once per site by their
+// SHA-256; served only to staff.
 
-/** The font formats a page's @font-face may use, and the type each is served with. */
-export const FONT_TYPES: Record<string, string> = {
+/** The font and image formats a page may use, and the type each is served with. */
+export const ASSET_TYPES: Record<string, string> = {
   'font/woff2': 'font/woff2',
   'font/woff': 'font/woff',
   'font/ttf': 'font/ttf',
@@ -20,6 +21,16 @@ export const FONT_TYPES: Record<string, string> = {
   'application/x-font-opentype': 'font/otf',
   'application/vnd.ms-fontobject': 'application/vnd.ms-fontobject',
   'application/octet-stream': 'application/octet-stream',
+  'image/png': 'image/png',
+  'image/jpeg': 'image/jpeg',
+  'image/gif': 'image/gif',
+  'image/webp': 'image/webp',
+  'image/avif': 'image/avif',
+  'image/x-icon': 'image/x-icon',
+  'image/vnd.microsoft.icon': 'image/x-icon',
+  'image/bmp': 'image/bmp',
+  // Served with a policy that runs nothing, should anyone open one as a page.
+  'image/svg+xml': 'image/svg+xml',
 };
 
 export const HASH_PATTERN = /^[0-9a-f]{64}$/;
@@ -67,8 +78,8 @@ export async function storeAsset(
   limits: AssetLimits,
   asset: { siteOrigin: string; hash: string; contentType: string; bytes: Buffer },
 ): Promise<void> {
-  const contentType = FONT_TYPES[asset.contentType.split(';')[0]!.trim().toLowerCase()];
-  if (!contentType) throw badInput('Only font files are taken.');
+  const contentType = ASSET_TYPES[asset.contentType.split(';')[0]!.trim().toLowerCase()];
+  if (!contentType) throw badInput('Only font and image files are taken.');
   if (asset.bytes.length > limits.assetMaxBytes) throw tooLarge(`A file may have at most ${limits.assetMaxBytes} bytes.`);
   if (createHash('sha256').update(asset.bytes).digest('hex') !== asset.hash) throw badInput('The bytes do not match their SHA-256.');
   const { _sum } = await db.siteAsset.aggregate({ where: { siteOrigin: asset.siteOrigin }, _sum: { size: true } });
@@ -98,7 +109,7 @@ export async function expireAssets(db: PrismaClient, limits: Pick<AssetLimits, '
 /** Deletes expired files now and then (every instance may; deleting is idempotent). */
 export function startAssetExpiry(deps: { db: PrismaClient; config: AssetLimits; log: (line: string) => void }): () => void {
   const sweep = () =>
-    expireAssets(deps.db, deps.config).catch((error: unknown) => deps.log(`Expiring font files failed: ${String(error)}`));
+    expireAssets(deps.db, deps.config).catch((error: unknown) => deps.log(`Expiring kept files failed: ${String(error)}`));
   const timer = setInterval(sweep, 3_600_000);
   timer.unref();
   return () => clearInterval(timer);

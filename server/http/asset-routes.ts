@@ -16,7 +16,7 @@ const STATUS: Partial<Record<string, number>> = {
 };
 
 /**
- * Font files for agents' views: the customer's widget asks which of its page's fonts this server
+ * Font and image files for agents' views: the customer's widget asks which of its page's files this server
  * lacks (POST /api/assets/missing) and sends those (PUT /api/assets/:sha256), both with its
  * session's customer token; the agent's view loads them (GET /api/assets/:sha256) with the staff
  * sign-in cookie, from this origin, so the agent pages' CSP needs no other font source.
@@ -60,6 +60,8 @@ export function assetRoutes(deps: AppDeps): Router {
     // Named by their content: a file never changes, and only this browser's signed-in staff may keep it.
     res.set({ 'Content-Type': asset.contentType, 'Cache-Control': 'private, max-age=31536000, immutable' });
     res.set('Cross-Origin-Resource-Policy', 'same-origin');
+    // A customer's SVG opened as a page in a staff browser must run nothing and load nothing.
+    res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
     res.send(Buffer.from(asset.bytes));
   });
 

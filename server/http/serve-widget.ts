@@ -31,7 +31,7 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget.js',
     'widget-chat.js',
     'widget-actions.js',
-    'widget-fonts.js',
+    'widget-assets.js',
     'widget-preview.js',
     'widget-pointer.js',
     'widget-cues.js',

@@ -6,6 +6,8 @@ import { after, before } from 'node:test';
 export interface SiteFile {
   type: string;
   body: Buffer;
+  /** A cookie (`name=value`) without which the file is refused, as behind a login. */
+  needsCookie?: string;
 }
 
 /**
@@ -29,6 +31,10 @@ export function siteServer(files: Record<string, SiteFile> = {}) {
   before(async () => {
     server = createServer((request, response) => {
       const file = files[request.url!];
+      if (file?.needsCookie && !(request.headers.cookie ?? '').split('; ').includes(file.needsCookie)) {
+        response.writeHead(403, { 'content-type': 'text/plain' });
+        return response.end('Sign in first');
+      }
       if (file) {
         const { body } = file;
         const [, from = '0', to = String(body.length - 1)] = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '') ?? [];

@@ -5,7 +5,7 @@ import { Replayer } from 'rrweb';
 import 'rrweb/dist/style.css';
 import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../../protocol/messages';
 import { markAgentView } from '../../agent/agent-marks';
-import { replayFonts } from '../../lib/replay-fonts';
+import { replayAssets } from '../../lib/replay-assets';
 import { openDialogsWithoutFocus, popoverReplay, syncPopovers } from '../../lib/replay-top-layer';
 import { canvasFrames } from '../../agent/canvas-frames';
 
@@ -39,7 +39,7 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
       UNSAFE_replayCanvas: false,
       skipInactive: true,
       triggerFocus: false,
-      plugins: [popoverReplay, replayFonts(), canvasFrames],
+      plugins: [popoverReplay, replayAssets(), canvasFrames],
     });
     if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (next) => setSize(next as { width: number; height: number }));
