@@ -55,16 +55,15 @@ describe('annotation signals', () => {
     assert.equal(errorCode(await send({ ...piece(2), stroke: { ...piece(2).stroke, tool: 'spray' } })), 'BAD_USER_INPUT');
     assert.equal(errorCode(await send(piece(2, [Number.MAX_VALUE, 0]))), 'BAD_USER_INPUT');
 
-    // Up to the rate limit every piece passes; the next one is refused.
+    // Past the rate limit pieces and clears are refused. Sent all at once, so a slow machine cannot spread
+    // them over more than two of the limiter's windows: at most two limits' worth pass.
     const limit = MAX_ANNOTATION_SIGNALS_PER_SECOND * 2;
-    const results = [];
-    for (let i = 1; i < limit; i++) results.push(await send(piece(3 + (i % 7))));
-    assert.ok(
-      results.every((result) => result.data?.sendSignal === true),
-      JSON.stringify(results.find((result) => result.errors)),
+    const burst = await Promise.all(
+      Array.from({ length: limit * 3 }, (_, i) => send(i % 10 === 9 ? { type: 'clear-annotations' } : piece(3 + (i % 7)))),
     );
-    const refused = await send({ type: 'clear-annotations' });
-    assert.equal(errorCode(refused), 'RATE_LIMITED');
+    const passed = burst.filter((result) => result.data?.sendSignal === true).length;
+    assert.deepEqual([...new Set(burst.filter((result) => result.errors).map(errorCode))], ['RATE_LIMITED']);
+    assert.ok(passed >= limit - 5 && passed <= limit * 2, `${passed} of ${limit * 3} pieces passed`);
 
     // Many pieces of several strokes within seconds: one audit row, not one per piece or stroke.
     const rows = await server.deps.db.auditEvent.findMany({ where: { sessionId: session.id, type: 'AGENT_ANNOTATED' } });
