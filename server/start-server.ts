@@ -92,7 +92,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   app.disable('x-powered-by');
   app.use(metrics.timeRequests, requestLogger(logger));
   app.use(securityHeaders(deps));
-  const httpServer = createServer(app);
+  // Idle connections are closed by the client or the proxy in front, which then never sends on
+  // one this server is closing: Node's 5 s default is shorter than proxies' (nginx keeps 60 s),
+  // and a request racing the close fails with a reset.
+  const httpServer = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, app);
   const schema = buildSchema();
   const graphqlHttp = await createGraphQLHttpRouter(schema, deps, httpServer);
 
