@@ -10,6 +10,7 @@ import { onlineUserIds } from './agent-availability.ts';
 import type { SessionDeps } from './deps.ts';
 import {
   NO_OFFER,
+  OFFER_ACCEPTED,
   announceHandover,
   closePendingOffer,
   offerOf,
@@ -116,13 +117,6 @@ export async function offerHandover(
   ttlMs = HANDOVER_OFFER_TTL_MS,
 ): Promise<HandoverOffer> {
   await requireEnabled(deps);
-  await deps.limits
-    .limiter('handover-offers', {
-      points: HANDOVER_OFFERS_PER_MINUTE,
-      durationSeconds: 60,
-      message: 'Too many hand-over offers. Wait a minute and try again.',
-    })
-    .consume(agent.id);
   const session = await deps.db.session.findUnique({ where: { id: sessionId } });
   if (!session) throw notFound('No such session.');
   if (session.agentId !== agent.id) throw forbidden('You are not the agent of this session.');
@@ -134,6 +128,14 @@ export async function offerHandover(
   if (against) throw unavailable(`${to.name} cannot take it: ${against}.`);
   const now = new Date();
   if (pendingOffer(session, now)) throw pendingError();
+  // Counted once an offer would reach a colleague: each one interrupts them.
+  await deps.limits
+    .limiter('handover-offers', {
+      points: HANDOVER_OFFERS_PER_MINUTE,
+      durationSeconds: 60,
+      message: 'Too many hand-over offers. Wait a minute and try again.',
+    })
+    .consume(agent.id);
 
   const offerId = randomUUID();
   const expiresAt = new Date(now.getTime() + ttlMs);
@@ -185,14 +187,14 @@ async function sessionOfOffer(deps: SessionDeps, offerId: string): Promise<Sessi
 export async function acceptHandover(deps: SessionDeps, agent: UserRow, offerId: string): Promise<SessionWithAgent> {
   await requireEnabled(deps);
   const session = await sessionOfOffer(deps, offerId);
-  if (session.agentId === agent.id && session.status !== 'ENDED') return session;
+  if (session.agentId === agent.id && session.handoverToId === null && session.status !== 'ENDED') return session; // accepted already
   if (session.handoverToId !== agent.id || !pendingOffer(session)) throw closed();
   const offer = (await offerOf(deps.db, session))!;
   const fromAgentId = session.agentId!;
   const accepted = await runAudited(deps.db, async (tx) => {
     const changed = await applyTransition(tx, 'handOver', session.id, {
       guard: { handoverOfferId: offerId, handoverToId: agent.id, handoverExpiresAt: { gt: new Date() }, agentId: fromAgentId },
-      data: { agentId: agent.id, mode: 'POINTER', writeRequestId: null, writeRequestExpiresAt: null, ...NO_OFFER },
+      data: { agentId: agent.id, mode: 'POINTER', writeRequestId: null, writeRequestExpiresAt: null, ...OFFER_ACCEPTED },
     });
     if (changed === 0) return null;
     await tx.user.updateMany({ where: { id: fromAgentId, activeSessionId: session.id }, data: { activeSessionId: null } });
@@ -205,7 +207,7 @@ export async function acceptHandover(deps: SessionDeps, agent: UserRow, offerId:
   if (!accepted) {
     // A second click that lost the race to the first one: the session is this agent's all the same.
     const now = await deps.db.session.findUniqueOrThrow({ where: { id: session.id }, ...withAgent });
-    if (now.agentId === agent.id && now.status !== 'ENDED') return now;
+    if (now.agentId === agent.id && now.handoverOfferId === offerId && now.status !== 'ENDED') return now;
     throw closed();
   }
   await Promise.all([

@@ -90,8 +90,14 @@ export async function announceHandover(
   ]);
 }
 
-/** The columns that hold no pending offer. */
-export const NO_OFFER = { handoverToId: null, handoverExpiresAt: null } as const;
+/** The columns of a session without an offer. */
+export const NO_OFFER = { handoverOfferId: null, handoverToId: null, handoverExpiresAt: null } as const;
+
+/**
+ * The columns of a session whose offer was accepted: the offer's id stays, so a second click on
+ * Accept finds the session already the clicking agent's. Every other way an offer closes clears it.
+ */
+export const OFFER_ACCEPTED = { handoverToId: null, handoverExpiresAt: null } as const;
 
 /**
  * Inside the transaction that ends a session (or gives it to someone else): audits that its
