@@ -22,6 +22,9 @@ interface OfferChange {
   offer: { id: string; sessionId: string; sessionCode: string; fromAgentName: string; toAgentName: string; expiresAt: string };
 }
 
+/** The error code of a WebSocket operation's answer. */
+const wsCode = (answer: { errors?: { extensions?: { code?: string } }[] }) => answer.errors?.[0]?.extensions?.code;
+
 const isEvent = (event: string) => (message: StreamMessage) => message.type === 'session' && message.event === event;
 
 describe('Hand-over between agents over GraphQL', () => {
@@ -199,7 +202,7 @@ describe('Hand-over between agents over GraphQL', () => {
     await desk.offers.next((change) => !change.open && change.offer.id === offerId);
 
     // The first agent may no longer point; the second may, and holds the session.
-    assert.equal(errorCode(await wsExecute(live.agent, SIGNAL, { id, s: { type: 'pointer', target: { x: 1, y: 1 } } })), 'FORBIDDEN');
+    assert.equal(wsCode(await wsExecute(live.agent, SIGNAL, { id, s: { type: 'pointer', target: { x: 1, y: 1 } } })), 'FORBIDDEN');
     const pointed = await wsExecute(desk.client, SIGNAL, { id, s: { type: 'pointer', target: { x: 2, y: 2 } } });
     assert.equal(pointed.errors, undefined);
     const users = await server.deps.db.user.findMany({ where: { id: { in: [ids.agent!, ids.agent2!] } } });
@@ -295,7 +298,7 @@ describe('Hand-over between agents over GraphQL', () => {
     const watch = wsCollect<StreamMessage>(watcher, STREAM, { id });
     await live.customerStream.next(isEvent('supervisor-joined'));
     // Watching, the supervisor cannot point.
-    assert.equal(errorCode(await wsExecute(watcher, SIGNAL, { id, s: { type: 'pointer', target: { x: 1, y: 1 } } })), 'FORBIDDEN');
+    assert.equal(wsCode(await wsExecute(watcher, SIGNAL, { id, s: { type: 'pointer', target: { x: 1, y: 1 } } })), 'FORBIDDEN');
     assert.equal(errorCode(await as('agent2', TAKE_OVER, { id })), 'FORBIDDEN', 'agents cannot take over');
 
     const taken = await as<{ takeOverSession: { mode: string; agent: { name: string } } }>('supervisor', TAKE_OVER, { id });
@@ -316,7 +319,7 @@ describe('Hand-over between agents over GraphQL', () => {
       'the supervisor may point',
     );
     await live.customerStream.next((m) => m.type === 'pointer');
-    assert.equal(errorCode(await wsExecute(live.agent, SIGNAL, { id, s: { type: 'pointer', target: { x: 1, y: 1 } } })), 'FORBIDDEN');
+    assert.equal(wsCode(await wsExecute(live.agent, SIGNAL, { id, s: { type: 'pointer', target: { x: 1, y: 1 } } })), 'FORBIDDEN');
     const rows = await auditTypes(id);
     const row = rows.find((one) => one.type === 'SUPERVISOR_TOOK_OVER');
     assert.deepEqual(row?.data, {
@@ -348,7 +351,7 @@ describe('Hand-over between agents over GraphQL', () => {
       }
     }
     assert.ok(refused, 'the eleventh offer within a minute is refused');
-    assert.ok(Number(refused.errors![0]!.extensions!.retryAfterSeconds) > 0);
+    assert.ok(Number((refused.errors![0]!.extensions as Record<string, unknown>).retryAfterSeconds) > 0);
     assert.ok(made <= 10);
     await desk.close();
     await live.close();

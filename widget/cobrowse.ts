@@ -248,8 +248,9 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     emit('ended', { endedBy });
   };
 
-  const agentJoined = (session: SessionState) => {
-    notify(fill(t.agentJoined, { agent: session.agentName ?? t.anAgent }));
+  /** An agent is here now: one who joined, or one who took the session over from another (`text`). */
+  const agentJoined = (session: SessionState, text = t.agentJoined) => {
+    notify(fill(text, { agent: session.agentName ?? t.anAgent }));
     emit('agent-joined', { agentName: session.agentName });
   };
 
@@ -274,6 +275,8 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       // Recording starts when the agent's page asks for the page, which it does once its stream
       // is up: the first snapshot then leaves once, of the page as it is when the agent arrives.
       agentJoined(session);
+    } else if (event === 'handed-over' || event === 'supervisor-took-over') {
+      agentJoined(session, t.tookOver);
     } else if (event === 'agent-left') {
       void pointer?.then((shown) => shown.hide());
       if (annotations) annotate({ type: 'clear-annotations' });

@@ -67,10 +67,10 @@ function reasonAgainst(target: Pick<UserRow, 'role' | 'activeSessionId'>, online
 
 /** The other agents, online ones first: the offering agent's list to choose from. */
 export async function handoverCandidates(deps: SessionDeps, agent: UserRow, sessionId: string): Promise<HandoverCandidate[]> {
-  await requireEnabled(deps);
   const session = await deps.db.session.findUnique({ where: { id: sessionId }, select: { agentId: true } });
   if (!session) throw notFound('No such session.');
   if (session.agentId !== agent.id) throw forbidden('You are not the agent of this session.');
+  await requireEnabled(deps);
   const agents = await deps.db.user.findMany({
     where: { role: 'AGENT', id: { not: agent.id } },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],
@@ -116,10 +116,10 @@ export async function offerHandover(
   target: HandoverTarget,
   ttlMs = HANDOVER_OFFER_TTL_MS,
 ): Promise<HandoverOffer> {
-  await requireEnabled(deps);
   const session = await deps.db.session.findUnique({ where: { id: sessionId } });
   if (!session) throw notFound('No such session.');
   if (session.agentId !== agent.id) throw forbidden('You are not the agent of this session.');
+  await requireEnabled(deps);
   if (!canTake('offerHandover', session.status)) throw notLive();
   const to = await findTarget(deps, target);
   if (to.id === agent.id) throw unavailable('This session is already yours; choose another agent.');
