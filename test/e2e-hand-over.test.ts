@@ -87,7 +87,7 @@ describe('hand-over between agents, and a supervisor taking over, in Chromium', 
     await hasNotice(customer, 'cobrowse-notice', /Blair Agent took over your co-browse session/);
 
     // B points, and the customer sees B's pointer there.
-    await pointsAt(agentB, viewB, customer, 'demo-name');
+    await pointsAt(agentB, viewB, customer, 'demo-counter-button');
 
     const { id } = await suite.server.deps.db.session.findUniqueOrThrow({ where: { code } });
     const types = (await suite.server.deps.db.auditEvent.findMany({ where: { sessionId: id }, orderBy: { sequence: 'asc' } })).map(

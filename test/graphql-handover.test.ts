@@ -90,7 +90,9 @@ describe('Hand-over between agents over GraphQL', () => {
     assert.equal((await as<{ handoverEnabled: boolean }>('agent', '{ handoverEnabled }')).data!.handoverEnabled, false);
     assert.equal(errorCode(await as('agent', OFFER, { id: live.session.id, to: ids.agent2 })), 'HANDOVER_DISABLED');
     assert.equal(errorCode(await as('supervisor', TAKE_OVER, { id: live.session.id })), 'HANDOVER_DISABLED');
-    assert.equal(errorCode(await as('agent', '{ handoverCandidates(sessionId: "x") { id } }')), 'HANDOVER_DISABLED');
+    const candidates = 'query($id: ID!){ handoverCandidates(sessionId: $id){ id } }';
+    assert.equal(errorCode(await as('agent', candidates, { id: live.session.id })), 'HANDOVER_DISABLED');
+    assert.equal(errorCode(await as('agent2', candidates, { id: live.session.id })), 'FORBIDDEN', 'only for the session’s agent');
     assert.equal(errorCode(await as('agent', SETTINGS, { on: true })), 'FORBIDDEN');
     assert.equal(errorCode(await as('supervisor', SETTINGS, { on: true })), 'FORBIDDEN');
     const on = await setEnabled(true);

@@ -111,7 +111,9 @@ function OfferCard({
         </svg>
       </span>
       <div className="handover-offer-text">
-        <strong>{offer.fromAgentName}</strong> offers you session <span className="nowrap">{formatCode(offer.sessionCode)}</span>
+        <span>
+          <strong>{offer.fromAgentName}</strong> offers you session <span className="nowrap">{formatCode(offer.sessionCode)}</span>
+        </span>
         <span className="muted small">You join it in Pointer Mode. The offer expires in {seconds} s.</span>
       </div>
       <div className="handover-offer-actions">
