@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StreamMessage } from '../protocol/index.ts';
 import { offerHandover } from '../server/sessions/hand-over.ts';
+import { canTake, statusAfter, type SessionTransition } from '../server/sessions/session-transitions.ts';
 import { errorCode, gql, signIn, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
@@ -26,6 +27,19 @@ interface OfferChange {
 const wsCode = (answer: { errors?: { extensions?: { code?: string } }[] }) => answer.errors?.[0]?.extensions?.code;
 
 const isEvent = (event: string) => (message: StreamMessage) => message.type === 'session' && message.event === event;
+
+describe('hand-over in the session lifecycle table', () => {
+  it('changes the agent only while one holds the session, never the status; offers close in any live state', () => {
+    const from = (transition: SessionTransition) =>
+      (['WAITING', 'ACTIVE', 'PAUSED', 'ENDED'] as const).filter((status) => canTake(transition, status));
+    for (const transition of ['offerHandover', 'handOver', 'supervisorTakeOver'] as const) {
+      assert.deepEqual(from(transition), ['ACTIVE', 'PAUSED'], transition);
+      assert.equal(statusAfter(transition, 'PAUSED'), 'PAUSED');
+    }
+    for (const transition of ['declineHandover', 'expireHandover'] as const)
+      assert.deepEqual(from(transition), ['WAITING', 'ACTIVE', 'PAUSED']);
+  });
+});
 
 describe('Hand-over between agents over GraphQL', () => {
   let server: TestServer;
