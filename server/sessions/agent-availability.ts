@@ -24,7 +24,8 @@ export async function holdAgentPresence(
       create: { userId, instanceId: token, seenAt: new Date() },
       update: { instanceId: token, seenAt: new Date() },
     });
-  await assert();
+  // Two desktops of one agent opening at once may race to create the row: the loser updates it.
+  await assert().catch(assert);
   const timer = setInterval(() => void assert().catch(log), PRESENCE_HEARTBEAT_MS);
   timer.unref();
   let stopped = false;
