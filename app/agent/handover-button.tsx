@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState, type FormEvent } from 'react';
-import { useClient } from 'urql';
+import { useClient, useQuery } from 'urql';
 import { HANDOVER_CANDIDATES, OFFER_HANDOVER } from '../lib/handover-documents';
 import { describeError } from '../lib/graphql-client';
 import { StrokeIcon } from '../lib/stroke-icon';
@@ -43,33 +43,23 @@ export function HandoverButton({
 }) {
   const client = useClient();
   const [open, setOpen] = useState(false);
-  const [candidates, setCandidates] = useState<Candidate[] | null>(null);
   const [choice, setChoice] = useState<string | null>(null);
   const [email, setEmail] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
 
+  // Asked afresh each time the dialog opens: who is online changes by the minute.
+  const [listed] = useQuery({ query: HANDOVER_CANDIDATES, variables: { sessionId }, pause: !open, requestPolicy: 'network-only' });
+  const candidates: Candidate[] | null = open && !listed.fetching && listed.data ? listed.data.handoverCandidates : null;
+  const listProblem = describeError(listed.error)?.message ?? null;
+
   useEffect(() => {
     if (!open) return;
-    let current = true;
-    setCandidates(null);
     setProblem(null);
-    void client
-      .query(HANDOVER_CANDIDATES, { sessionId }, { requestPolicy: 'network-only' })
-      .toPromise()
-      .then((result) => {
-        if (!current) return;
-        const error = describeError(result.error);
-        if (error) return setProblem(error.message);
-        setCandidates(result.data?.handoverCandidates ?? []);
-      });
     const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setOpen(false);
     addEventListener('keydown', onKey);
-    return () => {
-      current = false;
-      removeEventListener('keydown', onKey);
-    };
-  }, [open, client, sessionId]);
+    return () => removeEventListener('keydown', onKey);
+  }, [open]);
 
   async function offer(event: FormEvent) {
     event.preventDefault();
@@ -115,7 +105,7 @@ export function HandoverButton({
             <h3>Hand over this session</h3>
             <p className="muted small">Once they accept, the session is theirs in Pointer Mode and your view of it ends.</p>
           </div>
-          {candidates === null && !problem && <p className="muted small">Finding agents…</p>}
+          {candidates === null && !listProblem && <p className="muted small">Finding agents…</p>}
           {candidates !== null && (
             <ul className="handover-list" aria-label="Agents">
               {candidates.length === 0 && <li className="muted small">There are no other agents.</li>}
@@ -160,9 +150,9 @@ export function HandoverButton({
               data-testid="handover-email"
             />
           </label>
-          {problem && (
+          {(problem ?? listProblem) && (
             <p className="alert small" role="alert" data-testid="handover-problem">
-              {problem}
+              {problem ?? listProblem}
             </p>
           )}
           <div className="handover-actions">
