@@ -31,6 +31,9 @@ export const MAX_INPUT_VALUE_LENGTH = 10_000;
 /** A Write Mode request the customer has not answered lapses after this long. */
 export const WRITE_REQUEST_TTL_MS = 60_000;
 
+/** An offer to hand a session to another agent lapses after this long unanswered. */
+export const HANDOVER_OFFER_TTL_MS = 60_000;
+
 /** Controls agents may never use, whatever the admin adds: every submit button. */
 export const DEFAULT_DISABLED_SELECTORS = ['button[type=submit]', 'input[type=submit]', 'input[type=image]', 'form button:not([type])'];
 

@@ -211,7 +211,18 @@ export type SessionEventKind = 'state' | StreamEventName;
 /** Everything the server pushes on a `sessionStream` subscription. */
 export type StreamMessage =
   /** To both sides: the session's state changed (the first message of every subscription). */
-  | { type: 'session'; event: SessionEventKind; session: SessionState; by?: ActorKind; byName?: string }
+  | {
+      type: 'session';
+      event: SessionEventKind;
+      session: SessionState;
+      by?: ActorKind;
+      byName?: string;
+      /**
+       * On the agent's side of a hand-over or take-over: the user who holds the session now, so
+       * the agent who held it before knows their view has ended.
+       */
+      agentId?: string;
+    }
   /** To both sides, once per subscription: the site's rules for this session. */
   | { type: 'rules'; rules: SessionRules }
   /** To the customer: an agent action to apply (Write Mode). */

@@ -40,6 +40,15 @@ export const SESSION_EVENTS = {
   /** A supervisor started or stopped watching, read-only; both sides are told. */
   SUPERVISOR_JOINED: { label: 'Supervisor joined', audited: true, webhook: false },
   SUPERVISOR_LEFT: { label: 'Supervisor left', audited: true, webhook: false },
+  /** An agent offered the session to another agent, who may accept or decline until it expires. */
+  HANDOVER_OFFERED: { label: 'Hand-over offered', audited: true, webhook: true },
+  HANDOVER_DECLINED: { label: 'Hand-over declined', audited: true, webhook: true },
+  /** An offer closed unanswered: it expired, or the session ended first. */
+  HANDOVER_EXPIRED: { label: 'Hand-over offer expired', audited: true, webhook: true },
+  /** The offered agent accepted: the session is theirs, in Pointer Mode, and the first agent's view ends. */
+  SESSION_HANDED_OVER: { label: 'Session handed over', audited: true, webhook: true },
+  /** A supervisor watching the session made it theirs, in Pointer Mode; the agent's view ends. */
+  SUPERVISOR_TOOK_OVER: { label: 'Supervisor took over', audited: true, webhook: true },
   SESSION_ENDED: { label: 'Session ended', audited: true, webhook: true },
   /** A page the customer's browser showed (origin and path only). */
   PAGE_VISITED: { label: 'Page visited', audited: true, webhook: false },

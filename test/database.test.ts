@@ -77,6 +77,7 @@ describe('database', () => {
     assert.deepEqual(
       tables.rows.map((row: { table_name: string }) => row.table_name),
       [
+        'AgentPresence',
         'ApiKey',
         'AuditEvent',
         'AuthSession',

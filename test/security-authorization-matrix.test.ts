@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { buildSchema } from '../graphql/schema/index.ts';
+import { topics } from '../server/core/pubsub/index.ts';
 import { freshAddress, httpGraphQL, wsConnect, wsFirst, type GraphQLBody, type Identity, type WsAnswer } from './support/attack-clients.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
@@ -73,6 +74,7 @@ const CHAT_A = (fx: Fixture, chatToken: string | null) => ({ id: fx.sessionA.cha
 /** Set once the server runs: make a session or a chat start, for subscriptions that wait for one. */
 let pokeLifecycle: () => Promise<void> = async () => {};
 let pokeChats: () => Promise<void> = async () => {};
+let pokeHandover: () => Promise<void> = async () => {};
 
 type RowOptions = Omit<Row, 'field' | 'allow' | 'query'>;
 const row = (field: string, allow: string, query: string, options: RowOptions = {}): Row => ({ field, allow, query, ...options });
@@ -112,6 +114,10 @@ const ROWS: Row[] = [
   row('Query.chats',                  '-    -    -    -    -    Y    Y    Y',  '{ chats(first: 5) { id } }'),
   row('Query.myChats',                '-    -    -    Y    Y    -    -    -',  '{ myChats { id } }'),
   row('Query.webhookEndpoints',       '-    -    -    -    -    -    Y    -',  '{ webhookEndpoints { id } }'),
+  row('Query.handoverEnabled',        '-    -    -    Y    Y    Y    Y    -',  '{ handoverEnabled }'),
+  row('Query.handoverCandidates',     '-    -    -    Y    -    -    -    -',  'query($id: ID!){ handoverCandidates(sessionId: $id){ id } }', { variables: A }),
+  row('Query.myHandoverOffers',       '-    -    -    Y    Y    -    -    -',  '{ myHandoverOffers { id } }'),
+  row('Session.agentHistory',         '-    -    -    Y    -    Y    Y    Y',  'query($id: ID!){ session(id: $id){ agentHistory { start } } }', { variables: A }),
   row('Query.webhookDeliveries',      '-    -    -    -    -    -    Y    -',  '{ webhookDeliveries(endpointId: "none") { id } }'),
 
   row('Mutation._empty',              'Y    Y    Y    Y    Y    Y    Y    -',  'mutation { _empty }'),
@@ -139,6 +145,10 @@ const ROWS: Row[] = [
   row('Mutation.updateWebhookEndpoint','-    -    -    -    -    -    Y    -',  'mutation { updateWebhookEndpoint(id: "none", enabled: false){ id } }'),
   row('Mutation.deleteWebhookEndpoint','-    -    -    -    -    -    Y    -',  'mutation { deleteWebhookEndpoint(id: "none"){ id } }'),
   row('Mutation.pingWebhookEndpoint', '-    -    -    -    -    -    Y    -',  'mutation { pingWebhookEndpoint(id: "none"){ id } }'),
+  row('Mutation.offerHandover',       '-    -    -    Y    -    -    -    -',  'mutation($id: ID!){ offerHandover(sessionId: $id, toEmail: "agent2@example.com"){ id } }', { variables: A }),
+  row('Mutation.acceptHandover',      '-    -    -    Y    Y    -    -    -',  'mutation { acceptHandover(offerId: "none"){ id } }'),
+  row('Mutation.declineHandover',     '-    -    -    Y    Y    -    -    -',  'mutation { declineHandover(offerId: "none") }'),
+  row('Mutation.takeOverSession',     '-    -    -    -    -    Y    Y    -',  'mutation($id: ID!){ takeOverSession(sessionId: $id){ id } }', { variables: A }),
   row('Mutation.startChat',           'Y    Y    Y    Y    Y    Y    Y    -',  'mutation($input: StartChatInput!){ startChat(input: $input){ chat { id } } }', { variables: CHAT_INPUT }),
   row('Mutation.sendChatMessage',     '-    Y    -    Y    -    -    -    -',  'mutation($id: ID!, $t: String){ sendChatMessage(chatId: $id, text: "hello", chatToken: $t){ id } }', { variables: CHAT_A }),
   row('Mutation.acceptChat',          '-    -    -    Y    Y    -    -    -',  'mutation($id: ID!){ acceptChat(chatId: $id){ id } }', { variables: (fx) => ({ id: fx.sessionB.chat.id }) }),
@@ -150,6 +160,7 @@ const ROWS: Row[] = [
   row('Subscription.sessionLifecycle','-    -    -    -    -    Y    Y    Y',  'subscription { sessionLifecycle }', { poke: () => pokeLifecycle() }),
   row('Subscription.chatStream',      '-    Y    -    Y    -    Y    Y    Y',  'subscription($id: ID!, $t: String){ chatStream(chatId: $id, chatToken: $t) }', { variables: CHAT_A }),
   row('Subscription.chatQueue',       '-    -    -    Y    Y    -    -    -',  'subscription { chatQueue }', { poke: () => pokeChats() }),
+  row('Subscription.handoverOffers',  '-    -    -    Y    Y    -    -    -',  'subscription { handoverOffers { open } }', { poke: () => pokeHandover() }),
   row('Subscription.chatStarted',     '-    -    -    -    -    Y    Y    Y',  'subscription { chatStarted { id } }', { poke: () => pokeChats() }),
 ];
 
@@ -335,6 +346,11 @@ describe('Authorization matrix: every operation × every caller, over HTTP and W
     };
     pokeLifecycle = () => startSession().then(() => undefined);
     pokeChats = () => startChat().then(() => undefined);
+    // An offer's news on every agent's topic (hand-over is off here, so none can be made).
+    pokeHandover = async () => {
+      const agents = await server.deps.db.user.findMany({ where: { role: 'AGENT' }, select: { id: true } });
+      await Promise.all(agents.map(({ id }) => server.deps.pubsub.publish(topics.toStaff(id), { open: false, offer: { id: 'matrix' } })));
+    };
   });
   after(() => server?.close());
 

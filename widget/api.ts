@@ -109,6 +109,8 @@ export interface WidgetTexts extends Partial<ChatTexts> {
   started: string;
   /** With `{agent}`. */
   agentJoined: string;
+  /** With `{agent}`: another agent (or a supervisor) took the session over. */
+  tookOver: string;
   agentLeft: string;
   endedByAgent: string;
   endedByYou: string;

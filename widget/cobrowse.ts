@@ -29,12 +29,12 @@ import { createShadowRoot } from './ui/root.ts';
 import { WIDGET_CSS } from './ui/styles.ts';
 import { askSite } from './write-consent.ts';
 
-const START_SESSION = 'mutation($input: StartSessionInput!){ startSession(input:$input){ customerToken session { id code status } } }';
-const EXIT_SESSION = 'mutation($sessionId: ID!){ exitSession(sessionId:$sessionId){ id status } }';
+const START_SESSION = 'mutation($input:StartSessionInput!){startSession(input:$input){customerToken session{id code status}}}';
+const EXIT_SESSION = 'mutation($sessionId:ID!){exitSession(sessionId:$sessionId){id status}}';
 const ANSWER_WRITE =
-  'mutation($sessionId: ID!, $requestId: ID!, $approve: Boolean!){ answerWriteMode(sessionId:$sessionId, requestId:$requestId, approve:$approve){ mode } }';
-const POINTER_MODE = 'mutation($sessionId: ID!){ setPointerMode(sessionId:$sessionId){ mode } }';
-const REPORT_ACTION = 'mutation($sessionId: ID!, $result: JSON!){ reportActionResult(sessionId:$sessionId, result:$result) }';
+  'mutation($sessionId:ID! $requestId:ID! $approve:Boolean!){answerWriteMode(sessionId:$sessionId requestId:$requestId approve:$approve){mode}}';
+const POINTER_MODE = 'mutation($sessionId:ID!){setPointerMode(sessionId:$sessionId){mode}}';
+const REPORT_ACTION = 'mutation($sessionId:ID! $result:JSON!){reportActionResult(sessionId:$sessionId result:$result)}';
 
 /** A navigation waits this long at most for its report to reach the server before leaving the page. */
 const REPORT_BEFORE_LEAVING_MS = 300;
@@ -185,7 +185,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
         if (open?.server?.mode !== 'WRITE' || !open.rules || !masking) return { ok: false, reason: 'Write Mode is off.' };
         return code.applyAgentAction(action, open.rules, masking, recorder.node);
       },
-      () => ({ ok: false, reason: 'The customer’s page could not load Write Mode; try again.' }),
+      () => ({ ok: false, reason: 'Write Mode could not load; try again.' }),
     );
     void outcome.then((done: { ok: boolean; reason?: string; masked?: true; afterReport?: () => void }) => {
       // Undefined fields stay out of the JSON sent.
@@ -249,8 +249,9 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     emit('ended', { endedBy });
   };
 
-  const agentJoined = (session: SessionState) => {
-    notify(fill(t.agentJoined, { agent: session.agentName ?? t.anAgent }));
+  /** An agent is here now: one who joined, or one who took the session over from another (`text`). */
+  const agentJoined = (session: SessionState, text = t.agentJoined) => {
+    notify(fill(text, { agent: session.agentName ?? t.anAgent }));
     emit('agent-joined', { agentName: session.agentName });
   };
 
@@ -275,6 +276,9 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       // Recording starts when the agent's page asks for the page, which it does once its stream
       // is up: the first snapshot then leaves once, of the page as it is when the agent arrives.
       agentJoined(session);
+    } else if (event.endsWith('over')) {
+      // `handed-over` or `supervisor-took-over`: someone else holds the session now.
+      agentJoined(session, t.tookOver);
     } else if (event === 'agent-left') {
       void pointer?.then((shown) => shown.hide());
       if (annotations) annotate({ type: 'clear-annotations' });

@@ -130,6 +130,7 @@ export function AdminSettings() {
   const [, updateSettings] = useMutation(UPDATE_SITE_SETTINGS);
   const [settings, setSettings] = useState<SiteSettings | null>(null);
   const [writeModeEnabled, setWriteModeEnabled] = useState(true);
+  const [handoverEnabled, setHandoverEnabled] = useState(false);
   const [recordingEnabled, setRecordingEnabled] = useState(false);
   const [captureAssets, setCaptureAssets] = useState(true);
   const [drafts, setDrafts] = useState<Drafts | null>(null);
@@ -141,6 +142,7 @@ export function AdminSettings() {
   const show = (saved: SiteSettings) => {
     setSettings(saved);
     setWriteModeEnabled(saved.writeModeEnabled);
+    setHandoverEnabled(saved.handoverEnabled);
     setRecordingEnabled(saved.recordingEnabled);
     setCaptureAssets(saved.captureAssets);
     setDrafts(draftsOf(saved));
@@ -154,7 +156,7 @@ export function AdminSettings() {
     if (!drafts) return;
     setSaving(true);
     const lists = Object.fromEntries(RULE_LISTS.map((list) => [list, lines(drafts[list])]));
-    const result = await updateSettings({ input: { writeModeEnabled, recordingEnabled, captureAssets, ...lists } });
+    const result = await updateSettings({ input: { writeModeEnabled, handoverEnabled, recordingEnabled, captureAssets, ...lists } });
     setSaving(false);
     // A rejected entry saves nothing and keeps the admin's text as typed, to fix and save again.
     if (!result.data) return setOutcome({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not save.' });
@@ -208,6 +210,13 @@ export function AdminSettings() {
               testId="admin-write-mode"
               title="Allow Write Mode"
               help="Agents may ask customers for permission to click and type. When off, agents only see and point."
+            />
+            <Toggle
+              checked={handoverEnabled}
+              onChange={setHandoverEnabled}
+              testId="admin-handover"
+              title="Allow hand-over between agents"
+              help="An agent may offer their session to another online agent, who accepts or declines; a supervisor watching a session may take it over. The customer is told who took over."
             />
             {listField('disabledSelectors')}
           </section>

@@ -22,6 +22,9 @@ import { CustomerPresence } from './customer-presence';
 import { ChatPanel } from './chat-panel';
 import { useCustomerJoin } from './customer-join';
 import { NO_SESSION, noticeFor, sessionViewReducer } from './session-view';
+import { HandoverButton } from './handover-button';
+import { HandoverOffers } from './handover-offers';
+import { HANDOVER_ENABLED } from '../lib/handover-documents';
 
 /** The agent's desktop: join by session ID, watch and point, exit. */
 export function AgentDesktop() {
@@ -31,6 +34,12 @@ export function AgentDesktop() {
   const { notices, notify, dismiss } = useNotices();
   const [{ data: signedIn }] = useQuery({ query: ME });
   const me = signedIn?.me ?? null;
+  // Read by the stream's handler: a hand-over names the agent who holds the session now.
+  const myId = useRef<string | undefined>(undefined);
+  myId.current = me?.id;
+  const [{ data: handover }] = useQuery({ query: HANDOVER_ENABLED });
+  const handoverOn = handover?.handoverEnabled === true;
+  const [handoverPendingWith, setHandoverPendingWith] = useState<string | null>(null);
   // A reload keeps the agent in the session they had open.
   const [{ data: resumed }] = useQuery({ query: MY_ACTIVE_SESSION });
   const [, joinByCode] = useMutation(JOIN_SESSION);
@@ -66,6 +75,7 @@ export function AgentDesktop() {
   const leave = useCallback(() => {
     dispatch({ type: 'left' });
     customerGone.current = false;
+    setHandoverPendingWith(null);
   }, []);
 
   const onMessage = useCallback(
@@ -74,7 +84,10 @@ export function AgentDesktop() {
       dispatch({ type: 'stream', message });
       const wasGone = customerGone.current;
       if (message.type === 'session') customerGone.current = message.session.customerGoneAt !== null;
-      const notice = noticeFor(message, wasGone);
+      const notice = noticeFor(message, wasGone, myId.current);
+      if (message.type === 'session' && (message.event === 'handover-declined' || message.event === 'handover-expired')) {
+        setHandoverPendingWith(null);
+      }
       if (notice) notify(notice.tone, notice.text, notice.special);
       if (notice?.ends) leave();
     },
@@ -217,6 +230,14 @@ export function AgentDesktop() {
                   </button>
                 )
               )}
+              {handoverOn && (
+                <HandoverButton
+                  sessionId={session.id}
+                  pendingWith={handoverPendingWith}
+                  onOffered={setHandoverPendingWith}
+                  notify={notify}
+                />
+              )}
             </div>
           ) : (
             <form className="join-form" onSubmit={join}>
@@ -273,6 +294,14 @@ export function AgentDesktop() {
           </div>
         </section>
 
+        <HandoverOffers
+          shown={handoverOn}
+          notify={notify}
+          onAccepted={(taken, offer) => {
+            dispatch({ type: 'joined', session: taken });
+            notify('success', `You took over session ${formatCode(taken.code)} from ${offer.fromAgentName}. You are in Pointer Mode.`);
+          }}
+        />
         <NoticeList notices={notices} onDismiss={dismiss} />
         {!session && customerJoin.panel}
 

@@ -80,7 +80,7 @@ export interface StreamNotice {
  * The notice a stream message gives the agent, if any. `customerWasGone` is whether the customer
  * had no connection before this message (their page coming back is news only then).
  */
-export function noticeFor(message: StreamMessage, customerWasGone: boolean): StreamNotice | null {
+export function noticeFor(message: StreamMessage, customerWasGone: boolean, myId?: string): StreamNotice | null {
   if (message.type === 'action-result') {
     if (message.ok) return null;
     if (message.masked) return { tone: 'warning', text: MASKED_FIELD_NOTICE, special: 'masked-field' };
@@ -120,6 +120,25 @@ export function noticeFor(message: StreamMessage, customerWasGone: boolean): Str
       return { tone: 'info', text: `${message.byName ?? 'A supervisor'} is watching this session (read-only).` };
     case 'supervisor-left':
       return { tone: 'info', text: `${message.byName ?? 'The supervisor'} stopped watching.` };
+    case 'handover-declined':
+      return { tone: 'warning', text: `${message.byName ?? 'The other agent'} declined the hand-over. The session is still yours.` };
+    case 'handover-expired':
+      return {
+        tone: 'warning',
+        text: `${message.byName ?? 'The other agent'} did not answer the hand-over offer in time. The session is still yours.`,
+      };
+    case 'handed-over':
+    case 'supervisor-took-over':
+      // Told to the agent who held the session; the one who holds it now opened it themselves.
+      if (message.agentId === undefined || message.agentId === myId) return null;
+      return {
+        tone: 'info',
+        text:
+          message.event === 'handed-over'
+            ? `${message.byName ?? 'The other agent'} took over the session. Your view of it has ended.`
+            : `${message.byName ?? 'A supervisor'} (supervisor) took over the session. Your view of it has ended.`,
+        ends: true,
+      };
     default:
       return null;
   }

@@ -120,6 +120,7 @@ export const SET_POINTER_MODE = graphql(`
 graphql(`
   fragment SiteSettingsFields on SiteSettings {
     writeModeEnabled
+    handoverEnabled
     recordingEnabled
     captureAssets
     disabledSelectors

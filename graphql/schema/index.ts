@@ -6,6 +6,7 @@ import { apiKeysResolvers } from './apikeys/resolvers.ts';
 import { authResolvers } from './auth/resolvers.ts';
 import { chatResolvers } from './chat/resolvers.ts';
 import { commonResolvers } from './common/resolvers.ts';
+import { handoverResolvers } from './handover/resolvers.ts';
 import { sessionResolvers } from './session/resolvers.ts';
 import { settingsResolvers } from './settings/resolvers.ts';
 import { streamResolvers } from './stream/resolvers.ts';
@@ -26,6 +27,7 @@ const DOMAINS = [
   'apikeys',
   'chat',
   'webhooks',
+  'handover',
 ] as const;
 
 // The SDL files' texts come from a generated module: the bundled server has no files to read them from.
@@ -48,6 +50,7 @@ export function buildSchema(): GraphQLSchema {
         apiKeysResolvers,
         chatResolvers,
         webhooksResolvers,
+        handoverResolvers,
       ] as never,
     }),
   );

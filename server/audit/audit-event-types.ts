@@ -18,6 +18,15 @@ export type AuditEventInput =
   /** A supervisor watched the session, read-only. */
   | { type: 'SUPERVISOR_JOINED'; data: { supervisorId: string; supervisorName: string } }
   | { type: 'SUPERVISOR_LEFT'; data: { supervisorId: string } }
+  /** Hand-over between agents: ids and names of both, and the offer they belong to. */
+  | { type: 'HANDOVER_OFFERED'; data: HandoverRowData & { expiresAt: string } }
+  | { type: 'HANDOVER_DECLINED'; data: HandoverRowData }
+  | { type: 'HANDOVER_EXPIRED'; data: HandoverRowData & { reason: 'expired' | 'session-ended' | 'taken-over' } }
+  | { type: 'SESSION_HANDED_OVER'; data: HandoverRowData }
+  | {
+      type: 'SUPERVISOR_TOOK_OVER';
+      data: { fromAgentId: string | null; fromAgentName: string | null; supervisorId: string; supervisorName: string };
+    }
   /** A page the customer's browser showed in the session (origin and path only). */
   | { type: 'PAGE_VISITED'; data: { url: string; hidden: boolean } }
   /** Kind and target only: typed values are never stored. */
@@ -38,6 +47,15 @@ export type AuditEventInput =
   | { type: 'PAGE_VISITS_CAPPED'; data: { limit: number } };
 
 export type AuditEventType = AuditEventInput['type'];
+
+/** What every hand-over row says: which offer, from whom, to whom. */
+export interface HandoverRowData {
+  offerId: string;
+  fromAgentId: string;
+  fromAgentName: string;
+  toAgentId: string;
+  toAgentName: string;
+}
 
 // Every audit row's type is an audited event of the one vocabulary, and every audited event has a row shape here.
 const auditTypesAreTheVocabularys: [Exclude<AuditEventType, AuditedEventName>, Exclude<AuditedEventName, AuditEventType>] extends [

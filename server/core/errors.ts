@@ -37,6 +37,14 @@ export const ErrorCode = {
   /** A per-session cap (audit rows, recording bytes, chat messages) was reached. */
   LIMIT_REACHED: 'LIMIT_REACHED',
   CHAT_ENDED: 'CHAT_ENDED',
+  /** Hand-over is turned off for the site (admins turn it on). */
+  HANDOVER_DISABLED: 'HANDOVER_DISABLED',
+  /** The agent offered cannot take the session: not an agent, not online, busy, or the offering agent. */
+  HANDOVER_TARGET_UNAVAILABLE: 'HANDOVER_TARGET_UNAVAILABLE',
+  /** The session already has an offer waiting for an answer. */
+  HANDOVER_PENDING: 'HANDOVER_PENDING',
+  /** The offer was already answered, has expired, or its session ended. */
+  HANDOVER_CLOSED: 'HANDOVER_CLOSED',
   CHAT_TAKEN: 'CHAT_TAKEN',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

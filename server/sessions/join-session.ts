@@ -34,7 +34,7 @@ function refusalOf(session: SessionRow, cutoff: Date): RefusalReason | null {
 }
 
 /**
- * One session per agent and one agent per session (no conference or transfer) are enforced by conditional updates,
+ * One session per agent and one agent per session (no conference; a session changes agent only by a hand-over) are enforced by conditional updates,
  * so concurrent joins cannot both win; null when another agent (or the expiry) got there first.
  */
 async function claim(deps: SessionDeps, session: SessionRow, agent: UserRow, cutoff: Date): Promise<SessionWithAgent | null> {

@@ -13,7 +13,8 @@ import type { Prisma, TransactionClient } from '../core/db/index.ts';
  *      └──────end───────┴───────end───────┴──▶ ENDED
  *
  * Mode (POINTER ⇄ WRITE) and the Write Mode request change within ACTIVE (answers and drops also
- * within PAUSED); presence changes in any state but ENDED.
+ * within PAUSED); presence changes in any state but ENDED. The agent changes within ACTIVE or
+ * PAUSED only by a hand-over (an accepted offer) or a supervisor's take-over.
  */
 interface TransitionSpec {
   /** The states it may start from. */
@@ -25,6 +26,8 @@ interface TransitionSpec {
 }
 
 const LIVE: readonly SessionStatus[] = LIVE_SESSION_STATUSES;
+/** An agent holds the session. */
+const JOINED: readonly SessionStatus[] = ['ACTIVE', 'PAUSED'];
 
 export const SESSION_TRANSITIONS = {
   join: { from: ['WAITING'], to: 'ACTIVE', event: 'AGENT_JOINED' },
@@ -38,6 +41,13 @@ export const SESSION_TRANSITIONS = {
   resume: { from: ['PAUSED'], to: 'ACTIVE', event: 'SESSION_RESUMED' },
   customerGone: { from: LIVE, event: null },
   customerBack: { from: LIVE, event: null },
+  /** The agent offers the session to another agent; one offer at a time. */
+  offerHandover: { from: JOINED, event: 'HANDOVER_OFFERED' },
+  declineHandover: { from: LIVE, event: 'HANDOVER_DECLINED' },
+  expireHandover: { from: LIVE, event: 'HANDOVER_EXPIRED' },
+  /** The offered agent accepts: the session changes agent, back in Pointer Mode. */
+  handOver: { from: JOINED, event: 'SESSION_HANDED_OVER' },
+  supervisorTakeOver: { from: JOINED, event: 'SUPERVISOR_TOOK_OVER' },
   end: { from: LIVE, to: 'ENDED', event: 'SESSION_ENDED' },
 } as const satisfies Record<string, TransitionSpec>;
 

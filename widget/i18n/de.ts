@@ -22,6 +22,7 @@ const DE: WidgetTexts = {
   reconnecting: 'Neu verbinden…',
   started: 'Sitzung gestartet. Nennen Sie die ID Ihrem Berater.',
   agentJoined: '{agent} ist Ihrer Co-Browsing-Sitzung beigetreten',
+  tookOver: '{agent} hat Ihre Co-Browsing-Sitzung übernommen',
   agentLeft: 'Der Berater hat die Sitzung verlassen.',
   endedByAgent: 'Der Berater hat die Sitzung beendet',
   endedByYou: 'Sie haben die Co-Browsing-Sitzung beendet.',

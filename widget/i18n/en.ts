@@ -22,6 +22,7 @@ export const EN: WidgetTexts = {
   reconnecting: 'Reconnecting…',
   started: 'Session started. Read the ID to your agent.',
   agentJoined: '{agent} joined your co-browse session',
+  tookOver: '{agent} took over your co-browse session',
   agentLeft: 'The agent left the session.',
   endedByAgent: 'The agent ended the session',
   endedByYou: 'You ended the co-browse session.',

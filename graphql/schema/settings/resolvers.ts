@@ -1,12 +1,14 @@
 import { BUILT_IN_RULES, loadSiteSettings, updateSiteSettings, type SiteSettingsValues } from '../../../server/settings/site-settings.ts';
 import { identitySecretCreatedAt, removeIdentitySecret, rotateIdentitySecret } from '../../../server/settings/identity-secret.ts';
+import { isHandoverEnabled, setHandoverEnabled } from '../../../server/settings/handover-setting.ts';
 import { requireUser } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
 import type { Resolvers, SiteSettingsInput } from '../../generated/resolvers-types.ts';
 
-const withBuiltIn = (settings: SiteSettingsValues, ctx: GraphQLContext) => ({
+const withBuiltIn = async (settings: SiteSettingsValues, ctx: GraphQLContext) => ({
   ...settings,
   builtIn: { ...BUILT_IN_RULES, allowedOrigins: ctx.config.allowedOrigins },
+  handoverEnabled: await isHandoverEnabled(ctx.db),
 });
 
 /** GraphQL's "absent or null" becomes "unchanged". */
@@ -23,7 +25,9 @@ export const settingsResolvers: Resolvers = {
   Mutation: {
     updateSiteSettings: async (_parent, { input }, ctx) => {
       requireUser(ctx, 'ADMIN');
-      return withBuiltIn(await updateSiteSettings(ctx.db, given(input)), ctx);
+      const saved = await updateSiteSettings(ctx.db, given(input));
+      if (typeof input.handoverEnabled === 'boolean') await setHandoverEnabled(ctx.db, input.handoverEnabled);
+      return withBuiltIn(saved, ctx);
     },
     rotateIdentitySecret: async (_parent, _args, ctx) => {
       requireUser(ctx, 'ADMIN');

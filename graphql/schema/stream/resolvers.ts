@@ -56,6 +56,9 @@ async function checkAction(ctx: GraphQLContext, sessionId: string, action: Agent
   }
 }
 
+/** A hand-over or take-over: the session has a new agent (named on the agent's side of the stream). */
+const newAgentOf = (message: StreamMessage): string | undefined => (message.type === 'session' ? message.agentId : undefined);
+
 const isEnded = (message: StreamMessage) => message.type === 'session' && message.event === 'ended';
 const isFinal = (message: StreamMessage) => isEnded(message) || (message.type === 'session' && message.session.status === 'ENDED');
 
@@ -67,7 +70,8 @@ export const streamResolvers: Resolvers = {
     },
     async sendSignal(_parent, { sessionId, signal }, ctx) {
       const user = requireUser(ctx, 'AGENT', 'SUPERVISOR', 'ADMIN');
-      if (user.role !== 'AGENT') return requestSnapshotAsWatcher(ctx, sessionId, signal);
+      // A supervisor who took the session over is its agent; others watching only ask for snapshots.
+      if (user.role !== 'AGENT' && !(await isSessionAgent(ctx, sessionId))) return requestSnapshotAsWatcher(ctx, sessionId, signal);
       if (!(await isSessionAgent(ctx, sessionId))) throw forbidden('You are not the agent of this session.');
       const checked = validateAgentSignal(signal);
       if (!checked.ok) throw badInput(`Bad signal: ${checked.problem}`);
@@ -114,12 +118,16 @@ export const streamResolvers: Resolvers = {
         const asCustomer = isSessionCustomer(ctx, sessionId);
         // Supervisors and admins watch read-only, on the agent's side of the stream.
         let watcher: UserRow | null = null;
+        let asAgent: UserRow | null = null;
         if (!asCustomer) {
           const user = requireUser(ctx, 'AGENT', 'SUPERVISOR', 'ADMIN');
+          ctx.memo.delete(`agent-of:${sessionId}`);
           if (user.role === 'AGENT') {
-            ctx.memo.delete(`agent-of:${sessionId}`);
             if (!(await isSessionAgent(ctx, sessionId))) throw forbidden('Join the session before watching it.');
-          } else watcher = user;
+            asAgent = user;
+          } else if (await isSessionAgent(ctx, sessionId))
+            asAgent = user; // took it over
+          else watcher = user;
         }
         const current = await ctx.db.session.findUnique({ where: { id: sessionId }, include: { agent: true } });
         if (!current) throw notFound('No such session.');
@@ -139,7 +147,15 @@ export const streamResolvers: Resolvers = {
               { type: 'session', event: 'state', session: toSessionState(session) },
             ];
           },
-          isLast: isFinal,
+          // The agent who handed the session over (or had it taken) gets that news last.
+          isLast: asAgent ? (message) => isFinal(message) || (newAgentOf(message) ?? asAgent.id) !== asAgent.id : isFinal,
+          // Who may send this connection's signals changed: look it up again at the next one.
+          filter: asCustomer
+            ? undefined
+            : (message) => {
+                if (newAgentOf(message) !== undefined) ctx.memo.delete(`agent-of:${sessionId}`);
+                return true;
+              },
           onFinish: onFinish || undefined,
           maxQueuedBytes: ctx.config.subscriberQueueBytes,
           // Every message but the final one (see resolve) reaches the client as it was published.

@@ -14,6 +14,8 @@ export const topics = {
   toAgent: (sessionId: string) => `session:${sessionId}:agent`,
   /** Messages for a session's customer (pointer, clicks, lifecycle). */
   toCustomer: (sessionId: string) => `session:${sessionId}:customer`,
+  /** Hand-over offers to one agent, and their withdrawal, wherever the agent's desktop is connected. */
+  toStaff: (userId: string) => `user:${userId}:handover`,
   /** Lifecycle of every session, for supervisors and the API. */
   lifecycle: 'sessions:lifecycle',
   /** Sign-outs, password resets, role changes and revoked API keys, for every instance's open sockets. */
