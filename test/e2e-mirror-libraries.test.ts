@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import type { FrameLocator, Page } from 'playwright-core';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
 import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
-import { differentPixels } from './support/pixels.ts';
+import { differentPixels, sideBySide } from './support/pixels.ts';
 import { siteServer, type SiteFile } from './support/site-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -20,7 +20,7 @@ const VIEWPORT = { width: 800, height: 600 };
 /** Per page, at most this share of the viewport's pixels may differ between the customer's screen and the agent's. */
 const MAX_DIFFERENT = 0.01;
 
-/** Where each page's last pair of screenshots is saved, to be looked at side by side. */
+/** Where each page's last pair of screenshots is saved side by side, to be looked at. */
 const SHOTS = 'test-results/libraries';
 
 /** A library's own file, served by the site as it is: no CORS headers, as most sites serve theirs. */
@@ -103,7 +103,7 @@ describe('the agent sees pages built from widely used libraries as the customer 
    * Waits until the agent's view of the customer's viewport differs from the customer's own
    * screen in at most 1 % of its pixels; saves the last pair compared, either way.
    */
-  async function looksTheSame(name: string, { customer, agent, scratch }: { customer: Page; agent: Page; scratch: Page }) {
+  async function looksTheSame(t: TestContext, name: string, { customer, agent, scratch }: { customer: Page; agent: Page; scratch: Page }) {
     const frame = (await agent.locator('[data-testid=cobrowse-view] iframe').boundingBox())!;
     let shots: [Buffer, Buffer] | undefined;
     let share = 1;
@@ -119,12 +119,10 @@ describe('the agent sees pages built from widely used libraries as the customer 
         30_000,
       );
     } finally {
-      if (shots) {
-        await writeFile(`${SHOTS}/${name}-customer.png`, shots[0]);
-        await writeFile(`${SHOTS}/${name}-agent.png`, shots[1]);
-      }
+      // The customer's screen on the left, the agent's view on the right.
+      if (shots) await writeFile(`${SHOTS}/${name}.png`, await sideBySide(scratch, ...shots));
     }
-    return share;
+    t.diagnostic(`${name}: ${(share * 100).toFixed(2)} % of the viewport’s pixels differ`);
   }
 
   /** Waits until every animation of the document has run to its end (none runs forever on these pages). */
@@ -157,7 +155,7 @@ describe('the agent sees pages built from widely used libraries as the customer 
     );
     await animationsOver(customer, 'on the customer’s page');
     await animationsOver(view, 'in the agent view');
-    await looksTheSame('design-system', pages);
+    await looksTheSame(t, 'design-system', pages);
   });
 
   it('CSS-in-JS in production mode: Emotion’s rules only in the CSSOM, also one inserted during the session', async (t) => {
@@ -173,17 +171,17 @@ describe('the agent sees pages built from widely used libraries as the customer 
     const before = await sheets();
     assert.ok(before.length > 0 && before.every((sheet) => sheet.text === ''), 'Emotion wrote text into its <style>');
     assert.ok(before.reduce((sum, sheet) => sum + sheet.rules, 0) >= 8, 'Emotion’s rules in the CSSOM');
-    await looksTheSame('css-in-js', pages);
+    await looksTheSame(t, 'css-in-js', pages);
 
     await customer.evaluate(() => window.dispatchEvent(new Event('cobrowse-late-rule')));
     await view.locator('[data-testid=late]').waitFor();
     assert.ok((await sheets()).every((sheet) => sheet.text === ''));
-    await looksTheSame('css-in-js-late', pages);
+    await looksTheSame(t, 'css-in-js-late', pages);
   });
 
   it('Chart.js drawing a bar chart and a doughnut into canvases', async (t) => {
     const pages = await session(t, 'chart');
-    await looksTheSame('chart', pages);
+    await looksTheSame(t, 'chart', pages);
   });
 
   it('a ligature icon font (Material Icons) and a web font (Inter), both served without CORS headers', async (t) => {
@@ -197,7 +195,7 @@ describe('the agent sees pages built from widely used libraries as the customer 
       const states = await fontStates();
       return states.includes('Material Icons: loaded') && states.includes('Inter: loaded');
     }, 'the site’s fonts loaded in the agent view');
-    await looksTheSame('fonts', pages);
+    await looksTheSame(t, 'fonts', pages);
   });
 
   it('a toast that fades in once the session runs, and a banner that faded in at load', async (t) => {
@@ -208,7 +206,7 @@ describe('the agent sees pages built from widely used libraries as the customer 
     // Time frozen the same way on both sides: each animation at its end.
     await animationsOver(customer, 'on the customer’s page');
     await animationsOver(view, 'in the agent view');
-    await looksTheSame('notices', pages);
+    await looksTheSame(t, 'notices', pages);
 
     // The customer's pointer shows for the agent once it has moved, not before at the page's top left.
     const { agent } = pages;
@@ -234,6 +232,6 @@ describe('the agent sees pages built from widely used libraries as the customer 
       async () => (await view.locator('body').evaluate((body) => body.ownerDocument.defaultView!.scrollY)) === scrolled,
       'the agent view scrolled',
     );
-    await looksTheSame('react-list', pages);
+    await looksTheSame(t, 'react-list', pages);
   });
 });
