@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
 import { agentJoins, agentView, browserSuite, startOnPage } from './support/cobrowse-pages.ts';
 import { assertNoneCaptured, captureNetwork } from './support/network-capture.ts';
 import { siteServer, type SiteFile } from './support/site-server.ts';
 import { waitFor } from './support/wait-for.ts';
+
+/** What a masked image's own file holds, were its bytes ever sent. */
+const MASKED_FILE_WORD = 'Masked-File-7731';
 
 /** A picture the site serves: a coloured box with a word on it. */
 const picture = (colour: string, word: string): SiteFile => ({
@@ -32,6 +36,7 @@ const SECRETS = {
   changedLater: '/img/id-card-back.svg',
   addedLater: '/img/id-card-later.svg',
   afterBeingMasked: '/img/statement-2.svg',
+  fileBytes: MASKED_FILE_WORD,
 };
 
 /** Addresses of images that are not masked: each shows on the wire, in the snapshot, in added nodes and in a change. */
@@ -68,14 +73,14 @@ describe('masked images never leave the customer’s browser', () => {
     '/img/avatar-later.svg': picture('#0ea5e9', 'Later'),
     '/img/avatar-2.svg': picture('#0ea5e9', 'Avatar 2'),
     '/img/statement.svg': picture('#059669', 'Statement'),
-    '/img/statement-2.svg': picture('#059669', 'Statement 2'),
-    '/img/id-card.svg': picture('#dc2626', 'ID card'),
-    '/img/id-card-back.svg': picture('#dc2626', 'ID back'),
-    '/img/id-card-later.svg': picture('#dc2626', 'ID later'),
-    '/img/id-card-1x.svg': picture('#dc2626', 'ID 1x'),
-    '/img/id-card-2x.svg': picture('#dc2626', 'ID 2x'),
-    '/img/passport.svg': picture('#dc2626', 'Passport'),
-    '/img/selfie.svg': picture('#dc2626', 'Selfie'),
+    '/img/statement-2.svg': picture('#059669', `Statement 2 ${MASKED_FILE_WORD}`),
+    '/img/id-card.svg': picture('#dc2626', `ID card ${MASKED_FILE_WORD}`),
+    '/img/id-card-back.svg': picture('#dc2626', `ID back ${MASKED_FILE_WORD}`),
+    '/img/id-card-later.svg': picture('#dc2626', `ID later ${MASKED_FILE_WORD}`),
+    '/img/id-card-1x.svg': picture('#dc2626', `ID 1x ${MASKED_FILE_WORD}`),
+    '/img/id-card-2x.svg': picture('#dc2626', `ID 2x ${MASKED_FILE_WORD}`),
+    '/img/passport.svg': picture('#dc2626', `Passport ${MASKED_FILE_WORD}`),
+    '/img/selfie.svg': picture('#dc2626', `Selfie ${MASKED_FILE_WORD}`),
   });
 
   it('sends neither the address, the pixels nor the description of an image the site masks, however it changes', async (t) => {
@@ -104,6 +109,8 @@ describe('masked images never leave the customer’s browser', () => {
       assert.equal(await image.getAttribute('srcset'), null);
     }
     assert.equal(await view.locator('picture source').getAttribute('srcset'), null, 'the masked picture’s <source> kept its address');
+    await mkdir('test-results', { recursive: true });
+    await agent.getByTestId('cobrowse-view').screenshot({ path: 'test-results/agent-view-masked-images.png' });
 
     // During the session: a masked image changes its address, one is added, one becomes masked
     // and then changes; then the controls: an unmasked image added, and one changed.

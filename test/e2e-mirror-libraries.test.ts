@@ -85,6 +85,9 @@ describe('the agent sees pages built from widely used libraries as the customer 
     const customer = await suite.newPage(VIEWPORT.width, VIEWPORT.height);
     const agent = await suite.newPage(1440, 1000);
     const scratch = await suite.newPage(100, 100);
+    // The chunk that reads Lit components' CSS: asked for only by pages with Lit.
+    const litChunkLoads: string[] = [];
+    customer.on('request', (request) => request.url().endsWith('/widget-lit-css.js') && litChunkLoads.push(request.url()));
     await customer.goto(`${site.origin}/t/${name}`);
     await customer.locator('body[data-ready]').waitFor({ state: 'attached' });
     const { code } = await customer.evaluate(() =>
@@ -96,7 +99,7 @@ describe('the agent sees pages built from widely used libraries as the customer 
     await view.locator('body[data-ready]').waitFor({ state: 'attached' });
     // The agent's mouse away from the view: a hover there would change the mirrored page.
     await agent.mouse.move(0, 0);
-    return { customer, agent, view, scratch };
+    return { customer, agent, view, scratch, litChunkLoads };
   }
 
   /**
@@ -156,6 +159,7 @@ describe('the agent sees pages built from widely used libraries as the customer 
     await animationsOver(customer, 'on the customer’s page');
     await animationsOver(view, 'in the agent view');
     await looksTheSame(t, 'design-system', pages);
+    assert.equal(pages.litChunkLoads.length, 1, 'the Lit chunk loaded once');
   });
 
   it('CSS-in-JS in production mode: Emotion’s rules only in the CSSOM, also one inserted during the session', async (t) => {
@@ -177,6 +181,7 @@ describe('the agent sees pages built from widely used libraries as the customer 
     await view.locator('[data-testid=late]').waitFor();
     assert.ok((await sheets()).every((sheet) => sheet.text === ''));
     await looksTheSame(t, 'css-in-js-late', pages);
+    assert.deepEqual(pages.litChunkLoads, [], 'the Lit chunk loaded on a page without Lit');
   });
 
   it('Chart.js drawing a bar chart and a doughnut into canvases', async (t) => {
