@@ -160,6 +160,8 @@ describe('the agent sees pages built from widely used libraries as the customer 
     await animationsOver(view, 'in the agent view');
     await looksTheSame(t, 'design-system', pages);
     assert.equal(pages.litChunkLoads.length, 1, 'the Lit chunk loaded once');
+    // A component whose class throws when asked for Lit's styles is recorded all the same.
+    assert.equal(await view.locator('x-hostile p').textContent(), 'Prices include VAT.');
   });
 
   it('CSS-in-JS in production mode: Emotion’s rules only in the CSSOM, also one inserted during the session', async (t) => {
