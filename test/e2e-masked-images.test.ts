@@ -109,6 +109,13 @@ describe('masked images never leave the customer’s browser', () => {
       assert.equal(await image.getAttribute('srcset'), null);
     }
     assert.equal(await view.locator('picture source').getAttribute('srcset'), null, 'the masked picture’s <source> kept its address');
+    // Masked in a web component's shadow root, it looks masked as in the page: grey, with a purple border.
+    const inShadowRoot = view.locator('x-profile img');
+    assert.equal(await inShadowRoot.getAttribute('data-cobrowse-masked'), 'image');
+    assert.deepEqual(
+      await inShadowRoot.evaluate((image) => [getComputedStyle(image).backgroundColor, getComputedStyle(image).outlineColor]),
+      ['rgb(209, 213, 219)', 'rgb(147, 51, 234)'],
+    );
     await mkdir('test-results', { recursive: true });
     await agent.getByTestId('cobrowse-view').screenshot({ path: 'test-results/agent-view-masked-images.png' });
 
