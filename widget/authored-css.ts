@@ -87,7 +87,13 @@ export function restoreStyleElement(serialized: SerializedNode, nodeOf: (id: num
   serialized.attributes!._cssText = restored;
 }
 
-/** The same for stylesheets a document or shadow root adopts, as given to the sheet when it was built. */
+/**
+ * Where else a stylesheet's text as written may be kept, for one built before the widget loaded:
+ * set by the chunk that reads Lit components' CSS (`lit-css.ts`), loaded only on pages using Lit.
+ */
+export const writtenCss: { of?: (host: Node, sheet: CSSStyleSheet) => string | undefined } = {};
+
+/** The same for stylesheets a document or shadow root adopts, as given to the sheet when it was built (or as `writtenCss` has it). */
 export function restoreAdoptedCss(event: RecordedEvent, nodeOf: (id: number) => Node | null): void {
   const data = event.data as {
     source?: number;
@@ -96,12 +102,12 @@ export function restoreAdoptedCss(event: RecordedEvent, nodeOf: (id: number) => 
     styles?: { styleId: number; rules: { rule: string; index: number }[] }[];
   };
   if (event.type !== INCREMENTAL || data.source !== ADOPTED_STYLE_SHEET || !data.styles) return;
-  const host = nodeOf(data.id!) as { shadowRoot?: ShadowRoot | null; adoptedStyleSheets?: CSSStyleSheet[] } | null;
+  const host = nodeOf(data.id!) as (Node & { shadowRoot?: ShadowRoot | null; adoptedStyleSheets?: CSSStyleSheet[] }) | null;
   const sheets = (host?.shadowRoot ?? host)?.adoptedStyleSheets ?? [];
   for (const { styleId, rules } of data.styles) {
     const sheet = sheets[data.styleIds!.indexOf(styleId)];
     if (!sheet || sheet.cssRules.length !== rules.length) continue;
-    const lost = lostRules(sheet, constructedTexts.get(sheet));
+    const lost = lostRules(sheet, constructedTexts.get(sheet) ?? writtenCss.of?.(host!, sheet));
     for (const added of rules) added.rule = lost.get(sheet.cssRules[added.index]!) ?? added.rule;
   }
 }

@@ -43,6 +43,10 @@ export const MAX_ANNOTATIONS_GZIP_BYTES = 2 * 1024;
 export const ASSETS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-assets.js');
 export const MAX_ASSETS_GZIP_BYTES = 2 * 1024;
 
+/** Lit components' CSS as written, loaded only on pages that use Lit; served at /widget-lit-css.js. */
+export const LIT_CSS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-lit-css.js');
+export const MAX_LIT_CSS_GZIP_BYTES = 512;
+
 /** The canvas mirror, loaded by the widget only on pages that have a canvas; served at /widget-canvas.js. */
 export const CANVAS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-canvas.js');
 export const MAX_CANVAS_GZIP_BYTES = 3 * 1024;
@@ -176,6 +180,11 @@ export async function buildCanvasWidget(outfile = CANVAS_OUTFILE): Promise<{ byt
   return buildBundle(path.join(REPO_ROOT, 'widget', 'canvas', 'index.ts'), outfile, 'esm');
 }
 
+/** Builds the chunk that reads Lit components' CSS as written (widget/lit-css.ts). */
+export async function buildLitCssWidget(outfile = LIT_CSS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'lit-css.ts'), outfile, 'esm');
+}
+
 /** Builds each language's texts (ES modules the widget imports when the page is in that language). */
 export async function buildLanguageChunks(): Promise<{ name: string; bytes: number; gzipBytes: number }[]> {
   return Promise.all(
@@ -239,6 +248,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     { name: 'dist/widget-assets.js', ...(await buildAssetsWidget()), budget: MAX_ASSETS_GZIP_BYTES },
     { name: 'dist/widget-cues.js', ...(await buildCuesWidget()), budget: MAX_CUES_GZIP_BYTES },
     { name: 'dist/widget-canvas.js', ...(await buildCanvasWidget()), budget: MAX_CANVAS_GZIP_BYTES },
+    { name: 'dist/widget-lit-css.js', ...(await buildLitCssWidget()), budget: MAX_LIT_CSS_GZIP_BYTES },
     { name: 'dist/widget.mjs', ...(await buildEsmWidget()), budget: MAX_WIDGET_GZIP_BYTES },
     ...(await buildLanguageChunks()).map((chunk) => ({ ...chunk, budget: MAX_LANGUAGE_GZIP_BYTES })),
   ];

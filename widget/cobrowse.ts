@@ -14,6 +14,8 @@ import type { CobrowseApi, CobrowseEventMap, InitOptions, NoticeKind, StartedSes
 import { addChatButton, openChatToken } from './chat/launcher.ts';
 import { EN } from './i18n/en.ts';
 import { fill, loadTexts } from './i18n/texts.ts';
+import { writtenCss } from './authored-css.ts';
+import type { litSheetText } from './lit-css.ts';
 import type { answerMaskingPreview } from './preview.ts';
 import type { watchMaskedFields } from './ui/masked-field-cue.ts';
 import { SESSION_STREAM } from './operations.ts';
@@ -121,6 +123,13 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       if (window.parent !== window)
         chunk<{ answerMaskingPreview: typeof answerMaskingPreview }>('preview').then(
           (code) => code.answerMaskingPreview(serverOrigin, createRecorder),
+          () => {},
+        );
+      // Lit components built their stylesheets before this script ran: their CSS as written is
+      // read from Lit (lit-css.ts), ready before a resumed session's first snapshot.
+      if ('reactiveElementVersions' in window)
+        await chunk<{ litSheetText: typeof litSheetText }>('lit-css').then(
+          (code) => (writtenCss.of = code.litSheetText),
           () => {},
         );
       const saved = loadSession();

@@ -13,7 +13,7 @@ const OTHER_SITE_LABEL = encodeURIComponent(
 );
 
 /** How masked nodes look to the agent: purple borders, grey images, striped placeholders. */
-const MASK_RULES = [
+export const MASK_RULES = [
   `${MASKED} { outline: 3px solid #9333ea !important; outline-offset: 1px !important; cursor: not-allowed !important; }`,
   `${maskedAs('image')} { background: #d1d5db !important; }`,
   `${maskedAs('element')} { background: repeating-linear-gradient(135deg, #ede9fe 0 10px, #f5f3ff 10px 20px) !important; overflow: hidden !important; }`,

@@ -6,6 +6,7 @@ import { isPackedEvents, unpackEvents } from '../../protocol/packed-events';
 import { replayAssets } from '../lib/replay-assets';
 import { openDialogsWithoutFocus, popoverReplay } from '../lib/replay-top-layer';
 import { canvasFrames } from './canvas-frames';
+import { shadowRootMarks } from './shadow-root-marks';
 import { isLargeMutation, planMutation } from './mutation-chunks';
 
 const INCREMENTAL_SNAPSHOT = 3;
@@ -103,7 +104,7 @@ export function createLiveReplay(
       // A live view is never paused, but rrweb marks it so (its state is "live", not "playing"),
       // which would hold every CSS animation on its first frame: what fades in would never show.
       pauseAnimation: false,
-      plugins: [popoverReplay, replayAssets(), canvasFrames],
+      plugins: [popoverReplay, replayAssets(), canvasFrames, shadowRootMarks],
     });
     if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (size) => on.resize(size as { width: number; height: number }));

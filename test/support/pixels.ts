@@ -35,3 +35,26 @@ export async function differentPixels(
     [a.toString('base64'), b.toString('base64'), tolerance] as const,
   );
 }
+
+/** Two PNG screenshots side by side (the first on the left) with a gap between, as one PNG, to look at. */
+export async function sideBySide(scratch: Page, left: Buffer, right: Buffer, gap = 16): Promise<Buffer> {
+  const base64 = await scratch.evaluate(
+    async ([first, second, space]) => {
+      const [one, two] = await Promise.all(
+        [first, second].map(async (png) => createImageBitmap(await (await fetch(`data:image/png;base64,${png}`)).blob())),
+      );
+      const canvas = new OffscreenCanvas(one!.width + space + two!.width, Math.max(one!.height, two!.height));
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = '#ef4444';
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(one!, 0, 0);
+      context.drawImage(two!, one!.width + space, 0);
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      let binary = '';
+      for (let index = 0; index < bytes.length; index += 0x8000) binary += String.fromCharCode(...bytes.subarray(index, index + 0x8000));
+      return btoa(binary);
+    },
+    [left.toString('base64'), right.toString('base64'), gap] as const,
+  );
+  return Buffer.from(base64, 'base64');
+}

@@ -15,14 +15,19 @@ export function createShadowRoot(css: string): ShadowRoot {
   host.style.cssText =
     'position:fixed!important;left:0!important;top:0!important;width:0!important;height:0!important;z-index:2147483647!important;display:block!important';
   const shadow = host.attachShadow({ mode: 'open' });
+  addStyles(shadow, css);
+  document.body.append(host);
+  return shadow;
+}
+
+/** Adds `css` to the widget's shadow root, after what it has. */
+export function addStyles(shadow: ShadowRoot, css: string): void {
   // A constructed sheet is not inline style, so a site's Content-Security-Policy does not block it.
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css);
-    shadow.adoptedStyleSheets = [sheet];
+    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
   } catch {
     shadow.append(h('style', null, css));
   }
-  document.body.append(host);
-  return shadow;
 }

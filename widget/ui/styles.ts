@@ -1,4 +1,7 @@
-/** The widget's styles, isolated from the page in its shadow root. Brand-neutral, system font. */
+/**
+ * The widget's styles, isolated from the page in its shadow root. Brand-neutral, system font.
+ * The agent's pointer brings its own (ui/agent-pointer.ts), with its chunk.
+ */
 export const WIDGET_CSS = `
 :host{all:initial}
 *{box-sizing:border-box}
@@ -30,9 +33,5 @@ button[aria-disabled=true]{opacity:.7;cursor:progress}
 .note{width:280px;max-width:100%;background:#1f2937;color:#fff;padding:10px 14px;border-radius:12px;box-shadow:0 6px 20px rgba(0,0,0,.2);animation:in .2s ease-out}
 .note.error{background:#b91c1c}
 @keyframes in{from{opacity:0;transform:translateY(6px)}}
-.ptr{position:fixed;left:0;top:0;pointer-events:none;transition:transform 50ms linear;filter:drop-shadow(0 1px 2px rgba(0,0,0,.4))}
-.ptr span{position:absolute;left:16px;top:18px;background:#7c3aed;color:#fff;font:600 11px/1 system-ui,sans-serif;padding:3px 6px;border-radius:6px;white-space:nowrap}
-.ring{position:fixed;width:40px;height:40px;margin:-20px 0 0 -20px;border:3px solid #e11d48;border-radius:50%;pointer-events:none;animation:ring 1s ease-out forwards}
-@keyframes ring{from{transform:scale(.5)}to{transform:scale(1.3);opacity:0}}
-@media (prefers-reduced-motion:reduce){.note,.ptr{animation:none;transition:none}}
+@media (prefers-reduced-motion:reduce){.note{animation:none}}
 `;

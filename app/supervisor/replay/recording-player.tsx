@@ -5,6 +5,7 @@ import { Replayer } from 'rrweb';
 import 'rrweb/dist/style.css';
 import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../../protocol/messages';
 import { markAgentView } from '../../agent/agent-marks';
+import { shadowRootMarks } from '../../agent/shadow-root-marks';
 import { replayAssets } from '../../lib/replay-assets';
 import { openDialogsWithoutFocus, popoverReplay, syncPopovers } from '../../lib/replay-top-layer';
 import { canvasFrames } from '../../agent/canvas-frames';
@@ -39,7 +40,7 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
       UNSAFE_replayCanvas: false,
       skipInactive: true,
       triggerFocus: false,
-      plugins: [popoverReplay, replayAssets(), canvasFrames],
+      plugins: [popoverReplay, replayAssets(), canvasFrames, shadowRootMarks],
     });
     if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (next) => setSize(next as { width: number; height: number }));
