@@ -13,6 +13,7 @@ import { supervisionResolvers } from './supervision/resolvers.ts';
 import { usersResolvers } from './users/resolvers.ts';
 import { webhooksResolvers } from './webhooks/resolvers.ts';
 import { writeResolvers } from './write/resolvers.ts';
+import { guidedResolvers } from './guided/resolvers.ts';
 
 const DOMAINS = [
   'common',
@@ -20,7 +21,9 @@ const DOMAINS = [
   'session',
   'stream',
   'write',
+  'guided',
   'settings',
+  'capabilities',
   'supervision',
   'users',
   'apikeys',
@@ -42,6 +45,7 @@ export function buildSchema(): GraphQLSchema {
         sessionResolvers,
         streamResolvers,
         writeResolvers,
+        guidedResolvers,
         settingsResolvers,
         supervisionResolvers,
         usersResolvers,

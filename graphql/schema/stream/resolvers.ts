@@ -8,6 +8,8 @@ import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings, sessionRules } from '../../../server/settings/site-settings.ts';
 import { isSessionCustomer, requireUser } from '../../authorize.ts';
 import { admitAnnotation } from './annotations.ts';
+import { admitByCapability, admitGuidedSignal } from './signal-admission.ts';
+import { checkSignalMode } from '../../../server/sessions/signal-policy.ts';
 import { keptQueryParameters } from './batch-traces.ts';
 import { noteSessionEnded } from './customer-batch-guard.ts';
 import { takeCustomerBatch } from './take-customer-batch.ts';
@@ -40,10 +42,8 @@ async function isSessionAgent(ctx: GraphQLContext, sessionId: string): Promise<b
  */
 async function checkAction(ctx: GraphQLContext, sessionId: string, action: AgentAction): Promise<void> {
   const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { mode: true, status: true, origin: true } });
-  if (session?.status !== 'ACTIVE' || session.mode !== 'WRITE') {
-    throw new AppError(ErrorCode.WRITE_MODE_REQUIRED, 'Ask the customer for Write Mode first.');
-  }
-  if (action.kind === 'open') {
+  checkSignalMode(session, { type: 'action', id: 0, action });
+  if (session && action.kind === 'open') {
     let origin: string;
     try {
       origin = new URL(action.url).origin;
@@ -72,6 +72,8 @@ export const streamResolvers: Resolvers = {
       const checked = validateAgentSignal(signal);
       if (!checked.ok) throw badInput(`Bad signal: ${checked.problem}`);
       const value = checked.value;
+      await admitByCapability(ctx, 'agent', value);
+      if (value.type === 'scroll' || value.type === 'highlight') await admitGuidedSignal(ctx, sessionId, value);
       if (value.type === 'action') {
         await checkAction(ctx, sessionId, value.action);
         // An address is audited as page addresses are stored everywhere: without its fragment
