@@ -17,8 +17,7 @@ import { applyTransition, canTake } from './session-transitions.ts';
  * answered, expired and ended as Write Mode is, through the same session transitions.
  */
 
-const requestClosed = () =>
-  new AppError(ErrorCode.GUIDED_REQUEST_CLOSED, 'This Guided Mode request was already answered or has expired.');
+const requestClosed = () => new AppError(ErrorCode.GUIDED_REQUEST_CLOSED, 'This Guided Mode request was already answered or has expired.');
 const inactive = () => new AppError(ErrorCode.SESSION_ENDED, 'The session is not active.');
 const withAgent = { include: { agent: true } } as const;
 

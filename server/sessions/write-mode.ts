@@ -18,7 +18,8 @@ export async function requestWriteMode(deps: SessionDeps, agent: UserRow, sessio
   const settings = await loadSiteSettings(deps.db);
   if (!settings.writeModeEnabled) throw new AppError(ErrorCode.WRITE_MODE_DISABLED, 'Write Mode is turned off for this site.');
   const { control, navigate } = settings.capabilities.agent;
-  if (!control && !navigate) throw new AppError(ErrorCode.CAPABILITY_DISABLED, 'Clicking, typing and navigating are turned off for agents.');
+  if (!control && !navigate)
+    throw new AppError(ErrorCode.CAPABILITY_DISABLED, 'Clicking, typing and navigating are turned off for agents.');
   const session = await deps.db.session.findUnique({ where: { id: sessionId } });
   if (!session) throw notFound('No such session.');
   if (session.agentId !== agent.id) throw forbidden('You are not the agent of this session.');
