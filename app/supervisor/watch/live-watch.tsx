@@ -48,7 +48,7 @@ export function LiveWatch() {
               {ended
                 ? 'This session has ended.'
                 : session
-                  ? `${session.agentName ?? 'No agent yet'} · ${session.mode === 'WRITE' ? 'Write Mode' : 'Pointer Mode'} · ${session.status.toLowerCase()} — the customer has been told you are watching.`
+                  ? `${session.agentName ?? 'No agent yet'} · ${MODE_NAMES[session.mode]} · ${session.status.toLowerCase()} — the customer has been told you are watching.`
                   : 'Connecting…'}
             </p>
           </div>
@@ -78,3 +78,5 @@ export function LiveWatch() {
     </div>
   );
 }
+
+const MODE_NAMES = { POINTER: 'Pointer Mode', GUIDED: 'Guided Mode', WRITE: 'Write Mode' } as const;
