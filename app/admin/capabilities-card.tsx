@@ -22,6 +22,9 @@ const ROLES: { role: CapabilityRole; name: string }[] = [
 
 type Roles = Record<CapabilityRole, Capabilities>;
 
+/** What acts for the customer with their Write Mode consent stays with the session's agent. */
+const agentOnly = (role: CapabilityRole, name: Capability) => role === 'supervisor' && (name === 'control' || name === 'navigate');
+
 /**
  * Which tools each role may use in a session. The customer still consents to Guided and Write
  * Mode; a tool turned off here is hidden from the role and refused by the server.
@@ -79,7 +82,8 @@ export function CapabilitiesCard() {
                     type="checkbox"
                     aria-label={`${TOOLS[name].title} for ${roleName}`}
                     checked={shown?.[role][name] ?? false}
-                    disabled={!shown}
+                    disabled={!shown || agentOnly(role, name)}
+                    title={agentOnly(role, name) ? 'Only the session’s agent clicks, types and navigates for the customer.' : undefined}
                     onChange={(event) => set(role, name, event.target.checked)}
                     data-testid={`admin-capability-${role}-${name}`}
                   />

@@ -13,7 +13,7 @@ import { checkSignalMode } from '../../../server/sessions/signal-policy.ts';
 import { keptQueryParameters } from './batch-traces.ts';
 import { noteSessionEnded } from './customer-batch-guard.ts';
 import { takeCustomerBatch } from './take-customer-batch.ts';
-import { announceWatcher, requestSnapshotAsWatcher } from './watchers.ts';
+import { announceWatcher, signalAsWatcher } from './watchers.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../../server/core/errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
@@ -67,7 +67,7 @@ export const streamResolvers: Resolvers = {
     },
     async sendSignal(_parent, { sessionId, signal }, ctx) {
       const user = requireUser(ctx, 'AGENT', 'SUPERVISOR', 'ADMIN');
-      if (user.role !== 'AGENT') return requestSnapshotAsWatcher(ctx, sessionId, signal);
+      if (user.role !== 'AGENT') return signalAsWatcher(ctx, user, sessionId, signal);
       if (!(await isSessionAgent(ctx, sessionId))) throw forbidden('You are not the agent of this session.');
       const checked = validateAgentSignal(signal);
       if (!checked.ok) throw badInput(`Bad signal: ${checked.problem}`);
