@@ -61,7 +61,7 @@ const DE: WidgetTexts = {
   guidedRequest: 'Anfrage für den geführten Modus',
   guidedAsk:
     '{agent} möchte auf dieser Seite für Sie scrollen und Stellen hervorheben. Klicken oder tippen kann der Berater nicht. Sie können das jederzeit zurücknehmen.',
-  guidedOn: 'Geführter Modus: Der Berater kann auf dieser Seite scrollen und Stellen hervorheben, sonst nichts.',
+  guidedOn: 'Der Berater kann auf dieser Seite für Sie scrollen und Stellen hervorheben, sonst nichts.',
   guidedStop: 'Geführten Modus beenden',
   guidedApproved: 'Der geführte Modus ist an: Der Berater kann scrollen und hervorheben.',
   guidedDeclined: 'Sie haben den geführten Modus abgelehnt. Der Berater kann weiterhin zeigen.',

@@ -13,7 +13,7 @@ export const GUIDED_EN = {
   guidedRequest: 'Guided Mode request',
   guidedAsk:
     '{agent} asks to scroll this page and highlight things on it for you. They cannot click or type. You can take it back at any time.',
-  guidedOn: 'Guided Mode: the agent can scroll this page and highlight things, nothing else.',
+  guidedOn: 'The agent can scroll this page and highlight things for you, nothing else.',
   guidedStop: 'Stop Guided Mode',
   guidedApproved: 'Guided Mode is on: the agent can scroll and highlight.',
   guidedDeclined: 'You declined Guided Mode. The agent can still point.',
@@ -38,7 +38,7 @@ const CSS = `.gm{margin-top:14px;padding:12px;border-radius:12px;background:#ecf
 .gask{margin-top:14px;padding:12px;border-radius:12px;background:#ecfeff;color:#164e63}
 .gask p{margin:0 0 10px;font-size:13px}
 .gyes{flex:1;background:#0e7490;color:#fff}.gno{flex:1;background:#e5e7eb;color:#111827}
-.hl{position:fixed;pointer-events:none;border:3px solid #7c3aed;border-radius:6px;box-shadow:0 0 0 3px rgba(255,255,255,.9),0 0 0 9999px rgba(17,24,39,.08);transition:opacity .4s}
+.hl{position:fixed;pointer-events:none;border:3px solid #7c3aed;border-radius:6px;box-shadow:0 0 0 3px rgba(255,255,255,.9),0 0 0 9px rgba(124,58,237,.22);transition:opacity .4s}
 .hl.out{opacity:0}
 @media (prefers-reduced-motion:reduce){.hl{transition:none}}`;
 
