@@ -17,7 +17,7 @@ const SIGNAL = 'mutation($id: ID!, $s: JSON!){ sendSignal(sessionId: $id, signal
 const inWidget = <T>(customer: Page, read: (root: ShadowRoot) => T) =>
   customer.evaluate(`(${read.toString()})(document.getElementById('cobrowse-widget-root').shadowRoot)`) as Promise<T>;
 
-const scrollY = (customer: Page) => customer.evaluate(() => scrollY);
+const pageScrollY = (customer: Page) => customer.evaluate(() => window.scrollY);
 
 describe('Guided Mode in Chromium', () => {
   const suite = browserSuite();
@@ -65,10 +65,10 @@ describe('Guided Mode in Chromium', () => {
     assert.equal(await agent.getByTestId('request-write').count(), 0, 'no pencil in Guided Mode: back to Pointer Mode first');
 
     // Scrolling: the customer's page moves, and the agent's view follows it.
-    assert.equal(await scrollY(customer), 0);
+    assert.equal(await pageScrollY(customer), 0);
     await agent.getByTestId('guided-scroll-down').click();
-    await waitFor(async () => (await scrollY(customer)) >= 250, 'the customer’s page to scroll down');
-    const scrolled = await scrollY(customer);
+    await waitFor(async () => (await pageScrollY(customer)) >= 250, 'the customer’s page to scroll down');
+    const scrolled = await pageScrollY(customer);
     await waitFor(
       () =>
         agentView(agent)
@@ -135,8 +135,8 @@ describe('Guided Mode in Chromium', () => {
       assert.equal(refused.errors?.[0]?.extensions?.code, 'NOT_ALLOWED_IN_GUIDED_MODE');
     }
     // …and a forged action that reached the customer's page anyway is refused there too.
-    await suite.server.deps.pubsub.publish(topics.toCustomer(sessionId), { type: 'action', ...click } as StreamMessage);
-    await suite.server.deps.pubsub.publish(topics.toCustomer(sessionId), { type: 'action', ...type } as StreamMessage);
+    await suite.server.deps.pubsub.publish(topics.toCustomer(sessionId), click as StreamMessage);
+    await suite.server.deps.pubsub.publish(topics.toCustomer(sessionId), type as StreamMessage);
     for (const id of [1, 2]) {
       const result = await stream.next((m) => m.type === 'action-result' && m.id === id);
       assert.equal(result.type === 'action-result' && result.ok, false);
@@ -153,13 +153,13 @@ describe('Guided Mode in Chromium', () => {
     assert.equal(await agent.getByTestId('guided-scroll-down').count(), 0);
     const scroll = await wsExecute(raw, SIGNAL, { id: sessionId, s: { type: 'scroll', dx: 0, dy: 200 } });
     assert.equal(scroll.errors?.[0]?.extensions?.code, 'GUIDED_MODE_REQUIRED');
-    const still = await scrollY(customer);
+    const still = await pageScrollY(customer);
     // A forged scroll in Pointer Mode: the widget ignores it. The pointer message after it shows
     // that the page handled it (messages are applied in order).
     await suite.server.deps.pubsub.publish(topics.toCustomer(sessionId), { type: 'scroll', dx: 0, dy: -200 });
     await suite.server.deps.pubsub.publish(topics.toCustomer(sessionId), { type: 'pointer', target: { x: 40, y: 40 } });
     await customer.getByTestId('cobrowse-agent-pointer').waitFor();
-    assert.equal(await scrollY(customer), still, 'the page did not scroll');
+    assert.equal(await pageScrollY(customer), still, 'the page did not scroll');
     await raw.dispose();
     await agent.getByTestId('exit-session').click();
   });

@@ -186,9 +186,9 @@ describe('Guided Mode and capabilities over GraphQL', () => {
     const requestId = await ask(live);
     await wsExecute(live.customer, ANSWER, { id, r: requestId, a: true });
     await live.agentStream.next(isEvent('guided-approved'));
-    assert.deepEqual(await send(scroll), { data: { sendSignal: true } });
+    assert.deepEqual((await send(scroll)).data, { sendSignal: true });
     assert.deepEqual(await live.customerStream.next((m) => m.type === 'scroll'), scroll);
-    assert.deepEqual(await send(highlight), { data: { sendSignal: true } });
+    assert.deepEqual((await send(highlight)).data, { sendSignal: true });
     assert.deepEqual(await live.customerStream.next((m) => m.type === 'highlight'), highlight);
     for (const action of [
       { kind: 'click', nodeId: 5 },
@@ -228,17 +228,14 @@ describe('Guided Mode and capabilities over GraphQL', () => {
     const live = await liveSession();
     const id = live.session.id;
     // Over HTTP each call reads the site's capabilities afresh.
-    const send = async (signal: unknown, cookie = agentCookie) => {
-      const { data, errors } = await gql(url, SIGNAL, { id, s: signal }, { cookie });
-      return errors ? { data, errors } : { data };
-    };
+    const send = (signal: unknown, cookie = agentCookie) => gql(url, SIGNAL, { id, s: signal }, { cookie });
     const changed = await gql(url, SETTINGS, { c: { agent: { point: false, annotate: false, scroll: false } } }, { cookie: adminCookie });
     assert.equal(changed.errors, undefined, JSON.stringify(changed.errors));
     assert.equal(errorCode(await send({ type: 'pointer', target: { x: 1, y: 1 } })), 'CAPABILITY_DISABLED');
     assert.equal(errorCode(await send({ type: 'clear-annotations' })), 'CAPABILITY_DISABLED');
     assert.equal(errorCode(await send({ type: 'scroll', dx: 0, dy: 1 })), 'CAPABILITY_DISABLED');
     assert.equal(errorCode(await gql(url, REQUEST, { id }, { cookie: agentCookie })), 'CAPABILITY_DISABLED');
-    assert.deepEqual(await send({ type: 'request-snapshot' }), { data: { sendSignal: true } });
+    assert.deepEqual((await send({ type: 'request-snapshot' })).data, { sendSignal: true });
     // The rules the agent's page gets say so, so it hides those tools.
     const agent = wsClient(url, { cookie: agentCookie });
     const rules = await wsCollect<StreamMessage>(agent, STREAM, { id }).next((m) => m.type === 'rules');
@@ -257,7 +254,7 @@ describe('Guided Mode and capabilities over GraphQL', () => {
     // Supervisors watch read-only until an admin gives them a tool.
     assert.equal(errorCode(await send({ type: 'pointer', target: { x: 1, y: 1 } }, supervisorCookie)), 'FORBIDDEN');
     await gql(url, SETTINGS, { c: { supervisor: { point: true } } }, { cookie: adminCookie });
-    assert.deepEqual(await send({ type: 'pointer', target: { x: 2, y: 2 } }, supervisorCookie), { data: { sendSignal: true } });
+    assert.deepEqual((await send({ type: 'pointer', target: { x: 2, y: 2 } }, supervisorCookie)).data, { sendSignal: true });
     assert.deepEqual(await live.customerStream.next((m) => m.type === 'pointer'), { type: 'pointer', target: { x: 2, y: 2 } });
     assert.equal(errorCode(await send({ type: 'action', id: 1, action: { kind: 'navigate', to: 'back' } }, supervisorCookie)), 'FORBIDDEN');
 
@@ -272,7 +269,7 @@ describe('Guided Mode and capabilities over GraphQL', () => {
       },
       { cookie: adminCookie },
     );
-    assert.deepEqual(await send({ type: 'pointer', target: { x: 3, y: 3 } }), { data: { sendSignal: true } });
+    assert.deepEqual((await send({ type: 'pointer', target: { x: 3, y: 3 } })).data, { sendSignal: true });
     await live.end();
   });
 });
