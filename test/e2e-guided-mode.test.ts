@@ -5,7 +5,7 @@ import type { StreamMessage } from '../protocol/index.ts';
 import { topics } from '../server/core/pubsub/index.ts';
 import { expireGuidedRequests } from '../server/sessions/expire-waiting-sessions.ts';
 import { signInAs } from './support/browser.ts';
-import { agentJoins, agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
+import { agentJoins, agentView, browserSuite, customerStarts, hasNotice, startOnPage } from './support/cobrowse-pages.ts';
 import { gql, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { nextFullSnapshot } from './support/packed-frames.ts';
 import { nodeIdByTestId } from './support/snapshot.ts';
@@ -189,6 +189,37 @@ describe('Guided Mode in Chromium', () => {
       types.filter((type) => type.startsWith('GUIDED_')),
       ['GUIDED_REQUESTED', 'GUIDED_DECLINED', 'GUIDED_REQUESTED', 'GUIDED_EXPIRED'],
     );
+    await agent.getByTestId('exit-session').click();
+  });
+
+  it('asks a customer whose page is in German in German', async () => {
+    const customer = await newPage(1024, 600);
+    // The demo page, as a site in German marks it: <html lang="de">, before the widget draws.
+    await customer.addInitScript(() => {
+      const mark = new MutationObserver(() => {
+        if (!document.documentElement) return;
+        document.documentElement.lang = 'de';
+        mark.disconnect();
+      });
+      mark.observe(document, { childList: true });
+    });
+    await customer.goto(`${suite.server.url}/demo/apply`);
+    const code = await startOnPage(customer);
+    const agent = await newPage(1280, 800);
+    await agentJoins(agent, suite.server.url, code, 'agent2@example.com');
+    await agent.getByTestId('request-guided').click();
+    const prompt = customer.getByTestId('cobrowse-guided-request');
+    await prompt.waitFor();
+    assert.match((await prompt.textContent()) ?? '', /möchte auf dieser Seite für Sie scrollen und Stellen hervorheben/);
+    assert.equal(await customer.getByTestId('cobrowse-approve-guided').textContent(), 'Erlauben');
+    await customer.getByRole('region', { name: 'Co-Browsing' }).screenshot({ path: 'test-results/guided-customer-prompt-de.png' });
+    await customer.getByTestId('cobrowse-approve-guided').click();
+    const indicator = customer.getByTestId('cobrowse-guided-mode');
+    await indicator.waitFor();
+    assert.match((await indicator.textContent()) ?? '', /Geführter Modus.*Geführten Modus beenden/);
+    await hasNotice(customer, 'cobrowse-notice', /geführte Modus ist an/);
+    await customer.getByTestId('cobrowse-end-guided').click();
+    await hasNotice(customer, 'cobrowse-notice', /geführte Modus ist aus/);
     await agent.getByTestId('exit-session').click();
   });
 
