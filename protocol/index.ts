@@ -4,4 +4,5 @@
  */
 export * from './messages.ts';
 export * from './limits.ts';
+export * from './guided-mode.ts';
 export type { CustomerMetadata } from './customer-metadata.ts';

@@ -1,4 +1,5 @@
 import type { ShownCustomer } from './customer-metadata.ts';
+import type { Capabilities } from './guided-mode.ts';
 import type { StreamEventName } from './session-events.ts';
 
 /** A recorded rrweb event as it travels; the protocol does not look inside beyond `type`. */
@@ -19,7 +20,8 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** The statuses of a session that has not ended. */
 export const LIVE_SESSION_STATUSES = /* @__PURE__ */ SESSION_STATUSES.filter((status) => status !== 'ENDED');
-export type SessionMode = 'POINTER' | 'WRITE';
+/** POINTER: see and point; GUIDED: also scroll and highlight; WRITE: also click, type and navigate. */
+export type SessionMode = 'POINTER' | 'GUIDED' | 'WRITE';
 
 /** What both sides know about the session at any moment. */
 export interface SessionState {
@@ -32,6 +34,8 @@ export interface SessionState {
   endReason: string | null;
   /** The agent's Write Mode request awaiting the customer's answer. */
   writeRequest: { id: string; expiresAt: string } | null;
+  /** The agent's Guided Mode request awaiting the customer's answer. */
+  guidedRequest: { id: string; expiresAt: string } | null;
   /** Whether the customer's page has a live connection; false from the moment its last socket closed. */
   customerConnected: boolean;
   /** Since when the customer has had no connection (ISO time), or null while connected. */
@@ -44,6 +48,8 @@ export interface SessionState {
 export interface SessionRules {
   /** When false the agent has no pencil and the server refuses Write Mode. */
   writeModeEnabled: boolean;
+  /** What the session's agent may use at all (each mode still needs the customer's consent). */
+  capabilities: Capabilities;
   /** Whether the widget sends the page's font files and same-site images for agents whose browsers cannot fetch them. */
   captureAssets: boolean;
   /** Controls agents may not use (submit buttons by default); shown with a green border. */
@@ -175,6 +181,9 @@ export interface AnnotationStroke {
   pinned?: boolean;
 }
 
+/** Guided Mode's signals, agent → customer: scroll the page by a distance, outline the element under a point. */
+export type GuidedSignal = { type: 'scroll'; dx: number; dy: number } | { type: 'highlight'; target: PointerTarget };
+
 /** Customer → agent: a batch of recorded events; a large one comes as a single packed event. */
 export interface EventBatch {
   seq: number;
@@ -191,6 +200,8 @@ export type AgentSignal =
   /** Pointer Mode too: annotations change nothing on the page. */
   | { type: 'annotate'; stroke: AnnotationStroke }
   | { type: 'clear-annotations' }
+  /** Guided and Write Mode: scroll the customer's page, outline an element on it. */
+  | GuidedSignal
   /** Write Mode only; `target` describes the element for the audit trail (never a value). */
   | { type: 'action'; id: number; action: AgentAction; target?: string };
 
@@ -237,6 +248,8 @@ export type StreamMessage =
   /** To the customer: a piece of the agent's annotation stroke, and the agent's "Clear". */
   | { type: 'annotate'; stroke: AnnotationStroke }
   | { type: 'clear-annotations' }
+  /** To the customer (Guided or Write Mode): scroll the page, outline an element. */
+  | GuidedSignal
   /** To the customer: send a fresh full snapshot (an agent joined or resynced). */
   | { type: 'snapshot-request' };
 

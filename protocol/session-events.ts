@@ -34,6 +34,13 @@ export const SESSION_EVENTS = {
   WRITE_DECLINED: { label: 'Write Mode declined', audited: true, webhook: true },
   WRITE_EXPIRED: { label: 'Write Mode request expired', audited: true, webhook: true },
   POINTER_MODE: { label: 'Back to pointer mode', audited: true, webhook: true },
+  /** Guided Mode: the agent may scroll the customer's page and outline elements, never click, type or navigate. */
+  GUIDED_REQUESTED: { label: 'Guided Mode requested', audited: true, webhook: true },
+  GUIDED_APPROVED: { label: 'Guided Mode approved', audited: true, webhook: true },
+  GUIDED_DECLINED: { label: 'Guided Mode declined', audited: true, webhook: true },
+  GUIDED_EXPIRED: { label: 'Guided Mode request expired', audited: true, webhook: true },
+  /** Either side ended Guided Mode (or dropped its pending request): back to Pointer Mode. */
+  GUIDED_ENDED: { label: 'Guided Mode ended', audited: true, webhook: true },
   /** The customer is on a page hidden from agents; nothing of it is shown until they leave it. */
   SESSION_PAUSED: { label: 'Session paused', audited: true, webhook: true },
   SESSION_RESUMED: { label: 'Session resumed', audited: true, webhook: true },

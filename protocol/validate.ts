@@ -9,6 +9,7 @@ import {
   MAX_PACKED_BYTES,
   MAX_UNPACKED_BYTES,
 } from './limits.ts';
+import { MAX_SCROLL_DELTA_PX } from './guided-mode.ts';
 
 const finite = z.number().finite();
 
@@ -58,6 +59,12 @@ const agentSignal = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('request-snapshot') }),
   z.strictObject({ type: z.literal('annotate'), stroke: annotationStroke }),
   z.strictObject({ type: z.literal('clear-annotations') }),
+  z.strictObject({
+    type: z.literal('scroll'),
+    dx: finite.min(-MAX_SCROLL_DELTA_PX).max(MAX_SCROLL_DELTA_PX),
+    dy: finite.min(-MAX_SCROLL_DELTA_PX).max(MAX_SCROLL_DELTA_PX),
+  }),
+  z.strictObject({ type: z.literal('highlight'), target: pointerTarget }),
   z.strictObject({
     type: z.literal('action'),
     id: z.number().int().nonnegative(),

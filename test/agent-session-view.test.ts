@@ -12,6 +12,7 @@ const state = (overrides: Partial<SessionState> = {}): SessionState => ({
   endedBy: null,
   endReason: null,
   writeRequest: null,
+  guidedRequest: null,
   customerConnected: true,
   customerGoneAt: null,
   customer: null,

@@ -36,7 +36,7 @@ const roleIsTheSchemas: Same<PrismaEnums.Role, Client.Role> & Same<PrismaEnums.R
 // Every value of each protocol type, exactly once (the type checker refuses a missing or extra key).
 const protocolValues = {
   SessionStatus: Object.fromEntries(SESSION_STATUSES.map((status) => [status, 1])) as Record<SessionStatus, 1>,
-  SessionMode: { POINTER: 1, WRITE: 1 } satisfies Record<SessionMode, 1>,
+  SessionMode: { POINTER: 1, GUIDED: 1, WRITE: 1 } satisfies Record<SessionMode, 1>,
   ActorKind: { CUSTOMER: 1, AGENT: 1, SUPERVISOR: 1, ADMIN: 1, SYSTEM: 1 } satisfies Record<ActorKind, 1>,
   ChatStatus: { QUEUED: 1, ACTIVE: 1, ENDED: 1 } satisfies Record<ChatStatus, 1>,
 };

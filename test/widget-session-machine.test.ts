@@ -1,3 +1,4 @@
+import { DEFAULT_CAPABILITIES } from '../protocol/guided-mode.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SessionRules, SessionState } from '../protocol/messages.ts';
@@ -7,6 +8,7 @@ const stored = { sessionId: 's1', code: '123456', customerToken: 'token-1' };
 const otherStored = { sessionId: 's2', code: '654321', customerToken: 'token-2' };
 const rules: SessionRules = {
   writeModeEnabled: true,
+  capabilities: DEFAULT_CAPABILITIES.agent,
   captureAssets: false,
   disabledSelectors: [],
   maskedFieldSelectors: [],
@@ -26,6 +28,7 @@ const server = (status: SessionState['status'], more: Partial<SessionState> = {}
   endedBy: null,
   endReason: null,
   writeRequest: null,
+  guidedRequest: null,
   customerConnected: true,
   customerGoneAt: null,
   customer: null,

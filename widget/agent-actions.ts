@@ -1,6 +1,10 @@
 import type { ActionResult, AgentAction, SessionRules } from '../protocol/messages.ts';
+import type { OpenSession } from './session-machine.ts';
 import type { Masking } from './masking.ts';
 import { WIDGET_ROOT_ID } from './ui/root.ts';
+
+// The site's own Write Mode question travels with Write Mode's code: most pages never ask it.
+export { askSite } from './write-consent.ts';
 
 type Outcome = Omit<ActionResult, 'id'>;
 
@@ -58,7 +62,8 @@ function clickLikeAPerson(element: HTMLElement): void {
  * session first turns to Write Mode, since most sessions never do. `getNode` is the recorder's
  * node by id, so the chunk does not carry rrweb.
  *
- * Applies an agent's Write Mode action to the real page, unless the element is the
+ * Applies an agent's Write Mode action to the real page, in Write Mode only (checked as it is
+ * applied), unless the element is the
  * widget itself, not shown to the customer, disabled for agents (also through its
  * container or a label) or masked (only the customer may use those): the widget checks this
  * independently of the server. Navigation is returned as a function to run after reporting,
@@ -66,10 +71,19 @@ function clickLikeAPerson(element: HTMLElement): void {
  */
 export function applyAgentAction(
   action: AgentAction,
-  rules: SessionRules,
-  masking: Masking,
+  /** The session as this page has it now: the customer may have taken Write Mode back meanwhile. */
+  open: Pick<OpenSession, 'server' | 'rules'> | null,
+  masking: Masking | null,
   getNode: (id: number) => Node | null,
 ): Outcome & { afterReport?: () => void } {
+  const rules = open?.rules;
+  const mode = open?.server?.mode;
+  if (mode !== 'WRITE' || !rules || !masking)
+    return refuse(mode === 'GUIDED' ? 'Guided Mode: the agent can scroll and highlight only.' : 'Write Mode is off.');
+  // The site's capabilities hold here too, whatever reached the page.
+  const navigation = action.kind === 'navigate' || action.kind === 'open';
+  if (rules.capabilities && !rules.capabilities[navigation ? 'navigate' : 'control'])
+    return refuse(navigation ? 'Navigating is turned off for agents.' : 'Clicking and typing are turned off for agents.');
   if (action.kind === 'navigate')
     return { ok: true, afterReport: () => (action.to === 'reload' ? location.reload() : history[action.to]()) };
   if (action.kind === 'open') {

@@ -29,7 +29,7 @@ export interface CobrowseEventMap {
   connection: { connected: boolean };
   /** The session's state as the server last told it (its `code` too, also after a page load). */
   state: SessionState;
-  /** Write Mode went on (the customer approved) or off (either side went back to Pointer Mode). */
+  /** Write or Guided Mode went on (the customer approved) or off (either side went back to Pointer Mode). */
   mode: { mode: SessionMode; by: ActorKind | null };
   /** A supervisor started (`watching: true`) or stopped watching the session read-only. */
   supervisor: { watching: boolean; name: string | null };
@@ -136,6 +136,20 @@ export interface WidgetTexts extends Partial<ChatTexts> {
    * its English lives in the chunk that shows it, so the widget core does not carry it.
    */
   maskedFieldCue?: string;
+  /**
+   * Guided Mode's texts (the consent prompt with `{agent}`, the indicator, its notices). Optional,
+   * like the cue's: their English lives in Guided Mode's chunk (/widget-guided.js).
+   */
+  guided?: string;
+  guidedRequest?: string;
+  guidedAsk?: string;
+  guidedOn?: string;
+  guidedStop?: string;
+  guidedApproved?: string;
+  guidedDeclined?: string;
+  guidedExpired?: string;
+  guidedEndedByAgent?: string;
+  guidedEndedByYou?: string;
 }
 
 /** What `Cobrowse.init` takes; every field is optional. */

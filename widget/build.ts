@@ -34,6 +34,9 @@ export const PREVIEW_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-preview.js')
 export const MAX_PREVIEW_GZIP_BYTES = 1024;
 export const POINTER_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-pointer.js');
 export const ANNOTATIONS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-annotations.js');
+export const GUIDED_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-guided.js');
+/** Guided Mode's consent prompt, indicator, scrolls and outlines. */
+export const MAX_GUIDED_GZIP_BYTES = 3 * 1024;
 export const MAX_POINTER_GZIP_BYTES = 1024;
 /** The masked-field cue, loaded once an agent joins. */
 export const CUES_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-cues.js');
@@ -170,6 +173,11 @@ export async function buildAnnotationsWidget(outfile = ANNOTATIONS_OUTFILE): Pro
   return buildBundle(path.join(REPO_ROOT, 'widget', 'ui', 'annotations.ts'), outfile, 'esm');
 }
 
+/** Builds Guided Mode's chunk (widget/ui/guided-mode.ts), loaded when an agent first asks for Guided Mode. */
+export async function buildGuidedWidget(outfile = GUIDED_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'ui', 'guided-mode.ts'), outfile, 'esm');
+}
+
 /** Builds the chunk that sends the page's fonts and images for agents (widget/assets/send-page-assets.ts). */
 export async function buildAssetsWidget(outfile = ASSETS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
   return buildBundle(path.join(REPO_ROOT, 'widget', 'assets', 'send-page-assets.ts'), outfile, 'esm');
@@ -246,6 +254,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     { name: 'dist/widget-pointer.js', ...(await buildPointerWidget()), budget: MAX_POINTER_GZIP_BYTES },
     { name: 'dist/widget-annotations.js', ...(await buildAnnotationsWidget()), budget: MAX_ANNOTATIONS_GZIP_BYTES },
     { name: 'dist/widget-assets.js', ...(await buildAssetsWidget()), budget: MAX_ASSETS_GZIP_BYTES },
+    { name: 'dist/widget-guided.js', ...(await buildGuidedWidget()), budget: MAX_GUIDED_GZIP_BYTES },
     { name: 'dist/widget-cues.js', ...(await buildCuesWidget()), budget: MAX_CUES_GZIP_BYTES },
     { name: 'dist/widget-canvas.js', ...(await buildCanvasWidget()), budget: MAX_CANVAS_GZIP_BYTES },
     { name: 'dist/widget-lit-css.js', ...(await buildLitCssWidget()), budget: MAX_LIT_CSS_GZIP_BYTES },

@@ -9,6 +9,7 @@ import {
 import type { CustomerMetadata } from '../protocol/customer-metadata.ts';
 import { pageAddress } from '../protocol/page-address.ts';
 import type { applyAgentAction } from './agent-actions.ts';
+import type { askSite } from './write-consent.ts';
 import type { sendPageAssets } from './assets/send-page-assets.ts';
 import type { CobrowseApi, CobrowseEventMap, InitOptions, NoticeKind, StartedSession, WidgetTexts } from './api.ts';
 import { addChatButton, openChatToken } from './chat/launcher.ts';
@@ -25,11 +26,11 @@ import { clearSession, loadSession, saveSession, type StoredSession } from './se
 import { execute, openSocket, postGraphQL, socketWorker, type Client } from './transport.ts';
 import type { createAgentPointer, AgentPointer } from './ui/agent-pointer.ts';
 import type { Annotations, createAnnotations } from './ui/annotations.ts';
+import type { createGuided, Guided } from './ui/guided-mode.ts';
 import { showRtt } from './ui/rtt.ts';
 import { createPanel, NO_PANEL, type Panel, type PanelActions } from './ui/panel.ts';
 import { createShadowRoot } from './ui/root.ts';
 import { WIDGET_CSS } from './ui/styles.ts';
-import { askSite } from './write-consent.ts';
 
 const START_SESSION = 'mutation($input:StartSessionInput!){startSession(input:$input){customerToken session{id code status}}}';
 const EXIT_SESSION = 'mutation($sessionId:ID!){exitSession(sessionId:$sessionId){id status}}';
@@ -139,9 +140,13 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
   /** The site's own Write Mode question (onWriteRequest): asked once per request, answered only while it is open. */
   const askSiteAbout = (request: NonNullable<SessionState['writeRequest']>, agentName: string | null) => {
     if (!go({ type: 'ask-site', requestId: request.id })) return;
-    void askSite(options.onWriteRequest!, { requestId: request.id, agentName, expiresAt: request.expiresAt }).then(
-      (approve) => live()?.server?.writeRequest?.id === request.id && answerWriteMode(approve, request.id),
-    );
+    // The question's code comes with Write Mode's (/widget-actions.js); a page that cannot load it declines.
+    void loadActionCode()
+      .then(
+        (code) => code.askSite(options.onWriteRequest!, { requestId: request.id, agentName, expiresAt: request.expiresAt }),
+        () => false,
+      )
+      .then((approve) => live()?.server?.writeRequest?.id === request.id && answerWriteMode(approve, request.id));
   };
 
   /** Runs a mutation for the current session on its socket; failures become notices. */
@@ -156,27 +161,32 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
    */
   const chunk = <T>(name: string): Promise<T> => import(/* @vite-ignore */ `${serverOrigin}/widget-${name}.js`);
 
+  /**
+   * A chunk's one object, made the first time it is used (and tried again after a failed load).
+   * With `ifLoaded`, used only when already made: what was never shown needs no hiding.
+   */
+  const lazily = <M, T>(name: string, make: (code: M) => T) => {
+    let made: Promise<T> | undefined;
+    return (use: (made: T) => void, ifLoaded?: unknown) =>
+      (ifLoaded && !made) || void (made ??= chunk<M>(name).then(make)).then(use, () => (made = undefined));
+  };
   /** The agent's pointer and click ring, loaded when the agent first points. */
-  let pointer: Promise<AgentPointer> | undefined;
-  const withPointer = (use: (pointer: AgentPointer) => void) =>
-    void (pointer ??= chunk<{ createAgentPointer: typeof createAgentPointer }>('pointer').then((code) =>
-      code.createAgentPointer(shadow, t.agentPointer),
-    )).then(use, () => (pointer = undefined));
-
+  const withPointer = lazily<{ createAgentPointer: typeof createAgentPointer }, AgentPointer>('pointer', (code) =>
+    code.createAgentPointer(shadow, t.agentPointer),
+  );
   /** The agent's strokes and laser, loaded when the agent first draws. */
-  let annotations: Promise<Annotations> | undefined;
-  const annotate = (message: Parameters<Annotations['apply']>[0]) =>
-    void (annotations ??= chunk<{ createAnnotations: typeof createAnnotations }>('annotations').then((code) =>
-      code.createAnnotations(shadow, recorder.locate),
-    )).then(
-      (shown) => shown.apply(message),
-      () => (annotations = undefined),
-    );
+  const annotations = lazily<{ createAnnotations: typeof createAnnotations }, Annotations>('annotations', (code) =>
+    code.createAnnotations(shadow, recorder.locate),
+  );
+  /** Guided Mode's prompt, indicator, scrolls and outlines, loaded when an agent first asks for it. */
+  const guided = lazily<{ createGuided: typeof createGuided }, Guided>('guided', (code) =>
+    code.createGuided(shadow, t, options.ui !== false, call, notify, emit, live, recorder),
+  );
 
   /** Write Mode's action code, loaded once a session turns to Write Mode: most never do. */
-  let actionCode: Promise<{ applyAgentAction: typeof applyAgentAction }> | undefined;
+  let actionCode: Promise<{ applyAgentAction: typeof applyAgentAction; askSite: typeof askSite }> | undefined;
   const loadActionCode = () =>
-    (actionCode ??= chunk<{ applyAgentAction: typeof applyAgentAction }>('actions').catch((error: unknown) => {
+    (actionCode ??= chunk<{ applyAgentAction: typeof applyAgentAction; askSite: typeof askSite }>('actions').catch((error: unknown) => {
       actionCode = undefined; // tried again with the next action
       throw error;
     }));
@@ -188,12 +198,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
    */
   const onAction = (id: number, action: AgentAction) => {
     const outcome = loadActionCode().then(
-      (code) => {
-        const masking = recorder.masking();
-        const open = live();
-        if (open?.server?.mode !== 'WRITE' || !open.rules || !masking) return { ok: false, reason: 'Write Mode is off.' };
-        return code.applyAgentAction(action, open.rules, masking, recorder.node);
-      },
+      (code) => code.applyAgentAction(action, live(), recorder.masking(), recorder.node),
       () => ({ ok: false, reason: 'Write Mode could not load; try again.' }),
     );
     void outcome.then((done: { ok: boolean; reason?: string; masked?: true; afterReport?: () => void }) => {
@@ -251,8 +256,9 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     client?.dispose();
     client = null;
     clearSession();
-    void pointer?.then((shown) => shown.hide());
-    if (annotations) annotate({ type: 'clear-annotations' });
+    withPointer((shown) => shown.hide(), 1);
+    annotations((shown) => shown.apply({ type: 'clear-annotations' }), 1);
+    guided((shown) => shown.hide(), 1);
     panel.showStart(false);
     notify(endedBy === 'AGENT' ? t.endedByAgent : endedBy === 'CUSTOMER' ? t.endedByYou : t.ended);
     emit('ended', { endedBy });
@@ -289,8 +295,8 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       // `handed-over` or `supervisor-took-over`: someone else holds the session now.
       agentJoined(session, t.tookOver);
     } else if (event === 'agent-left') {
-      void pointer?.then((shown) => shown.hide());
-      if (annotations) annotate({ type: 'clear-annotations' });
+      withPointer((shown) => shown.hide(), 1);
+      annotations((shown) => shown.apply({ type: 'clear-annotations' }), 1);
       notify(t.agentLeft);
     } else if (event === 'write-approved') {
       notify(t.writeApproved);
@@ -314,7 +320,11 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
   };
 
   const onMessage = (message: StreamMessage) => {
-    if (message.type === 'session') onSession(message.event, message.session, message.by, message.byName);
+    if (message.type === 'session') {
+      onSession(message.event, message.session, message.by, message.byName);
+      // Loaded by a request (or a page load in Guided Mode); once loaded it hears every change.
+      guided((shown) => shown.apply(message), !message.session.guidedRequest && message.session.mode !== 'GUIDED');
+    } else if (message.type === 'scroll' || message.type === 'highlight') guided((shown) => shown.apply(message));
     else if (message.type === 'rules') go(message);
     else if (message.type === 'action') onAction(message.id, message.action);
     // Starts recording at the first request after a join (a second one resends the kept snapshot);
@@ -323,7 +333,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       if (machine.phase === 'joined') record(machine);
     } else if (message.type === 'pointer') withPointer((shown) => shown.move(...recorder.locate(message.target)));
     else if (message.type === 'click') withPointer((shown) => shown.click(...recorder.locate(message.target)));
-    else if (message.type === 'annotate' || message.type === 'clear-annotations') annotate(message);
+    else if (message.type === 'annotate' || message.type === 'clear-annotations') annotations((shown) => shown.apply(message));
   };
 
   const current = () => live()?.session;

@@ -8,6 +8,7 @@ import { describeError } from '../lib/graphql-client';
 import { TopBar } from '../lib/top-bar';
 import { AdminNav } from './admin-nav';
 import { IdentitySecretCard } from './identity-secret';
+import { CapabilitiesCard } from './capabilities-card';
 
 const lines = (text: string) =>
   text
@@ -260,6 +261,7 @@ export function AdminSettings() {
           </div>
         </form>
         <div className="settings-stack">
+          <CapabilitiesCard />
           <IdentitySecretCard />
         </div>
       </main>

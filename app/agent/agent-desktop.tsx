@@ -1,7 +1,10 @@
 'use client';
 
 import { useCallback, useEffect, useReducer, useRef, useState, type FormEvent } from 'react';
-import type { AgentAction, AgentSignal, AnnotationTool, PointerTarget, StreamMessage } from '../../protocol/messages';
+import type { AgentAction, AgentSignal, AnnotationTool, GuidedSignal, PointerTarget, StreamMessage } from '../../protocol/messages';
+import { DEFAULT_CAPABILITIES } from '../../protocol/guided-mode';
+import { REQUEST_GUIDED_MODE } from '../lib/guided-documents';
+import { GuidedTools } from './guided-tools';
 import { StrokeIcon } from '../lib/stroke-icon';
 import { AnnotationTools } from './annotation-tools';
 import { EXIT_SESSION, JOIN_SESSION, ME, MY_ACTIVE_SESSION, REQUEST_WRITE_MODE, SET_POINTER_MODE } from '../lib/documents';
@@ -46,8 +49,12 @@ export function AgentDesktop() {
   const [, exitSession] = useMutation(EXIT_SESSION);
   const [, requestWriteMode] = useMutation(REQUEST_WRITE_MODE);
   const [, setPointerMode] = useMutation(SET_POINTER_MODE);
+  const [, requestGuidedMode] = useMutation(REQUEST_GUIDED_MODE);
   const [view, dispatch] = useReducer(sessionViewReducer, NO_SESSION);
-  const { session, customerGoneAt, customer, viewport, pageUrl, rules, writeRequested } = view;
+  const { session, customerGoneAt, customer, viewport, pageUrl, rules, writeRequested, guidedRequested } = view;
+  // What the admin lets agents use; a tool turned off is not shown (and the server refuses it).
+  const can = rules?.capabilities ?? DEFAULT_CAPABILITIES.agent;
+  const [highlighting, setHighlighting] = useState(false);
   const customerOnline = customerGoneAt === null;
   // Read by the stream's handler, which outlives renders: whether the customer had gone before a message.
   const customerGone = useRef(false);
@@ -133,10 +140,31 @@ export function AgentDesktop() {
 
   const signal = useCallback(
     (type: 'pointer' | 'click', target: PointerTarget) => {
-      if (session) void sendSignal(ws, session.id, { type, target });
+      if (session && can.point) void sendSignal(ws, session.id, { type, target });
     },
-    [ws, session],
+    [ws, session, can.point],
   );
+
+  const guide = useCallback(
+    (guided: GuidedSignal) => {
+      if (!session) return;
+      void sendSignal(ws, session.id, guided).then((refused) => {
+        // Said once while it lasts: wheel scrolls are refused many a second.
+        if (!refused || performance.now() - lastRefusal.current < REFUSAL_QUIET_MS) return;
+        lastRefusal.current = performance.now();
+        notify('warning', refused);
+      });
+    },
+    [ws, session, notify],
+  );
+
+  async function askForGuidedMode() {
+    if (!session) return;
+    const result = await requestGuidedMode({ sessionId: session.id });
+    const error = describeError(result.error);
+    if (error) return notify('error', error.message);
+    notify('info', 'Guided Mode requested. Waiting for the customer to approve…');
+  }
 
   const annotate = useCallback(
     (annotation: Extract<AgentSignal, { type: 'annotate' | 'clear-annotations' }>) => {
@@ -181,6 +209,12 @@ export function AgentDesktop() {
   const onPage = useCallback((url: string) => dispatch({ type: 'page', url }), []);
 
   const inWriteMode = session?.mode === 'WRITE';
+  const inGuidedMode = session?.mode === 'GUIDED';
+  const guiding = (inWriteMode || inGuidedMode) && (can.scroll || can.annotate);
+  // The highlight tool goes down when the mode that allows it ends.
+  useEffect(() => {
+    if (!guiding) setHighlighting(false);
+  }, [guiding]);
 
   return (
     <div className="app-shell agent-shell">
@@ -199,12 +233,20 @@ export function AgentDesktop() {
                 <span className="badge write" title="You can click, type and navigate in the customer's page.">
                   Write Mode
                 </span>
+              ) : inGuidedMode ? (
+                <span
+                  className="badge guided"
+                  title="You can scroll the customer's page and highlight elements; you cannot click, type or navigate."
+                  data-testid="guided-mode-badge"
+                >
+                  Guided Mode
+                </span>
               ) : (
                 <span className="badge" title="You can see and point; you cannot type, navigate or submit.">
                   Pointer Mode
                 </span>
               )}
-              {inWriteMode ? (
+              {inWriteMode || inGuidedMode ? (
                 <button
                   type="button"
                   className="icon-button"
@@ -216,7 +258,8 @@ export function AgentDesktop() {
                   <ToolIcon name="pointer" />
                 </button>
               ) : (
-                rules?.writeModeEnabled && (
+                rules?.writeModeEnabled &&
+                (can.control || can.navigate) && (
                   <button
                     type="button"
                     className="icon-button"
@@ -229,6 +272,21 @@ export function AgentDesktop() {
                     <ToolIcon name="pencil" />
                   </button>
                 )
+              )}
+              {!inWriteMode && !inGuidedMode && can.scroll && (
+                <button
+                  type="button"
+                  className="icon-button"
+                  onClick={askForGuidedMode}
+                  disabled={guidedRequested || writeRequested}
+                  aria-label={
+                    guidedRequested ? 'Waiting for the customer to approve Guided Mode' : 'Request Guided Mode (scroll and highlight)'
+                  }
+                  title={guidedRequested ? 'Waiting for the customer…' : 'Request Guided Mode: scroll and highlight for the customer'}
+                  data-testid="request-guided"
+                >
+                  <ToolIcon name="guide" />
+                </button>
               )}
               {handoverOn && (
                 <HandoverButton
@@ -308,14 +366,29 @@ export function AgentDesktop() {
         <section className="browser" data-testid="cobrowse-view" aria-label="Customer's page">
           <NavigationBar
             url={session ? (pageUrl ?? session.url) : null}
-            enabled={inWriteMode && customerOnline}
+            enabled={inWriteMode && customerOnline && can.navigate}
             onNavigate={(action) => act(action, action.kind === 'open' ? action.url : action.to)}
           >
-            {session && (
+            {session && guiding && (
+              <GuidedTools
+                canScroll={can.scroll}
+                canHighlight={can.annotate}
+                highlighting={highlighting}
+                onHighlighting={(on) => {
+                  setHighlighting(on);
+                  if (on) setAnnotationTool(null);
+                }}
+                onSignal={guide}
+              />
+            )}
+            {session && can.annotate && (
               <AnnotationTools
                 tool={annotationTool}
                 pinned={pinned}
-                onTool={setAnnotationTool}
+                onTool={(tool) => {
+                  setAnnotationTool(tool);
+                  if (tool) setHighlighting(false);
+                }}
                 onPinned={setPinned}
                 onClear={clearAnnotations}
               />
@@ -340,6 +413,8 @@ export function AgentDesktop() {
               pinned={pinned}
               clears={clears}
               onAnnotate={annotate}
+              highlighting={highlighting}
+              onGuided={guiding ? guide : undefined}
             />
           ) : (
             <div className="empty-state">
@@ -378,6 +453,8 @@ function GlobeIcon({ large = false }: { large?: boolean }) {
 const ICON_PATHS = {
   pencil: ['M4 20h4L19 9l-4-4L4 16v4z', 'M13.5 6.5l4 4'],
   pointer: ['M5 3l14 7-6 2-2 6z'],
+  /** A compass needle: the agent guides, the customer drives. */
+  guide: ['M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z', 'M15.5 8.5l-2 5-5 2 2-5z'],
 };
 
 const ToolIcon = ({ name }: { name: keyof typeof ICON_PATHS }) => <StrokeIcon paths={ICON_PATHS[name]} />;

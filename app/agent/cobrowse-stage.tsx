@@ -1,8 +1,17 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type MouseEvent, type WheelEvent } from 'react';
 import 'rrweb/dist/style.css';
-import type { AgentAction, AgentSignal, AnnotationTool, PointerTarget, RecordedEvent, SessionMode } from '../../protocol/messages';
+import type {
+  AgentAction,
+  AgentSignal,
+  AnnotationTool,
+  GuidedSignal,
+  PointerTarget,
+  RecordedEvent,
+  SessionMode,
+} from '../../protocol/messages';
+import { HighlightLayer } from './guided-tools';
 import { AnnotationLayer } from './annotation-layer';
 import { describeElement, isDisabledForAgents, isMasked, markAgentView } from './agent-marks';
 import { FieldEditor, editedFieldFor, type EditedField } from './field-editor';
@@ -39,7 +48,13 @@ interface Props {
   pinned?: boolean;
   clears?: number;
   onAnnotate?: (signal: Extract<AgentSignal, { type: 'annotate' | 'clear-annotations' }>) => void;
+  /** Guided (and Write) Mode: whether the highlight tool is on, and where scrolls (the mouse wheel over the view) and outlines go; without it the wheel does nothing. */
+  highlighting?: boolean;
+  onGuided?: (signal: GuidedSignal) => void;
 }
+
+/** Wheel scrolling is sent at most this often, added up in between. */
+const WHEEL_INTERVAL_MS = 50;
 
 /**
  * The co-browse area: the customer's page rebuilt live in rrweb's sandboxed iframe, scaled to
@@ -63,7 +78,10 @@ export function CobrowseStage({
   pinned = false,
   clears = 0,
   onAnnotate = ignore,
+  highlighting = false,
+  onGuided,
 }: Props) {
+  const wheel = useRef<{ dx: number; dy: number; timer?: ReturnType<typeof setTimeout> }>({ dx: 0, dy: 0 });
   const frameRef = useRef<HTMLDivElement>(null);
   const replayRootRef = useRef<HTMLDivElement>(null);
   const replayRef = useRef<LiveReplay | null>(null);
@@ -106,7 +124,9 @@ export function CobrowseStage({
     });
     replayRef.current = replay;
     onReady({ addEvents: (events) => replay.addEvents(events) });
+    const pendingWheel = wheel.current;
     return () => {
+      clearTimeout(pendingWheel.timer);
       clearTimeout(pointerTimer.current);
       onReady(null);
       replay.destroy();
@@ -159,6 +179,19 @@ export function CobrowseStage({
     setTimeout(() => setRings((current) => current.filter((item) => item !== ring)), CLICK_RING_MS);
   }
 
+  /** Guided Mode: the wheel over the view scrolls the customer's page, a frame's worth at a time. */
+  function handleWheel(event: WheelEvent<HTMLDivElement>) {
+    if (!onGuided) return;
+    const pending = wheel.current;
+    pending.dx += event.deltaX;
+    pending.dy += event.deltaY;
+    pending.timer ??= setTimeout(() => {
+      const { dx, dy } = pending;
+      Object.assign(pending, { dx: 0, dy: 0, timer: undefined });
+      if (dx || dy) onGuided({ type: 'scroll', dx: Math.round(dx), dy: Math.round(dy) });
+    }, WHEEL_INTERVAL_MS);
+  }
+
   /** Write Mode: the click becomes an action on the customer's page, or opens a field to type in. */
   function act(x: number, y: number) {
     const replay = replayRef.current!;
@@ -178,7 +211,13 @@ export function CobrowseStage({
       <div className="stage-sizer" style={size ? { width: size.width * scale, height: size.height * scale } : undefined}>
         <div className="stage-scaled" style={{ transform: `scale(${scale})`, width: size?.width, height: size?.height }}>
           <div ref={replayRootRef} className="replay-root" />
-          <div className="pointer-layer" onMouseMove={handleMove} onClick={handleClick} data-testid="agent-pointer-layer">
+          <div
+            className="pointer-layer"
+            onMouseMove={handleMove}
+            onClick={handleClick}
+            onWheel={handleWheel}
+            data-testid="agent-pointer-layer"
+          >
             {editing && (
               <FieldEditor
                 field={editing}
@@ -191,6 +230,7 @@ export function CobrowseStage({
             ))}
           </div>
           <AnnotationLayer replay={replayOf} tool={annotationTool} pinned={pinned} clears={clears} toPage={toPage} onSignal={onAnnotate} />
+          {highlighting && onGuided && <HighlightLayer replay={replayOf} size={size} toPage={toPage} onSignal={onGuided} />}
         </div>
       </div>
       {hidden ? (

@@ -15,6 +15,7 @@ export interface SessionView {
   pageUrl: string | null;
   rules: SessionRules | null;
   writeRequested: boolean;
+  guidedRequested: boolean;
 }
 
 export type SessionViewAction =
@@ -32,6 +33,7 @@ export const NO_SESSION: SessionView = {
   pageUrl: null,
   rules: null,
   writeRequested: false,
+  guidedRequested: false,
 };
 
 export function sessionViewReducer(view: SessionView, action: SessionViewAction): SessionView {
@@ -53,6 +55,7 @@ export function sessionViewReducer(view: SessionView, action: SessionViewAction)
         ...view,
         session: view.session ? { ...view.session, status: state.status, mode: state.mode } : view.session,
         writeRequested: state.writeRequest !== null,
+        guidedRequested: (state.guidedRequest ?? null) !== null,
         customerGoneAt: state.customerGoneAt ?? null,
         customer: state.customer ?? null,
       };
@@ -99,6 +102,17 @@ export function noticeFor(message: StreamMessage, customerWasGone: boolean, myId
       return {
         tone: 'info',
         text: message.by === 'CUSTOMER' ? 'The customer switched back to Pointer Mode.' : 'You are back in Pointer Mode.',
+      };
+    case 'guided-approved':
+      return { tone: 'success', text: 'The customer approved Guided Mode. You can scroll their page and highlight elements.' };
+    case 'guided-declined':
+      return { tone: 'warning', text: 'The customer declined Guided Mode.' };
+    case 'guided-expired':
+      return { tone: 'warning', text: 'The customer did not answer the Guided Mode request in time.' };
+    case 'guided-ended':
+      return {
+        tone: 'info',
+        text: message.by === 'CUSTOMER' ? 'The customer ended Guided Mode.' : 'Guided Mode ended: you are back in Pointer Mode.',
       };
     case 'paused':
       return { tone: 'info', text: 'Paused: the customer is on a page hidden from you. The session resumes when they leave it.' };

@@ -40,6 +40,11 @@ export function LiveSessions({
             </button>
             <span className={`status ${session.status.toLowerCase()}`}>{label(session.status)}</span>
             {session.mode === 'WRITE' && <span className="status write">Write Mode</span>}
+            {session.mode === 'GUIDED' && (
+              <span className="status guided" data-testid="session-guided-mode">
+                Guided Mode
+              </span>
+            )}
             <span className="live-agent">{session.agent?.name ?? <span className="muted">No agent yet</span>}</span>
             <span className="live-url muted small" title={session.url}>
               {shortUrl(session.url)}

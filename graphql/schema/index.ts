@@ -14,6 +14,7 @@ import { supervisionResolvers } from './supervision/resolvers.ts';
 import { usersResolvers } from './users/resolvers.ts';
 import { webhooksResolvers } from './webhooks/resolvers.ts';
 import { writeResolvers } from './write/resolvers.ts';
+import { guidedResolvers } from './guided/resolvers.ts';
 
 const DOMAINS = [
   'common',
@@ -21,7 +22,9 @@ const DOMAINS = [
   'session',
   'stream',
   'write',
+  'guided',
   'settings',
+  'capabilities',
   'supervision',
   'users',
   'apikeys',
@@ -44,6 +47,7 @@ export function buildSchema(): GraphQLSchema {
         sessionResolvers,
         streamResolvers,
         writeResolvers,
+        guidedResolvers,
         settingsResolvers,
         supervisionResolvers,
         usersResolvers,

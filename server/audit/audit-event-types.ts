@@ -12,6 +12,11 @@ export type AuditEventInput =
   | { type: 'WRITE_DECLINED'; data: { requestId: string } }
   | { type: 'WRITE_EXPIRED'; data: { requestId: string } }
   | { type: 'POINTER_MODE'; data: { by: ActorKind } }
+  | { type: 'GUIDED_REQUESTED'; data: { requestId: string } }
+  | { type: 'GUIDED_APPROVED'; data: { requestId: string } }
+  | { type: 'GUIDED_DECLINED'; data: { requestId: string } }
+  | { type: 'GUIDED_EXPIRED'; data: { requestId: string } }
+  | { type: 'GUIDED_ENDED'; data: { by: ActorKind } }
   /** The customer went to a page hidden from agents (origin and path only), and came back to one they may see. */
   | { type: 'SESSION_PAUSED'; data: { url: string | null } }
   | { type: 'SESSION_RESUMED'; data: { url: string | null } }

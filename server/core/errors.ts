@@ -18,6 +18,13 @@ export const ErrorCode = {
   WRITE_MODE_DISABLED: 'WRITE_MODE_DISABLED',
   WRITE_MODE_REQUIRED: 'WRITE_MODE_REQUIRED',
   WRITE_REQUEST_CLOSED: 'WRITE_REQUEST_CLOSED',
+  /** An admin turned this tool off for the caller's role (see the site's capabilities). */
+  CAPABILITY_DISABLED: 'CAPABILITY_DISABLED',
+  /** Scrolling and highlighting need Guided (or Write) Mode, which the customer approves. */
+  GUIDED_MODE_REQUIRED: 'GUIDED_MODE_REQUIRED',
+  /** In Guided Mode the agent scrolls and highlights only: clicks, typing and navigation are refused. */
+  NOT_ALLOWED_IN_GUIDED_MODE: 'NOT_ALLOWED_IN_GUIDED_MODE',
+  GUIDED_REQUEST_CLOSED: 'GUIDED_REQUEST_CLOSED',
   /** Too many attempts from this account, agent or address; `retryAfterSeconds` says when to try again. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** A GraphQL document over the size, token, depth, alias or cost limits. */

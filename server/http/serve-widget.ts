@@ -36,6 +36,7 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget-pointer.js',
     'widget-cues.js',
     'widget-annotations.js',
+    'widget-guided.js',
     'widget-canvas.js',
     'widget-lit-css.js',
     'widget.mjs',

@@ -3,6 +3,7 @@ import type { Config } from '../core/config.ts';
 import type { SessionDeps } from './deps.ts';
 import { endSession } from './end-session.ts';
 import { expireWriteRequest } from './write-mode.ts';
+import { expireGuidedRequest } from './guided-mode.ts';
 
 /** Sessions ended per sweep at most; the next sweep takes the rest. */
 const SWEEP_BATCH = 100;
@@ -42,6 +43,18 @@ export async function expireWriteRequests(deps: SessionDeps): Promise<number> {
   return due.length;
 }
 
+/** Closes the Guided Mode requests past their stored expiry that no timer closed, as for Write Mode. */
+export async function expireGuidedRequests(deps: SessionDeps): Promise<number> {
+  const due = await deps.db.session.findMany({
+    where: { status: { in: [...LIVE_SESSION_STATUSES] }, guidedRequestId: { not: null }, guidedRequestExpiresAt: { lte: new Date() } },
+    select: { id: true, guidedRequestId: true },
+    orderBy: { guidedRequestExpiresAt: 'asc' },
+    take: SWEEP_BATCH,
+  });
+  for (const { id, guidedRequestId } of due) if (guidedRequestId) await expireGuidedRequest(deps, id, guidedRequestId);
+  return due.length;
+}
+
 /**
  * Sweeps every WAITING_SESSION_SWEEP_SECONDS for waiting sessions and Write Mode requests past
  * their time (a join or an answer checks the time itself, so neither is accepted late, whenever
@@ -55,6 +68,7 @@ export function startWaitingSessionSweep(deps: SessionDeps & { config: Config })
     running ??= Promise.all([
       expireWaitingSessions(deps).catch((error: unknown) => console.error('Expiring waiting sessions failed:', error)),
       expireWriteRequests(deps).catch((error: unknown) => console.error('Expiring Write Mode requests failed:', error)),
+      expireGuidedRequests(deps).catch((error: unknown) => console.error('Expiring Guided Mode requests failed:', error)),
     ])
       .then(() => {})
       .finally(() => (running = null));

@@ -21,6 +21,10 @@ export function toSessionState(session: SessionWithAgent): SessionState {
       session.writeRequestId && session.writeRequestExpiresAt
         ? { id: session.writeRequestId, expiresAt: session.writeRequestExpiresAt.toISOString() }
         : null,
+    guidedRequest:
+      session.guidedRequestId && session.guidedRequestExpiresAt
+        ? { id: session.guidedRequestId, expiresAt: session.guidedRequestExpiresAt.toISOString() }
+        : null,
     customerConnected: session.customerGoneAt === null,
     customerGoneAt: session.customerGoneAt?.toISOString() ?? null,
     customer: customerOf(session),

@@ -12,9 +12,10 @@ import type { Prisma, TransactionClient } from '../core/db/index.ts';
  *      │                │ └────pause────▶ │
  *      └──────end───────┴───────end───────┴──▶ ENDED
  *
- * Mode (POINTER ⇄ WRITE) and the Write Mode request change within ACTIVE (answers and drops also
- * within PAUSED); presence changes in any state but ENDED. The agent changes within ACTIVE or
- * PAUSED only by a hand-over (an accepted offer) or a supervisor's take-over.
+ * Mode (POINTER ⇄ GUIDED ⇄ WRITE, each step up with the customer's consent) and the Write and
+ * Guided Mode requests change within ACTIVE (answers and drops also within PAUSED); presence
+ * changes in any state but ENDED. The agent changes within ACTIVE or PAUSED only by a hand-over
+ * (an accepted offer) or a supervisor's take-over.
  */
 interface TransitionSpec {
   /** The states it may start from. */
@@ -36,6 +37,12 @@ export const SESSION_TRANSITIONS = {
   declineWrite: { from: ['ACTIVE', 'PAUSED'], event: 'WRITE_DECLINED' },
   expireWrite: { from: LIVE, event: 'WRITE_EXPIRED' },
   pointerMode: { from: LIVE, event: 'POINTER_MODE' },
+  requestGuided: { from: ['ACTIVE'], event: 'GUIDED_REQUESTED' },
+  approveGuided: { from: ['ACTIVE', 'PAUSED'], event: 'GUIDED_APPROVED' },
+  declineGuided: { from: ['ACTIVE', 'PAUSED'], event: 'GUIDED_DECLINED' },
+  expireGuided: { from: LIVE, event: 'GUIDED_EXPIRED' },
+  /** Either side leaves Guided Mode (or drops its pending request): back to Pointer Mode. */
+  endGuided: { from: LIVE, event: 'GUIDED_ENDED' },
   /** The customer is on a page agents may not see (hidden, or off the allowed sites). */
   pause: { from: ['ACTIVE'], to: 'PAUSED', event: 'SESSION_PAUSED' },
   resume: { from: ['PAUSED'], to: 'ACTIVE', event: 'SESSION_RESUMED' },

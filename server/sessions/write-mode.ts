@@ -6,6 +6,7 @@ import type { Actor } from '../audit/audit-event-types.ts';
 import { runAudited } from '../audit/run-audited.ts';
 import type { UserRow } from '../core/db/index.ts';
 import { loadSiteSettings } from '../settings/site-settings.ts';
+import { endGuidedMode } from './guided-mode.ts';
 import type { SessionDeps } from './deps.ts';
 import { publishSessionEvent } from './session-state.ts';
 import { applyTransition, canTake } from './session-transitions.ts';
@@ -16,6 +17,9 @@ const requestClosed = () => new AppError(ErrorCode.WRITE_REQUEST_CLOSED, 'This W
 export async function requestWriteMode(deps: SessionDeps, agent: UserRow, sessionId: string, ttlMs = WRITE_REQUEST_TTL_MS) {
   const settings = await loadSiteSettings(deps.db);
   if (!settings.writeModeEnabled) throw new AppError(ErrorCode.WRITE_MODE_DISABLED, 'Write Mode is turned off for this site.');
+  const { control, navigate } = settings.capabilities.agent;
+  if (!control && !navigate)
+    throw new AppError(ErrorCode.CAPABILITY_DISABLED, 'Clicking, typing and navigating are turned off for agents.');
   const session = await deps.db.session.findUnique({ where: { id: sessionId } });
   if (!session) throw notFound('No such session.');
   if (session.agentId !== agent.id) throw forbidden('You are not the agent of this session.');
@@ -29,7 +33,8 @@ export async function requestWriteMode(deps: SessionDeps, agent: UserRow, sessio
   const updated = await runAudited(deps.db, async (tx) => {
     // Conditional: the session may have ended or changed hands since it was read.
     const changed = await applyTransition(tx, 'requestWrite', sessionId, {
-      guard: { agentId: agent.id, mode: 'POINTER' },
+      // From Pointer or Guided Mode, never while a Guided Mode request waits for the customer.
+      guard: { agentId: agent.id, mode: { in: ['POINTER', 'GUIDED'] }, guidedRequestId: null },
       data: { writeRequestId: requestId, writeRequestExpiresAt: expiresAt },
     });
     if (changed === 0) throw new AppError(ErrorCode.SESSION_ENDED, 'The session is not active.');
@@ -77,8 +82,9 @@ export async function expireWriteRequest(deps: SessionDeps, sessionId: string, r
   if (expired) await publishSessionEvent(deps, 'WRITE_EXPIRED', expired);
 }
 
-/** Either side goes back to Pointer Mode at any time; a pending request is dropped too. */
+/** Either side goes back to Pointer Mode at any time, from Write or Guided Mode; a pending request is dropped too. */
 export async function setPointerMode(deps: SessionDeps, sessionId: string, actor: Actor) {
+  await endGuidedMode(deps, sessionId, actor);
   const updated = await runAudited(deps.db, async (tx) => {
     const changed = await applyTransition(tx, 'pointerMode', sessionId, {
       guard: { OR: [{ mode: 'WRITE' }, { writeRequestId: { not: null } }] },

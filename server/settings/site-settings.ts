@@ -13,6 +13,7 @@ import { normalizePagePattern } from '../../protocol/page-patterns.ts';
 import { badInput } from '../core/errors.ts';
 import type { PrismaClient } from '../core/db/index.ts';
 import { forgetAllowedOrigins } from './allowed-origins-cache.ts';
+import { mergeCapabilities, parseCapabilities, type RoleCapabilities, type RoleCapabilitiesInput } from './capabilities.ts';
 
 const SITE = 'site';
 
@@ -31,7 +32,12 @@ export type SiteSettingsValues = Record<RuleList, string[]> & {
   writeModeEnabled: boolean;
   recordingEnabled: boolean;
   captureAssets: boolean;
+  /** The tools each role may use in a session. */
+  capabilities: RoleCapabilities;
 };
+
+/** What an admin may change: any field; capabilities per role and tool. */
+export type SiteSettingsInput = Partial<Omit<SiteSettingsValues, 'capabilities'>> & { capabilities?: RoleCapabilitiesInput | null };
 
 /** What every site has before the admin adds anything; shown on the admin page. */
 export const BUILT_IN_RULES = {
@@ -69,6 +75,7 @@ export async function loadSiteSettings(db: PrismaClient): Promise<SiteSettingsVa
     writeModeEnabled: row?.writeModeEnabled ?? true,
     recordingEnabled: row?.recordingEnabled ?? false,
     captureAssets: row?.captureAssets ?? true,
+    capabilities: parseCapabilities(row?.capabilities),
     ...(Object.fromEntries(RULE_LISTS.map((key) => [key, list(key)])) as Record<RuleList, string[]>),
   };
 }
@@ -78,6 +85,7 @@ export function sessionRules(settings: SiteSettingsValues): SessionRules {
   const merged = (key: RuleList) => [...BUILT_IN_RULES[key], ...settings[key]];
   return {
     writeModeEnabled: settings.writeModeEnabled,
+    capabilities: settings.capabilities.agent,
     captureAssets: settings.captureAssets,
     disabledSelectors: merged('disabledSelectors'),
     maskedFieldSelectors: merged('maskedFieldSelectors'),
@@ -163,18 +171,20 @@ function checkList(list: RuleList, entries: string[]): string[] {
 }
 
 /** Saves the site's settings (admins only; checked by the caller). Nothing is saved if any entry is bad. */
-export async function updateSiteSettings(db: PrismaClient, input: Partial<SiteSettingsValues>): Promise<SiteSettingsValues> {
+export async function updateSiteSettings(db: PrismaClient, input: SiteSettingsInput): Promise<SiteSettingsValues> {
   const current = await loadSiteSettings(db);
   const next: SiteSettingsValues = {
     writeModeEnabled: input.writeModeEnabled ?? current.writeModeEnabled,
     recordingEnabled: input.recordingEnabled ?? current.recordingEnabled,
     captureAssets: input.captureAssets ?? current.captureAssets,
+    capabilities: mergeCapabilities(current.capabilities, input.capabilities),
     ...(Object.fromEntries(RULE_LISTS.map((key) => [key, checkList(key, input[key] ?? current[key])])) as Record<RuleList, string[]>),
   };
   const data = {
     writeModeEnabled: next.writeModeEnabled,
     recordingEnabled: next.recordingEnabled,
     captureAssets: next.captureAssets,
+    capabilities: JSON.stringify(next.capabilities),
     ...Object.fromEntries(RULE_LISTS.map((key) => [key, JSON.stringify(next[key])])),
   };
   await db.siteSettings.upsert({ where: { id: SITE }, create: { id: SITE, ...data }, update: data });

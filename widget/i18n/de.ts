@@ -58,6 +58,17 @@ const DE: WidgetTexts = {
   chatUnavailable: 'Dieser Chat ist nicht mehr verfügbar.',
   chatUnread: '{count} neu',
   maskedFieldCue: 'Privates Feld: Der Berater sieht nicht, was Sie hier eingeben.',
+  guided: 'Geführter Modus',
+  guidedRequest: 'Anfrage für den geführten Modus',
+  guidedAsk:
+    '{agent} möchte auf dieser Seite für Sie scrollen und Stellen hervorheben. Klicken oder tippen kann der Berater nicht. Sie können das jederzeit zurücknehmen.',
+  guidedOn: 'Der Berater kann auf dieser Seite für Sie scrollen und Stellen hervorheben, sonst nichts.',
+  guidedStop: 'Geführten Modus beenden',
+  guidedApproved: 'Der geführte Modus ist an: Der Berater kann scrollen und hervorheben.',
+  guidedDeclined: 'Sie haben den geführten Modus abgelehnt. Der Berater kann weiterhin zeigen.',
+  guidedExpired: 'Die Anfrage für den geführten Modus ist abgelaufen.',
+  guidedEndedByAgent: 'Der Berater hat den geführten Modus beendet.',
+  guidedEndedByYou: 'Der geführte Modus ist aus: Der Berater kann nur noch zeigen.',
 };
 
 export default DE;

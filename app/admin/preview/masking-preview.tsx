@@ -18,6 +18,8 @@ const ANSWER_TIMEOUT_MS = 8000;
 /** The rules a session would run under: the built-in ones plus the admin's, as the server sends them. */
 const rulesOf = (settings: SiteSettings): SessionRules => ({
   writeModeEnabled: settings.writeModeEnabled,
+  // The preview acts on nothing: no agent's tool reaches the framed page.
+  capabilities: { point: false, annotate: false, scroll: false, control: false, navigate: false },
   captureAssets: false,
   ...(Object.fromEntries(RULE_LISTS.map((list) => [list, [...settings.builtIn[list], ...settings[list]]])) as Record<
     (typeof RULE_LISTS)[number],

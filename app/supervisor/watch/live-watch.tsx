@@ -86,9 +86,9 @@ export function LiveWatch() {
               {ended
                 ? 'This session has ended.'
                 : tookOver
-                  ? `You hold this session · ${session?.mode === 'WRITE' ? 'Write Mode' : 'Pointer Mode'} — move the mouse to point for the customer.`
+                  ? `You hold this session · ${MODE_NAMES[session?.mode ?? 'POINTER']} — move the mouse to point for the customer.`
                   : session
-                    ? `${session.agentName ?? 'No agent yet'} · ${session.mode === 'WRITE' ? 'Write Mode' : 'Pointer Mode'} · ${session.status.toLowerCase()} — the customer has been told you are watching.`
+                    ? `${session.agentName ?? 'No agent yet'} · ${MODE_NAMES[session.mode]} · ${session.status.toLowerCase()} — the customer has been told you are watching.`
                     : 'Connecting…'}
             </p>
           </div>
@@ -152,3 +152,5 @@ export function LiveWatch() {
     </div>
   );
 }
+
+const MODE_NAMES = { POINTER: 'Pointer Mode', GUIDED: 'Guided Mode', WRITE: 'Write Mode' } as const;

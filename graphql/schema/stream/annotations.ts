@@ -14,7 +14,14 @@ type AnnotationSignal = Extract<AgentSignal, { type: 'annotate' | 'clear-annotat
  * RATE_LIMITED), and audits the first stroke of each burst: one row per few seconds of drawing,
  * never one per point. Limiters are shared by every instance when Redis is configured.
  */
-export async function admitAnnotation(ctx: GraphQLContext, sessionId: string, agentId: string, signal: AnnotationSignal): Promise<void> {
+export async function admitAnnotation(
+  ctx: GraphQLContext,
+  sessionId: string,
+  agentId: string,
+  signal: AnnotationSignal,
+  /** A watching supervisor's strokes are theirs on the audit trail. */
+  kind: 'AGENT' | 'SUPERVISOR' = 'AGENT',
+): Promise<void> {
   await ctx.limits
     .limiter('annotation-signals', {
       points: MAX_ANNOTATION_SIGNALS_PER_SECOND * 2,
@@ -33,7 +40,7 @@ export async function admitAnnotation(ctx: GraphQLContext, sessionId: string, ag
   await recordAuditEvent(
     ctx.db,
     sessionId,
-    { kind: 'AGENT', id: agentId },
+    { kind, id: agentId },
     { type: 'AGENT_ANNOTATED', data: { tool: signal.stroke.tool } },
     { maxEvents: ctx.config.maxAuditEventsPerSession },
   ).catch((error: unknown) => {

@@ -8,10 +8,12 @@ import { isAllowedOrigin } from '../../../server/settings/allowed-origins.ts';
 import { loadSiteSettings, sessionRules } from '../../../server/settings/site-settings.ts';
 import { isSessionCustomer, requireUser } from '../../authorize.ts';
 import { admitAnnotation } from './annotations.ts';
+import { admitByCapability, admitGuidedSignal } from './signal-admission.ts';
+import { checkSignalMode } from '../../../server/sessions/signal-policy.ts';
 import { keptQueryParameters } from './batch-traces.ts';
 import { noteSessionEnded } from './customer-batch-guard.ts';
 import { takeCustomerBatch } from './take-customer-batch.ts';
-import { announceWatcher, requestSnapshotAsWatcher } from './watchers.ts';
+import { announceWatcher, signalAsWatcher } from './watchers.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../../server/core/errors.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
@@ -40,10 +42,8 @@ async function isSessionAgent(ctx: GraphQLContext, sessionId: string): Promise<b
  */
 async function checkAction(ctx: GraphQLContext, sessionId: string, action: AgentAction): Promise<void> {
   const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { mode: true, status: true, origin: true } });
-  if (session?.status !== 'ACTIVE' || session.mode !== 'WRITE') {
-    throw new AppError(ErrorCode.WRITE_MODE_REQUIRED, 'Ask the customer for Write Mode first.');
-  }
-  if (action.kind === 'open') {
+  checkSignalMode(session, { type: 'action', id: 0, action });
+  if (session && action.kind === 'open') {
     let origin: string;
     try {
       origin = new URL(action.url).origin;
@@ -70,12 +70,14 @@ export const streamResolvers: Resolvers = {
     },
     async sendSignal(_parent, { sessionId, signal }, ctx) {
       const user = requireUser(ctx, 'AGENT', 'SUPERVISOR', 'ADMIN');
-      // A supervisor who took the session over is its agent; others watching only ask for snapshots.
-      if (user.role !== 'AGENT' && !(await isSessionAgent(ctx, sessionId))) return requestSnapshotAsWatcher(ctx, sessionId, signal);
+      // A supervisor who took the session over is its agent; others watching act within what the admin allows.
+      if (user.role !== 'AGENT' && !(await isSessionAgent(ctx, sessionId))) return signalAsWatcher(ctx, user, sessionId, signal);
       if (!(await isSessionAgent(ctx, sessionId))) throw forbidden('You are not the agent of this session.');
       const checked = validateAgentSignal(signal);
       if (!checked.ok) throw badInput(`Bad signal: ${checked.problem}`);
       const value = checked.value;
+      await admitByCapability(ctx, 'agent', value);
+      if (value.type === 'scroll' || value.type === 'highlight') await admitGuidedSignal(ctx, sessionId, value);
       if (value.type === 'action') {
         await checkAction(ctx, sessionId, value.action);
         // An address is audited as page addresses are stored everywhere: without its fragment

@@ -6,6 +6,9 @@ import { toSessionState } from '../../../server/sessions/session-state.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../../../server/core/errors.ts';
 import { topics } from '../../../server/core/pubsub/index.ts';
+import { signalNeeds } from '../../../server/sessions/signal-policy.ts';
+import { admitGuidedSignal, capabilitiesOf } from './signal-admission.ts';
+import { admitAnnotation } from './annotations.ts';
 
 /** A supervisor started or stopped watching; the customer and the agent are both told, and it is audited. */
 export async function announceWatcher(
@@ -34,14 +37,29 @@ export async function announceWatcher(
   await Promise.all([ctx.pubsub.publish(topics.toCustomer(sessionId), message), ctx.pubsub.publish(topics.toAgent(sessionId), message)]);
 }
 
-/** A watching supervisor may only ask for a fresh snapshot, to see the page from now on. */
-export async function requestSnapshotAsWatcher(ctx: GraphQLContext, sessionId: string, signal: unknown): Promise<boolean> {
+/**
+ * A watching supervisor may ask for a fresh snapshot, to see the page from now on; and use the
+ * tools an admin gave supervisors that need no consent of their own (point, annotate) or that the
+ * customer already granted the session (scroll and highlight in Guided or Write Mode). Clicking,
+ * typing and navigating stay with the session's agent. Admins watching are read-only.
+ */
+export async function signalAsWatcher(ctx: GraphQLContext, watcher: UserRow, sessionId: string, signal: unknown): Promise<boolean> {
   const checked = validateAgentSignal(signal);
   if (!checked.ok) throw badInput(`Bad signal: ${checked.problem}`);
-  if (checked.value.type !== 'request-snapshot') throw forbidden('Supervisors watch sessions read-only.');
+  const value = checked.value;
+  if (value.type !== 'request-snapshot') {
+    const capabilities = await capabilitiesOf(ctx, 'supervisor');
+    const { capability } = signalNeeds(value);
+    if (watcher.role !== 'SUPERVISOR' || value.type === 'action' || (capability && !capabilities[capability]))
+      throw forbidden('Supervisors watch sessions read-only, but for the tools an admin gave them.');
+  }
   const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { status: true } });
   if (!session) throw notFound('No such session.');
   if (session.status === 'ENDED') throw new AppError(ErrorCode.SESSION_ENDED, 'This session has ended.');
-  await ctx.pubsub.publish(topics.toCustomer(sessionId), { type: 'snapshot-request' } satisfies StreamMessage);
+  if (value.type === 'scroll' || value.type === 'highlight') await admitGuidedSignal(ctx, sessionId, value);
+  if (value.type === 'annotate' || value.type === 'clear-annotations')
+    await admitAnnotation(ctx, sessionId, watcher.id, value, 'SUPERVISOR');
+  const message: StreamMessage = value.type === 'request-snapshot' ? { type: 'snapshot-request' } : (value as StreamMessage);
+  await ctx.pubsub.publish(topics.toCustomer(sessionId), message);
   return true;
 }

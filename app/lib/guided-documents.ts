@@ -1,0 +1,59 @@
+import { graphql } from '../../graphql/generated/client';
+
+/** The agent asks the customer for Guided Mode (scroll and highlight only). */
+export const REQUEST_GUIDED_MODE = graphql(`
+  mutation RequestGuidedMode($sessionId: ID!) {
+    requestGuidedMode(sessionId: $sessionId) {
+      id
+      mode
+      guidedRequestId
+    }
+  }
+`);
+
+/** The admin's capabilities per role, read and saved on their own (the site settings form saves its own fields). */
+export const SITE_CAPABILITIES = graphql(`
+  query SiteCapabilities {
+    siteSettings {
+      capabilities {
+        agent {
+          point
+          annotate
+          scroll
+          control
+          navigate
+        }
+        supervisor {
+          point
+          annotate
+          scroll
+          control
+          navigate
+        }
+      }
+    }
+  }
+`);
+
+export const UPDATE_SITE_CAPABILITIES = graphql(`
+  mutation UpdateSiteCapabilities($capabilities: RoleCapabilitiesInput!) {
+    updateSiteSettings(input: { capabilities: $capabilities }) {
+      capabilities {
+        agent {
+          point
+          annotate
+          scroll
+          control
+          navigate
+        }
+        supervisor {
+          point
+          annotate
+          scroll
+          control
+          navigate
+        }
+      }
+    }
+  }
+`);
