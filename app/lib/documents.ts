@@ -130,6 +130,7 @@ graphql(`
     maskedPagePatterns
     allowedOrigins
     keptQueryParameters
+    embedOrigins
     builtIn {
       disabledSelectors
       maskedFieldSelectors
@@ -139,6 +140,7 @@ graphql(`
       maskedPagePatterns
       allowedOrigins
       keptQueryParameters
+      embedOrigins
     }
   }
 `);
@@ -169,6 +171,7 @@ export const RULE_LISTS = [
   'keptQueryParameters',
   'disabledSelectors',
   'allowedOrigins',
+  'embedOrigins',
 ] as const;
 export type RuleList = (typeof RULE_LISTS)[number];
 

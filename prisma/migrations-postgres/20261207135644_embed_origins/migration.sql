@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SiteSettings" ADD COLUMN     "embedOrigins" TEXT NOT NULL DEFAULT '[]';
