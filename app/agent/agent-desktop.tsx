@@ -22,9 +22,13 @@ import { CustomerPresence } from './customer-presence';
 import { ChatPanel } from './chat-panel';
 import { useCustomerJoin } from './customer-join';
 import { NO_SESSION, noticeFor, sessionViewReducer } from './session-view';
+import type { DesktopBridge, DesktopCommands } from './desktop-bridge';
 
-/** The agent's desktop: join by session ID, watch and point, exit. */
-export function AgentDesktop() {
+/**
+ * The agent's desktop: join by session ID, watch and point, exit. Embedded (in another site's
+ * frame) it leaves out the top bar and the chat panel, and `bridge` lets the framing page drive it.
+ */
+export function AgentDesktop({ embedded = false, bridge }: { embedded?: boolean; bridge?: DesktopBridge } = {}) {
   // Shown as online until the socket first says otherwise.
   const connected = useConnected() !== false;
   const ws = useWsClient();
@@ -53,8 +57,8 @@ export function AgentDesktop() {
   const stage = useRef<StageHandle | null>(null);
 
   useEffect(() => {
-    if (signedIn && !signedIn.me) location.assign('/login?next=/agent');
-  }, [signedIn]);
+    if (signedIn && !signedIn.me && !embedded) location.assign('/login?next=/agent');
+  }, [signedIn, embedded]);
 
   useEffect(() => {
     const active = resumed?.myActiveSession;
@@ -101,21 +105,33 @@ export function AgentDesktop() {
       await customerJoin.begin(typed);
       return setJoining(false);
     }
-    const result = await joinByCode({ code: typed });
+    await joinWithCode(typed);
     setJoining(false);
-    const error = describeError(result.error);
-    const joined = result.data?.joinSession;
-    if (error || !joined) return notify('error', error?.message ?? 'Could not join.');
-    joinedNow(joined);
   }
 
-  async function exit() {
-    if (!session) return;
+  async function joinWithCode(typed: string): Promise<string | null> {
+    const result = await joinByCode({ code: typed });
+    const error = describeError(result.error);
+    const joined = result.data?.joinSession;
+    if (error || !joined) return refused(error?.message ?? 'Could not join.');
+    joinedNow(joined);
+    return null;
+  }
+
+  /** Says the server's refusal on the page and hands it back (to the embed view's bridge). */
+  function refused(message: string) {
+    notify('error', message);
+    return message;
+  }
+
+  async function exit(): Promise<string | null> {
+    if (!session) return null;
     const result = await exitSession({ sessionId: session.id });
     const error = describeError(result.error);
-    if (error) return notify('error', error.message);
+    if (error) return refused(error.message);
     notify('info', 'You ended the co-browse session.');
     leave();
+    return null;
   }
 
   const signal = useCallback(
@@ -156,13 +172,37 @@ export function AgentDesktop() {
     [ws, session, notify],
   );
 
-  async function changeMode(toWrite: boolean) {
-    if (!session) return;
+  async function changeMode(toWrite: boolean): Promise<string | null> {
+    if (!session) return null;
     const result = await (toWrite ? requestWriteMode : setPointerMode)({ sessionId: session.id });
     const error = describeError(result.error);
-    if (error) return notify('error', error.message);
+    if (error) return refused(error.message);
     if (toWrite) notify('info', 'Write Mode requested. Waiting for the customer to approve…');
+    return null;
   }
+
+  // The bridge always reaches this render's functions, which see the current session.
+  const commands = useRef<DesktopCommands | null>(null);
+  commands.current = { join: joinWithCode, requestWrite: () => changeMode(true), end: exit };
+  useEffect(() => {
+    if (!bridge) return;
+    bridge.attach({
+      join: (typed) => commands.current!.join(typed),
+      requestWrite: () => commands.current!.requestWrite(),
+      end: () => commands.current!.end(),
+    });
+    return () => bridge.attach(null);
+  }, [bridge]);
+  const sessionId = session?.id ?? null;
+  const sessionCode = session?.code ?? null;
+  const sessionMode = session?.mode ?? null;
+  useEffect(() => {
+    bridge?.onState({
+      session: sessionId && sessionCode && sessionMode ? { id: sessionId, code: sessionCode, mode: sessionMode } : null,
+      customerOnline,
+      writeRequested,
+    });
+  }, [bridge, sessionId, sessionCode, sessionMode, customerOnline, writeRequested]);
 
   const onViewport = useCallback((size: { width: number; height: number }) => dispatch({ type: 'viewport', viewport: size }), []);
   const onPage = useCallback((url: string) => dispatch({ type: 'page', url }), []);
@@ -170,8 +210,8 @@ export function AgentDesktop() {
   const inWriteMode = session?.mode === 'WRITE';
 
   return (
-    <div className="app-shell agent-shell">
-      <TopBar status={connected ? 'Online' : 'Reconnecting…'} statusTone={connected ? 'up' : 'down'} who={me?.name} />
+    <div className={embedded ? 'app-shell agent-shell embedded' : 'app-shell agent-shell'}>
+      {!embedded && <TopBar status={connected ? 'Online' : 'Reconnecting…'} statusTone={connected ? 'up' : 'down'} who={me?.name} />}
 
       <main className="agent-main">
         <section className="toolbar" aria-label="Session">
@@ -321,14 +361,16 @@ export function AgentDesktop() {
           )}
         </section>
       </main>
-      <ChatPanel
-        notify={notify}
-        hasSession={session !== null}
-        onJoined={(joined) => {
-          dispatch({ type: 'joined', session: joined });
-          notify('success', `The customer started co-browse from the chat: connected to session ${formatCode(joined.code)}.`);
-        }}
-      />
+      {!embedded && (
+        <ChatPanel
+          notify={notify}
+          hasSession={session !== null}
+          onJoined={(joined) => {
+            dispatch({ type: 'joined', session: joined });
+            notify('success', `The customer started co-browse from the chat: connected to session ${formatCode(joined.code)}.`);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -176,3 +176,13 @@ export const RULE_LISTS = [
 export type RuleList = (typeof RULE_LISTS)[number];
 
 export type SiteSettings = SiteSettingsFieldsFragment;
+
+export const EMBEDDED_SIGN_IN = graphql(`
+  mutation EmbeddedSignIn($email: String!, $password: String!) {
+    signIn(email: $email, password: $password, embedded: true) {
+      id
+      name
+      role
+    }
+  }
+`);
