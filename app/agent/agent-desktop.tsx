@@ -196,13 +196,14 @@ export function AgentDesktop({ embedded = false, bridge }: { embedded?: boolean;
   const sessionId = session?.id ?? null;
   const sessionCode = session?.code ?? null;
   const sessionMode = session?.mode ?? null;
+  const presenceKnown = customerGoneAt !== undefined;
   useEffect(() => {
     bridge?.onState({
       session: sessionId && sessionCode && sessionMode ? { id: sessionId, code: sessionCode, mode: sessionMode } : null,
-      customerOnline,
+      customerOnline: presenceKnown ? customerOnline : null,
       writeRequested,
     });
-  }, [bridge, sessionId, sessionCode, sessionMode, customerOnline, writeRequested]);
+  }, [bridge, sessionId, sessionCode, sessionMode, presenceKnown, customerOnline, writeRequested]);
 
   const onViewport = useCallback((size: { width: number; height: number }) => dispatch({ type: 'viewport', viewport: size }), []);
   const onPage = useCallback((url: string) => dispatch({ type: 'page', url }), []);

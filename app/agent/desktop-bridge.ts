@@ -3,7 +3,8 @@ import type { SessionMode } from '../../protocol/messages';
 /** What a page hosting the agent desktop (the embeddable view) learns as it changes. */
 export interface DesktopState {
   session: { id: string; code: string; mode: SessionMode } | null;
-  customerOnline: boolean;
+  /** Null until the server has said, after a join. */
+  customerOnline: boolean | null;
   writeRequested: boolean;
 }
 

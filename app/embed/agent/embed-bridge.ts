@@ -80,15 +80,14 @@ export function createEmbedBridge(origins: readonly string[], host: Window) {
       const now = next.session;
       if (was && was.id !== now?.id) post({ event: 'ended', sessionId: was.id, code: was.code });
       if (!now) return;
-      if (was?.id !== now.id) {
-        post({ event: 'joined', sessionId: now.id, code: now.code, mode: now.mode });
-        post({ event: 'presence', sessionId: now.id, customer: next.customerOnline ? 'connected' : 'gone' });
-        return;
-      }
-      if (was.mode !== now.mode || before!.writeRequested !== next.writeRequested)
+      const joinedNow = was?.id !== now.id;
+      if (joinedNow) post({ event: 'joined', sessionId: now.id, code: now.code, mode: now.mode });
+      else if (was.mode !== now.mode || before!.writeRequested !== next.writeRequested)
         post({ event: 'mode', sessionId: now.id, mode: now.mode, writeRequested: next.writeRequested });
-      if (before!.customerOnline !== next.customerOnline)
-        post({ event: 'presence', sessionId: now.id, customer: next.customerOnline ? 'connected' : 'gone' });
+      // Presence is told once the server has said it (just after a join), then on each change.
+      const known = next.customerOnline;
+      if (known !== null && (joinedNow || before!.customerOnline !== known))
+        post({ event: 'presence', sessionId: now.id, customer: known ? 'connected' : 'gone' });
     },
   };
 
