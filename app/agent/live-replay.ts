@@ -105,6 +105,8 @@ export function createLiveReplay(
       pauseAnimation: false,
       plugins: [popoverReplay, replayFonts(), canvasFrames],
     });
+    // Screen readers name a frame by its title; rrweb leaves it without one.
+    replayer.iframe.title = 'The customer’s page, live';
     if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (size) => on.resize(size as { width: number; height: number }));
     const rebuilt = replayer;
