@@ -62,6 +62,13 @@ describe('the embeddable agent view in a helpdesk on another site', () => {
     // A header a client sends cannot add origins to what the page trusts.
     const forged = await fetch(`${suite.server.url}/embed/agent`, { headers: { 'x-cobrowse-embed-origins': stranger.origin } });
     assert.doesNotMatch(await forged.text(), new RegExp(stranger.origin));
+    // The bridge's client and its types are served to any site, like the widget.
+    const types = await fetch(`${suite.server.url}/embed-client.d.mts`);
+    assert.match(
+      await types.text(),
+      /export declare function connectAgentView\(frame: HTMLIFrameElement, options\?: AgentViewOptions\): AgentView;/,
+    );
+    assert.equal(types.headers.get('access-control-allow-origin'), '*');
     for (const path of ['/login', '/agent', '/admin']) {
       const response = await fetch(`${suite.server.url}${path}`, { redirect: 'manual' });
       assert.match(response.headers.get('content-security-policy') ?? '', /frame-ancestors 'self'(;|$)/, path);
@@ -100,6 +107,8 @@ describe('the embeddable agent view in a helpdesk on another site', () => {
     await customer.getByTestId('cobrowse-approve-write').click();
     await hasEvent(host, /^mode WRITE$/);
     await viewFrame(host).getByTestId('pointer-mode').waitFor();
+    assert.equal((await events(host)).filter((text) => text.startsWith('ready')).length, 2, 'ready once signed out, once signed in');
+    await host.screenshot({ path: 'test-results/embed-helpdesk-session.png' });
 
     await host.getByTestId('helpdesk-end').click();
     await hasEvent(host, new RegExp(`^ended ${code}$`));

@@ -15,7 +15,9 @@ export function EmbedAgentView({ origins }: { origins: string[] }) {
     typeof window !== 'undefined' && window.parent !== window ? createEmbedBridge(origins, window.parent) : null,
   );
   const agent = data?.me?.role === 'AGENT';
-  useEffect(() => (data && bridge ? bridge.start(agent) : undefined), [bridge, data, agent]);
+  const known = data !== undefined;
+  // Ready once the sign-in is known, not again whenever the query refreshes.
+  useEffect(() => (known && bridge ? bridge.start(agent) : undefined), [bridge, known, agent]);
 
   if (!data) return <p className="embed-loading">Loading…</p>;
   if (!agent) return <EmbedSignIn />;
