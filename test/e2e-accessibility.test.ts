@@ -24,6 +24,15 @@ interface Violation {
  * axe is evaluated through DevTools, which the pages' Content-Security-Policy does not govern.
  */
 async function axeViolations(target: Page | Frame): Promise<string[]> {
+  // Colours are judged as drawn: a notice still fading in would be read half transparent.
+  await target.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
   await target.evaluate(await AXE_SOURCE);
   const violations = await target.evaluate(
     (tags) =>
