@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
 import { browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
+import { signInAs } from './support/browser.ts';
 import { waitFor } from './support/wait-for.ts';
 
 const EXAMPLE = new URL('../docs/examples/embed-helpdesk.html', import.meta.url);
@@ -206,6 +207,32 @@ describe('the embeddable agent view in a helpdesk on another site', () => {
     assert.equal(await viewFrame(host).getByTestId('exit-session').count(), 0);
     await host.context().close();
     await customer.context().close();
+  });
+
+  it('takes the embedding sites from the admin page: a bad entry named, a saved one framing at once', async () => {
+    const admin = await suite.newPage(1300, 1000);
+    await signInAs(admin, suite.server.url, 'admin@example.com', '/admin');
+    const field = admin.getByTestId('admin-embedOrigins');
+    await waitFor(async () => (await field.inputValue()) === helpdesk.origin, 'the saved embedding site');
+    await field.fill(`${helpdesk.origin}\n${stranger.origin}/frame.html`);
+    await admin.getByTestId('admin-save').click();
+    await waitFor(
+      async () =>
+        /^Embedding sites: ".*\/frame\.html" is not a site origin/.test((await admin.getByTestId('admin-message').textContent()) ?? ''),
+      'the refusal naming the entry',
+    );
+    await field.fill(`${helpdesk.origin}\n${stranger.origin}`);
+    await admin.getByTestId('admin-save').click();
+    await waitFor(async () => /^Saved/.test((await admin.getByTestId('admin-message').textContent()) ?? ''), 'the saved message');
+    const policy = (await fetch(`${suite.server.url}/embed/agent`)).headers.get('content-security-policy') ?? '';
+    assert.match(policy, new RegExp(`frame-ancestors 'self' ${helpdesk.origin} ${stranger.origin}(;|$)`));
+    await field.fill(helpdesk.origin);
+    await admin.getByTestId('admin-save').click();
+    await waitFor(
+      async () => !(await fetch(`${suite.server.url}/embed/agent`)).headers.get('content-security-policy')!.includes(stranger.origin),
+      'the stranger removed',
+    );
+    await admin.context().close();
   });
 
   it('cannot be framed by a site the admin did not allow', async () => {
