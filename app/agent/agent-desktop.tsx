@@ -22,7 +22,7 @@ import { CustomerPresence } from './customer-presence';
 import { ChatPanel } from './chat-panel';
 import { useCustomerJoin } from './customer-join';
 import { NO_SESSION, noticeFor, sessionViewReducer } from './session-view';
-import type { DesktopBridge, DesktopCommands } from './desktop-bridge';
+import { useDesktopBridge, type DesktopBridge } from './desktop-bridge';
 
 /**
  * The agent's desktop: join by session ID, watch and point, exit. Embedded (in another site's
@@ -181,29 +181,11 @@ export function AgentDesktop({ embedded = false, bridge }: { embedded?: boolean;
     return null;
   }
 
-  // The bridge always reaches this render's functions, which see the current session.
-  const commands = useRef<DesktopCommands | null>(null);
-  commands.current = { join: joinWithCode, requestWrite: () => changeMode(true), end: exit };
-  useEffect(() => {
-    if (!bridge) return;
-    bridge.attach({
-      join: (typed) => commands.current!.join(typed),
-      requestWrite: () => commands.current!.requestWrite(),
-      end: () => commands.current!.end(),
-    });
-    return () => bridge.attach(null);
-  }, [bridge]);
-  const sessionId = session?.id ?? null;
-  const sessionCode = session?.code ?? null;
-  const sessionMode = session?.mode ?? null;
-  const presenceKnown = customerGoneAt !== undefined;
-  useEffect(() => {
-    bridge?.onState({
-      session: sessionId && sessionCode && sessionMode ? { id: sessionId, code: sessionCode, mode: sessionMode } : null,
-      customerOnline: presenceKnown ? customerOnline : null,
-      writeRequested,
-    });
-  }, [bridge, sessionId, sessionCode, sessionMode, presenceKnown, customerOnline, writeRequested]);
+  useDesktopBridge(
+    bridge,
+    { session, customerOnline: customerGoneAt === undefined ? null : customerOnline, writeRequested },
+    { join: joinWithCode, requestWrite: () => changeMode(true), end: exit },
+  );
 
   const onViewport = useCallback((size: { width: number; height: number }) => dispatch({ type: 'viewport', viewport: size }), []);
   const onPage = useCallback((url: string) => dispatch({ type: 'page', url }), []);
