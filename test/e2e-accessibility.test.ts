@@ -24,7 +24,7 @@ interface Violation {
  * axe is evaluated through DevTools, which the pages' Content-Security-Policy does not govern.
  */
 async function axeViolations(target: Page | Frame): Promise<string[]> {
-  // Colours are judged as drawn: a notice still fading in would be read half transparent.
+  // Colours are judged once drawn: an element mid-transition would be read in a passing colour.
   await target.evaluate(() =>
     Promise.all(
       document
