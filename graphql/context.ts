@@ -1,7 +1,6 @@
-import { parse as parseCookies } from 'cookie';
 import type { AuditQueue } from '../server/audit/audit-queue.ts';
 import type { Config } from '../server/core/config.ts';
-import { AUTH_COOKIE, findAuthSession } from '../server/auth/auth-sessions.ts';
+import { findAuthSession } from '../server/auth/auth-sessions.ts';
 import { hashToken } from '../server/auth/tokens.ts';
 import type { PrismaClient } from '../server/core/db/index.ts';
 import type { RateLimits } from '../server/limits/rate-limiter.ts';
@@ -52,7 +51,8 @@ export interface GraphQLContext extends AppDeps {
 }
 
 export interface Credentials {
-  cookieHeader: string | undefined;
+  /** The sign-in cookie's token (server/auth/embed-cookie.ts picks which cookie counts). */
+  authToken: string | undefined;
   customerToken: string | undefined;
   /** `Authorization: Bearer <key>`, or graphql-ws connectionParams; a key speaks for nobody else. */
   apiKey?: string | undefined;
@@ -77,7 +77,7 @@ export async function resolveViewer(db: PrismaClient, credentials: Credentials):
       ...(key.expiresAt && { authExpiresAt: key.expiresAt }),
     };
   }
-  const authToken = credentials.cookieHeader ? parseCookies(credentials.cookieHeader)[AUTH_COOKIE] : undefined;
+  const { authToken } = credentials;
   const [signedIn, customerSession] = await Promise.all([
     findAuthSession(db, authToken),
     credentials.customerToken

@@ -53,6 +53,11 @@ const LIST_COPY: Record<RuleList, { title: string; help: string; placeholder: st
     help: 'Sites that may embed the widget and that agents may open in Write Mode, e.g. https://shop.example. This server’s own pages are always allowed.',
     placeholder: 'https://shop.example',
   },
+  embedOrigins: {
+    title: 'Sites that may embed the agent view',
+    help: 'Your CRM or helpdesk, e.g. https://crm.example: its pages may frame the agent view at /embed/agent and drive it by postMessage. No other site may frame it.',
+    placeholder: 'https://crm.example',
+  },
   disabledSelectors: {
     title: 'Controls agents may not use',
     help: 'Green border in the agent’s view; agent clicks on them do nothing. The customer can always use them.',
@@ -225,6 +230,7 @@ export function AdminSettings() {
           <section className="settings-card">
             <h2>Sites</h2>
             {listField('allowedOrigins')}
+            {listField('embedOrigins')}
             <Toggle
               checked={captureAssets}
               onChange={setCaptureAssets}

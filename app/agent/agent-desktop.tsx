@@ -25,12 +25,16 @@ import { CustomerPresence } from './customer-presence';
 import { ChatPanel } from './chat-panel';
 import { useCustomerJoin } from './customer-join';
 import { NO_SESSION, noticeFor, sessionViewReducer } from './session-view';
+import { useDesktopBridge, type DesktopBridge } from './desktop-bridge';
 import { HandoverButton } from './handover-button';
 import { HandoverOffers } from './handover-offers';
 import { HANDOVER_ENABLED } from '../lib/handover-documents';
 
-/** The agent's desktop: join by session ID, watch and point, exit. */
-export function AgentDesktop() {
+/**
+ * The agent's desktop: join by session ID, watch and point, exit. Embedded (in another site's
+ * frame) it leaves out the top bar and the chat panel, and `bridge` lets the framing page drive it.
+ */
+export function AgentDesktop({ embedded = false, bridge }: { embedded?: boolean; bridge?: DesktopBridge } = {}) {
   // Shown as online until the socket first says otherwise.
   const connected = useConnected() !== false;
   const ws = useWsClient();
@@ -69,8 +73,8 @@ export function AgentDesktop() {
   const stage = useRef<StageHandle | null>(null);
 
   useEffect(() => {
-    if (signedIn && !signedIn.me) location.assign('/login?next=/agent');
-  }, [signedIn]);
+    if (signedIn && !signedIn.me && !embedded) location.assign('/login?next=/agent');
+  }, [signedIn, embedded]);
 
   useEffect(() => {
     const active = resumed?.myActiveSession;
@@ -121,21 +125,33 @@ export function AgentDesktop() {
       await customerJoin.begin(typed);
       return setJoining(false);
     }
-    const result = await joinByCode({ code: typed });
+    await joinWithCode(typed);
     setJoining(false);
-    const error = describeError(result.error);
-    const joined = result.data?.joinSession;
-    if (error || !joined) return notify('error', error?.message ?? 'Could not join.');
-    joinedNow(joined);
   }
 
-  async function exit() {
-    if (!session) return;
+  async function joinWithCode(typed: string): Promise<string | null> {
+    const result = await joinByCode({ code: typed });
+    const error = describeError(result.error);
+    const joined = result.data?.joinSession;
+    if (error || !joined) return refused(error?.message ?? 'Could not join.');
+    joinedNow(joined);
+    return null;
+  }
+
+  /** Says the server's refusal on the page and hands it back (to the embed view's bridge). */
+  function refused(message: string) {
+    notify('error', message);
+    return message;
+  }
+
+  async function exit(): Promise<string | null> {
+    if (!session) return null;
     const result = await exitSession({ sessionId: session.id });
     const error = describeError(result.error);
-    if (error) return notify('error', error.message);
+    if (error) return refused(error.message);
     notify('info', 'You ended the co-browse session.');
     leave();
+    return null;
   }
 
   const signal = useCallback(
@@ -197,13 +213,20 @@ export function AgentDesktop() {
     [ws, session, notify],
   );
 
-  async function changeMode(toWrite: boolean) {
-    if (!session) return;
+  async function changeMode(toWrite: boolean): Promise<string | null> {
+    if (!session) return null;
     const result = await (toWrite ? requestWriteMode : setPointerMode)({ sessionId: session.id });
     const error = describeError(result.error);
-    if (error) return notify('error', error.message);
+    if (error) return refused(error.message);
     if (toWrite) notify('info', 'Write Mode requested. Waiting for the customer to approve…');
+    return null;
   }
+
+  useDesktopBridge(
+    bridge,
+    { session, customerOnline: customerGoneAt === undefined ? null : customerOnline, writeRequested },
+    { join: joinWithCode, requestWrite: () => changeMode(true), end: exit },
+  );
 
   const onViewport = useCallback((size: { width: number; height: number }) => dispatch({ type: 'viewport', viewport: size }), []);
   const onPage = useCallback((url: string) => dispatch({ type: 'page', url }), []);
@@ -217,8 +240,8 @@ export function AgentDesktop() {
   }, [guiding]);
 
   return (
-    <div className="app-shell agent-shell">
-      <TopBar status={connected ? 'Online' : 'Reconnecting…'} statusTone={connected ? 'up' : 'down'} who={me?.name} />
+    <div className={embedded ? 'app-shell agent-shell embedded' : 'app-shell agent-shell'}>
+      {!embedded && <TopBar status={connected ? 'Online' : 'Reconnecting…'} statusTone={connected ? 'up' : 'down'} who={me?.name} />}
 
       <main className="agent-main">
         <section className="toolbar" aria-label="Session">
@@ -425,14 +448,16 @@ export function AgentDesktop() {
           )}
         </section>
       </main>
-      <ChatPanel
-        notify={notify}
-        hasSession={session !== null}
-        onJoined={(joined) => {
-          dispatch({ type: 'joined', session: joined });
-          notify('success', `The customer started co-browse from the chat: connected to session ${formatCode(joined.code)}.`);
-        }}
-      />
+      {!embedded && (
+        <ChatPanel
+          notify={notify}
+          hasSession={session !== null}
+          onJoined={(joined) => {
+            dispatch({ type: 'joined', session: joined });
+            notify('success', `The customer started co-browse from the chat: connected to session ${formatCode(joined.code)}.`);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -106,6 +106,8 @@ export function createLiveReplay(
       pauseAnimation: false,
       plugins: [popoverReplay, replayAssets(), canvasFrames, shadowRootMarks],
     });
+    // Screen readers name a frame by its title; rrweb leaves it without one.
+    replayer.iframe.title = 'The customer’s page, live';
     if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (size) => on.resize(size as { width: number; height: number }));
     const rebuilt = replayer;

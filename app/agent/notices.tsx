@@ -32,9 +32,10 @@ export function useNotices() {
 
 export function NoticeList({ notices, onDismiss }: { notices: Notice[]; onDismiss: (id: number) => void }) {
   return (
-    <ul className="notices" aria-label="Notifications">
+    // Each notice is a live region of its own (status or alert), which a list item cannot also be.
+    <section className="notices" aria-label="Notifications">
       {notices.map((notice) => (
-        <li
+        <div
           key={notice.id}
           className={`notice ${notice.special ?? notice.tone}`}
           role={notice.tone === 'error' ? 'alert' : 'status'}
@@ -54,8 +55,8 @@ export function NoticeList({ notices, onDismiss }: { notices: Notice[]; onDismis
           <button type="button" className="notice-close" aria-label="Dismiss" onClick={() => onDismiss(notice.id)}>
             ×
           </button>
-        </li>
+        </div>
       ))}
-    </ul>
+    </section>
   );
 }

@@ -131,6 +131,7 @@ graphql(`
     maskedPagePatterns
     allowedOrigins
     keptQueryParameters
+    embedOrigins
     builtIn {
       disabledSelectors
       maskedFieldSelectors
@@ -140,6 +141,7 @@ graphql(`
       maskedPagePatterns
       allowedOrigins
       keptQueryParameters
+      embedOrigins
     }
   }
 `);
@@ -170,7 +172,18 @@ export const RULE_LISTS = [
   'keptQueryParameters',
   'disabledSelectors',
   'allowedOrigins',
+  'embedOrigins',
 ] as const;
 export type RuleList = (typeof RULE_LISTS)[number];
 
 export type SiteSettings = SiteSettingsFieldsFragment;
+
+export const EMBEDDED_SIGN_IN = graphql(`
+  mutation EmbeddedSignIn($email: String!, $password: String!) {
+    signIn(email: $email, password: $password, embedded: true) {
+      id
+      name
+      role
+    }
+  }
+`);

@@ -2,6 +2,15 @@ import type { PrismaClient, UserRow } from '../core/db/index.ts';
 import { hashToken, newToken } from './tokens.ts';
 
 export const AUTH_COOKIE = 'cobrowse_auth';
+/**
+ * The sign-in cookie of the embeddable agent view, for a CRM on another site that frames it.
+ * Browsers do not send the SameSite=Lax sign-in cookie in a frame under another site, and a
+ * SameSite=None one would ride along on any site's requests. This one is partitioned (CHIPS):
+ * the browser keeps it per top-level site and sends it only in frames under the site it was set
+ * under — the CRM where the agent signed in inside the frame — even where third-party cookies
+ * are blocked. The server honours it only on requests the frame itself makes (embed-cookie.ts).
+ */
+export const EMBED_AUTH_COOKIE = 'cobrowse_embed';
 export const AUTH_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 /** Signs a user in on one browser; returns the cookie token. */
@@ -44,4 +53,21 @@ export function authCookie(token: string | null, secure: boolean): string {
   ];
   if (secure) parts.push('Secure');
   return parts.join('; ');
+}
+
+/**
+ * The Set-Cookie value for a sign-in inside the embedded agent view (or a cleared one when token
+ * is null). SameSite=None requires Secure; browsers accept Secure cookies from http://localhost
+ * too, so this works in development without TLS.
+ */
+export function embedAuthCookie(token: string | null): string {
+  return [
+    `${EMBED_AUTH_COOKIE}=${token ?? ''}`,
+    'Path=/',
+    'HttpOnly',
+    'Secure',
+    'SameSite=None',
+    'Partitioned',
+    token ? `Max-Age=${AUTH_SESSION_TTL_MS / 1000}` : 'Max-Age=0',
+  ].join('; ');
 }

@@ -1,9 +1,9 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
-import { parse as parseCookies } from 'cookie';
 import { ASSETS_PATH } from '../../protocol/index.ts';
 import type { AppDeps } from '../../graphql/context.ts';
 import { assetSiteOf, missingAssets, readAsset, storeAsset } from '../assets/site-assets.ts';
-import { AUTH_COOKIE, findUserByAuthToken } from '../auth/auth-sessions.ts';
+import { findUserByAuthToken } from '../auth/auth-sessions.ts';
+import { requestSource, signInToken } from '../auth/embed-cookie.ts';
 import { AppError, ErrorCode } from '../core/errors.ts';
 import { allowedSitesCors } from './allowed-sites-cors.ts';
 
@@ -53,7 +53,7 @@ export function assetRoutes(deps: AppDeps): Router {
     },
   );
   router.get(`${ASSETS_PATH}/:hash`, async (req, res) => {
-    const token = req.headers.cookie ? parseCookies(req.headers.cookie)[AUTH_COOKIE] : undefined;
+    const token = signInToken(requestSource(req), deps.config.publicOrigin);
     if (!(await findUserByAuthToken(deps.db, token))) return void res.status(401).json({ error: 'Sign in first.' });
     const asset = await readAsset(deps.db, req.params.hash);
     if (!asset) return void res.status(404).json({ error: 'No such file.' });

@@ -1,14 +1,14 @@
 import express, { type Router } from 'express';
-import { parse as parseCookies } from 'cookie';
 import type { AppDeps } from '../../graphql/context.ts';
-import { AUTH_COOKIE, findUserByAuthToken } from '../auth/auth-sessions.ts';
+import { findUserByAuthToken } from '../auth/auth-sessions.ts';
+import { requestSource, signInToken } from '../auth/embed-cookie.ts';
 import { auditCsv, toExported } from '../audit/export-audit.ts';
 
 /** GET /api/sessions/:id/audit.json|csv: a session's audit history as a file (supervisors, admins). */
 export function auditExportRoute(deps: AppDeps): Router {
   const router = express.Router();
   router.get('/api/sessions/:id/audit.:format', async (req, res) => {
-    const token = req.headers.cookie ? parseCookies(req.headers.cookie)[AUTH_COOKIE] : undefined;
+    const token = signInToken(requestSource(req), deps.config.publicOrigin);
     const user = await findUserByAuthToken(deps.db, token);
     if (!user) return void res.status(401).json({ error: 'Sign in first.' });
     if (user.role === 'AGENT') return void res.status(403).json({ error: 'Supervisors and admins only.' });

@@ -6,6 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
+import { requestSource, signInToken } from '../auth/embed-cookie.ts';
 import { bearerKey, resolveViewer, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
 import { allowedSitesCors } from './allowed-sites-cors.ts';
 import { clientAddressOf } from './request-address.ts';
@@ -71,7 +72,7 @@ export async function createGraphQLHttpRouter(
       async context({ req, res }): Promise<GraphQLContext> {
         const token = req.headers['x-cobrowse-customer-token'];
         const viewer = await resolveViewer(deps.db, {
-          cookieHeader: req.headers.cookie,
+          authToken: signInToken(requestSource(req), deps.config.publicOrigin),
           customerToken: typeof token === 'string' ? token : undefined,
           apiKey: bearerKey(req.headers.authorization),
         });

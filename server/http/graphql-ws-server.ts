@@ -3,6 +3,7 @@ import { getOperationAST, GraphQLError, type DocumentNode, type GraphQLSchema } 
 import { CloseCode } from 'graphql-ws';
 import type { WebSocketServer } from 'ws';
 import { MAX_BATCH_BYTES } from '../../protocol/index.ts';
+import { requestSource, signInToken } from '../auth/embed-cookie.ts';
 import { bearerKey, resolveViewer, type AppDeps, type GraphQLContext } from '../../graphql/context.ts';
 import { NOBODY, type Viewer } from '../auth/viewer.ts';
 import { clientAddressOf } from './request-address.ts';
@@ -82,7 +83,7 @@ export function serveGraphQLOverWebSocket(wss: WebSocketServer, schema: GraphQLS
         let viewer: Viewer;
         try {
           viewer = await resolveViewer(deps.db, {
-            cookieHeader: sameOrigin ? request.headers.cookie : undefined,
+            authToken: sameOrigin ? signInToken(requestSource(request), deps.config.publicOrigin) : undefined,
             customerToken: typeof customerToken === 'string' ? customerToken : undefined,
             apiKey: bearerKey(ctx.connectionParams?.authorization) ?? bearerKey(request.headers.authorization),
           });

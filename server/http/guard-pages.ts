@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
-import { parse as parseCookies } from 'cookie';
 import type { AppDeps } from '../../graphql/context.ts';
-import { AUTH_COOKIE, findUserByAuthToken } from '../auth/auth-sessions.ts';
+import { findUserByAuthToken } from '../auth/auth-sessions.ts';
+import { requestSource, signInToken } from '../auth/embed-cookie.ts';
 import type { Role } from '../core/db/index.ts';
 
 /** Pages that need a signed-in user with one of these roles; checked before Next renders. */
@@ -22,7 +22,7 @@ export function guardPages(deps: AppDeps): RequestHandler {
   return async (req, res, next) => {
     const roles = rolesForPath(req.path);
     if (!roles) return next();
-    const token = req.headers.cookie ? parseCookies(req.headers.cookie)[AUTH_COOKIE] : undefined;
+    const token = signInToken(requestSource(req), deps.config.publicOrigin);
     const user = await findUserByAuthToken(deps.db, token);
     if (user && roles.includes(user.role)) return next();
     const reason = user ? 'role' : 'signin';

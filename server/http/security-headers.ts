@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { AppDeps } from '../../graphql/context.ts';
+import { pageOriginsCache } from '../settings/allowed-origins-cache.ts';
 import { loadSiteSettings } from '../settings/site-settings.ts';
 import { rolesForPath } from './guard-pages.ts';
 
@@ -12,11 +13,20 @@ const ORIGINS_CACHE_MS = 5000;
 /** Only plain origins go into a policy: anything else could smuggle in a directive. */
 const PLAIN_ORIGIN = /^https?:\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
 
+/** The embeddable agent view: signed-in like the agent page, framed by the sites an admin names. */
+export const isEmbedPage = (pathname: string) => pathname === '/embed' || pathname.startsWith('/embed/');
+
 /** Pages of signed-in people (and the sign-in page): what the strict policy protects. */
 export const isSignedInPage = (pathname: string) =>
-  rolesForPath(pathname) !== null || pathname === '/login' || pathname.startsWith('/login/');
+  rolesForPath(pathname) !== null || pathname === '/login' || pathname.startsWith('/login/') || isEmbedPage(pathname);
 
-type Locals = { siteOrigins?: string[]; nonce?: string };
+/**
+ * The request header that hands the embedding sites to the embed page as it renders (pages never
+ * import the server's modules). Set on every request for that page, over whatever a client sent.
+ */
+export const EMBED_ORIGINS_HEADER = 'x-cobrowse-embed-origins';
+
+type Locals = { siteOrigins?: string[]; nonce?: string; embedOrigins?: string[] };
 const localsOf = (res: ServerResponse) => (res as ServerResponse & { locals: Locals }).locals;
 
 /**
@@ -32,7 +42,7 @@ const localsOf = (res: ServerResponse) => (res as ServerResponse & { locals: Loc
  * `dynamic = 'force-dynamic'`). No `unsafe-inline`, no `unsafe-eval` (Next's dev server needs
  * eval, so `npm run dev` gets it). The replayed page cannot run scripts at all (sandbox).
  */
-function signedInPagePolicy(dev: boolean) {
+function signedInPagePolicy(dev: boolean, embed = false) {
   const site = (_req: IncomingMessage, res: ServerResponse) => (localsOf(res).siteOrigins ?? []).join(' ');
   const nonce = (_req: IncomingMessage, res: ServerResponse) => `'nonce-${localsOf(res).nonce}'`;
   return helmet({
@@ -54,9 +64,15 @@ function signedInPagePolicy(dev: boolean) {
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],
-        frameAncestors: ["'self'"],
+        // Only the admin's embedding sites may frame the embed view; every other page only by itself.
+        frameAncestors: [
+          "'self'",
+          ...(embed ? [(_req: IncomingMessage, res: ServerResponse) => (localsOf(res).embedOrigins ?? []).join(' ')] : []),
+        ],
       },
     },
+    // frame-ancestors decides; X-Frame-Options cannot name another origin and would contradict it.
+    ...(embed && { xFrameOptions: false }),
     strictTransportSecurity: false, // the operator's TLS proxy decides on HSTS
     referrerPolicy: { policy: 'same-origin' },
     crossOriginEmbedderPolicy: false,
@@ -70,25 +86,31 @@ function signedInPagePolicy(dev: boolean) {
  */
 export function securityHeaders(deps: Pick<AppDeps, 'db' | 'config'>): RequestHandler {
   const strict = signedInPagePolicy(deps.config.dev);
-  let cached: { origins: Promise<string[]>; until: number } | undefined;
-  const siteOrigins = async (): Promise<string[]> => {
+  const embedded = signedInPagePolicy(deps.config.dev, true);
+  const origins = async () => {
+    let cached = pageOriginsCache.get(deps.db);
     if (!cached || cached.until < Date.now()) {
-      const origins = loadSiteSettings(deps.db).then((settings) => settings.allowedOrigins);
-      cached = { origins, until: Date.now() + ORIGINS_CACHE_MS };
-      origins.catch(() => (cached = undefined));
+      const read = loadSiteSettings(deps.db).then((settings) => ({ site: settings.allowedOrigins, embed: settings.embedOrigins }));
+      cached = { origins: read, until: Date.now() + ORIGINS_CACHE_MS };
+      pageOriginsCache.set(deps.db, cached);
+      read.catch(() => pageOriginsCache.delete(deps.db));
     }
-    const all = [...deps.config.allowedOrigins, ...(await cached.origins)];
-    return [...new Set(all)].filter((origin) => PLAIN_ORIGIN.test(origin));
+    const { site, embed } = await cached.origins;
+    const plain = (list: string[]) => [...new Set(list)].filter((origin) => PLAIN_ORIGIN.test(origin));
+    return { site: plain([...deps.config.allowedOrigins, ...site]), embed: plain(embed) };
   };
   return (req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
     if (!isSignedInPage(req.path)) return next();
     res.setHeader('Cache-Control', 'no-store');
-    siteOrigins().then(
-      (origins) => {
-        Object.assign(res.locals as Locals, { siteOrigins: origins, nonce: randomBytes(16).toString('base64') });
-        strict(req, res, (error?: unknown) => {
+    const embed = isEmbedPage(req.path);
+    if (embed) delete req.headers[EMBED_ORIGINS_HEADER];
+    origins().then(
+      ({ site, embed: embedOrigins }) => {
+        Object.assign(res.locals as Locals, { siteOrigins: site, embedOrigins, nonce: randomBytes(16).toString('base64') });
+        if (embed) req.headers[EMBED_ORIGINS_HEADER] = embedOrigins.join(' ');
+        (embed ? embedded : strict)(req, res, (error?: unknown) => {
           // Next takes the nonce for its scripts from the request's policy (as behind its own proxy.ts).
           req.headers['content-security-policy'] = String(res.getHeader('content-security-policy'));
           next(error);

@@ -23,7 +23,7 @@ export function serveWidget(repoRoot: string, name = 'widget.js'): RequestHandle
 
 /**
  * Every file of the built widget, each at /<its name>: the script, its chat window, its Write Mode actions, its pointer and annotations, its canvas mirror, its language
- * chunks, the ESM build and that build's types.
+ * chunks, the ESM build and that build's types, and the embed view's bridge client with its types.
  */
 export function serveWidgetFiles(repoRoot: string): Router {
   const router = Router();
@@ -41,6 +41,8 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget-lit-css.js',
     'widget.mjs',
     'widget.d.mts',
+    'embed-client.mjs',
+    'embed-client.d.mts',
     ...LANGUAGES.map((language) => `widget-i18n-${language}.js`),
   ];
   for (const name of names) router.get(`/${name}`, serveWidget(repoRoot, name));

@@ -26,7 +26,7 @@ export const SELECTOR_LISTS = [
   'maskedCanvasSelectors',
 ] as const;
 type SelectorList = (typeof SELECTOR_LISTS)[number];
-type RuleList = SelectorList | 'maskedPagePatterns' | 'allowedOrigins' | 'keptQueryParameters';
+type RuleList = SelectorList | 'maskedPagePatterns' | 'allowedOrigins' | 'keptQueryParameters' | 'embedOrigins';
 
 export type SiteSettingsValues = Record<RuleList, string[]> & {
   writeModeEnabled: boolean;
@@ -51,6 +51,8 @@ export const BUILT_IN_RULES = {
   allowedOrigins: [] as string[],
   /** No parameter is kept unless the admin names it. */
   keptQueryParameters: [] as string[],
+  /** No page may frame the agent view until the admin names it. */
+  embedOrigins: [] as string[],
 } satisfies Record<RuleList, string[]>;
 
 const RULE_LISTS = Object.keys(BUILT_IN_RULES) as RuleList[];
@@ -65,6 +67,7 @@ const LIST_NAMES: Record<RuleList, string> = {
   maskedPagePatterns: 'Masked pages',
   allowedOrigins: 'Allowed sites',
   keptQueryParameters: 'Kept query parameters',
+  embedOrigins: 'Embedding sites',
 };
 
 /** The site's settings; defaults until an admin saves some. */
@@ -133,8 +136,8 @@ function checkPagePattern(entry: string): string {
 }
 
 /** A site is an origin: scheme, host and port, e.g. https://shop.example (a trailing slash is dropped). */
-function checkOrigin(entry: string): string {
-  const origin = checkEntry('allowedOrigins', entry).replace(/\/$/, '');
+function checkOrigin(list: 'allowedOrigins' | 'embedOrigins', entry: string): string {
+  const origin = checkEntry(list, entry).replace(/\/$/, '');
   let parsed: URL | null = null;
   try {
     parsed = new URL(origin);
@@ -142,7 +145,7 @@ function checkOrigin(entry: string): string {
     // reported below
   }
   if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.origin !== origin.toLowerCase())
-    throw badInput(`Allowed sites: "${origin}" is not a site origin like https://shop.example (no path).`);
+    throw badInput(`${LIST_NAMES[list]}: "${origin}" is not a site origin like https://shop.example (no path).`);
   return parsed.origin;
 }
 
@@ -160,7 +163,7 @@ function checkQueryParameter(entry: string): string {
 function checkEntryOf(list: RuleList, entry: string): string {
   if (list === 'maskedPagePatterns') return checkPagePattern(entry);
   if (list === 'keptQueryParameters') return checkQueryParameter(entry);
-  if (list === 'allowedOrigins') return checkOrigin(entry);
+  if (list === 'allowedOrigins' || list === 'embedOrigins') return checkOrigin(list, entry);
   return checkSelector(list, entry);
 }
 

@@ -1,4 +1,6 @@
-import { authCookie, createAuthSession, deleteAuthSession } from '../../../server/auth/auth-sessions.ts';
+import { authCookie, createAuthSession, deleteAuthSession, embedAuthCookie } from '../../../server/auth/auth-sessions.ts';
+import { ErrorCode } from '../../../server/core/errors.ts';
+import { graphQLError } from '../../errors.ts';
 import { announceRevocation } from '../../../server/auth/revocations.ts';
 import { signInWithPassword } from '../../../server/auth/sign-in.ts';
 import { hashToken } from '../../../server/auth/tokens.ts';
@@ -14,10 +16,13 @@ export const authResolvers: Resolvers = {
     },
   },
   Mutation: {
-    async signIn(_parent, { email, password }, ctx) {
+    async signIn(_parent, { email, password, embedded }, ctx) {
+      // The embedded view's cookie is for this server's own framed page, never for another site's script.
+      if (embedded && ctx.requestOrigin !== ctx.selfOrigin)
+        throw graphQLError(ErrorCode.FORBIDDEN, 'Embedded sign-in is only for the agent view served by this server.');
       const user = await signInWithPassword(ctx, { email, password, clientAddress: ctx.clientAddress });
       const token = await createAuthSession(ctx.db, user.id);
-      ctx.setCookie(authCookie(token, ctx.config.cookieSecure));
+      ctx.setCookie(embedded ? embedAuthCookie(token) : authCookie(token, ctx.config.cookieSecure));
       return asOwnUser(user);
     },
     async signOut(_parent, _args, ctx) {
@@ -25,6 +30,7 @@ export const authResolvers: Resolvers = {
       await deleteAuthSession(ctx.db, token);
       if (token) await announceRevocation(ctx.pubsub, { kind: 'signed-out', authTokenHash: hashToken(token) });
       ctx.setCookie(authCookie(null, ctx.config.cookieSecure));
+      ctx.setCookie(embedAuthCookie(null));
       return true;
     },
   },

@@ -1,6 +1,16 @@
 -- AlterTable
 ALTER TABLE "Session" ADD COLUMN "guidedRequestExpiresAt" DATETIME;
 ALTER TABLE "Session" ADD COLUMN "guidedRequestId" TEXT;
+ALTER TABLE "Session" ADD COLUMN "handoverExpiresAt" DATETIME;
+ALTER TABLE "Session" ADD COLUMN "handoverOfferId" TEXT;
+ALTER TABLE "Session" ADD COLUMN "handoverToId" TEXT;
+
+-- CreateTable
+CREATE TABLE "AgentPresence" (
+    "userId" TEXT NOT NULL PRIMARY KEY,
+    "instanceId" TEXT NOT NULL,
+    "seenAt" DATETIME NOT NULL
+);
 
 -- RedefineTables
 PRAGMA defer_foreign_keys=ON;
@@ -17,12 +27,17 @@ CREATE TABLE "new_SiteSettings" (
     "recordingEnabled" BOOLEAN NOT NULL DEFAULT false,
     "allowedOrigins" TEXT NOT NULL DEFAULT '[]',
     "keptQueryParameters" TEXT NOT NULL DEFAULT '[]',
+    "embedOrigins" TEXT NOT NULL DEFAULT '[]',
     "captureAssets" BOOLEAN NOT NULL DEFAULT true,
     "capabilities" TEXT NOT NULL DEFAULT '{}',
-    "updatedAt" DATETIME NOT NULL
+    "updatedAt" DATETIME NOT NULL,
+    "handoverEnabled" BOOLEAN NOT NULL DEFAULT false
 );
 INSERT INTO "new_SiteSettings" ("allowedOrigins", "captureAssets", "disabledSelectors", "id", "keptQueryParameters", "maskedCanvasSelectors", "maskedElementSelectors", "maskedFieldSelectors", "maskedImageSelectors", "maskedPagePatterns", "recordingEnabled", "updatedAt", "writeModeEnabled") SELECT "allowedOrigins", "captureAssets", "disabledSelectors", "id", "keptQueryParameters", "maskedCanvasSelectors", "maskedElementSelectors", "maskedFieldSelectors", "maskedImageSelectors", "maskedPagePatterns", "recordingEnabled", "updatedAt", "writeModeEnabled" FROM "SiteSettings";
 DROP TABLE "SiteSettings";
 ALTER TABLE "new_SiteSettings" RENAME TO "SiteSettings";
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
+
+-- CreateIndex
+CREATE INDEX "Session_handoverToId_idx" ON "Session"("handoverToId");
