@@ -90,6 +90,23 @@ export const ASSETS_PATH = '/api/assets';
  */
 export const OTHER_SITE_FRAME_ATTRIBUTE = 'data-cobrowse-frame';
 
+/**
+ * The rrweb custom event telling which of the page's elements the customer's pointer and keyboard
+ * are on, sent whenever that changes and after every snapshot: rrweb ids (0 for none), never
+ * anything typed. The replay shows the page's `:hover`, `:active`, `:focus`, `:focus-visible` and
+ * `:focus-within` styles on them.
+ */
+export const POINTER_STATES_EVENT_TAG = 'cobrowse-pointer-states';
+
+/** The payload of a pointer-states event: the deepest element in each state, by rrweb id. */
+export interface PointerStates {
+  hover: number;
+  active: number;
+  focus: number;
+  /** Whether the focused element shows focus as from the keyboard (`:focus-visible`). */
+  focusVisible: boolean;
+}
+
 /** The rrweb custom event the widget sends instead of a page hidden from agents. */
 export const MASKED_PAGE_EVENT_TAG = 'cobrowse-masked-page';
 

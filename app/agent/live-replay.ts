@@ -4,6 +4,7 @@ import { Replayer } from 'rrweb';
 import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../protocol/messages';
 import { isPackedEvents, unpackEvents } from '../../protocol/packed-events';
 import { replayFonts } from '../lib/replay-fonts';
+import { pointerStatesReplay } from '../lib/replay-pointer-states';
 import { openDialogsWithoutFocus, popoverReplay } from '../lib/replay-top-layer';
 import { canvasFrames } from './canvas-frames';
 import { isLargeMutation, planMutation } from './mutation-chunks';
@@ -103,7 +104,7 @@ export function createLiveReplay(
       // A live view is never paused, but rrweb marks it so (its state is "live", not "playing"),
       // which would hold every CSS animation on its first frame: what fades in would never show.
       pauseAnimation: false,
-      plugins: [popoverReplay, replayFonts(), canvasFrames],
+      plugins: [popoverReplay, replayFonts(), canvasFrames, pointerStatesReplay()],
     });
     if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (size) => on.resize(size as { width: number; height: number }));

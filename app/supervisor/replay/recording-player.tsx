@@ -6,6 +6,7 @@ import 'rrweb/dist/style.css';
 import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../../protocol/messages';
 import { markAgentView } from '../../agent/agent-marks';
 import { replayFonts } from '../../lib/replay-fonts';
+import { pointerStatesReplay } from '../../lib/replay-pointer-states';
 import { openDialogsWithoutFocus, popoverReplay, syncPopovers } from '../../lib/replay-top-layer';
 import { canvasFrames } from '../../agent/canvas-frames';
 
@@ -32,6 +33,7 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
   const total = events.length > 1 ? events[events.length - 1]!.timestamp - events[0]!.timestamp : 0;
 
   useEffect(() => {
+    const pointerStates = pointerStatesReplay();
     const replayer = new Replayer(events as never, {
       root: rootRef.current!,
       mouseTail: false,
@@ -39,7 +41,7 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
       UNSAFE_replayCanvas: false,
       skipInactive: true,
       triggerFocus: false,
-      plugins: [popoverReplay, replayFonts(), canvasFrames],
+      plugins: [popoverReplay, replayFonts(), canvasFrames, pointerStates],
     });
     if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (next) => setSize(next as { width: number; height: number }));
@@ -54,8 +56,11 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
       else if (cast.type === FULL_SNAPSHOT) setHidden(false);
     });
     // A seek builds the page off the document, then writes it in at once ("flush"), every popover
-    // closed: open those the customer had open.
-    replayer.on('flush', () => syncPopovers(replayer));
+    // closed and nothing hovered or focused: open those the customer had open, show their pointer states.
+    replayer.on('flush', () => {
+      syncPopovers(replayer);
+      pointerStates.sync(replayer);
+    });
     replayer.on('finish', () => setPlaying(false));
     replayer.pause(0);
     replayerRef.current = replayer;

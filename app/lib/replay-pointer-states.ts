@@ -1,0 +1,188 @@
+import type { ReplayPlugin, Replayer } from 'rrweb';
+import { POINTER_STATES_EVENT_TAG, type PointerStates, type RecordedEvent } from '../../protocol/messages';
+
+// The customer's pointer and keyboard states in every replay of their page (the agent's live
+// view, a supervisor's watch and recordings). Nothing in the replay is hovered, pressed or
+// focused for real, so the page's rules for those states are rewritten to match classes instead,
+// the way rrweb rewrites `:hover` in a `<style>` (to `.\:hover`), and the widget's pointer-states
+// events say which elements carry them. rrweb's own rewrite misses stylesheets a page builds
+// (adopted ones, rules inserted one by one), and it keeps `:hover` beside the class, so that
+// `:not(:hover)` would still match a hovered element: here every such rule is rewritten in place.
+
+const FULL_SNAPSHOT = 2;
+const INCREMENTAL_SNAPSHOT = 3;
+const CUSTOM_EVENT = 5;
+/** rrweb's incremental sources that bring or change stylesheets: DOM changes, inserted rules, adopted sheets. */
+const STYLE_SOURCES = new Set([0, 8, 15]);
+
+/** The states the replay shows, each as a class named like its pseudo-class (`:focus` → class `:focus`). */
+const STATES = [':hover', ':active', ':focus', ':focus-visible', ':focus-within'] as const;
+type State = (typeof STATES)[number];
+
+/** A state pseudo-class in a selector, not one already rewritten to a class (`.\:hover`). */
+const STATE_PSEUDO = /(?<!\\):(hover|active|focus-visible|focus-within|focus)(?![\w-])/g;
+
+/** A selector with each state pseudo-class made its class: `a:hover` → `a.\:hover`. */
+export const stateSelector = (selector: string) => selector.replace(STATE_PSEUDO, '.\\:$1');
+
+interface RuleLike {
+  selectorText?: string;
+  cssRules?: CSSRuleList;
+  styleSheet?: CSSStyleSheet | null;
+}
+
+/** Rewrites the state selectors of these rules and of the rules nested in them (media, layers, containers, nesting, imports). */
+function rewriteRules(rules: CSSRuleList, seen: Set<CSSStyleSheet>): void {
+  for (const rule of Array.from(rules) as RuleLike[]) {
+    if (typeof rule.selectorText === 'string') {
+      const rewritten = stateSelector(rule.selectorText);
+      if (rewritten !== rule.selectorText) rule.selectorText = rewritten;
+    }
+    if (rule.cssRules) rewriteRules(rule.cssRules, seen);
+    if (rule.styleSheet) rewriteSheet(rule.styleSheet, seen);
+  }
+}
+
+function rewriteSheet(sheet: CSSStyleSheet, seen: Set<CSSStyleSheet>): void {
+  if (seen.has(sheet)) return;
+  seen.add(sheet);
+  try {
+    rewriteRules(sheet.cssRules, seen);
+  } catch {
+    // Another origin's sheet, unreadable here: its rules stay as they are.
+  }
+}
+
+/** The element's parent in the flat tree: across a shadow root to its host. */
+const flatParent = (element: Element): Element | null => element.parentElement ?? ((element.parentNode as ShadowRoot | null)?.host || null);
+
+/** The pointer-states plugin of one replayer, and what a recording's player calls after a seek. */
+export interface PointerStatesReplay extends ReplayPlugin {
+  /** Rewrites every stylesheet and shows the last states again: after a seek built the page anew. */
+  sync(replayer: Replayer): void;
+}
+
+/**
+ * A replay plugin that shows the customer's hovered, pressed and focused elements as the page's
+ * CSS styles them, as the widget's pointer-states events name them. Each replay has its own.
+ */
+export function pointerStatesReplay(): PointerStatesReplay {
+  /** Each stylesheet rewritten, with its number of rules then: one that has more since is rewritten again. */
+  let rewritten = new WeakMap<CSSStyleSheet, number>();
+  /** Shadow roots of the replayed page, whose stylesheets are rewritten too. */
+  const shadowRoots = new Set<ShadowRoot>();
+  /** The elements that carry a state class now. */
+  let marked: Element[] = [];
+  let states: PointerStates | null = null;
+  /** Whether rrweb's own hover (moved with the pointer's recorded moves) has been turned off in favour of the widget's. */
+  let ownHover = false;
+  let scanQueued = false;
+
+  function rewriteAll(replayer: Replayer) {
+    const document = replayer.iframe.contentDocument;
+    if (!document) return;
+    const roots: (Document | ShadowRoot)[] = [document];
+    for (const root of shadowRoots)
+      if (root.host.isConnected) roots.push(root);
+      else shadowRoots.delete(root);
+    const seen = new Set<CSSStyleSheet>();
+    for (const root of roots)
+      for (const sheet of [...Array.from(root.styleSheets), ...(root.adoptedStyleSheets ?? [])]) {
+        let count: number;
+        try {
+          count = sheet.cssRules.length;
+        } catch {
+          continue; // another origin's
+        }
+        if (rewritten.get(sheet) === count) continue;
+        rewriteSheet(sheet, seen);
+        rewritten.set(sheet, count);
+      }
+  }
+
+  function show(replayer: Replayer) {
+    for (const element of marked) element.classList.remove(...STATES);
+    marked = [];
+    if (!states) return;
+    const mirror = replayer.getMirror();
+    const element = (id: number) => {
+      const node = Number.isSafeInteger(id) && id > 0 ? (mirror.getNode(id) as Node | null) : null;
+      return node?.nodeType === 1 && node.isConnected ? (node as Element) : null;
+    };
+    const mark = (target: Element, state: State) => {
+      target.classList.add(state);
+      marked.push(target);
+    };
+    /** The element and its ancestors in the flat tree, as the browser extends these states up. */
+    const markUp = (target: Element | null, state: State) => {
+      for (let at = target; at; at = flatParent(at)) mark(at, state);
+    };
+    markUp(element(states.hover), ':hover');
+    markUp(element(states.active), ':active');
+    const focused = element(states.focus);
+    markUp(focused, ':focus-within');
+    if (!focused) return;
+    mark(focused, ':focus');
+    if (states.focusVisible === true) mark(focused, ':focus-visible');
+    // A shadow host counts as focused while something inside its shadow tree is.
+    for (let root = focused.getRootNode() as Node & { host?: Element }; root.host; root = root.host.getRootNode())
+      mark(root.host, ':focus');
+  }
+
+  const queueScan = (replayer: Replayer) => {
+    if (scanQueued) return;
+    scanQueued = true;
+    queueMicrotask(() => {
+      scanQueued = false;
+      rewriteAll(replayer);
+    });
+  };
+
+  return {
+    onBuild(node) {
+      const element = node as Element;
+      if (element.shadowRoot) shadowRoots.add(element.shadowRoot);
+      const parent = node.parentNode as (ParentNode & { host?: Element }) | null;
+      if (parent && parent.host && parent.nodeType === 11) shadowRoots.add(parent as ShadowRoot);
+    },
+    handler(event, isSync, { replayer }) {
+      const cast = event as RecordedEvent;
+      const data = cast.data as { source?: number; tag?: unknown; payload?: Partial<PointerStates> };
+      if (cast.type === FULL_SNAPSHOT) {
+        // A new page: its states come after it; its stylesheets are new.
+        marked = [];
+        states = null;
+        rewritten = new WeakMap();
+        queueScan(replayer);
+      } else if (cast.type === INCREMENTAL_SNAPSHOT && STYLE_SOURCES.has(data.source ?? -1)) queueScan(replayer);
+      else if (cast.type === CUSTOM_EVENT && data.tag === POINTER_STATES_EVENT_TAG && data.payload) {
+        const { hover, active, focus, focusVisible } = data.payload;
+        states = { hover: Number(hover), active: Number(active), focus: Number(focus), focusVisible: focusVisible === true };
+        if (!ownHover) {
+          // This widget says where the pointer is, also when it left the page or the page
+          // scrolled under it: rrweb's hover, moved with each recorded move, would disagree.
+          ownHover = true;
+          (replayer as unknown as { hoverElements(element: Element): void }).hoverElements = () => {};
+          for (const element of replayer.iframe.contentDocument?.querySelectorAll('.\\:hover') ?? []) element.classList.remove(':hover');
+        }
+        if (isSync) return; // a seek builds the page off the document: `sync` shows them once it is written in
+        rewriteAll(replayer);
+        show(replayer);
+      }
+    },
+    sync(replayer) {
+      const document = replayer.iframe.contentDocument;
+      if (!document) return;
+      const findShadowRoots = (root: Document | ShadowRoot) => {
+        for (const element of root.querySelectorAll('*'))
+          if (element.shadowRoot) {
+            shadowRoots.add(element.shadowRoot);
+            findShadowRoots(element.shadowRoot);
+          }
+      };
+      findShadowRoots(document);
+      rewriteAll(replayer);
+      show(replayer);
+    },
+  };
+}
