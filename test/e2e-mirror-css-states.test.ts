@@ -32,7 +32,7 @@ const STATES_PAGE = `
   <button class="press" data-testid="press">Hold to confirm</button>
 </div>
 <form class="row" onsubmit="return false"><input class="field" data-testid="email" placeholder="Email"></form>
-<div class="row"><a class="more" href="#more" data-testid="more">More about plans</a> <x-chip data-testid="chip"></x-chip></div>
+<div class="row"><a class="more" href="#more" data-testid="more">More about plans</a> <x-chip data-testid="chip"></x-chip> <button data-testid="plain">Details</button></div>
 <p data-testid="empty" style="height: 120px">&nbsp;</p>
 <!--widget-->
 <script>
@@ -164,10 +164,22 @@ describe('the agent sees the customer’s pointer and keyboard states as the pag
     );
     await looksTheSame('chip', 'the component’s button focused from the keyboard');
 
+    // A button the page gives no focus style: the browser's own ring, for the agent too.
+    await customer.keyboard.press('Tab');
+    await waitFor(() => customer.getByTestId('plain').evaluate((button) => button.matches(':focus-visible')), 'the plain button focused');
+    await looksTheSame('plain', 'the browser’s focus ring');
+
     // A click elsewhere: nothing is focused any more, for the agent too.
     await customer.getByTestId('empty').click();
     await customerShows(customer, 'email', 'border-top-color', 'rgb(148, 163, 184)');
     await looksTheSame('chip', 'nothing focused');
     assert.equal(await view.locator('.\\:focus, .\\:focus-visible, .\\:focus-within').count(), 0);
+
+    // The pointer leaves the page: nothing is hovered any more.
+    await customer.getByTestId('cta').hover();
+    await looksTheSame('cta', 'the hovered button again');
+    await customer.mouse.move(400, 700);
+    await customerShows(customer, 'cta', 'background-color', 'rgb(219, 234, 254)');
+    await looksTheSame('cta', 'nothing hovered');
   });
 });

@@ -53,6 +53,23 @@ function rewriteSheet(sheet: CSSStyleSheet, seen: Set<CSSStyleSheet>): void {
   }
 }
 
+const RING_STYLE_ID = 'cobrowse-focus-ring';
+/**
+ * The browser's own focus ring, which its built-in stylesheet gives `:focus-visible` and no page
+ * rule can be rewritten for: in the layer declared first, so every page rule (layered or not)
+ * still overrides it, as the page's rules override the browser's.
+ */
+const RING_RULE = '@layer cobrowse-browser-defaults { :where(.\\:focus-visible) { outline: auto 1px -webkit-focus-ring-color; } }';
+
+/** Puts the browser's focus ring first in the replayed document's head, once. */
+function addFocusRing(document: Document): void {
+  if (document.getElementById(RING_STYLE_ID) || !document.head) return;
+  const style = document.createElement('style');
+  style.id = RING_STYLE_ID;
+  style.textContent = RING_RULE;
+  document.head.prepend(style);
+}
+
 /** The element's parent in the flat tree: across a shadow root to its host. */
 const flatParent = (element: Element): Element | null => element.parentElement ?? ((element.parentNode as ShadowRoot | null)?.host || null);
 
@@ -81,6 +98,7 @@ export function pointerStatesReplay(): PointerStatesReplay {
   function rewriteAll(replayer: Replayer) {
     const document = replayer.iframe.contentDocument;
     if (!document) return;
+    addFocusRing(document);
     const roots: (Document | ShadowRoot)[] = [document];
     for (const root of shadowRoots)
       if (root.host.isConnected) roots.push(root);
