@@ -107,6 +107,24 @@ export interface PointerStates {
   focusVisible: boolean;
 }
 
+/**
+ * The rrweb custom event carrying how the customer's browser answers the media features that
+ * differ between browsers (payload: `{ features: { 'prefers-color-scheme': 'dark', hover: 'none', … } }`),
+ * sent when one changes and after every snapshot: the replay evaluates the page's media queries
+ * for them as the customer's browser does, not as the agent's.
+ */
+export const CUSTOMER_MEDIA_EVENT_TAG = 'cobrowse-customer-media';
+
+/** The media features, with the values each can take, whose customer's value the widget sends. */
+export const CUSTOMER_MEDIA_FEATURES: Record<string, readonly string[]> = {
+  'prefers-color-scheme': ['dark', 'light'],
+  'prefers-reduced-motion': ['reduce', 'no-preference'],
+  hover: ['hover', 'none'],
+  'any-hover': ['hover', 'none'],
+  pointer: ['fine', 'coarse', 'none'],
+  'any-pointer': ['fine', 'coarse', 'none'],
+};
+
 /** The rrweb custom event the widget sends instead of a page hidden from agents. */
 export const MASKED_PAGE_EVENT_TAG = 'cobrowse-masked-page';
 

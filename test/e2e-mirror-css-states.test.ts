@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
 import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
 import { differentPixels } from './support/pixels.ts';
-import { siteServer } from './support/site-server.ts';
+import { siteServer, type SiteFile } from './support/site-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
 /** Pointer and keyboard states, each styled by the page: in a `<style>`, an adopted sheet of the document, a component's shadow root. */
@@ -48,6 +49,67 @@ const STATES_PAGE = `
   });
 </script>`;
 
+const css = (text: string): SiteFile => ({ type: 'text/css', body: Buffer.from(text) });
+
+/** The site's stylesheets and a font, served from its own origin. */
+const SITE_FILES: Record<string, SiteFile> = {
+  // Imported into a layer that the page's own layer overrides.
+  '/css/base.css': css('.imported { background: #dc2626; color: #fff; padding: 8px; }'),
+  // Imported for print only: on screen it hides nothing.
+  '/css/print.css': css('.screen-only { display: none; }'),
+  '/fonts/mono.woff2': {
+    type: 'font/woff2',
+    body: readFileSync(new URL('../node_modules/next/dist/next-devtools/server/font/geist-mono-latin.woff2', import.meta.url)),
+  },
+};
+
+/** Modern CSS, each feature drawing something the others do not. */
+const MODERN_CSS_PAGE = `
+<style>
+  @import url('/css/base.css') layer(base);
+  @import url('/css/print.css') print;
+  @layer base, theme;
+  @layer theme { .imported { background: #16a34a; } }
+  body { margin: 0; padding: 20px; font: 16px/1.4 sans-serif; }
+  .nest { border: 3px solid #334155; padding: 8px; margin: 8px 0;
+    & .child { color: #b45309; font-weight: 700; }
+    &.wide { border-color: #7c3aed; }
+  }
+  .box { container-type: inline-size; width: 420px; margin: 8px 0; }
+  .cq { padding: 8px; background: #e2e8f0; }
+  @container (min-width: 400px) { .cq { background: #0ea5e9; color: #fff; } }
+  .themed { padding: 8px; background: #f1f5f9; color: #0f172a; }
+  @media (prefers-color-scheme: dark) { .themed { background: #0f172a; color: #f8fafc; } }
+  @media (prefers-reduced-motion: reduce) { .themed { border-left: 12px solid #f59e0b; } }
+  .pointer-note::after { content: ' (touch)'; }
+  @media (hover: hover) { .pointer-note::after { content: ' (mouse)'; } }
+</style>
+<h1 data-testid="title">Modern CSS</h1>
+<div class="imported" data-testid="imported">Imported into a layer</div>
+<p class="screen-only" data-testid="screen-only">Shown on screen</p>
+<div class="nest wide" data-testid="nest">Nested <span class="child">rules</span></div>
+<div class="box"><div class="cq" data-testid="cq">Container query</div></div>
+<div class="themed" data-testid="themed">Colour scheme</div>
+<p class="pointer-note" data-testid="pointer">Pointer</p>
+<p class="adopted" data-testid="adopted">Order 4711 shipped</p>
+<!--widget-->
+<script>
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync("@font-face { font-family: 'Adopted Mono'; src: url('/fonts/mono.woff2') format('woff2'); } .adopted { font: 28px 'Adopted Mono', serif; color: #9333ea; }");
+  document.adoptedStyleSheets = [sheet];
+</script>`;
+
+/** Styles that depend on the customer's browser settings. */
+const MEDIA_PAGE = `
+<style>
+  body { margin: 0; padding: 20px; font: 16px/1.4 sans-serif; }
+  .themed { padding: 8px; background: #f1f5f9; color: #0f172a; }
+  @media screen and (prefers-color-scheme: dark) { .themed { background: #0f172a; color: #f8fafc; } }
+  @media (prefers-reduced-motion: reduce) { .themed { border-left: 12px solid #f59e0b; } }
+</style>
+<h1 data-testid="title">Settings</h1>
+<div class="themed" data-testid="themed">Colour scheme</div>`;
+
 /**
  * What the comparison leaves out: the widget (drawn on the customer's page only) and the
  * customer's pointer that the agent's view draws over the page.
@@ -56,18 +118,19 @@ const HIDE_WIDGET = '#cobrowse-widget-root, .replayer-mouse { visibility: hidden
 
 describe('the agent sees the customer’s pointer and keyboard states as the page styles them', () => {
   const suite = browserSuite();
-  const site = siteServer();
+  const site = siteServer(SITE_FILES);
 
   /**
    * The customer opens a page of the site and starts co-browse; an agent joins and sees its
    * title. The agent leaves when the test ends, passed or not, so the next can join.
    */
-  async function session(t: TestContext, path: string, body: string) {
+  async function session(t: TestContext, path: string, body: string, prepare?: (customer: Page) => Promise<unknown>) {
     site.serve({ [path]: body }, suite.server.url);
     await updateSiteSettings(suite.server.deps.db, { allowedOrigins: [site.origin] });
     // Small enough for the agent's view to show it at actual size (no scaling): pixels compare.
     const customer = await suite.newPage(800, 600);
     const agent = await suite.newPage(1440, 1000);
+    await prepare?.(customer);
     await customer.goto(`${site.origin}${path}`);
     await customer.getByTestId('cobrowse-start').click();
     const code = await waitFor(
@@ -181,5 +244,24 @@ describe('the agent sees the customer’s pointer and keyboard states as the pag
     await customer.mouse.move(400, 700);
     await customerShows(customer, 'cta', 'background-color', 'rgb(219, 234, 254)');
     await looksTheSame('cta', 'nothing hovered');
+  });
+
+  it('draws imports, layers, nesting, container queries, adopted sheets and their fonts as the customer’s browser does', async (t) => {
+    const { customer, looksTheSame } = await session(t, '/t/modern-css', MODERN_CSS_PAGE);
+    await waitFor(() => customer.evaluate(() => document.fonts.check("28px 'Adopted Mono'")), 'the adopted sheet’s font for the customer');
+    await customerShows(customer, 'imported', 'background-color', 'rgb(22, 163, 74)');
+    for (const testId of ['nest', 'cq', 'themed', 'pointer', 'adopted', 'imported', 'screen-only']) await looksTheSame(testId, testId);
+  });
+
+  it('evaluates the colour scheme and pointer media queries as the customer’s browser does', async (t) => {
+    const { customer, looksTheSame } = await session(t, '/t/customer-media', MEDIA_PAGE, (page) =>
+      page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' }),
+    );
+    await customerShows(customer, 'themed', 'background-color', 'rgb(15, 23, 42)');
+    await looksTheSame('themed', 'the dark colour scheme, with reduced motion');
+    // The customer turns dark mode off: the agent's view follows.
+    await customer.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
+    await customerShows(customer, 'themed', 'background-color', 'rgb(241, 245, 249)');
+    await looksTheSame('themed', 'the light colour scheme');
   });
 });

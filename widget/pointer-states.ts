@@ -1,4 +1,4 @@
-import { POINTER_STATES_EVENT_TAG, type PointerStates } from '../protocol/messages.ts';
+import { CUSTOMER_MEDIA_EVENT_TAG, CUSTOMER_MEDIA_FEATURES, POINTER_STATES_EVENT_TAG, type PointerStates } from '../protocol/messages.ts';
 import type { Recorder } from './recorder.ts';
 
 /**
@@ -36,15 +36,21 @@ function focused(): Element | null {
 }
 
 /**
- * Sends (as a custom event) which elements the customer's pointer and keyboard are on: hovered,
- * pressed (`:active`), focused and whether that focus shows as from the keyboard. Ids only: the
- * agent's view styles those elements as the page's own CSS says (see the replay's pointer
- * states). Checked once a frame after any event that may change them, and sent again after every
- * snapshot, whose ids the previous one no longer matches.
+ * Sends (as custom events) which elements the customer's pointer and keyboard are on: hovered,
+ * pressed (`:active`), focused and whether that focus shows as from the keyboard — ids only —
+ * and how this browser answers the media features that differ between browsers (dark mode, a
+ * mouse or a touch screen, reduced motion). The agent's view styles the page as its own CSS
+ * says for them (see the replay's pointer states). Checked once a frame after any event that
+ * may change them, and sent again after every snapshot, from which the agent's view is rebuilt.
  */
 export function watchPointerStates(recorder: Pick<Recorder, 'id' | 'custom' | 'masking'> & { snapshotted?: () => void }): void {
   let sent = '';
+  let sentMedia = '';
   let pending = 0;
+  /** Each value of each media feature the agent's view evaluates as this browser does. */
+  const queries = Object.entries(CUSTOMER_MEDIA_FEATURES).flatMap(([feature, values]) =>
+    values.map((value) => Object.assign(matchMedia(`(${feature}: ${value})`), { feature, value })),
+  );
   /** rrweb's id of the element, or of its nearest recorded ancestor (the widget's own UI is its host). */
   const idOf = (node: Node | null): number => {
     for (; node; node = node.parentNode ?? (node as ShadowRoot).host ?? null) {
@@ -64,14 +70,19 @@ export function watchPointerStates(recorder: Pick<Recorder, 'id' | 'custom' | 'm
       focusVisible: !!focus?.matches(':focus-visible'),
     };
     const key = JSON.stringify(states);
-    if (key === sent) return;
+    if (key !== sent) recorder.custom(POINTER_STATES_EVENT_TAG, states);
     sent = key;
-    recorder.custom(POINTER_STATES_EVENT_TAG, states);
+    const features: Record<string, string> = {};
+    for (const query of queries) features[query.feature] ||= query.matches ? query.value : '';
+    const media = JSON.stringify(features);
+    if (media !== sentMedia) recorder.custom(CUSTOMER_MEDIA_EVENT_TAG, { features });
+    sentMedia = media;
   };
   const schedule = () => (pending ||= requestAnimationFrame(check));
   for (const type of TRIGGERS) addEventListener(type, schedule, true);
+  for (const query of queries) query.addEventListener('change', schedule);
   recorder.snapshotted = () => {
-    sent = '';
+    sent = sentMedia = '';
     schedule();
   };
   schedule();

@@ -1,5 +1,11 @@
 import type { ReplayPlugin, Replayer } from 'rrweb';
-import { POINTER_STATES_EVENT_TAG, type PointerStates, type RecordedEvent } from '../../protocol/messages';
+import {
+  CUSTOMER_MEDIA_EVENT_TAG,
+  CUSTOMER_MEDIA_FEATURES,
+  POINTER_STATES_EVENT_TAG,
+  type PointerStates,
+  type RecordedEvent,
+} from '../../protocol/messages';
 
 // The customer's pointer and keyboard states in every replay of their page (the agent's live
 // view, a supervisor's watch and recordings). Nothing in the replay is hovered, pressed or
@@ -25,29 +31,64 @@ const STATE_PSEUDO = /(?<!\\):(hover|active|focus-visible|focus-within|focus)(?!
 /** A selector with each state pseudo-class made its class: `a:hover` → `a.\:hover`. */
 export const stateSelector = (selector: string) => selector.replace(STATE_PSEUDO, '.\\:$1');
 
+/** A media feature whose value the customer's browser has, in a media query: `(hover)`, `(prefers-color-scheme: dark)`. */
+const CUSTOMER_FEATURE = new RegExp(`\\(\\s*(${Object.keys(CUSTOMER_MEDIA_FEATURES).join('|')})\\s*(?::\\s*([\\w-]+)\\s*)?\\)`, 'g');
+/** Media conditions that always hold, and never do. */
+const ALWAYS = '(min-width: 0px)';
+const NEVER = '(max-width: -1px)';
+
+/**
+ * A media query with each feature the customer's browser answered made a constant: true where
+ * it matches for the customer, false where it does not (a feature they sent no value for stays).
+ */
+export function customerMediaQuery(query: string, customer: ReadonlyMap<string, string>): string {
+  return query.replace(CUSTOMER_FEATURE, (whole, feature: string, value: string | undefined) => {
+    const theirs = customer.get(feature);
+    if (!theirs) return whole;
+    // A feature alone holds unless it is "none" or "no-preference".
+    const holds = value === undefined ? theirs !== 'none' && theirs !== 'no-preference' : value === theirs;
+    return holds ? ALWAYS : NEVER;
+  });
+}
+
 interface RuleLike {
   selectorText?: string;
   cssRules?: CSSRuleList;
   styleSheet?: CSSStyleSheet | null;
+  media?: MediaList;
 }
 
-/** Rewrites the state selectors of these rules and of the rules nested in them (media, layers, containers, nesting, imports). */
-function rewriteRules(rules: CSSRuleList, seen: Set<CSSStyleSheet>): void {
+/** How each rewritten media query was written, to evaluate anew when the customer's media change. */
+const writtenMedia = new WeakMap<MediaList, string>();
+
+/**
+ * Rewrites the state selectors and the media queries of these rules and of the rules nested in
+ * them (media, layers, containers, nesting, imports).
+ */
+function rewriteRules(rules: CSSRuleList, seen: Set<CSSStyleSheet>, media: ReadonlyMap<string, string>): void {
   for (const rule of Array.from(rules) as RuleLike[]) {
     if (typeof rule.selectorText === 'string') {
       const rewritten = stateSelector(rule.selectorText);
       if (rewritten !== rule.selectorText) rule.selectorText = rewritten;
     }
-    if (rule.cssRules) rewriteRules(rule.cssRules, seen);
-    if (rule.styleSheet) rewriteSheet(rule.styleSheet, seen);
+    if (rule.media && rule.cssRules) {
+      const written = writtenMedia.get(rule.media) ?? rule.media.mediaText;
+      const evaluated = customerMediaQuery(written, media);
+      if (evaluated !== rule.media.mediaText) {
+        writtenMedia.set(rule.media, written);
+        rule.media.mediaText = evaluated;
+      }
+    }
+    if (rule.cssRules) rewriteRules(rule.cssRules, seen, media);
+    if (rule.styleSheet) rewriteSheet(rule.styleSheet, seen, media);
   }
 }
 
-function rewriteSheet(sheet: CSSStyleSheet, seen: Set<CSSStyleSheet>): void {
+function rewriteSheet(sheet: CSSStyleSheet, seen: Set<CSSStyleSheet>, media: ReadonlyMap<string, string>): void {
   if (seen.has(sheet)) return;
   seen.add(sheet);
   try {
-    rewriteRules(sheet.cssRules, seen);
+    rewriteRules(sheet.cssRules, seen, media);
   } catch {
     // Another origin's sheet, unreadable here: its rules stay as they are.
   }
@@ -91,6 +132,8 @@ export function pointerStatesReplay(): PointerStatesReplay {
   /** The elements that carry a state class now. */
   let marked: Element[] = [];
   let states: PointerStates | null = null;
+  /** The customer's browser's value of each media feature it sent. */
+  const media = new Map<string, string>();
   /** Whether rrweb's own hover (moved with the pointer's recorded moves) has been turned off in favour of the widget's. */
   let ownHover = false;
   let scanQueued = false;
@@ -113,7 +156,7 @@ export function pointerStatesReplay(): PointerStatesReplay {
           continue; // another origin's
         }
         if (rewritten.get(sheet) === count) continue;
-        rewriteSheet(sheet, seen);
+        rewriteSheet(sheet, seen, media);
         rewritten.set(sheet, count);
       }
   }
@@ -173,7 +216,16 @@ export function pointerStatesReplay(): PointerStatesReplay {
         rewritten = new WeakMap();
         queueScan(replayer);
       } else if (cast.type === INCREMENTAL_SNAPSHOT && STYLE_SOURCES.has(data.source ?? -1)) queueScan(replayer);
-      else if (cast.type === CUSTOM_EVENT && data.tag === POINTER_STATES_EVENT_TAG && data.payload) {
+      else if (cast.type === CUSTOM_EVENT && data.tag === CUSTOMER_MEDIA_EVENT_TAG) {
+        const features = (data.payload as { features?: Record<string, unknown> } | undefined)?.features ?? {};
+        media.clear();
+        for (const [feature, values] of Object.entries(CUSTOMER_MEDIA_FEATURES)) {
+          const value = features[feature];
+          if (typeof value === 'string' && values.includes(value)) media.set(feature, value);
+        }
+        rewritten = new WeakMap(); // every sheet evaluated again
+        if (!isSync) rewriteAll(replayer);
+      } else if (cast.type === CUSTOM_EVENT && data.tag === POINTER_STATES_EVENT_TAG && data.payload) {
         const { hover, active, focus, focusVisible } = data.payload;
         states = { hover: Number(hover), active: Number(active), focus: Number(focus), focusVisible: focusVisible === true };
         if (!ownHover) {
