@@ -125,6 +125,25 @@ export const CUSTOMER_MEDIA_FEATURES: Record<string, readonly string[]> = {
   'any-pointer': ['fine', 'coarse', 'none'],
 };
 
+/**
+ * The rrweb custom event describing the page's `@import` rules that hold only in a layer, for a
+ * media query or a `supports()` condition: rrweb writes an imported sheet's rules in place of the
+ * `@import`, without that condition. Payload: `{ sheets: [{ id, imports }] }`, `id` the `<style>`
+ * or `<link>` (rrweb id), `imports` in order, each `{ at, rules, layer?, media?, supports? }`: the
+ * imported rules are the `rules` top-level rules from index `at` of the replayed sheet.
+ */
+export const CONDITIONAL_IMPORTS_EVENT_TAG = 'cobrowse-conditional-imports';
+
+/** One `@import` with a condition, as the conditional-imports event describes it. */
+export interface ConditionalImport {
+  at: number;
+  rules: number;
+  /** The layer's name; empty for an anonymous layer. */
+  layer?: string;
+  media?: string;
+  supports?: string;
+}
+
 /** The rrweb custom event the widget sends instead of a page hidden from agents. */
 export const MASKED_PAGE_EVENT_TAG = 'cobrowse-masked-page';
 

@@ -37,7 +37,7 @@ export const ANNOTATIONS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-annotati
 export const MAX_POINTER_GZIP_BYTES = 1024;
 /** The masked-field cue and the customer's pointer states, loaded once an agent joins. */
 export const CUES_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-cues.js');
-export const MAX_CUES_GZIP_BYTES = 1536;
+export const MAX_CUES_GZIP_BYTES = 2 * 1024;
 /** The agent's annotations overlay: its strokes, their fading and their anchoring. */
 export const MAX_ANNOTATIONS_GZIP_BYTES = 2 * 1024;
 export const FONTS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-fonts.js');

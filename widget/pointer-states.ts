@@ -1,4 +1,5 @@
 import { CUSTOMER_MEDIA_EVENT_TAG, CUSTOMER_MEDIA_FEATURES, POINTER_STATES_EVENT_TAG, type PointerStates } from '../protocol/messages.ts';
+import { sendConditionalImports } from './conditional-imports.ts';
 import type { Recorder } from './recorder.ts';
 
 /**
@@ -47,6 +48,8 @@ export function watchPointerStates(recorder: Pick<Recorder, 'id' | 'custom' | 'm
   let sent = '';
   let sentMedia = '';
   let pending = 0;
+  /** Whether a snapshot went since the page's conditional imports were last described (the first is on its way). */
+  let imports = true;
   /** Each value of each media feature the agent's view evaluates as this browser does. */
   const queries = Object.entries(CUSTOMER_MEDIA_FEATURES).flatMap(([feature, values]) =>
     values.map((value) => Object.assign(matchMedia(`(${feature}: ${value})`), { feature, value })),
@@ -62,6 +65,8 @@ export function watchPointerStates(recorder: Pick<Recorder, 'id' | 'custom' | 'm
   const check = () => {
     pending = 0;
     if (!recorder.masking()) return; // not recording: nothing leaves the page
+    if (imports) sendConditionalImports(recorder);
+    imports = false;
     const focus = focused();
     const states: PointerStates = {
       hover: idOf(deepest(document, ':hover')),
@@ -83,6 +88,7 @@ export function watchPointerStates(recorder: Pick<Recorder, 'id' | 'custom' | 'm
   for (const query of queries) query.addEventListener('change', schedule);
   recorder.snapshotted = () => {
     sent = sentMedia = '';
+    imports = true;
     schedule();
   };
   schedule();

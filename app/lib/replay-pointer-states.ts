@@ -1,8 +1,10 @@
 import type { ReplayPlugin, Replayer } from 'rrweb';
 import {
+  CONDITIONAL_IMPORTS_EVENT_TAG,
   CUSTOMER_MEDIA_EVENT_TAG,
   CUSTOMER_MEDIA_FEATURES,
   POINTER_STATES_EVENT_TAG,
+  type ConditionalImport,
   type PointerStates,
   type RecordedEvent,
 } from '../../protocol/messages';
@@ -111,6 +113,38 @@ function addFocusRing(document: Document): void {
   document.head.prepend(style);
 }
 
+/** The sheets whose conditional imports were put back under their conditions. */
+const conditioned = new WeakSet<CSSStyleSheet>();
+
+/**
+ * Puts the rules rrweb wrote in place of each conditional `@import` back under its condition:
+ * `@supports (…) { @media … { @layer name { …rules } } }`, as the customer's browser applies them.
+ */
+export function conditionImports(sheet: CSSStyleSheet, imports: readonly ConditionalImport[]): void {
+  if (conditioned.has(sheet)) return;
+  conditioned.add(sheet);
+  // From the last, so that the indices of those before stay as they were.
+  for (const { at, rules, layer, media, supports } of [...imports].sort((a, b) => b.at - a.at)) {
+    if (!Number.isSafeInteger(at) || !Number.isSafeInteger(rules) || at < 0 || rules < 1 || at + rules > sheet.cssRules.length) continue;
+    let text = Array.from(sheet.cssRules)
+      .slice(at, at + rules)
+      .map((rule) => rule.cssText)
+      .join('\n');
+    if (typeof layer === 'string') text = `@layer ${layer} { ${text} }`;
+    if (typeof media === 'string' && media) text = `@media ${media} { ${text} }`;
+    if (typeof supports === 'string' && supports) text = `@supports ${supports} { ${text} }`;
+    try {
+      const probe = new (sheet.constructor as typeof CSSStyleSheet)();
+      probe.replaceSync(text);
+      if (probe.cssRules.length !== 1) continue; // a condition that does not parse: left as rrweb wrote it
+      for (let index = 0; index < rules; index++) sheet.deleteRule(at);
+      sheet.insertRule(text, at);
+    } catch {
+      // left as rrweb wrote it
+    }
+  }
+}
+
 /** The element's parent in the flat tree: across a shadow root to its host. */
 const flatParent = (element: Element): Element | null => element.parentElement ?? ((element.parentNode as ShadowRoot | null)?.host || null);
 
@@ -132,6 +166,14 @@ export function pointerStatesReplay(): PointerStatesReplay {
   /** The elements that carry a state class now. */
   let marked: Element[] = [];
   let states: PointerStates | null = null;
+  /** The last description of the page's conditional imports, by the rrweb id of each sheet's element. */
+  let imports: { id: number; imports: ConditionalImport[] }[] = [];
+  const applyImports = (replayer: Replayer) => {
+    for (const { id, imports: described } of imports) {
+      const owner = replayer.getMirror().getNode(id) as { sheet?: CSSStyleSheet | null } | null;
+      if (owner?.sheet && Array.isArray(described)) conditionImports(owner.sheet, described);
+    }
+  };
   /** The customer's browser's value of each media feature it sent. */
   const media = new Map<string, string>();
   /** Whether rrweb's own hover (moved with the pointer's recorded moves) has been turned off in favour of the widget's. */
@@ -213,10 +255,17 @@ export function pointerStatesReplay(): PointerStatesReplay {
         // A new page: its states come after it; its stylesheets are new.
         marked = [];
         states = null;
+        imports = [];
         rewritten = new WeakMap();
         queueScan(replayer);
       } else if (cast.type === INCREMENTAL_SNAPSHOT && STYLE_SOURCES.has(data.source ?? -1)) queueScan(replayer);
-      else if (cast.type === CUSTOM_EVENT && data.tag === CUSTOMER_MEDIA_EVENT_TAG) {
+      else if (cast.type === CUSTOM_EVENT && data.tag === CONDITIONAL_IMPORTS_EVENT_TAG) {
+        const sheets = (data.payload as { sheets?: unknown } | undefined)?.sheets;
+        imports = Array.isArray(sheets) ? (sheets as typeof imports).slice(0, 1000) : [];
+        if (isSync) return; // applied once a seek has written the page in
+        applyImports(replayer);
+        rewriteAll(replayer);
+      } else if (cast.type === CUSTOM_EVENT && data.tag === CUSTOMER_MEDIA_EVENT_TAG) {
         const features = (data.payload as { features?: Record<string, unknown> } | undefined)?.features ?? {};
         media.clear();
         for (const [feature, values] of Object.entries(CUSTOMER_MEDIA_FEATURES)) {
@@ -251,6 +300,7 @@ export function pointerStatesReplay(): PointerStatesReplay {
           }
       };
       findShadowRoots(document);
+      applyImports(replayer);
       rewriteAll(replayer);
       show(replayer);
     },
