@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { readRecording } from '../server/recording/recording-writer.ts';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
+import { signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
 import { differentPixels } from './support/pixels.ts';
 import { siteServer, type SiteFile } from './support/site-server.ts';
@@ -263,5 +265,40 @@ describe('the agent sees the customer’s pointer and keyboard states as the pag
     await customer.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
     await customerShows(customer, 'themed', 'background-color', 'rgb(241, 245, 249)');
     await looksTheSame('themed', 'the light colour scheme');
+  });
+
+  it('replays a recording with the customer’s focus and keyboard focus as they were, played or sought', async (t) => {
+    await updateSiteSettings(suite.server.deps.db, { recordingEnabled: true });
+    t.after(() => updateSiteSettings(suite.server.deps.db, { recordingEnabled: false }));
+    const { customer, view } = await session(t, '/t/states-recorded', STATES_PAGE);
+    await customer.getByTestId('email').click();
+    await customer.keyboard.press('Tab');
+    await customerShows(customer, 'more', 'outline-style', 'solid');
+    await waitFor(async () => (await computed(view.getByTestId('more'), 'outline-style')) === 'solid', 'the ring in the agent view');
+    const { db, recordings } = suite.server.deps;
+    const { id } = await db.session.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+    await waitFor(async () => {
+      await recordings.flush(id);
+      return JSON.stringify(await readRecording(db, id)).includes('"focusVisible":true');
+    }, 'the keyboard focus to be recorded');
+
+    const supervisor = await suite.newPage(1440, 1000);
+    const replay = supervisor.frameLocator('[data-testid=replay-view] iframe');
+    const asTheCustomerHadIt = async (how: string) => {
+      await waitFor(async () => (await computed(replay.getByTestId('more'), 'outline-style')) === 'solid', `the link’s ring ${how}`);
+      assert.equal(await computed(replay.getByTestId('email'), 'border-top-color'), 'rgb(148, 163, 184)', `the field still focused ${how}`);
+    };
+    // Played to its end, event by event.
+    await signInAs(supervisor, suite.server.url, 'supervisor@example.com', `/supervisor/replay?session=${id}`);
+    await replay.getByTestId('title').waitFor();
+    assert.equal(await computed(replay.getByTestId('more'), 'outline-style'), 'none', 'a ring before the customer tabbed');
+    await supervisor.getByTestId('replay-play').click();
+    await asTheCustomerHadIt('played');
+    // Sought straight to the end: the page is built off the document and written in at once.
+    await signInAs(supervisor, suite.server.url, 'supervisor@example.com', `/supervisor/replay?session=${id}`);
+    await replay.getByTestId('title').waitFor();
+    await supervisor.getByTestId('replay-seek').focus();
+    await supervisor.getByTestId('replay-seek').press('End');
+    await asTheCustomerHadIt('sought');
   });
 });
