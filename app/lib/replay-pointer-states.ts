@@ -113,6 +113,32 @@ function addFocusRing(document: Document): void {
   document.head.prepend(style);
 }
 
+/** At most this many sheets of a conditional-imports event are read, and this many imports of each. */
+export const MAX_CONDITIONAL_IMPORT_SHEETS = 1000;
+export const MAX_CONDITIONAL_IMPORTS_PER_SHEET = 100;
+
+type ConditionalImports = { id: number; imports: ConditionalImport[] }[];
+
+/** The sheets a conditional-imports event describes, as far as they are well formed and within the limits. */
+export function readConditionalImports(payload: unknown): ConditionalImports {
+  const sheets = (payload as { sheets?: unknown } | null | undefined)?.sheets;
+  if (!Array.isArray(sheets)) return [];
+  return sheets
+    .slice(0, MAX_CONDITIONAL_IMPORT_SHEETS)
+    .flatMap((sheet: { id?: unknown; imports?: unknown }) =>
+      sheet && Number.isSafeInteger(sheet.id) && Array.isArray(sheet.imports)
+        ? [
+            {
+              id: sheet.id as number,
+              imports: (sheet.imports as ConditionalImport[])
+                .slice(0, MAX_CONDITIONAL_IMPORTS_PER_SHEET)
+                .filter((entry) => entry && typeof entry === 'object'),
+            },
+          ]
+        : [],
+    );
+}
+
 /** The sheets whose conditional imports were put back under their conditions. */
 const conditioned = new WeakSet<CSSStyleSheet>();
 
@@ -167,11 +193,11 @@ export function pointerStatesReplay(): PointerStatesReplay {
   let marked: Element[] = [];
   let states: PointerStates | null = null;
   /** The last description of the page's conditional imports, by the rrweb id of each sheet's element. */
-  let imports: { id: number; imports: ConditionalImport[] }[] = [];
+  let imports: ConditionalImports = [];
   const applyImports = (replayer: Replayer) => {
     for (const { id, imports: described } of imports) {
       const owner = replayer.getMirror().getNode(id) as { sheet?: CSSStyleSheet | null } | null;
-      if (owner?.sheet && Array.isArray(described)) conditionImports(owner.sheet, described);
+      if (owner?.sheet) conditionImports(owner.sheet, described);
     }
   };
   /** The customer's browser's value of each media feature it sent. */
@@ -260,8 +286,7 @@ export function pointerStatesReplay(): PointerStatesReplay {
         queueScan(replayer);
       } else if (cast.type === INCREMENTAL_SNAPSHOT && STYLE_SOURCES.has(data.source ?? -1)) queueScan(replayer);
       else if (cast.type === CUSTOM_EVENT && data.tag === CONDITIONAL_IMPORTS_EVENT_TAG) {
-        const sheets = (data.payload as { sheets?: unknown } | undefined)?.sheets;
-        imports = Array.isArray(sheets) ? (sheets as typeof imports).slice(0, 1000) : [];
+        imports = readConditionalImports(data.payload);
         if (isSync) return; // applied once a seek has written the page in
         applyImports(replayer);
         rewriteAll(replayer);
