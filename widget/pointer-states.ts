@@ -44,7 +44,7 @@ function focused(): Element | null {
  * says for them (see the replay's pointer states). Checked once a frame after any event that
  * may change them, and sent again after every snapshot, from which the agent's view is rebuilt.
  */
-export function watchPointerStates(recorder: Pick<Recorder, 'id' | 'custom' | 'masking'> & { snapshotted?: () => void }): void {
+export function watchPointerStates(recorder: Pick<Recorder, 'id' | 'custom'> & { snapshotted?: () => void }): void {
   let sent = '';
   let sentMedia = '';
   let pending = 0;
@@ -64,7 +64,7 @@ export function watchPointerStates(recorder: Pick<Recorder, 'id' | 'custom' | 'm
   };
   const check = () => {
     pending = 0;
-    if (!recorder.masking()) return; // not recording: nothing leaves the page
+    if (recorder.id(document) < 1) return; // not recording (stopped, or a page hidden from agents): nothing leaves it
     if (imports) sendConditionalImports(recorder);
     imports = false;
     const focus = focused();
