@@ -123,20 +123,18 @@ type ConditionalImports = { id: number; imports: ConditionalImport[] }[];
 export function readConditionalImports(payload: unknown): ConditionalImports {
   const sheets = (payload as { sheets?: unknown } | null | undefined)?.sheets;
   if (!Array.isArray(sheets)) return [];
-  return sheets
-    .slice(0, MAX_CONDITIONAL_IMPORT_SHEETS)
-    .flatMap((sheet: { id?: unknown; imports?: unknown }) =>
-      sheet && Number.isSafeInteger(sheet.id) && Array.isArray(sheet.imports)
-        ? [
-            {
-              id: sheet.id as number,
-              imports: (sheet.imports as ConditionalImport[])
-                .slice(0, MAX_CONDITIONAL_IMPORTS_PER_SHEET)
-                .filter((entry) => entry && typeof entry === 'object'),
-            },
-          ]
-        : [],
-    );
+  return sheets.slice(0, MAX_CONDITIONAL_IMPORT_SHEETS).flatMap((sheet: { id?: unknown; imports?: unknown }) =>
+    sheet && Number.isSafeInteger(sheet.id) && Array.isArray(sheet.imports)
+      ? [
+          {
+            id: sheet.id as number,
+            imports: (sheet.imports as ConditionalImport[])
+              .slice(0, MAX_CONDITIONAL_IMPORTS_PER_SHEET)
+              .filter((entry) => entry && typeof entry === 'object'),
+          },
+        ]
+      : [],
+  );
 }
 
 /** The sheets whose conditional imports were put back under their conditions. */
