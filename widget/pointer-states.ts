@@ -3,13 +3,12 @@ import { sendConditionalImports } from './conditional-imports.ts';
 import type { Recorder } from './recorder.ts';
 
 /**
- * What changes which elements are hovered, pressed or focused. Keys count for a pressed button
- * (Space) and for focus shown as from the keyboard; a state is sent only when it changed, so
- * typing sends nothing.
+ * What changes which element is hovered, and what may change which is pressed or focused. Keys
+ * count for a pressed button (Space) and for focus shown as from the keyboard; a state is sent
+ * only when it changed, so typing sends nothing.
  */
-const TRIGGERS = [
-  'mouseover',
-  'mouseout',
+const HOVER_TRIGGERS = ['mouseover', 'mouseout'];
+const PRESS_AND_FOCUS_TRIGGERS = [
   'pointerdown',
   'pointerup',
   'pointercancel',
@@ -62,15 +61,23 @@ export function watchPointerStates(recorder: Pick<Recorder, 'id' | 'custom'> & {
     }
     return 0;
   };
+  // Each query looks at every element of the page: asked again only after an event that may change its answer.
+  let hovered: Element | null = null;
+  let pressed: Element | null = null;
+  let hoverDue = true;
+  let pressDue = true;
   const check = () => {
     pending = 0;
     if (recorder.id(document) < 1) return; // not recording (stopped, or a page hidden from agents): nothing leaves it
     if (imports) sendConditionalImports(recorder);
     imports = false;
+    if (hoverDue) hovered = deepest(document, ':hover');
+    if (pressDue) pressed = deepest(document, ':active');
+    hoverDue = pressDue = false;
     const focus = focused();
     const states: PointerStates = {
-      hover: idOf(deepest(document, ':hover')),
-      active: idOf(deepest(document, ':active')),
+      hover: idOf(hovered),
+      active: idOf(pressed),
       focus: idOf(focus),
       focusVisible: !!focus?.matches(':focus-visible'),
     };
@@ -84,11 +91,23 @@ export function watchPointerStates(recorder: Pick<Recorder, 'id' | 'custom'> & {
     sentMedia = media;
   };
   const schedule = () => (pending ||= requestAnimationFrame(check));
-  for (const type of TRIGGERS) addEventListener(type, schedule, true);
+  const listen = (types: string[], due: () => void) =>
+    types.forEach((type) =>
+      addEventListener(
+        type,
+        () => {
+          due();
+          schedule();
+        },
+        true,
+      ),
+    );
+  listen(HOVER_TRIGGERS, () => (hoverDue = true));
+  listen(PRESS_AND_FOCUS_TRIGGERS, () => (pressDue = true));
   for (const query of queries) query.addEventListener('change', schedule);
   recorder.snapshotted = () => {
     sent = sentMedia = '';
-    imports = true;
+    imports = hoverDue = pressDue = true;
     schedule();
   };
   schedule();
