@@ -282,6 +282,17 @@ describe('the agent sees the customer’s pointer and keyboard states as the pag
       return JSON.stringify(await readRecording(db, id)).includes('"focusVisible":true');
     }, 'the keyboard focus to be recorded');
 
+    // What was sent of the states: rrweb ids and whether focus shows, nothing else.
+    const sent = JSON.stringify(await readRecording(db, id));
+    const payloads = [...sent.matchAll(/"tag":"cobrowse-pointer-states","payload":(\{[^}]*\})/g)].map(([, payload]) =>
+      JSON.parse(payload!),
+    );
+    assert.ok(payloads.length > 1);
+    for (const payload of payloads) {
+      assert.deepEqual(Object.keys(payload).sort(), ['active', 'focus', 'focusVisible', 'hover']);
+      assert.ok([payload.hover, payload.active, payload.focus].every(Number.isSafeInteger) && typeof payload.focusVisible === 'boolean');
+    }
+
     const supervisor = await suite.newPage(1440, 1000);
     const replay = supervisor.frameLocator('[data-testid=replay-view] iframe');
     const asTheCustomerHadIt = async (how: string) => {
