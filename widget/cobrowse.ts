@@ -211,7 +211,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
   let cues: unknown;
   const record = (open: OpenSession) => {
     recorder.start(open.rules);
-    // The masked-field cue, loaded the first time an agent is here to be hidden from.
+    // The masked-field cue and the pointer states, loaded the first time an agent is here.
     cues ??= chunk<{ watchCustomerCues: typeof watchCustomerCues }>('cues').then(
       (code) =>
         code.watchCustomerCues(
