@@ -96,6 +96,60 @@ export const ASSETS_PATH = '/api/assets';
  */
 export const OTHER_SITE_FRAME_ATTRIBUTE = 'data-cobrowse-frame';
 
+/**
+ * The rrweb custom event telling which of the page's elements the customer's pointer and keyboard
+ * are on, sent whenever that changes and after every snapshot: rrweb ids (0 for none), never
+ * anything typed. The replay shows the page's `:hover`, `:active`, `:focus`, `:focus-visible` and
+ * `:focus-within` styles on them.
+ */
+export const POINTER_STATES_EVENT_TAG = 'cobrowse-pointer-states';
+
+/** The payload of a pointer-states event: the deepest element in each state, by rrweb id. */
+export interface PointerStates {
+  hover: number;
+  active: number;
+  focus: number;
+  /** Whether the focused element shows focus as from the keyboard (`:focus-visible`). */
+  focusVisible: boolean;
+}
+
+/**
+ * The rrweb custom event carrying how the customer's browser answers the media features that
+ * differ between browsers (payload: `{ features: { 'prefers-color-scheme': 'dark', hover: 'none', … } }`),
+ * sent when one changes and after every snapshot: the replay evaluates the page's media queries
+ * for them as the customer's browser does, not as the agent's.
+ */
+export const CUSTOMER_MEDIA_EVENT_TAG = 'cobrowse-customer-media';
+
+/** The media features, with the values each can take, whose customer's value the widget sends. */
+export const CUSTOMER_MEDIA_FEATURES: Record<string, readonly string[]> = {
+  'prefers-color-scheme': ['dark', 'light'],
+  'prefers-reduced-motion': ['reduce', 'no-preference'],
+  hover: ['hover', 'none'],
+  'any-hover': ['hover', 'none'],
+  pointer: ['fine', 'coarse', 'none'],
+  'any-pointer': ['fine', 'coarse', 'none'],
+};
+
+/**
+ * The rrweb custom event describing the page's `@import` rules that hold only in a layer, for a
+ * media query or a `supports()` condition: rrweb writes an imported sheet's rules in place of the
+ * `@import`, without that condition. Payload: `{ sheets: [{ id, imports }] }`, `id` the `<style>`
+ * or `<link>` (rrweb id), `imports` in order, each `{ at, rules, layer?, media?, supports? }`: the
+ * imported rules are the `rules` top-level rules from index `at` of the replayed sheet.
+ */
+export const CONDITIONAL_IMPORTS_EVENT_TAG = 'cobrowse-conditional-imports';
+
+/** One `@import` with a condition, as the conditional-imports event describes it. */
+export interface ConditionalImport {
+  at: number;
+  rules: number;
+  /** The layer's name; empty for an anonymous layer. */
+  layer?: string;
+  media?: string;
+  supports?: string;
+}
+
 /** The rrweb custom event the widget sends instead of a page hidden from agents. */
 export const MASKED_PAGE_EVENT_TAG = 'cobrowse-masked-page';
 

@@ -201,7 +201,7 @@ describe('the agent sees the customer’s page as it looks: motion, the top laye
     await waitFor(() => inStep(view, customer, 0.75), 'the agent’s audio playing from 4 s again');
   });
 
-  it('shows a popover and a modal dialog as the customer has them, without a focus ring the customer does not see', async (t) => {
+  it('shows a popover and a modal dialog as the customer has them, with a focus ring only when the customer has one', async (t) => {
     const { customer, agent, view } = await session(t, '/t/top-layer', TOP_LAYER_PAGE);
     const scratch = await suite.newPage(100, 100);
     const iframe = agent.locator('[data-testid=cobrowse-view] iframe');
@@ -259,13 +259,23 @@ describe('the agent sees the customer’s page as it looks: motion, the top laye
     const dialogDiff = await differentPixels(scratch, customerShot, agentShot);
     assert.ok(dialogDiff.sameSize);
     assert.ok(dialogDiff.different <= dialogDiff.total * 0.002, `${dialogDiff.different} of ${dialogDiff.total} pixels differ`);
-    // The comparison sees a ring when there is one: the customer's own, from the keyboard.
+    // The comparison sees a ring when there is one: the customer's own, from the keyboard, which
+    // the agent's view then shows too.
     await customer.keyboard.press('Tab');
     await customer.keyboard.press('Shift+Tab');
     assert.notEqual(await computed(customer.getByTestId('confirm'), 'outline-style'), 'none');
-    const [ringShot, plainShot] = await bothShots('dialog');
-    const ringDiff = await differentPixels(scratch, ringShot, plainShot);
+    const [ringShot] = await bothShots('dialog');
+    const ringDiff = await differentPixels(scratch, ringShot, agentShot);
     assert.ok(ringDiff.different > dialogDiff.different + 50, `the ring changed only ${ringDiff.different} pixels`);
+    await waitFor(async () => {
+      const ringed = await differentPixels(scratch, ...(await bothShots('dialog')));
+      return ringed.sameSize && ringed.different <= ringed.total * 0.002;
+    }, 'the keyboard focus ring in the agent view');
+    assert.equal(
+      await agent.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+      'viewport-actual',
+      'the agent lost focus to the ring',
+    );
   });
 
   it('replays a recording with the popover and the modal dialog as the customer had them, nothing focused', async (t) => {

@@ -38,9 +38,9 @@ export const GUIDED_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-guided.js');
 /** Guided Mode's consent prompt, indicator, scrolls and outlines. */
 export const MAX_GUIDED_GZIP_BYTES = 3 * 1024;
 export const MAX_POINTER_GZIP_BYTES = 1024;
-/** The masked-field cue, loaded once an agent joins. */
+/** The masked-field cue and the customer's pointer states, loaded once an agent joins. */
 export const CUES_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-cues.js');
-export const MAX_CUES_GZIP_BYTES = 1024;
+export const MAX_CUES_GZIP_BYTES = 2 * 1024;
 /** The agent's annotations overlay: its strokes, their fading and their anchoring. */
 export const MAX_ANNOTATIONS_GZIP_BYTES = 2 * 1024;
 export const ASSETS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-assets.js');
@@ -168,9 +168,9 @@ export async function buildPointerWidget(outfile = POINTER_OUTFILE): Promise<{ b
   return buildBundle(path.join(REPO_ROOT, 'widget', 'ui', 'agent-pointer.ts'), outfile, 'esm');
 }
 
-/** Builds the masked-field cue (widget/ui/masked-field-cue.ts), loaded once an agent joins. */
+/** Builds the masked-field cue and the pointer states (widget/cues.ts), loaded once an agent joins. */
 export async function buildCuesWidget(outfile = CUES_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'ui', 'masked-field-cue.ts'), outfile, 'esm');
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'cues.ts'), outfile, 'esm');
 }
 
 /** Builds the agent's annotations overlay (widget/ui/annotations.ts), loaded when the agent first draws. */

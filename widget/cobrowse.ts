@@ -18,8 +18,8 @@ import { fill, loadTexts } from './i18n/texts.ts';
 import { writtenCss } from './authored-css.ts';
 import type { litSheetText } from './lit-css.ts';
 import type { answerMaskingPreview } from './preview.ts';
-import type { watchMaskedFields } from './ui/masked-field-cue.ts';
 import { SESSION_STREAM } from './operations.ts';
+import type { watchCustomerCues } from './cues.ts';
 import { createRecorder } from './recorder.ts';
 import { IDLE, openOf, transition, type OpenSession, type SessionEvent, type WidgetSession } from './session-machine.ts';
 import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
@@ -226,12 +226,12 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
   let cues: unknown;
   const record = (open: OpenSession) => {
     recorder.start(open.rules);
-    // The masked-field cue, loaded the first time an agent is here to be hidden from.
-    cues ??= chunk<{ watchMaskedFields: typeof watchMaskedFields }>('cues').then(
+    // The masked-field cue and the pointer states, loaded the first time an agent is here.
+    cues ??= chunk<{ watchCustomerCues: typeof watchCustomerCues }>('cues').then(
       (code) =>
-        code.watchMaskedFields(
+        code.watchCustomerCues(
           shadow,
-          recorder.masking,
+          recorder,
           () => machine.phase === 'joined',
           t,
           (message) => emit('notice', { message, kind: 'info' }),

@@ -35,6 +35,8 @@ const MEDIA_PLAY = 0;
 /** rrweb's incremental source of a shadow root's or document's adopted stylesheets. */
 const ADOPTED_STYLE_SHEET = 15;
 
+const nodeOf = (id: number): Node | null => record.mirror.getNode(id);
+
 /**
  * rrweb blocks the widget's host, yet records the stylesheet its shadow root adopts: the
  * widget's own styles are not sent (and do not count as a change to the page).
@@ -42,7 +44,7 @@ const ADOPTED_STYLE_SHEET = 15;
 function isWidgetStyles(event: RecordedEvent): boolean {
   const data = event.data as { source?: number; id?: number };
   if (event.type !== INCREMENTAL || data.source !== ADOPTED_STYLE_SHEET) return false;
-  const node = record.mirror.getNode(data.id!);
+  const node = nodeOf(data.id!);
   const host = node instanceof ShadowRoot ? node.host : node;
   return host instanceof Element && host.id === WIDGET_ROOT_ID;
 }
@@ -85,8 +87,6 @@ const isLargeChange = (event: RecordedEvent) => {
   );
 };
 
-const nodeOf = (id: number): Node | null => record.mirror.getNode(id);
-
 const isHiddenPageEvent = (event: RecordedEvent) =>
   event.type === CUSTOM && (event.data as { tag?: unknown }).tag === MASKED_PAGE_EVENT_TAG;
 
@@ -112,6 +112,10 @@ export interface Recorder {
   masking(): Masking | null;
   /** The page's node rrweb recorded under this id, if it is still known. */
   node(id: number): Node | null;
+  /** rrweb's id of a page node while the page is recorded (else -1). */
+  id(node: Node): number;
+  /** Called with each snapshot, taken afresh or sent again, before it is queued: what the agent's view had is rebuilt. */
+  snapshotted?: () => void;
   /** Sends an event of the widget's own (an rrweb custom event) with the page's. */
   custom(tag: string, payload: unknown): void;
 }
@@ -172,6 +176,7 @@ export function createRecorder(
       lastMeta = event;
     } else if (event.type === FULL_SNAPSHOT && lastMeta) {
       canvasMirror?.resend();
+      recorder.snapshotted?.();
       checkout = { meta: lastMeta, full: event, changes: [], bytes: 0, pending: true };
       lastMeta = null;
     } else if (checkout && !(event.type === INCREMENTAL && TRANSIENT_SOURCES.has((event.data as { source?: number }).source!))) {
@@ -325,6 +330,7 @@ export function createRecorder(
     // is following the stream by now) gets it with the changes after it.
     if (pending) return;
     canvasMirror?.resend();
+    recorder.snapshotted?.();
     const now = Date.now();
     const stamp = (event: RecordedEvent) => ({ ...event, timestamp: now });
     const resent = new Set([meta, full, ...changes]);
@@ -402,7 +408,7 @@ export function createRecorder(
     sendHiddenPage(hiddenBecause);
   };
 
-  return {
+  const recorder: Recorder = {
     start(rules = NO_EXTRA_MASKING) {
       const key = JSON.stringify(rules);
       if (masking && key === rulesKey) return snapshot();
@@ -412,7 +418,7 @@ export function createRecorder(
       keptParameters = rules.keptQueryParameters;
       shownPage = undefined;
       masking = createMasking(rules);
-      markMasked = createMaskMarker(masking, (id) => record.mirror.getNode(id));
+      markMasked = createMaskMarker(masking, nodeOf);
       checkPage();
       pageTimer = setInterval(checkPage, PAGE_CHECK_INTERVAL_MS);
     },
@@ -432,10 +438,11 @@ export function createRecorder(
       online = false;
     },
     masking: () => masking,
-    node: (id) => record.mirror.getNode(id),
+    node: nodeOf,
+    id: (node) => (stopRecording ? record.mirror.getId(node) : -1),
     custom: (tag, payload) => queue({ type: CUSTOM, data: { tag, payload }, timestamp: Date.now() }),
     locate(target) {
-      const node = target.nodeId === undefined ? null : record.mirror.getNode(target.nodeId);
+      const node = target.nodeId === undefined ? null : nodeOf(target.nodeId);
       if (node instanceof Element) {
         const box = node.getBoundingClientRect();
         return [box.left + (target.rx ?? 0.5) * box.width, box.top + (target.ry ?? 0.5) * box.height];
@@ -443,4 +450,5 @@ export function createRecorder(
       return [target.x, target.y];
     },
   };
+  return recorder;
 }

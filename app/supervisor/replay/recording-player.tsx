@@ -7,6 +7,7 @@ import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../../protocol/mes
 import { markAgentView } from '../../agent/agent-marks';
 import { shadowRootMarks } from '../../agent/shadow-root-marks';
 import { replayAssets } from '../../lib/replay-assets';
+import { pointerStatesReplay } from '../../lib/replay-pointer-states';
 import { openDialogsWithoutFocus, popoverReplay, syncPopovers } from '../../lib/replay-top-layer';
 import { canvasFrames } from '../../agent/canvas-frames';
 
@@ -33,6 +34,7 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
   const total = events.length > 1 ? events[events.length - 1]!.timestamp - events[0]!.timestamp : 0;
 
   useEffect(() => {
+    const pointerStates = pointerStatesReplay();
     const replayer = new Replayer(events as never, {
       root: rootRef.current!,
       mouseTail: false,
@@ -40,7 +42,7 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
       UNSAFE_replayCanvas: false,
       skipInactive: true,
       triggerFocus: false,
-      plugins: [popoverReplay, replayAssets(), canvasFrames, shadowRootMarks],
+      plugins: [popoverReplay, replayAssets(), canvasFrames, shadowRootMarks, pointerStates],
     });
     if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (next) => setSize(next as { width: number; height: number }));
@@ -55,8 +57,11 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
       else if (cast.type === FULL_SNAPSHOT) setHidden(false);
     });
     // A seek builds the page off the document, then writes it in at once ("flush"), every popover
-    // closed: open those the customer had open.
-    replayer.on('flush', () => syncPopovers(replayer));
+    // closed and nothing hovered or focused: open those the customer had open, show their pointer states.
+    replayer.on('flush', () => {
+      syncPopovers(replayer);
+      pointerStates.sync(replayer);
+    });
     replayer.on('finish', () => setPlaying(false));
     replayer.pause(0);
     replayerRef.current = replayer;
