@@ -101,7 +101,9 @@ describe('masked images never leave the customer’s browser', () => {
 
     // The unmasked image shows as it is; each masked one is a grey box, with no address.
     const address = async (testId: string) => new URL((await view.getByTestId(testId).getAttribute('src'))!).pathname;
-    assert.equal(await address('avatar'), CONTROLS.inSnapshot);
+    // (Or this server's copy of it, once the customer's browser has sent the site's images.)
+    const avatar = await address('avatar');
+    assert.ok(avatar === CONTROLS.inSnapshot || /^\/api\/assets\/[0-9a-f]{64}$/.test(avatar), avatar);
     const masked = view.locator('img[data-cobrowse-masked=image]');
     await waitFor(async () => (await masked.count()) === 5, 'five masked images in the agent view (one in a shadow root)');
     for (const image of await masked.all()) {
