@@ -144,10 +144,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await nextApp?.close();
       await stopExpiringSessions();
       stopExpiringAssets();
-      await pubsub.close();
       await recordings.close();
       await audit.close(); // after the sockets: their last supervisor-left events are queued by then
       await webhooks.stop(); // after the audit queue: what it wrote last may have queued deliveries
+      await pubsub.close(); // after everything that may still publish (audit rows, deliveries)
       await limits.close();
       await health.close();
       await internalMetrics?.close();

@@ -20,7 +20,7 @@ const EXIT = 'mutation($id: ID!){ exitSession(sessionId: $id){ id } }';
 const CONSUMER = `import { Cobrowse, type CobrowseEventMap, type WriteRequest } from './widget.mjs';
 await Cobrowse.init({ ui: false, language: 'de', texts: { start: 'Hilfe' }, onWriteRequest: (request: WriteRequest) => request.agentName !== null });
 const { code }: { code: string } = await Cobrowse.start({ metadata: { name: 'Ada' } });
-Cobrowse.on('mode', ({ mode, by }) => console.log(mode satisfies 'POINTER' | 'WRITE', by, code));
+Cobrowse.on('mode', ({ mode, by }) => console.log(mode satisfies 'POINTER' | 'GUIDED' | 'WRITE', by, code));
 const state: CobrowseEventMap['state']['status'] = 'ACTIVE';
 console.log(state);
 // @ts-expect-error ui is a boolean
