@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { MAX_GUIDED_SIGNALS_PER_SECOND, MAX_SCROLL_DELTA_PX, type StreamMessage } from '../protocol/index.ts';
 import { apiEventName, eventLabel, SESSION_EVENTS, streamEventName, webhookEventName } from '../protocol/session-events.ts';
 import { SESSION_TRANSITIONS } from '../server/sessions/session-transitions.ts';
-import { errorCode, gql, signIn, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
+import { errorCode, gql, signIn, openLiveSession, wsClient, wsCollect, wsExecute, type LiveSession } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
@@ -42,21 +42,9 @@ describe('Guided Mode and capabilities over GraphQL', () => {
     await receiver.close();
   });
 
-  async function liveSession() {
-    const session = await startCustomerSession(url);
-    await gql(url, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: session.code }, { cookie: agentCookie });
-    const customer = wsClient(url, { customerToken: session.customerToken });
-    const agent = wsClient(url, { cookie: agentCookie });
-    const customerStream = wsCollect<StreamMessage>(customer, STREAM, { id: session.id });
-    const agentStream = wsCollect<StreamMessage>(agent, STREAM, { id: session.id });
-    await Promise.all([customerStream.next((m) => m.type === 'rules'), agentStream.next((m) => m.type === 'rules')]);
-    const end = async () => {
-      await gql(url, 'mutation($id: ID!){ exitSession(sessionId: $id){ id } }', { id: session.id }, { cookie: agentCookie });
-      await Promise.all([customer.dispose(), agent.dispose()]);
-    };
-    return { session, customer, agent, customerStream, agentStream, end };
-  }
-  type Live = Awaited<ReturnType<typeof liveSession>>;
+  const liveSession = () => openLiveSession(url, agentCookie);
+
+  type Live = LiveSession;
 
   async function ask(live: Live) {
     const asked = await gql<{ requestGuidedMode: { mode: string; guidedRequestId: string } }>(

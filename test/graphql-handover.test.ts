@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { StreamMessage } from '../protocol/index.ts';
 import { offerHandover } from '../server/sessions/hand-over.ts';
 import { canTake, statusAfter, type SessionTransition } from '../server/sessions/session-transitions.ts';
-import { errorCode, gql, signIn, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
+import { errorCode, gql, signIn, openLiveSession, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -66,22 +66,7 @@ describe('Hand-over between agents over GraphQL', () => {
     gql<T>(url, query, variables, { cookie: cookies[who] });
   const setEnabled = (on: boolean) => as<{ updateSiteSettings: { handoverEnabled: boolean } }>('admin', SETTINGS, { on });
 
-  /** A session joined by the first agent, with the customer's and the agent's streams open. */
-  async function liveSession() {
-    const session = await startCustomerSession(url);
-    const joined = await as('agent', 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: session.code });
-    assert.ok(joined.data, JSON.stringify(joined.errors));
-    const customer = wsClient(url, { customerToken: session.customerToken });
-    const agent = wsClient(url, { cookie: cookies.agent });
-    const customerStream = wsCollect<StreamMessage>(customer, STREAM, { id: session.id });
-    const agentStream = wsCollect<StreamMessage>(agent, STREAM, { id: session.id });
-    await Promise.all([customerStream.next((m) => m.type === 'rules'), agentStream.next((m) => m.type === 'rules')]);
-    const close = async () => {
-      await gql(url, EXIT, { id: session.id }, { customerToken: session.customerToken });
-      await Promise.all([customer.dispose(), agent.dispose()]);
-    };
-    return { session, customer, agent, customerStream, agentStream, close };
-  }
+  const liveSession = () => openLiveSession(url, cookies.agent);
 
   /** The second agent's desktop: online for offers while this is open. */
   async function secondDesktop() {
@@ -121,7 +106,7 @@ describe('Hand-over between agents over GraphQL', () => {
     assert.equal(errorCode(await as('agent', OFFER, { id: live.session.id, to: ids.agent2 })), 'HANDOVER_DISABLED');
     assert.equal(desk.offers.values.length, 0, 'no offer reached the second agent');
     await desk.close();
-    await live.close();
+    await live.end();
   });
 
   it('refuses an offer to yourself, to a non-agent, to someone offline or busy, from someone not holding the session', async () => {
@@ -165,7 +150,7 @@ describe('Hand-over between agents over GraphQL', () => {
     await desk.close();
     await waitFor(async () => (await server.deps.db.agentPresence.count({ where: { userId: ids.agent2! } })) === 0, 'offline');
     assert.equal(errorCode(await as('agent', OFFER, { id, to: ids.agent2 })), 'HANDOVER_TARGET_UNAVAILABLE');
-    await live.close();
+    await live.end();
   });
 
   it('hands a session over: one offer at a time, a double accept, Write Mode ends, the first agent’s stream ends, everyone told', async () => {
@@ -257,7 +242,7 @@ describe('Hand-over between agents over GraphQL', () => {
     });
 
     await desk.close();
-    await live.close();
+    await live.end();
   });
 
   it('tells the offering agent of a decline; a declined offer cannot be accepted', async () => {
@@ -276,7 +261,7 @@ describe('Hand-over between agents over GraphQL', () => {
     // The session is free for a new offer.
     assert.ok((await as('agent', OFFER, { id: live.session.id, to: ids.agent2 })).data);
     await desk.close();
-    await live.close();
+    await live.end();
   });
 
   it('closes a pending offer when the customer leaves, and when it expires', async () => {
@@ -285,7 +270,7 @@ describe('Hand-over between agents over GraphQL', () => {
     const offerId = (await as<{ offerHandover: { id: string } }>('agent', OFFER, { id: live.session.id, to: ids.agent2 })).data!
       .offerHandover.id;
     await desk.offers.next((change) => change.open && change.offer.id === offerId);
-    await live.close(); // the customer exits
+    await live.end(); // the customer exits
     await desk.offers.next((change) => !change.open && change.offer.id === offerId);
     assert.equal(errorCode(await as('agent2', ACCEPT, { o: offerId })), 'HANDOVER_CLOSED');
     const closed = (await auditTypes(live.session.id)).find((row) => row.type === 'HANDOVER_EXPIRED');
@@ -301,7 +286,7 @@ describe('Hand-over between agents over GraphQL', () => {
     const expired = (await auditTypes(next.session.id)).find((row) => row.type === 'HANDOVER_EXPIRED');
     assert.deepEqual([expired?.actorKind, expired?.data.reason], ['SYSTEM', 'expired']);
     await desk.close();
-    await next.close();
+    await next.end();
   });
 
   it('lets a watching supervisor take a session over; the agent’s view ends and a pending offer closes', async () => {
@@ -370,6 +355,6 @@ describe('Hand-over between agents over GraphQL', () => {
     assert.ok(Number((refused.errors![0]!.extensions as Record<string, unknown>).retryAfterSeconds) > 0);
     assert.ok(made <= 10);
     await desk.close();
-    await live.close();
+    await live.end();
   });
 });

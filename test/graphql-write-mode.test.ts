@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StreamMessage } from '../protocol/index.ts';
 import { requestWriteMode } from '../server/sessions/write-mode.ts';
-import { errorCode, gql, signIn, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
+import { errorCode, gql, signIn, openLiveSession, wsExecute, type LiveSession } from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
-const STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
 const REQUEST = 'mutation($id: ID!){ requestWriteMode(sessionId: $id){ mode writeRequestId } }';
 const ANSWER = 'mutation($id: ID!, $r: ID!, $a: Boolean!){ answerWriteMode(sessionId: $id, requestId: $r, approve: $a){ mode } }';
 const POINTER = 'mutation($id: ID!){ setPointerMode(sessionId: $id){ mode } }';
@@ -31,23 +30,9 @@ describe('Write Mode over GraphQL', () => {
   });
   after(() => server.close());
 
-  /** A joined session with both sides' streams open. */
-  async function liveSession() {
-    const session = await startCustomerSession(url);
-    await gql(url, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: session.code }, { cookie: agentCookie });
-    const customer = wsClient(url, { customerToken: session.customerToken });
-    const agent = wsClient(url, { cookie: agentCookie });
-    const customerStream = wsCollect<StreamMessage>(customer, STREAM, { id: session.id });
-    const agentStream = wsCollect<StreamMessage>(agent, STREAM, { id: session.id });
-    await Promise.all([customerStream.next((m) => m.type === 'rules'), agentStream.next((m) => m.type === 'rules')]);
-    const end = async () => {
-      await gql(url, 'mutation($id: ID!){ exitSession(sessionId: $id){ id } }', { id: session.id }, { cookie: agentCookie });
-      await Promise.all([customer.dispose(), agent.dispose()]);
-    };
-    return { session, customer, agent, customerStream, agentStream, end };
-  }
+  const liveSession = () => openLiveSession(url, agentCookie);
 
-  async function approve(live: Awaited<ReturnType<typeof liveSession>>) {
+  async function approve(live: LiveSession) {
     await gql(url, REQUEST, { id: live.session.id }, { cookie: agentCookie });
     const asked = await live.customerStream.next(isEvent('write-requested'));
     const requestId = asked.type === 'session' ? asked.session.writeRequest!.id : '';

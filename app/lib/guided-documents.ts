@@ -11,26 +11,33 @@ export const REQUEST_GUIDED_MODE = graphql(`
   }
 `);
 
+/** What each role may do, as the admin's card shows and saves it. */
+graphql(`
+  fragment CapabilitiesFields on SiteSettings {
+    capabilities {
+      agent {
+        point
+        annotate
+        scroll
+        control
+        navigate
+      }
+      supervisor {
+        point
+        annotate
+        scroll
+        control
+        navigate
+      }
+    }
+  }
+`);
+
 /** The admin's capabilities per role, read and saved on their own (the site settings form saves its own fields). */
 export const SITE_CAPABILITIES = graphql(`
   query SiteCapabilities {
     siteSettings {
-      capabilities {
-        agent {
-          point
-          annotate
-          scroll
-          control
-          navigate
-        }
-        supervisor {
-          point
-          annotate
-          scroll
-          control
-          navigate
-        }
-      }
+      ...CapabilitiesFields
     }
   }
 `);
@@ -38,22 +45,7 @@ export const SITE_CAPABILITIES = graphql(`
 export const UPDATE_SITE_CAPABILITIES = graphql(`
   mutation UpdateSiteCapabilities($capabilities: RoleCapabilitiesInput!) {
     updateSiteSettings(input: { capabilities: $capabilities }) {
-      capabilities {
-        agent {
-          point
-          annotate
-          scroll
-          control
-          navigate
-        }
-        supervisor {
-          point
-          annotate
-          scroll
-          control
-          navigate
-        }
-      }
+      ...CapabilitiesFields
     }
   }
 `);

@@ -3,6 +3,7 @@ import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { graphql } from '../../graphql/generated/client/index.ts';
+import type { StreamMessage } from '../../protocol/index.ts';
 import { waitFor } from './wait-for.ts';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -230,3 +231,32 @@ export async function probeUntilLive<T, Made>(
   }, what);
   return probes.at(-1)!.made;
 }
+
+const SESSION_STREAM = 'subscription($id: ID!){ sessionStream(sessionId: $id) }';
+
+/**
+ * A session the agent signed in with `agentCookie` has joined, with the customer's and the agent's
+ * streams open and past their first rules. `end` exits as the customer and closes both sockets.
+ */
+export async function openLiveSession(baseUrl: string, agentCookie: string) {
+  const session = await startCustomerSession(baseUrl);
+  const joined = await gql(baseUrl, 'mutation($c: String!){ joinSession(code: $c){ id } }', { c: session.code }, { cookie: agentCookie });
+  if (!joined.data) throw new Error(`join failed: ${JSON.stringify(joined.errors)}`);
+  const customer = wsClient(baseUrl, { customerToken: session.customerToken });
+  const agent = wsClient(baseUrl, { cookie: agentCookie });
+  const customerStream = wsCollect<StreamMessage>(customer, SESSION_STREAM, { id: session.id });
+  const agentStream = wsCollect<StreamMessage>(agent, SESSION_STREAM, { id: session.id });
+  await Promise.all([customerStream.next((m) => m.type === 'rules'), agentStream.next((m) => m.type === 'rules')]);
+  const end = async () => {
+    await gql(
+      baseUrl,
+      'mutation($id: ID!){ exitSession(sessionId: $id){ id } }',
+      { id: session.id },
+      { customerToken: session.customerToken },
+    );
+    await Promise.all([customer.dispose(), agent.dispose()]);
+  };
+  return { session, customer, agent, customerStream, agentStream, end };
+}
+
+export type LiveSession = Awaited<ReturnType<typeof openLiveSession>>;

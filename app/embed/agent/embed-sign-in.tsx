@@ -1,7 +1,7 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
+import { CredentialsForm, type Credentials } from '../../lib/credentials-form';
 import { EMBEDDED_SIGN_IN } from '../../lib/documents';
 import { describeError } from '../../lib/graphql-client';
 import { Logo } from '../../lib/logo';
@@ -12,20 +12,16 @@ import { Logo } from '../../lib/logo';
  */
 export function EmbedSignIn() {
   const [, signIn] = useMutation(EMBEDDED_SIGN_IN);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    const result = await signIn({ email: String(form.get('email')), password: String(form.get('password')) });
-    if (result.data?.signIn.role === 'AGENT') return location.reload(); // the page's socket starts again with the new cookie
-    setError(
-      result.data ? 'This view is for agents. Sign in with an agent account.' : (describeError(result.error)?.message ?? 'Sign-in failed.'),
-    );
-    setBusy(false);
+  async function signInAsAgent(credentials: Credentials) {
+    const result = await signIn(credentials);
+    if (result.data?.signIn.role !== 'AGENT') {
+      return result.data
+        ? 'This view is for agents. Sign in with an agent account.'
+        : (describeError(result.error)?.message ?? 'Sign-in failed.');
+    }
+    location.reload(); // the page's socket starts again with the new cookie
+    return null;
   }
 
   return (
@@ -33,24 +29,7 @@ export function EmbedSignIn() {
       <div className="auth-card">
         <Logo />
         <h1>Sign in to co-browse</h1>
-        <form onSubmit={submit} className="stack">
-          <label className="field">
-            <span>Email</span>
-            <input name="email" type="email" autoComplete="username" required data-testid="login-email" />
-          </label>
-          <label className="field">
-            <span>Password</span>
-            <input name="password" type="password" autoComplete="current-password" required data-testid="login-password" />
-          </label>
-          {error && (
-            <p className="alert" role="alert">
-              {error}
-            </p>
-          )}
-          <button type="submit" className="button primary" disabled={busy} data-testid="login-submit">
-            {busy ? 'Signing in…' : 'Sign in'}
-          </button>
-        </form>
+        <CredentialsForm signIn={signInAsAgent} />
       </div>
     </main>
   );
