@@ -9,6 +9,7 @@ import { TopBar } from '../lib/top-bar';
 import { AdminNav } from './admin-nav';
 import { IdentitySecretCard } from './identity-secret';
 import { CapabilitiesCard } from './capabilities-card';
+import { OutcomeMessage, type Outcome } from './outcome-message';
 
 const lines = (text: string) =>
   text
@@ -140,7 +141,7 @@ export function AdminSettings() {
   const [recordingEnabled, setRecordingEnabled] = useState(false);
   const [captureAssets, setCaptureAssets] = useState(true);
   const [drafts, setDrafts] = useState<Drafts | null>(null);
-  const [outcome, setOutcome] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const message =
     outcome ?? (loaded.error ? { tone: 'error', text: describeError(loaded.error)?.message ?? 'Could not load the settings.' } : null);
   const [saving, setSaving] = useState(false);
@@ -252,15 +253,7 @@ export function AdminSettings() {
           </section>
 
           <div className="settings-actions">
-            {message && (
-              <p
-                className={message.tone === 'error' ? 'alert' : 'success-text'}
-                role={message.tone === 'error' ? 'alert' : 'status'}
-                data-testid="admin-message"
-              >
-                {message.text}
-              </p>
-            )}
+            <OutcomeMessage outcome={message} testId="admin-message" />
             <button type="submit" className="button primary" disabled={saving || !settings} data-testid="admin-save">
               {saving ? 'Saving…' : 'Save rules'}
             </button>

@@ -6,6 +6,7 @@ import { CAPABILITIES, type Capabilities, type Capability, type CapabilityRole }
 import { SITE_CAPABILITIES, UPDATE_SITE_CAPABILITIES } from '../lib/guided-documents';
 import { describeError } from '../lib/graphql-client';
 import './capabilities-card.css';
+import { OutcomeMessage, type Outcome } from './outcome-message';
 
 const TOOLS: Record<Capability, { title: string; help: string }> = {
   point: { title: 'Point', help: 'The pointer and its click rings.' },
@@ -33,7 +34,7 @@ export function CapabilitiesCard() {
   const [loaded] = useQuery({ query: SITE_CAPABILITIES });
   const [, save] = useMutation(UPDATE_SITE_CAPABILITIES);
   const [draft, setDraft] = useState<Roles | null>(null);
-  const [outcome, setOutcome] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [saving, setSaving] = useState(false);
   const shown = draft ?? loaded.data?.siteSettings.capabilities ?? null;
 
@@ -94,15 +95,7 @@ export function CapabilitiesCard() {
         </tbody>
       </table>
       <div className="settings-actions">
-        {outcome && (
-          <p
-            className={outcome.tone === 'error' ? 'alert' : 'success-text'}
-            role={outcome.tone === 'error' ? 'alert' : 'status'}
-            data-testid="admin-capabilities-message"
-          >
-            {outcome.text}
-          </p>
-        )}
+        <OutcomeMessage outcome={outcome} testId="admin-capabilities-message" />
         <button type="submit" className="button primary" disabled={saving || !shown} data-testid="admin-capabilities-save">
           {saving ? 'Saving…' : 'Save tools'}
         </button>

@@ -17,6 +17,7 @@ import {
 } from '../../lib/user-documents';
 import { AdminNav } from '../admin-nav';
 import { AdminTable } from '../admin-table';
+import { OutcomeMessage, type Outcome } from '../outcome-message';
 import { useMorePages } from '../../lib/use-more-pages';
 
 const ROLES: { value: Role; label: string }[] = [
@@ -24,8 +25,6 @@ const ROLES: { value: Role; label: string }[] = [
   { value: 'SUPERVISOR', label: 'Supervisor' },
   { value: 'ADMIN', label: 'Admin' },
 ];
-
-type Message = { tone: 'success' | 'error'; text: string };
 
 const EMPTY_DRAFT = { name: '', email: '', role: 'AGENT' as Role, password: '' };
 
@@ -89,8 +88,8 @@ export function UsersAdmin() {
   const [draft, setDraft] = useState(EMPTY_DRAFT);
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<Message | null>(null);
-  const message: Message | null =
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const message: Outcome | null =
     outcome ?? (listed.error ? { tone: 'error', text: describeError(listed.error)?.message ?? 'Could not load the users.' } : null);
 
   async function loadMore() {
@@ -159,15 +158,7 @@ export function UsersAdmin() {
                 </p>
               </div>
             </header>
-            {message && (
-              <p
-                className={message.tone === 'error' ? 'alert' : 'success-text'}
-                role={message.tone === 'error' ? 'alert' : 'status'}
-                data-testid="users-message"
-              >
-                {message.text}
-              </p>
-            )}
+            <OutcomeMessage outcome={message} testId="users-message" />
             <AdminTable columns={['Name', 'Email', 'Role']} className="users-table">
               {users?.map((user) => (
                 <Fragment key={user.id}>
