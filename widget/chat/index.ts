@@ -5,6 +5,7 @@
 import type { Client } from '../transport.ts';
 import { MAX_CHAT_MESSAGE_LENGTH, type ChatMessageView, type ChatState, type ChatStreamMessage } from '../../protocol/chat.ts';
 import { button as uiButton, h, icon } from '../ui/h.ts';
+import { addStyles } from '../ui/root.ts';
 import { loadChat, saveChat, type StoredChat } from './chat-store.ts';
 import { pageAddress } from '../../protocol/page-address.ts';
 import { fill } from '../i18n/texts.ts';
@@ -24,21 +25,11 @@ const RESUBSCRIBE_DELAY_MS = 1000;
 
 const SEND_ICON = 'M4 12l16-8-6 16-3-6z';
 
-function addStyles(shadow: ShadowRoot): void {
-  try {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(CHAT_CSS);
-    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
-  } catch {
-    shadow.append(Object.assign(document.createElement('style'), { textContent: CHAT_CSS }));
-  }
-}
-
 /** Opens the chat window (or resumes this tab's chat) and takes over the Chat with us button. */
 export function mountChat(host: ChatHost, openNow: boolean): void {
   const { shadow, serverOrigin, button, transport } = host;
   const t = { ...CHAT_EN, ...host.texts };
-  addStyles(shadow);
+  addStyles(shadow, CHAT_CSS);
   const status = h('span', { class: 'st' });
   const minimise = h('button', { type: 'button', class: 'min', 'aria-label': t.chatMinimise, title: t.chatMinimise }, '\u2212');
   const log = h('ol', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t.chatMessages }) as HTMLOListElement;

@@ -1,5 +1,6 @@
 import type { AnnotationStroke, PointerTarget, StreamMessage } from '../../protocol/messages.ts';
 import { ANNOTATION_FADE_MS, LASER_FADE_MS, MAX_ANNOTATION_POINTS_PER_STROKE } from '../../protocol/limits.ts';
+import { addStyles } from './root.ts';
 
 /** How long a stroke takes to fade out once its time is up. */
 const FADE_OUT_MS = 500;
@@ -18,19 +19,6 @@ const CSS = `.annotations{position:fixed;left:0;top:0;width:100vw;height:100vh;p
 .annotations g{transition:opacity ${FADE_OUT_MS}ms}
 .annotations .fading{opacity:0}
 @media (prefers-reduced-motion:reduce){.annotations g{transition:none}}`;
-
-/** Adds the overlay's styles as a constructed sheet, which a site's Content-Security-Policy does not block. */
-function addStyles(shadow: ShadowRoot) {
-  try {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
-    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
-  } catch {
-    const style = document.createElement('style');
-    style.textContent = CSS;
-    shadow.append(style);
-  }
-}
 
 /** What the agent's annotations do on the customer's page. */
 export interface Annotations {
@@ -69,7 +57,7 @@ export function smoothPath(points: number[]): string {
  * stroke sits at its anchor element's place, found again (`locate`) whenever the page scrolls.
  */
 export function createAnnotations(shadow: ShadowRoot, locate: (target: PointerTarget) => [number, number]): Annotations {
-  addStyles(shadow);
+  addStyles(shadow, CSS);
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('class', 'annotations');
   svg.setAttribute('aria-hidden', 'true');

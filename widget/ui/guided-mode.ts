@@ -5,7 +5,7 @@ import type { Recorder } from '../recorder.ts';
 import type { OpenSession } from '../session-machine.ts';
 import { fill } from '../i18n/texts.ts';
 import { button, h } from './h.ts';
-import { WIDGET_ROOT_ID } from './root.ts';
+import { addStyles, WIDGET_ROOT_ID } from './root.ts';
 
 /** Guided Mode's texts in English; a language chunk or the site's `texts` may give any of them. */
 export const GUIDED_EN = {
@@ -42,16 +42,6 @@ const CSS = `.gm{margin-top:14px;padding:12px;border-radius:12px;background:#ecf
 .hl.out{opacity:0}
 @media (prefers-reduced-motion:reduce){.hl{transition:none}}`;
 
-function addStyles(shadow: ShadowRoot) {
-  try {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
-    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
-  } catch {
-    shadow.append(h('style', null, CSS));
-  }
-}
-
 /** Guided Mode on the customer's page, as the core hands it its messages. */
 export interface Guided {
   /** A session message (after the core took it), or a scroll or highlight from the agent. */
@@ -82,7 +72,7 @@ export function createGuided(
   recorder: Pick<Recorder, 'node'>,
 ): Guided {
   const t = { ...GUIDED_EN, ...texts };
-  addStyles(shadow);
+  addStyles(shadow, CSS);
   const question = h('p');
   const yes = button('gyes', 'cobrowse-approve-guided', t.approve);
   const no = button('gno', 'cobrowse-decline-guided', t.decline);
