@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useReducer, useRef, useState, type FormEvent } from 'react';
-import type { AgentAction, AgentSignal, AnnotationTool, GuidedSignal, PointerTarget, StreamMessage } from '../../protocol/messages';
+import type { AgentAction, AgentSignal, AnnotationTool, PointerTarget, StreamMessage } from '../../protocol/messages';
 import { DEFAULT_CAPABILITIES } from '../../protocol/guided-mode';
 import { REQUEST_GUIDED_MODE } from '../lib/guided-documents';
 import { GuidedTools } from './guided-tools';
@@ -161,11 +161,14 @@ export function AgentDesktop({ embedded = false, bridge }: { embedded?: boolean;
     [ws, session, can.point],
   );
 
-  const guide = useCallback(
-    (guided: GuidedSignal) => {
+  /**
+   * Sends a signal the server may refuse many times a second (wheel scrolls, a stroke piece by
+   * piece): a refusal is said once while it lasts.
+   */
+  const sendRepeated = useCallback(
+    (signal: AgentSignal) => {
       if (!session) return;
-      void sendSignal(ws, session.id, guided).then((refused) => {
-        // Said once while it lasts: wheel scrolls are refused many a second.
+      void sendSignal(ws, session.id, signal).then((refused) => {
         if (!refused || performance.now() - lastRefusal.current < REFUSAL_QUIET_MS) return;
         lastRefusal.current = performance.now();
         notify('warning', refused);
@@ -182,21 +185,9 @@ export function AgentDesktop({ embedded = false, bridge }: { embedded?: boolean;
     notify('info', 'Guided Mode requested. Waiting for the customer to approve…');
   }
 
-  const annotate = useCallback(
-    (annotation: Extract<AgentSignal, { type: 'annotate' | 'clear-annotations' }>) => {
-      if (!session) return;
-      void sendSignal(ws, session.id, annotation).then((refused) => {
-        // Said once while it lasts: a refused stroke is refused piece by piece, many a second.
-        if (!refused || performance.now() - lastRefusal.current < REFUSAL_QUIET_MS) return;
-        lastRefusal.current = performance.now();
-        notify('warning', refused);
-      });
-    },
-    [ws, session, notify],
-  );
   function clearAnnotations() {
     setClears((count) => count + 1);
-    annotate({ type: 'clear-annotations' });
+    sendRepeated({ type: 'clear-annotations' });
   }
 
   const resync = useResync(ws, session?.id ?? null);
@@ -401,7 +392,7 @@ export function AgentDesktop({ embedded = false, bridge }: { embedded?: boolean;
                   setHighlighting(on);
                   if (on) setAnnotationTool(null);
                 }}
-                onSignal={guide}
+                onSignal={sendRepeated}
               />
             )}
             {session && can.annotate && (
@@ -435,9 +426,9 @@ export function AgentDesktop({ embedded = false, bridge }: { embedded?: boolean;
               annotationTool={annotationTool}
               pinned={pinned}
               clears={clears}
-              onAnnotate={annotate}
+              onAnnotate={sendRepeated}
               highlighting={highlighting}
-              onGuided={guiding ? guide : undefined}
+              onGuided={guiding ? sendRepeated : undefined}
             />
           ) : (
             <div className="empty-state">
