@@ -7,6 +7,7 @@ import { PrismaClient as PostgresClient } from '../../../generated/prisma/postgr
 import { PrismaClient as SqliteClient } from '../../../generated/prisma/sqlite/client.ts';
 import { prismaPaths } from '../../../prisma/tools/paths.ts';
 import { applyMigrations, openSchemaEngine } from '../../../prisma/tools/schema-engine.ts';
+import { allMigrationsApplied, APPLIED_MIGRATIONS_SQL, type AppliedMigration } from '../../../prisma/tools/applied-migrations.ts';
 
 /** The one client type the code uses; the PostgreSQL client has the same models. */
 export type PrismaClient = SqliteClient;
@@ -33,13 +34,17 @@ async function openSqlite(databaseUrl: string): Promise<Database> {
   const file = path.resolve(databaseUrl.slice('file:'.length));
   await mkdir(path.dirname(file), { recursive: true });
   const url = `file:${file}`;
-  const schemaEngine = await openSchemaEngine(new PrismaBetterSqlite3({ url }), prismaPaths.sqliteSchema);
-  try {
-    await applyMigrations(schemaEngine.engine, prismaPaths.sqliteMigrations);
-  } finally {
-    await schemaEngine.close();
-  }
   const prisma = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url, timeout: 10_000 }) });
+  // A new file has no migrations table yet: everything is pending.
+  const applied = await prisma.$queryRawUnsafe<AppliedMigration[]>(APPLIED_MIGRATIONS_SQL).catch(() => []);
+  if (!(await allMigrationsApplied(applied, prismaPaths.sqliteMigrations))) {
+    const schemaEngine = await openSchemaEngine(new PrismaBetterSqlite3({ url }), prismaPaths.sqliteSchema);
+    try {
+      await applyMigrations(schemaEngine.engine, prismaPaths.sqliteMigrations);
+    } finally {
+      await schemaEngine.close();
+    }
+  }
   // WAL lets readers proceed while a write commits.
   await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   return { prisma, provider: 'sqlite', close: () => prisma.$disconnect() };
