@@ -115,3 +115,9 @@ export function checkEmbedCommand(data: unknown): CheckedCommand {
   }
   return { ok: true, id, command: { command: name as 'request-write' | 'end' } };
 }
+
+/**
+ * The request header the server sets on every request for the embed page, over whatever a client
+ * sent: the sites an admin allowed to frame it, space-separated, read as the page renders.
+ */
+export const EMBED_ORIGINS_HEADER = 'x-cobrowse-embed-origins';

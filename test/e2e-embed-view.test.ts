@@ -157,12 +157,16 @@ describe('the embeddable agent view in a helpdesk on another site', () => {
     await hasEvent(host, /^ready signedIn=true$/);
     const replies = await host.evaluate(async (origin) => {
       const frame = (document.getElementById('view') as HTMLIFrameElement).contentWindow!;
-      const answers: unknown[] = [];
-      addEventListener('message', (event) => event.origin === origin && 'reply' in event.data && answers.push(event.data));
+      const answers: { reply: string; ok: boolean; code: string }[] = [];
+      const allFive = new Promise<void>((resolve) =>
+        addEventListener('message', (event) => {
+          if (event.origin === origin && 'reply' in event.data && answers.push(event.data) === 5) resolve();
+        }),
+      );
       for (let id = 1; id <= 5; id++)
         frame.postMessage({ type: 'cobrowse-embed', version: 1, id: `busy-${id}`, command: 'join', code: '000000000' }, origin);
-      while (answers.length < 5) await new Promise((resolve) => setTimeout(resolve, 50));
-      return answers as { reply: string; ok: boolean; code: string }[];
+      await allFive;
+      return answers;
     }, suite.server.url);
     assert.deepEqual(
       replies.find((reply) => reply.reply === 'busy-5'),

@@ -41,8 +41,8 @@ describe('the site’s images that the agent’s browser cannot load', () => {
   const files: Record<string, SiteFile> = {};
   const site = siteServer(files);
 
-  it('shows images behind the customer’s login, sent from the customer’s browser; a masked image never leaves it', async (t) => {
-    const { db } = suite.server.deps;
+  /** The account page and a copy of it at `/hidden/account`, with their images behind the site's sign-in. */
+  async function serveAccountPages() {
     const scratch = await suite.newPage(100, 100);
     const images = {
       photo: await drawPng(scratch, '#1d4ed8'),
@@ -51,25 +51,41 @@ describe('the site’s images that the agent’s browser cannot load', () => {
     };
     for (const [name, body] of Object.entries(images))
       files[`/private/${name}.png`] = { type: 'image/png', body, needsCookie: 'login=yes' };
-    site.serve({ '/account': ACCOUNT_PAGE }, suite.server.url);
-    await updateSiteSettings(db, { allowedOrigins: [site.origin], maskedImageSelectors: ['.id-card'] });
-    t.after(() => updateSiteSettings(db, { maskedImageSelectors: [] }));
+    site.serve({ '/account': ACCOUNT_PAGE, '/hidden/account': ACCOUNT_PAGE }, suite.server.url);
+    return { scratch, images };
+  }
 
+  /**
+   * A customer signed in to the site (the agent's browser has no such cookie) on `path` with its
+   * images loaded, and every file their browser sends this server, by the hash it goes under.
+   */
+  async function signedInCustomer(path: string) {
     const customer = await suite.newPage(800, 600);
-    /** Every file the customer's browser sends this server, by the hash it is sent under, with its bytes. */
     const sent = new Map<string, Buffer>();
     customer.on('request', (request) => {
       const { pathname } = new URL(request.url());
       if (request.method() === 'PUT' && pathname.startsWith('/api/assets/'))
         sent.set(pathname.split('/').pop()!, request.postDataBuffer()!);
     });
-    // The customer is signed in to the site; the agent's browser has no such cookie.
     await customer.context().addCookies([{ name: 'login', value: 'yes', url: site.origin }]);
-    await customer.goto(`${site.origin}/account`);
-    await waitFor(
+    await customer.goto(`${site.origin}${path}`);
+    await imagesLoaded(customer);
+    return { customer, sent };
+  }
+
+  const imagesLoaded = (customer: Page) =>
+    waitFor(
       () => customer.evaluate(() => Array.from(document.images).every((image) => image.complete && image.naturalWidth > 0)),
       'the customer’s images',
     );
+
+  it('shows images behind the customer’s login, sent from the customer’s browser; a masked image never leaves it', async (t) => {
+    const { db } = suite.server.deps;
+    const { scratch, images } = await serveAccountPages();
+    await updateSiteSettings(db, { allowedOrigins: [site.origin], maskedImageSelectors: ['.id-card'] });
+    t.after(() => updateSiteSettings(db, { maskedImageSelectors: [] }));
+
+    const { customer, sent } = await signedInCustomer('/account');
     const agent = await suite.newPage(1440, 1000);
     // Without the customer's sign-in the site refuses them: what the agent's browser alone would get.
     assert.equal((await agent.request.get(`${site.origin}/private/photo.png`)).status(), 403);
@@ -100,5 +116,36 @@ describe('the site’s images that the agent’s browser cannot load', () => {
     assert.equal(kept.filter((row) => row.contentType === 'image/png').length, 2);
     // The agent sees the masked image's place as a grey box, never the image.
     assert.equal(await view.getByTestId('id-card').count(), 0);
+  });
+
+  it('reads no image on a page hidden from agents, and sends them once the customer is on a page agents may see', async (t) => {
+    const { db } = suite.server.deps;
+    const { images } = await serveAccountPages();
+    await updateSiteSettings(db, { allowedOrigins: [site.origin], maskedPagePatterns: ['/hidden/*'] });
+    t.after(() => updateSiteSettings(db, { maskedPagePatterns: [] }));
+    await db.siteAsset.deleteMany();
+
+    const { customer, sent } = await signedInCustomer('/hidden/account');
+    const agent = await suite.newPage(1440, 1000);
+    await agentJoins(agent, suite.server.url, await startOnPage(customer));
+    t.after(() => agent.getByTestId('exit-session').click());
+    await agent.getByTestId('agent-page-hidden').waitFor();
+    // The widget's own call has been made by now; asked again, the chunk answers once its uploads
+    // are done (the same module, so the same answer): nothing, and nothing went up.
+    const answer = await customer.evaluate(async (server) => {
+      const { customerToken } = JSON.parse(sessionStorage.getItem('cobrowse:session')!) as { customerToken: string };
+      const code = (await import(`${server}/widget-assets.js`)) as {
+        sendPageAssets: (server: string, token: string, masking: unknown) => Promise<Record<string, string>>;
+      };
+      const masking = { isMasked: () => false, pageHiddenBecause: (url: string) => (url.includes('/hidden/') ? 'masked page' : null) };
+      return code.sendPageAssets(server, customerToken, masking);
+    }, suite.server.url);
+    assert.deepEqual(answer, {});
+    assert.equal(sent.size, 0, 'no image of the hidden page went up');
+    // The same page where agents may look: its images go up, so the capture sees them when they do.
+    await customer.goto(`${site.origin}/account`);
+    await agentView(agent).getByTestId('title').waitFor();
+    const all = [sha256(images.photo), sha256(images.banner), sha256(images['id-card'])];
+    await waitFor(() => all.every((hash) => sent.has(hash)), 'the visible page’s images sent');
   });
 });

@@ -245,6 +245,53 @@ describe('Hand-over between agents over GraphQL', () => {
     await live.end();
   });
 
+  it('withdraws what the first agent asked the customer, and the first agent’s other connection loses its rights', async () => {
+    await setEnabled(true);
+    const live = await liveSession();
+    const id = live.session.id;
+    // A second connection of the first agent with no stream open (another tab): allowed to point now.
+    const other = wsClient(url, { cookie: cookies.agent });
+    const point = { id, s: { type: 'pointer', target: { x: 1, y: 1 } } };
+    assert.equal((await wsExecute(other, SIGNAL, point)).errors, undefined);
+    await as('agent', 'mutation($id: ID!){ requestGuidedMode(sessionId: $id){ id } }', { id });
+    const asked = await live.customerStream.next(isEvent('guided-requested'));
+    const guidedRequestId = asked.type === 'session' ? asked.session.guidedRequest!.id : '';
+    assert.ok(guidedRequestId);
+
+    const desk = await secondDesktop();
+    const offered = await as<{ offerHandover: { id: string } }>('agent', OFFER, { id, to: ids.agent2 });
+    assert.ok(offered.data, JSON.stringify(offered.errors));
+    assert.ok((await as('agent2', ACCEPT, { o: offered.data.offerHandover.id })).data);
+    const handed = await live.customerStream.next(isEvent('handed-over'));
+    assert.equal(handed.type === 'session' && handed.session.guidedRequest, null, 'the question the first agent asked is withdrawn');
+    const late = await wsExecute(
+      live.customer,
+      'mutation($id: ID!, $r: ID!){ answerGuidedMode(sessionId: $id, requestId: $r, approve: true){ mode } }',
+      { id, r: guidedRequestId },
+    );
+    assert.ok(late.errors, 'approving the withdrawn question is refused');
+    assert.equal((await server.deps.db.session.findUniqueOrThrow({ where: { id } })).mode, 'POINTER');
+
+    // The customer approves Write Mode for the second agent: the first agent's connection may not act on it.
+    await as('agent2', 'mutation($id: ID!){ requestWriteMode(sessionId: $id){ id } }', { id });
+    const write = await live.customerStream.next(isEvent('write-requested'));
+    const writeRequestId = write.type === 'session' ? write.session.writeRequest!.id : '';
+    await wsExecute(live.customer, 'mutation($id: ID!, $r: ID!){ answerWriteMode(sessionId: $id, requestId: $r, approve: true){ mode } }', {
+      id,
+      r: writeRequestId,
+    });
+    await live.customerStream.next(isEvent('write-approved'));
+    const click = { id, s: { type: 'action', id: 1, action: { kind: 'click', nodeId: 12 }, target: 'button#ok' } };
+    assert.equal(wsCode(await wsExecute(other, SIGNAL, click)), 'FORBIDDEN');
+    assert.equal((await wsExecute(desk.client, SIGNAL, click)).errors, undefined, 'the agent who holds it may');
+    const actions = (await auditTypes(id)).filter((row) => row.type === 'AGENT_ACTION');
+    assert.equal(actions.length, 1, 'only the second agent’s click is audited');
+
+    await other.dispose();
+    await desk.close();
+    await live.end();
+  });
+
   it('tells the offering agent of a decline; a declined offer cannot be accepted', async () => {
     const live = await liveSession();
     const desk = await secondDesktop();

@@ -6,6 +6,7 @@ import type { AppDeps } from '../../graphql/context.ts';
 import { pageOriginsCache } from '../settings/allowed-origins-cache.ts';
 import { loadSiteSettings } from '../settings/site-settings.ts';
 import { rolesForPath } from './guard-pages.ts';
+import { EMBED_ORIGINS_HEADER } from '../../protocol/embed-bridge.ts';
 
 /** The admin's allowed sites are read again at most this often (they change rarely). */
 const ORIGINS_CACHE_MS = 5000;
@@ -19,12 +20,6 @@ export const isEmbedPage = (pathname: string) => pathname === '/embed' || pathna
 /** Pages of signed-in people (and the sign-in page): what the strict policy protects. */
 export const isSignedInPage = (pathname: string) =>
   rolesForPath(pathname) !== null || pathname === '/login' || pathname.startsWith('/login/') || isEmbedPage(pathname);
-
-/**
- * The request header that hands the embedding sites to the embed page as it renders (pages never
- * import the server's modules). Set on every request for that page, over whatever a client sent.
- */
-export const EMBED_ORIGINS_HEADER = 'x-cobrowse-embed-origins';
 
 type Locals = { siteOrigins?: string[]; nonce?: string; embedOrigins?: string[] };
 const localsOf = (res: ServerResponse) => (res as ServerResponse & { locals: Locals }).locals;

@@ -180,6 +180,18 @@ async function sessionOfOffer(deps: SessionDeps, offerId: string): Promise<Sessi
 }
 
 /**
+ * A session that changes hands goes back to Pointer Mode, and what the customer was asked by the
+ * agent before is withdrawn: their answer must not hand the new agent rights they never asked for.
+ */
+const BACK_TO_POINTER = {
+  mode: 'POINTER',
+  writeRequestId: null,
+  writeRequestExpiresAt: null,
+  guidedRequestId: null,
+  guidedRequestExpiresAt: null,
+} as const;
+
+/**
  * The offered agent accepts: the session is theirs from now on, in Pointer Mode (Write Mode and
  * any pending Write Mode request end), and the agent who offered it is free. Accepting an offer
  * already accepted by the same agent (a double click) returns the session.
@@ -194,7 +206,7 @@ export async function acceptHandover(deps: SessionDeps, agent: UserRow, offerId:
   const accepted = await runAudited(deps.db, async (tx) => {
     const changed = await applyTransition(tx, 'handOver', session.id, {
       guard: { handoverOfferId: offerId, handoverToId: agent.id, handoverExpiresAt: { gt: new Date() }, agentId: fromAgentId },
-      data: { agentId: agent.id, mode: 'POINTER', writeRequestId: null, writeRequestExpiresAt: null, ...OFFER_ACCEPTED },
+      data: { agentId: agent.id, ...BACK_TO_POINTER, ...OFFER_ACCEPTED },
     });
     if (changed === 0) return null;
     await tx.user.updateMany({ where: { id: fromAgentId, activeSessionId: session.id }, data: { activeSessionId: null } });
@@ -286,7 +298,7 @@ export async function takeOverSession(deps: SessionDeps, supervisor: UserRow, se
     const before = await tx.session.findUniqueOrThrow({ where: { id: sessionId } });
     const changed = await applyTransition(tx, 'supervisorTakeOver', sessionId, {
       guard: { agentId: session.agentId },
-      data: { agentId: supervisor.id, mode: 'POINTER', writeRequestId: null, writeRequestExpiresAt: null, ...NO_OFFER },
+      data: { agentId: supervisor.id, ...BACK_TO_POINTER, ...NO_OFFER },
     });
     if (changed === 0) return null;
     const withdrawn = await closePendingOffer(tx, before, actor, 'taken-over');

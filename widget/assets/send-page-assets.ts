@@ -97,15 +97,19 @@ async function readFile(address: string): Promise<PageFile | null> {
   return { address, hash: hex(await crypto.subtle.digest('SHA-256', bytes)), type, bytes };
 }
 
-let sent: Promise<Record<string, string>> | undefined;
+/** The answer for the page at `href` (a single-page app's next page has its own files). */
+let sent: { href: string; files: Promise<Record<string, string>> } | undefined;
 
 /**
  * Sends the server the page's files it lacks, and says which file each address is:
- * `{ address: sha256 }` (empty when there is nothing to send, or the server takes none).
- * Done once per page; later calls get the same answer.
+ * `{ address: sha256 }` (empty when there is nothing to send, or the server takes none). Nothing
+ * is read on a page hidden from agents. Done once per page address; later calls get the same answer.
  */
 export function sendPageAssets(serverOrigin: string, customerToken: string, masking: Masking): Promise<Record<string, string>> {
-  return (sent ??= (async () => {
+  const href = location.href;
+  if (masking.pageHiddenBecause(href)) return Promise.resolve({});
+  if (sent?.href === href) return sent.files;
+  const files = (async () => {
     // Hashing needs a secure context (https or this machine): elsewhere agents see what their browser can load.
     if (!crypto.subtle) return {};
     const files = (await Promise.all(pageFileAddresses(masking).map(readFile))).filter((file): file is PageFile => file !== null);
@@ -131,5 +135,7 @@ export function sendPageAssets(serverOrigin: string, customerToken: string, mask
       }),
     );
     return Object.fromEntries(files.filter((_, index) => kept[index]).map((file) => [file.address, file.hash]));
-  })().catch(() => ({})));
+  })().catch(() => ({}));
+  sent = { href, files };
+  return files;
 }

@@ -50,7 +50,12 @@ export const handoverResolvers: Resolvers = {
           },
         });
         // Online from the moment offers can reach this desktop, until it closes.
-        stop = await holdAgentPresence(ctx.db, agent.id);
+        try {
+          stop = await holdAgentPresence(ctx.db, agent.id);
+        } catch (error) {
+          await iterator.return?.(); // no one will read it: let go of the topics
+          throw error;
+        }
         if (finished) stop();
         return iterator;
       },

@@ -21,18 +21,22 @@ import { directFieldResults } from '../../operation-root.ts';
 import { subscribeToTopics, topics } from '../../../server/core/pubsub/index.ts';
 
 /**
- * Whether the signed-in user is this session's agent. Remembered per connection, because
- * pointer signals arrive many times a second and must not cost a database read each.
+ * Whether the signed-in user is this session's agent. Remembered per connection for a moment,
+ * because pointer signals arrive many times a second and must not cost a database read each; a
+ * hand-over reaches a connection with no stream open within that moment (one with a stream forgets
+ * at once, see the subscription's filter), and Write Mode actions are checked against the row.
  */
+const AGENT_MEMO_MS = 2000;
+
 async function isSessionAgent(ctx: GraphQLContext, sessionId: string): Promise<boolean> {
   const user = ctx.viewer.user;
   if (!user) return false;
   const key = `agent-of:${sessionId}`;
-  const known = ctx.memo.get(key);
-  if (known !== undefined) return known as boolean;
+  const known = ctx.memo.get(key) as { at: number; allowed: boolean } | undefined;
+  if (known && performance.now() - known.at < AGENT_MEMO_MS) return known.allowed;
   const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { agentId: true, status: true } });
   const allowed = session?.agentId === user.id && session.status !== 'ENDED';
-  ctx.memo.set(key, allowed);
+  ctx.memo.set(key, { at: performance.now(), allowed });
   return allowed;
 }
 
@@ -41,7 +45,12 @@ async function isSessionAgent(ctx: GraphQLContext, sessionId: string): Promise<b
  * moment, so nothing is remembered), and a URL must stay on the site: agents may not navigate the customer elsewhere.
  */
 async function checkAction(ctx: GraphQLContext, sessionId: string, action: AgentAction): Promise<void> {
-  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { mode: true, status: true, origin: true } });
+  const session = await ctx.db.session.findUnique({
+    where: { id: sessionId },
+    select: { mode: true, status: true, origin: true, agentId: true },
+  });
+  // The customer approved Write Mode for the agent who holds the session, not one it was handed from.
+  if (session && session.agentId !== ctx.viewer.user?.id) throw forbidden('You are not the agent of this session.');
   checkSignalMode(session, { type: 'action', id: 0, action });
   if (session && action.kind === 'open') {
     let origin: string;
