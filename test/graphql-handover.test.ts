@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StreamMessage } from '../protocol/index.ts';
+import { expireHandoverOffers } from '../server/sessions/expire-waiting-sessions.ts';
 import { offerHandover } from '../server/sessions/hand-over.ts';
 import { canTake, statusAfter, type SessionTransition } from '../server/sessions/session-transitions.ts';
 import { errorCode, gql, signIn, openLiveSession, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
@@ -332,6 +333,17 @@ describe('Hand-over between agents over GraphQL', () => {
     assert.equal(errorCode(await as('agent2', ACCEPT, { o: short.id })), 'HANDOVER_CLOSED');
     const expired = (await auditTypes(next.session.id)).find((row) => row.type === 'HANDOVER_EXPIRED');
     assert.deepEqual([expired?.actorKind, expired?.data.reason], ['SYSTEM', 'expired']);
+
+    // An offer whose instance stopped before its timer ran: the sweep closes it, as the timer would.
+    const orphan = await offerHandover(server.deps, agentRow, next.session.id, { agentId: ids.agent2 }, 600_000);
+    await desk.offers.next((change) => change.open && change.offer.id === orphan.id);
+    assert.equal(await expireHandoverOffers(server.deps), 0, 'not due yet');
+    await server.deps.db.session.update({ where: { id: next.session.id }, data: { handoverExpiresAt: new Date(Date.now() - 1000) } });
+    assert.equal(await expireHandoverOffers(server.deps), 1);
+    await desk.offers.next((change) => !change.open && change.offer.id === orphan.id);
+    assert.equal(errorCode(await as('agent2', ACCEPT, { o: orphan.id })), 'HANDOVER_CLOSED');
+    assert.equal((await auditTypes(next.session.id)).filter((row) => row.type === 'HANDOVER_EXPIRED').length, 2);
+    assert.equal(await expireHandoverOffers(server.deps), 0, 'nothing is left for the next sweep');
     await desk.close();
     await next.end();
   });

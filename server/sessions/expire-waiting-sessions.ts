@@ -4,6 +4,7 @@ import type { SessionDeps } from './deps.ts';
 import { endSession } from './end-session.ts';
 import { expireWriteRequest } from './write-mode.ts';
 import { expireGuidedRequest } from './guided-mode.ts';
+import { expireHandover } from './hand-over.ts';
 
 /** Sessions ended per sweep at most; the next sweep takes the rest. */
 const SWEEP_BATCH = 100;
@@ -27,37 +28,58 @@ export async function expireWaitingSessions(deps: SessionDeps & { config: Config
   return expired.length;
 }
 
+/** A question or offer with a stored expiry, closed on time by the instance that made it. */
+interface Expiring {
+  what: string;
+  /** The column holding its id (cleared when it closes) and the one holding its expiry. */
+  idColumn: 'writeRequestId' | 'guidedRequestId' | 'handoverOfferId';
+  expiryColumn: 'writeRequestExpiresAt' | 'guidedRequestExpiresAt' | 'handoverExpiresAt';
+  expire: (deps: SessionDeps, sessionId: string, id: string) => Promise<unknown>;
+}
+
+const WRITE_REQUESTS: Expiring = {
+  what: 'Write Mode requests',
+  idColumn: 'writeRequestId',
+  expiryColumn: 'writeRequestExpiresAt',
+  expire: expireWriteRequest,
+};
+const GUIDED_REQUESTS: Expiring = {
+  what: 'Guided Mode requests',
+  idColumn: 'guidedRequestId',
+  expiryColumn: 'guidedRequestExpiresAt',
+  expire: expireGuidedRequest,
+};
+// An accepted offer keeps its id (a second click finds it) but not its expiry.
+const HANDOVER_OFFERS: Expiring = {
+  what: 'hand-over offers',
+  idColumn: 'handoverOfferId',
+  expiryColumn: 'handoverExpiresAt',
+  expire: expireHandover,
+};
+
 /**
- * Closes the Write Mode requests past their stored expiry that no timer closed (the instance that
- * took them restarted or stopped): audited WRITE_EXPIRED and both sides told, as by the timer.
+ * Closes those past their stored expiry that no timer closed (the instance that made them
+ * restarted or stopped): audited as expired and everyone told, as by the timer.
  */
-export async function expireWriteRequests(deps: SessionDeps): Promise<number> {
-  const due = await deps.db.session.findMany({
+async function expireDue(deps: SessionDeps, { idColumn, expiryColumn, expire }: Expiring): Promise<number> {
+  const due = (await deps.db.session.findMany({
     // Live sessions only (found by status): an ended session keeps its last request's columns.
-    where: { status: { in: [...LIVE_SESSION_STATUSES] }, writeRequestId: { not: null }, writeRequestExpiresAt: { lte: new Date() } },
-    select: { id: true, writeRequestId: true },
-    orderBy: { writeRequestExpiresAt: 'asc' },
+    where: { status: { in: [...LIVE_SESSION_STATUSES] }, [idColumn]: { not: null }, [expiryColumn]: { lte: new Date() } },
+    select: { id: true, [idColumn]: true },
+    orderBy: { [expiryColumn]: 'asc' },
     take: SWEEP_BATCH,
-  });
-  for (const { id, writeRequestId } of due) if (writeRequestId) await expireWriteRequest(deps, id, writeRequestId);
+  })) as unknown as ({ id: string } & Record<Expiring['idColumn'], string>)[];
+  for (const row of due) await expire(deps, row.id, row[idColumn]);
   return due.length;
 }
 
-/** Closes the Guided Mode requests past their stored expiry that no timer closed, as for Write Mode. */
-export async function expireGuidedRequests(deps: SessionDeps): Promise<number> {
-  const due = await deps.db.session.findMany({
-    where: { status: { in: [...LIVE_SESSION_STATUSES] }, guidedRequestId: { not: null }, guidedRequestExpiresAt: { lte: new Date() } },
-    select: { id: true, guidedRequestId: true },
-    orderBy: { guidedRequestExpiresAt: 'asc' },
-    take: SWEEP_BATCH,
-  });
-  for (const { id, guidedRequestId } of due) if (guidedRequestId) await expireGuidedRequest(deps, id, guidedRequestId);
-  return due.length;
-}
+export const expireWriteRequests = (deps: SessionDeps) => expireDue(deps, WRITE_REQUESTS);
+export const expireGuidedRequests = (deps: SessionDeps) => expireDue(deps, GUIDED_REQUESTS);
+export const expireHandoverOffers = (deps: SessionDeps) => expireDue(deps, HANDOVER_OFFERS);
 
 /**
- * Sweeps every WAITING_SESSION_SWEEP_SECONDS for waiting sessions and Write Mode requests past
- * their time (a join or an answer checks the time itself, so neither is accepted late, whenever
+ * Sweeps every WAITING_SESSION_SWEEP_SECONDS for waiting sessions, consent requests and hand-over
+ * offers past their time (a join or an answer checks the time itself, so neither is accepted late, whenever
  * the sweep comes). Every instance may sweep; ending and expiring are idempotent.
  */
 export function startWaitingSessionSweep(deps: SessionDeps & { config: Config }): () => Promise<void> {
@@ -67,8 +89,9 @@ export function startWaitingSessionSweep(deps: SessionDeps & { config: Config })
     // A sweep still running (a slow database) is not stacked upon.
     running ??= Promise.all([
       expireWaitingSessions(deps).catch((error: unknown) => console.error('Expiring waiting sessions failed:', error)),
-      expireWriteRequests(deps).catch((error: unknown) => console.error('Expiring Write Mode requests failed:', error)),
-      expireGuidedRequests(deps).catch((error: unknown) => console.error('Expiring Guided Mode requests failed:', error)),
+      ...[WRITE_REQUESTS, GUIDED_REQUESTS, HANDOVER_OFFERS].map((expiring) =>
+        expireDue(deps, expiring).catch((error: unknown) => console.error(`Expiring ${expiring.what} failed:`, error)),
+      ),
     ])
       .then(() => {})
       .finally(() => (running = null));
