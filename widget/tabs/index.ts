@@ -119,7 +119,7 @@ export function followTabs(
     markSessionLive(true);
     if (state !== 'streaming') stream();
   };
-  addEventListener('visibilitychange', () => (shown() ? showing() : hooks.live() && pause()));
+  document.addEventListener('visibilitychange', () => (shown() ? showing() : hooks.live() && pause()));
   // Two windows side by side are both visible: the one the customer works in streams.
   addEventListener('focus', showing);
   addEventListener('pagehide', (event) => {
