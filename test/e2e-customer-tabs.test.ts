@@ -131,7 +131,10 @@ describe('co-browse sessions that follow the customer across tabs, in Chromium',
     assert.deepEqual(secondFrames.all.slice(hiddenSentFrom), [], 'the hidden second tab sent nothing before it closed');
     await first.getByTestId('demo-counter-button').click();
     const counter = await first.getByTestId('demo-counter').textContent();
-    await waitFor(async () => (await agentView(agent).getByTestId('demo-counter').textContent()) === counter, 'the first tab still streams');
+    await waitFor(
+      async () => (await agentView(agent).getByTestId('demo-counter').textContent()) === counter,
+      'the first tab still streams',
+    );
 
     // A third tab takes over; closing it while the first tab is hidden keeps the session, which the first tab takes back.
     const third = await openInNewTab(first, '/demo/help');
