@@ -115,6 +115,12 @@ describe('co-browse sessions that follow the customer across tabs, in Chromium',
     await waitFor(() => secondFrames.uploads.length > uploadsBefore, 'the second tab’s uploads');
     assert.deepEqual(firstFrames.all.slice(sentBefore), [], 'the hidden tab sent nothing');
 
+    // A reload of the shown tab keeps the session in it, and the agent's view of it.
+    await second.reload();
+    assert.equal(await waitFor(() => sessionCode(second), 'the session ID after the reload'), code);
+    await waitFor(() => agentView(agent).getByText('Help centre').count(), 'the reloaded tab in the agent view');
+    await waitFor(async () => (await indicatorText(agent)) === 'Tab 2 of 2 · /demo/help', 'the indicator after the reload');
+
     // Back to the first tab: it takes the stream over with a fresh snapshot, showing what changed while hidden.
     await switchTab(second, first);
     await waitFor(async () => (await indicatorText(agent)) === 'Tab 1 of 2 · /demo', 'the indicator back on the first tab');
