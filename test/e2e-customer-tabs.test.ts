@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from './support/browser.ts';
+import { launchBrowser, signInAs } from './support/browser.ts';
 import { agentJoins, agentView, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
@@ -103,6 +103,17 @@ describe('co-browse sessions that follow the customer across tabs, in Chromium',
     await waitFor(() => agentView(agent).getByText('Help centre').count(), 'the new tab in the agent view');
     assert.equal(await agentView(agent).getByTestId('demo-counter').count(), 0);
     await agent.screenshot({ path: 'test-results/tabs-agent-second-tab.png' });
+    // A supervisor watching sees the same tab.
+    const supervisor = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+    const { id: sessionId } = await server.deps.db.session.findFirstOrThrow({ where: { code } });
+    await signInAs(supervisor, server.url, 'supervisor@example.com', '/supervisor');
+    await supervisor.goto(`${server.url}/supervisor/watch?session=${sessionId}`);
+    await waitFor(
+      async () => (await indicatorText(supervisor)) === 'Tab 2 of 2 · /demo/help',
+      'the indicator on the supervisor’s watch page',
+    );
+    await supervisor.screenshot({ path: 'test-results/tabs-supervisor-watch.png' });
+    await supervisor.context().close();
 
     // The hidden first tab records and sends nothing, while the shown one keeps streaming.
     const sentBefore = firstFrames.all.length;
