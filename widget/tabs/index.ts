@@ -138,11 +138,12 @@ export function followTabs(
     sessionId = roster = null;
     state = 'streaming';
   });
-  // The tab is sent again with every snapshot, from which the agent's view is rebuilt.
+  // The tab is sent again with every snapshot, from which the agent's view is rebuilt: once the
+  // recorder counts as recording (the first snapshot is taken while it starts).
   const snapshotted = hooks.recorder.snapshotted;
   hooks.recorder.snapshotted = () => {
     snapshotted?.();
-    sendTab();
+    queueMicrotask(sendTab);
   };
 
   channel.onmessage = ({ data }: MessageEvent) => {
