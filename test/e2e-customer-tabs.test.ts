@@ -191,6 +191,18 @@ describe('co-browse sessions that follow the customer across tabs, in Chromium',
     const fifth = await openInNewTab(fourth, '/demo');
     await waitFor(() => fifth.getByTestId('cobrowse-start').isVisible(), 'the Start button in a new tab');
     assert.equal(await fifth.evaluate(() => localStorage.getItem('cobrowse:live')), null);
+
+    // A tab of the site already open, without a session, joins one started elsewhere once the customer switches to it.
+    await setShown(fifth, false);
+    await setShown(first, true);
+    await first.getByTestId('cobrowse-start').click();
+    const nextCode = await waitFor(async () => {
+      const shown = await sessionCode(first);
+      return shown && shown !== code ? shown : null;
+    }, 'the new session ID');
+    assert.equal(await fifth.getByTestId('cobrowse-start').isVisible(), true);
+    await switchTab(first, fifth);
+    assert.equal(await waitFor(() => sessionCode(fifth), 'the new session in the tab switched to'), nextCode);
     await customerContext.close();
   });
 });

@@ -132,6 +132,13 @@ export function followTabs(
     post({ type: 'streaming', tab: me, sessionId });
     sendTab();
   });
+  // A new session started in this tab after the last one ended.
+  hooks.api.on('started', () => {
+    const open = hooks.live();
+    if (!open) return;
+    join(open.session);
+    post({ type: 'streaming', tab: me, sessionId: open.session.sessionId });
+  });
   hooks.api.on('ended', ({ endedBy }) => {
     if (sessionId) post({ type: 'ended', tab: me, sessionId, endedBy });
     markSessionLive(false);
