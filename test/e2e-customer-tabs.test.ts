@@ -103,6 +103,9 @@ describe('co-browse sessions that follow the customer across tabs, in Chromium',
     await waitFor(() => agentView(agent).getByText('Help centre').count(), 'the new tab in the agent view');
     assert.equal(await agentView(agent).getByTestId('demo-counter').count(), 0);
     await agent.screenshot({ path: 'test-results/tabs-agent-second-tab.png' });
+    // The tab that joined opened the session's stream once (its actions would otherwise run twice).
+    const streams = secondFrames.all.filter((frame) => frame.includes('"type":"subscribe"') && frame.includes('sessionStream'));
+    assert.equal(streams.length, 1, 'stream subscriptions of the new tab');
     // The new tab's socket was up before the first tab's closed: the customer never looked gone.
     const takingOver = await seen();
     assert.ok(

@@ -166,11 +166,13 @@ export function followTabs(
       clearTimeout(asking);
       asking = undefined;
       saveSession(message.session);
+      // Opening it starts its stream: this tab streams, and tells the others once the stream is up.
+      state = 'streaming';
+      announcing = true;
       hooks.open(message.session);
       join(message.session);
       // Opened in the background (a middle-click): the tab that offered streams on.
-      if (shown()) stream();
-      else release();
+      if (!shown()) release();
       return;
     }
     if (!open || message.sessionId !== sessionId || !roster) return;
