@@ -13,12 +13,19 @@ import { waitFor } from './support/wait-for.ts';
  * when it changes, as a real browser's tabs do when the customer switches between them.
  */
 async function emulateTabVisibility(context: BrowserContext): Promise<void> {
-  await context.addInitScript(() => {
-    const state = () => ((window as unknown as { tabHidden?: boolean }).tabHidden ? 'hidden' : 'visible');
-    Object.defineProperty(Document.prototype, 'visibilityState', { get: state, configurable: true });
-    Object.defineProperty(Document.prototype, 'hidden', { get: () => state() === 'hidden', configurable: true });
+  // A string: tsx would wrap the functions of a script written here in a helper the page does not have.
+  await context.addInitScript({
+    content: `(() => {
+      if (new URLSearchParams(location.search).has(${JSON.stringify(BACKGROUND_TAB)})) window.tabHidden = true;
+      const state = () => (window.tabHidden ? 'hidden' : 'visible');
+      Object.defineProperty(Document.prototype, 'visibilityState', { get: state, configurable: true });
+      Object.defineProperty(Document.prototype, 'hidden', { get: () => state() === 'hidden', configurable: true });
+    })();`,
   });
 }
+
+/** The query parameter of a page the test opens in the background (stripped from every address sent). */
+const BACKGROUND_TAB = 'cobrowse-test-background';
 
 /** Shows or hides a tab, as switching tabs does (the hidden one first, as browsers do). */
 async function setShown(page: Page, shown: boolean): Promise<void> {
@@ -98,6 +105,7 @@ describe('co-browse sessions that follow the customer across tabs, in Chromium',
     const second = await openInNewTab(first, '/demo/help');
     const secondFrames = captureSentFrames(second);
     await setShown(first, false);
+    assert.equal(await first.evaluate(() => document.visibilityState), 'hidden', 'the emulated visibility');
     assert.equal(await waitFor(() => sessionCode(second), 'the session ID in the new tab'), code);
     await waitFor(async () => (await indicatorText(agent)) === 'Tab 2 of 2 · /demo/help', 'the indicator on the new tab');
     await waitFor(() => agentView(agent).getByText('Help centre').count(), 'the new tab in the agent view');
@@ -181,10 +189,24 @@ describe('co-browse sessions that follow the customer across tabs, in Chromium',
     const presence = await seen();
     assert.ok(!presence.includes('gone'), `presence went ${presence.join(' → ')}`);
 
-    // Exit from one tab ends the session in every tab: each shows the Start button again.
-    const fourth = await openInNewTab(first, '/demo/help');
-    await setShown(first, false);
+    // A tab opened in the background (a middle-click) shows the session, sends nothing, and streams once shown.
+    const [fourth] = await Promise.all([
+      customerContext.waitForEvent('page'),
+      first.evaluate((parameter) => window.open(`/demo/help?${parameter}=1#top`, '_blank', 'noopener'), BACKGROUND_TAB),
+    ]);
+    const fourthFrames = captureSentFrames(fourth);
+    await fourth.waitForURL(/\/demo\/help/);
+    await fourth.waitForLoadState();
+    assert.equal(await fourth.evaluate(() => document.visibilityState), 'hidden');
+    assert.equal(await waitFor(() => sessionCode(fourth), 'the session ID in the background tab'), code);
+    await waitFor(async () => (await indicatorText(agent)) === 'Tab 1 of 2 · /demo', 'the shown first tab counting the background one');
+    assert.equal(await agentView(agent).getByTestId('demo-counter').count(), 1);
+    assert.deepEqual(fourthFrames.all, [], 'the background tab sent nothing');
+    await switchTab(first, fourth);
     await waitFor(async () => (await indicatorText(agent)) === 'Tab 2 of 2 · /demo/help', 'the indicator on the fourth tab');
+    await waitFor(() => fourthFrames.uploads.length > 0, 'the fourth tab’s uploads once shown');
+
+    // Exit from one tab ends the session in every tab: each shows the Start button again.
     await fourth.getByTestId('cobrowse-exit').click();
     await hasNotice(agent, 'agent-notice', /customer ended/i);
     await waitFor(() => fourth.getByTestId('cobrowse-start').isVisible(), 'the Start button in the tab that exited');
