@@ -38,6 +38,9 @@ export const GUIDED_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-guided.js');
 /** Guided Mode's consent prompt, indicator, scrolls and outlines. */
 export const MAX_GUIDED_GZIP_BYTES = 3 * 1024;
 export const MAX_POINTER_GZIP_BYTES = 1024;
+/** The session across the site's tabs, loaded while a session runs (or another tab says one runs). */
+export const TABS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-tabs.js');
+export const MAX_TABS_GZIP_BYTES = 2 * 1024;
 /** The masked-field cue and the customer's pointer states, loaded once an agent joins. */
 export const CUES_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-cues.js');
 export const MAX_CUES_GZIP_BYTES = 2 * 1024;
@@ -183,6 +186,11 @@ export async function buildGuidedWidget(outfile = GUIDED_OUTFILE): Promise<{ byt
   return buildBundle(path.join(REPO_ROOT, 'widget', 'ui', 'guided-mode.ts'), outfile, 'esm');
 }
 
+/** Builds the chunk that keeps a session across the site's tabs (widget/tabs). */
+export async function buildTabsWidget(outfile = TABS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'tabs', 'index.ts'), outfile, 'esm');
+}
+
 /** Builds the chunk that sends the page's fonts and images for agents (widget/assets/send-page-assets.ts). */
 export async function buildAssetsWidget(outfile = ASSETS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
   return buildBundle(path.join(REPO_ROOT, 'widget', 'assets', 'send-page-assets.ts'), outfile, 'esm');
@@ -272,6 +280,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     { name: 'dist/widget-annotations.js', ...(await buildAnnotationsWidget()), budget: MAX_ANNOTATIONS_GZIP_BYTES },
     { name: 'dist/widget-assets.js', ...(await buildAssetsWidget()), budget: MAX_ASSETS_GZIP_BYTES },
     { name: 'dist/widget-guided.js', ...(await buildGuidedWidget()), budget: MAX_GUIDED_GZIP_BYTES },
+    { name: 'dist/widget-tabs.js', ...(await buildTabsWidget()), budget: MAX_TABS_GZIP_BYTES },
     { name: 'dist/widget-cues.js', ...(await buildCuesWidget()), budget: MAX_CUES_GZIP_BYTES },
     { name: 'dist/widget-canvas.js', ...(await buildCanvasWidget()), budget: MAX_CANVAS_GZIP_BYTES },
     { name: 'dist/widget-lit-css.js', ...(await buildLitCssWidget()), budget: MAX_LIT_CSS_GZIP_BYTES },

@@ -22,7 +22,8 @@ import { SESSION_STREAM } from './operations.ts';
 import type { watchCustomerCues } from './cues.ts';
 import { createRecorder } from './recorder.ts';
 import { IDLE, openOf, transition, type OpenSession, type SessionEvent, type WidgetSession } from './session-machine.ts';
-import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
+import { clearSession, loadSession, saveSession, sessionLiveElsewhere, type StoredSession } from './session-store.ts';
+import type { followTabs } from './tabs/index.ts';
 import { execute, openSocket, postGraphQL, socketWorker, type Client } from './transport.ts';
 import type { createAgentPointer, AgentPointer } from './ui/agent-pointer.ts';
 import type { Annotations, createAnnotations } from './ui/annotations.ts';
@@ -135,6 +136,8 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
         );
       const saved = loadSession();
       if (saved) open(saved);
+      joinTabs();
+      addEventListener('visibilitychange', joinTabs);
     })());
 
   /** The site's own Write Mode question (onWriteRequest): asked once per request, answered only while it is open. */
@@ -182,6 +185,24 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
   const guided = lazily<{ createGuided: typeof createGuided }, Guided>('guided', (code) =>
     code.createGuided(shadow, t, options.ui !== false, call, notify, emit, live, recorder),
   );
+
+  /**
+   * The session across the site's tabs (/widget-tabs.js): loaded in a top-level page while a
+   * session runs here, or another tab said one runs. Only the tab shown streams.
+   */
+  const tabs = lazily<{ followTabs: typeof followTabs }, void>('tabs', (code) =>
+    code.followTabs(
+      live,
+      open,
+      connect,
+      () => (stopStream?.(), recorder.stop()),
+      () => (client?.dispose(), (client = null)),
+      go,
+      recorder,
+      api,
+    ),
+  );
+  const joinTabs = () => top === self && (live() || sessionLiveElsewhere()) && tabs(() => {});
 
   /** Write Mode's action code, loaded once a session turns to Write Mode: most never do. */
   let actionCode: Promise<{ applyAgentAction: typeof applyAgentAction; askSite: typeof askSite }> | undefined;
@@ -420,6 +441,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
           const session = { ...started, customerToken: startSession.customerToken };
           saveSession(session);
           open(session, true);
+          joinTabs();
           notify(t.started);
           emit('started', started);
           return started;

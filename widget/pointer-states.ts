@@ -105,7 +105,9 @@ export function watchPointerStates(recorder: Pick<Recorder, 'id' | 'custom'> & {
   listen(HOVER_TRIGGERS, () => (hoverDue = true));
   listen(PRESS_AND_FOCUS_TRIGGERS, () => (pressDue = true));
   for (const query of queries) query.addEventListener('change', schedule);
+  const before = recorder.snapshotted;
   recorder.snapshotted = () => {
+    before?.();
     sent = sentMedia = '';
     imports = hoverDue = pressDue = true;
     schedule();

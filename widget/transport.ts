@@ -208,8 +208,8 @@ export function openSocket(serverOrigin: string, customerToken: string, listener
       uploaded = 0;
       const refused = !go({ type: 'closed', code });
       uploadsTaken(0);
+      if (refused) return; // disposed: the session closed it on purpose
       listeners.closed();
-      if (refused) return; // disposed
       if (state.name !== 'reconnecting') {
         // Closed with a code that says never to come back: the operations fail for good.
         operations.forEach(({ sink }) => sink.error({ code }));

@@ -15,6 +15,8 @@ import { useConnected, useWsClient } from '../lib/graphql-provider';
 import { TopBar } from '../lib/top-bar';
 import { CobrowseStage, type StageHandle, type ViewportMode } from './cobrowse-stage';
 import { NavigationBar } from './navigation-bar';
+import { CustomerTabIndicator } from './customer-tab';
+import type { CustomerTab } from '../../protocol/customer-tabs';
 import { MASKED_FIELD_NOTICE } from './agent-marks';
 import { NoticeList, useNotices } from './notices';
 import { sendSignal, useResync, useSessionStream } from './use-session-stream';
@@ -55,7 +57,7 @@ export function AgentDesktop({ embedded = false, bridge }: { embedded?: boolean;
   const [, setPointerMode] = useMutation(SET_POINTER_MODE);
   const [, requestGuidedMode] = useMutation(REQUEST_GUIDED_MODE);
   const [view, dispatch] = useReducer(sessionViewReducer, NO_SESSION);
-  const { session, customerGoneAt, customer, viewport, pageUrl, rules, writeRequested, guidedRequested } = view;
+  const { session, customerGoneAt, customer, viewport, pageUrl, tab, rules, writeRequested, guidedRequested } = view;
   // What the admin lets agents use; a tool turned off is not shown (and the server refuses it).
   const can = rules?.capabilities ?? DEFAULT_CAPABILITIES.agent;
   const [highlighting, setHighlighting] = useState(false);
@@ -221,6 +223,7 @@ export function AgentDesktop({ embedded = false, bridge }: { embedded?: boolean;
 
   const onViewport = useCallback((size: { width: number; height: number }) => dispatch({ type: 'viewport', viewport: size }), []);
   const onPage = useCallback((url: string) => dispatch({ type: 'page', url }), []);
+  const onTab = useCallback((shown: CustomerTab) => dispatch({ type: 'tab', tab: shown }), []);
 
   const inWriteMode = session?.mode === 'WRITE';
   const inGuidedMode = session?.mode === 'GUIDED';
@@ -383,6 +386,7 @@ export function AgentDesktop({ embedded = false, bridge }: { embedded?: boolean;
             enabled={inWriteMode && customerOnline && can.navigate}
             onNavigate={(action) => act(action, action.kind === 'open' ? action.url : action.to)}
           >
+            {session && <CustomerTabIndicator tab={tab} url={pageUrl ?? session.url} />}
             {session && guiding && (
               <GuidedTools
                 canScroll={can.scroll}
@@ -423,6 +427,7 @@ export function AgentDesktop({ embedded = false, bridge }: { embedded?: boolean;
               onClick={(target) => signal('click', target)}
               onViewport={onViewport}
               onPage={onPage}
+              onTab={onTab}
               annotationTool={annotationTool}
               pinned={pinned}
               clears={clears}

@@ -11,6 +11,7 @@ import type {
   RecordedEvent,
   SessionMode,
 } from '../../protocol/messages';
+import type { CustomerTab } from '../../protocol/customer-tabs';
 import { HighlightLayer } from './guided-tools';
 import { AnnotationLayer } from './annotation-layer';
 import { describeElement, isDisabledForAgents, isMasked, markAgentView } from './agent-marks';
@@ -43,6 +44,8 @@ interface Props {
   onClick: (target: PointerTarget) => void;
   onViewport: (size: { width: number; height: number }) => void;
   onPage: (href: string) => void;
+  /** Which of the customer's tabs the view shows (the customer's widget says). */
+  onTab?: (tab: CustomerTab) => void;
   /** The annotation tool in use (the mouse draws instead of pointing), whether strokes stay, and "Clear" presses. */
   annotationTool?: AnnotationTool | null;
   pinned?: boolean;
@@ -74,6 +77,7 @@ export function CobrowseStage({
   onClick,
   onViewport,
   onPage,
+  onTab,
   annotationTool = null,
   pinned = false,
   clears = 0,
@@ -121,6 +125,7 @@ export function CobrowseStage({
         setHidden(page);
       },
       unreadable: () => onUnreadable(),
+      tab: (tab) => onTab?.(tab),
     });
     replayRef.current = replay;
     onReady({ addEvents: (events) => replay.addEvents(events) });

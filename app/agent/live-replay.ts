@@ -1,6 +1,7 @@
 'use client';
 
 import { Replayer } from 'rrweb';
+import { CUSTOMER_TAB_EVENT_TAG, customerTabOf, type CustomerTab } from '../../protocol/customer-tabs';
 import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../protocol/messages';
 import { isPackedEvents, unpackEvents } from '../../protocol/packed-events';
 import { replayAssets } from '../lib/replay-assets';
@@ -47,6 +48,12 @@ function hiddenPage(event: RecordedEvent): HiddenPage | null {
   return { href: String(data.payload?.href ?? ''), reason: String(data.payload?.reason ?? '') };
 }
 
+function tabOf(event: RecordedEvent): CustomerTab | null {
+  if (event.type !== CUSTOM_EVENT) return null;
+  const data = event.data as { tag?: unknown; payload?: unknown };
+  return data.tag === CUSTOMER_TAB_EVENT_TAG ? customerTabOf(data.payload) : null;
+}
+
 export interface LiveReplay {
   /**
    * Applies a batch of the customer's recorded events as soon as possible, in arrival order;
@@ -78,6 +85,8 @@ export function createLiveReplay(
     hidden: (page: HiddenPage) => void;
     /** A packed batch could not be read: the view misses part of the page until a fresh snapshot. */
     unreadable: () => void;
+    /** Which of the customer's tabs streams, when their widget says (it sends it after every snapshot). */
+    tab?: (tab: CustomerTab) => void;
   },
 ): LiveReplay {
   let replayer: Replayer | null = null;
@@ -118,6 +127,8 @@ export function createLiveReplay(
   }
 
   function apply(event: RecordedEvent) {
+    const tab = tabOf(event);
+    if (tab) on.tab?.(tab);
     const hidden = hiddenPage(event);
     if (hidden) {
       // Nothing of that page was sent; drop the previous one rather than show it stale.

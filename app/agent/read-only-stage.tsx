@@ -1,5 +1,6 @@
 'use client';
 
+import type { CustomerTab } from '../../protocol/customer-tabs';
 import { CobrowseStage, type StageHandle } from './cobrowse-stage';
 
 const noop = () => {};
@@ -12,11 +13,13 @@ export function ReadOnlyStage({
   disabledSelectors,
   onReady,
   onPage = noop,
+  onTab,
   onUnreadable = noop,
 }: {
   disabledSelectors: string[];
   onReady: (handle: StageHandle | null) => void;
   onPage?: (href: string) => void;
+  onTab?: (tab: CustomerTab) => void;
   /** Part of the page could not be read (the supervisor's watch asks for a fresh snapshot). */
   onUnreadable?: () => void;
 }) {
@@ -34,6 +37,7 @@ export function ReadOnlyStage({
       onClick={noop}
       onViewport={noop}
       onPage={onPage}
+      onTab={onTab}
     />
   );
 }

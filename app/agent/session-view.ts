@@ -1,4 +1,5 @@
 import type { ShownCustomer } from '../../protocol/customer-metadata';
+import type { CustomerTab } from '../../protocol/customer-tabs';
 import type { SessionRules, SessionState, StreamMessage } from '../../protocol/messages';
 import type { SessionSummary } from '../lib/documents';
 import { MASKED_FIELD_NOTICE } from './agent-marks';
@@ -13,6 +14,8 @@ export interface SessionView {
   viewport: { width: number; height: number } | null;
   /** The page the customer's browser shows now, once the replay knows it. */
   pageUrl: string | null;
+  /** Which of the customer's tabs streams, once their widget said. */
+  tab: CustomerTab | null;
   rules: SessionRules | null;
   writeRequested: boolean;
   guidedRequested: boolean;
@@ -23,7 +26,8 @@ export type SessionViewAction =
   | { type: 'left' }
   | { type: 'stream'; message: StreamMessage }
   | { type: 'viewport'; viewport: { width: number; height: number } }
-  | { type: 'page'; url: string };
+  | { type: 'page'; url: string }
+  | { type: 'tab'; tab: CustomerTab };
 
 export const NO_SESSION: SessionView = {
   session: null,
@@ -31,6 +35,7 @@ export const NO_SESSION: SessionView = {
   customer: null,
   viewport: null,
   pageUrl: null,
+  tab: null,
   rules: null,
   writeRequested: false,
   guidedRequested: false,
@@ -46,6 +51,8 @@ export function sessionViewReducer(view: SessionView, action: SessionViewAction)
       return { ...view, viewport: action.viewport };
     case 'page':
       return { ...view, pageUrl: action.url };
+    case 'tab':
+      return view.tab?.index === action.tab.index && view.tab.count === action.tab.count ? view : { ...view, tab: action.tab };
     case 'stream': {
       const { message } = action;
       if (message.type === 'rules') return { ...view, rules: message.rules };

@@ -7,6 +7,8 @@ import { useMutation, useQuery } from 'urql';
 import type { PointerTarget, SessionState, StreamMessage } from '../../../protocol/messages';
 import { CobrowseStage, type StageHandle } from '../../agent/cobrowse-stage';
 import { ReadOnlyStage } from '../../agent/read-only-stage';
+import { CustomerTabIndicator } from '../../agent/customer-tab';
+import type { CustomerTab } from '../../../protocol/customer-tabs';
 import { sendSignal, useResync, useSessionStream } from '../../agent/use-session-stream';
 import { EXIT_SESSION } from '../../lib/documents';
 import { describeError } from '../../lib/graphql-client';
@@ -27,6 +29,7 @@ export function LiveWatch() {
   const [session, setSession] = useState<SessionState | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [page, setPage] = useState<string | null>(null);
+  const [tab, setTab] = useState<CustomerTab | null>(null);
   const [disabledSelectors, setDisabledSelectors] = useState<string[]>([]);
   const stage = useRef<StageHandle | null>(null);
   const [{ data: handover }] = useQuery({ query: HANDOVER_ENABLED });
@@ -122,6 +125,7 @@ export function LiveWatch() {
         <section className="browser" data-testid="watch-view" aria-label="The customer's page">
           <div className="browser-bar">
             <span className="address readonly">{page ?? 'Waiting for the customer’s page…'}</span>
+            <CustomerTabIndicator tab={tab} url={page} />
           </div>
           {sessionId && !ended && tookOver && (
             <CobrowseStage
@@ -137,6 +141,7 @@ export function LiveWatch() {
               onClick={point('click')}
               onViewport={() => {}}
               onPage={setPage}
+              onTab={setTab}
             />
           )}
           {sessionId && !ended && !tookOver && (
@@ -144,6 +149,7 @@ export function LiveWatch() {
               disabledSelectors={disabledSelectors}
               onReady={(handle) => (stage.current = handle)}
               onPage={setPage}
+              onTab={setTab}
               onUnreadable={resync}
             />
           )}
