@@ -13,7 +13,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const TEST_DIR = path.dirname(new URL(import.meta.url).pathname);
-const RUNNER_FLAGS = ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=240000', '--test-reporter=tap'];
+const RUNNER_FLAGS = ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=tap'];
+/**
+ * A file still running after this long is stopped and fails the run. Node's own per-test timeout
+ * would count the whole file as one test, and a long browser suite on a loaded machine outgrows it.
+ */
+const FILE_TIMEOUT_MS = 15 * 60_000;
 const TOTALS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'] as const;
 
 type Totals = Record<(typeof TOTALS)[number], number>;
@@ -49,9 +54,14 @@ function runFile(file: string): Promise<FileResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...RUNNER_FLAGS, path.relative(process.cwd(), file)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      chunks.push(Buffer.from(`\n# file stopped: still running after ${FILE_TIMEOUT_MS / 60_000} minutes\n`));
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_MS);
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const report = Buffer.concat(chunks).toString();
       const ms = performance.now() - started;
       const name = path.relative(process.cwd(), file);
