@@ -22,6 +22,7 @@ export const SITE_CAPABILITIES = graphql(`
           scroll
           control
           navigate
+          invite
         }
         supervisor {
           point
@@ -29,6 +30,7 @@ export const SITE_CAPABILITIES = graphql(`
           scroll
           control
           navigate
+          invite
         }
       }
     }
@@ -45,6 +47,7 @@ export const UPDATE_SITE_CAPABILITIES = graphql(`
           scroll
           control
           navigate
+          invite
         }
         supervisor {
           point
@@ -52,6 +55,7 @@ export const UPDATE_SITE_CAPABILITIES = graphql(`
           scroll
           control
           navigate
+          invite
         }
       }
     }
