@@ -62,13 +62,13 @@ describe('Agents ask verified customers to co-browse, over GraphQL', () => {
   }
   const online = async (email: string) =>
     (await as<{ reachableCustomer: { online: boolean; sites: string[] } }>('agent', LOOKUP, { e: email })).data?.reachableCustomer;
-  const waitOnline = (email: string) => waitFor(async () => (await online(email))?.online === true, { message: `${email} online` });
+  const waitOnline = (email: string) => waitFor(async () => (await online(email))?.online === true, `${email} online`);
 
   it('is off until an admin turns it on; the setting reads back', async () => {
     assert.equal(errorCode(await as('agent', LOOKUP, { e: 'x@example.com' })), 'INVITATIONS_DISABLED');
     assert.equal(errorCode(await as('agent', INVITE, { e: 'x@example.com' })), 'INVITATIONS_DISABLED');
     const off = await reachableTab(token({ email: 'off@example.com' }));
-    await waitFor(() => Boolean(off.failure), { message: 'refused while off' });
+    await waitFor(() => Boolean(off.failure), 'refused while off');
     assert.match(JSON.stringify(off.failure), /INVITATIONS_DISABLED/);
     assert.deepEqual((await setEnabled(true)).data, { updateSiteSettings: { invitationsEnabled: true } });
   });
@@ -87,11 +87,11 @@ describe('Agents ask verified customers to co-browse, over GraphQL', () => {
       'not.a.token',
     ]) {
       const tab = await reachableTab(forged);
-      await waitFor(() => Boolean(tab.failure), { message: 'refused' });
+      await waitFor(() => Boolean(tab.failure), 'refused');
       assert.match(JSON.stringify(tab.failure), /IDENTITY_UNVERIFIED/);
     }
     const huge = await reachableTab('a'.repeat(5000));
-    await waitFor(() => Boolean(huge.failure));
+    await waitFor(() => Boolean(huge.failure), 'oversized token refused');
     assert.match(JSON.stringify(huge.failure), /BAD_USER_INPUT/);
     assert.deepEqual(await online('mallory@example.com'), { online: false, sites: [] });
     assert.equal(ada.failure, undefined);
@@ -210,6 +210,7 @@ describe('Agents ask verified customers to co-browse, over GraphQL', () => {
     const tab = await reachableTab(identityToken);
     await waitFor(
       async () => (await as<{ reachableCustomer: { online: boolean } }>('agent2', LOOKUP, { a: 'cara-7' })).data?.reachableCustomer.online,
+      'cara online',
     );
     const first = (await as<{ inviteCustomer: { id: string } }>('agent2', INVITE, { a: 'cara-7' })).data!.inviteCustomer;
     await tab.next((p) => p.open);
@@ -234,7 +235,7 @@ describe('Agents ask verified customers to co-browse, over GraphQL', () => {
         list.data!.invitations.find((row) => row.id === (third.data as { inviteCustomer: { id: string } }).inviteCustomer.id)?.status ===
         'EXPIRED'
       );
-    });
+    }, 'third request expired');
     const fourth = await as('agent2', INVITE, { a: 'cara-7' });
     assert.equal(errorCode(fourth), 'RATE_LIMITED');
     assert.match(fourth.errors![0]!.message, /asked to co-browse several times/);

@@ -37,6 +37,7 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget-cues.js',
     'widget-annotations.js',
     'widget-guided.js',
+    'widget-invite.js',
     'widget-canvas.js',
     'widget-lit-css.js',
     'widget.mjs',

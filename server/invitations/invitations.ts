@@ -85,6 +85,13 @@ export async function reachableSites(deps: InvitationDeps, user: UserRow, name: 
   return deps.reachable.sitesOf(namedKey(name));
 }
 
+/** Whether requests are on and the user's role may send them. */
+export async function mayInvite(deps: Pick<InvitationDeps, 'db'>, user: UserRow): Promise<boolean> {
+  if (user.role === 'ADMIN' || !(await areInvitationsEnabled(deps.db))) return false;
+  const { capabilities } = await loadSiteSettings(deps.db);
+  return (user.role === 'SUPERVISOR' ? capabilities.supervisor : capabilities.agent).invite;
+}
+
 async function requireInviter(deps: InvitationDeps, user: UserRow): Promise<void> {
   await requireEnabled(deps.db);
   const { capabilities } = await loadSiteSettings(deps.db);

@@ -5,6 +5,7 @@ import {
   declineInvitation,
   findInvitation,
   inviteCustomer,
+  mayInvite,
   pendingPrompts,
   provenKeys,
   reachableSites,
@@ -30,6 +31,10 @@ async function customerOrigin(ctx: GraphQLContext): Promise<string> {
 
 export const invitationsResolvers: Resolvers = {
   Query: {
+    async invitationsAllowed(_parent, _args, ctx) {
+      const user = requireUser(ctx, 'AGENT', 'SUPERVISOR', 'ADMIN');
+      return mayInvite(ctx, user);
+    },
     async reachableCustomer(_parent, { email, accountId }, ctx) {
       const sites = await reachableSites(ctx, requireUser(ctx, 'AGENT', 'SUPERVISOR'), { email, accountId });
       return { online: sites.length > 0, sites };
