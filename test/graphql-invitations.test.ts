@@ -36,11 +36,22 @@ describe('Agents ask verified customers to co-browse, over GraphQL', () => {
 
   before(async () => {
     // Small per-agent limit, so a test reaches it; the per-customer one stays at its default.
-    server = await startTestServer({ config: { invitationsPerAgentPerMinute: 6, invitationTtlSeconds: 3 } });
+    server = await startTestServer({
+      config: { invitationsPerAgentPerMinute: 6, invitationTtlSeconds: 3, webhookAllowPrivateTargets: true },
+    });
     url = server.url;
     for (const who of Object.keys(cookies) as (keyof typeof cookies)[]) cookies[who] = await signIn(url, `${who}@example.com`);
     const rotated = await as<{ rotateIdentitySecret: { secret: string } }>('admin', 'mutation { rotateIdentitySecret { secret } }');
     secret = rotated.data!.rotateIdentitySecret.secret;
+    // Nothing listens there: the queued deliveries are what is checked.
+    const hook = await as(
+      'admin',
+      'mutation($e: [WebhookEvent!]!){ createWebhookEndpoint(input: { url: "http://127.0.0.1:9/hook", events: $e }){ endpoint { id } } }',
+      {
+        e: ['SESSION_INVITATION_SENT', 'SESSION_INVITATION_ACCEPTED', 'SESSION_INVITATION_DECLINED', 'SESSION_INVITATION_EXPIRED'],
+      },
+    );
+    assert.equal(hook.errors, undefined, JSON.stringify(hook.errors));
   });
   after(async () => {
     await Promise.all(clients.map((client) => client.dispose()));
@@ -245,6 +256,19 @@ describe('Agents ask verified customers to co-browse, over GraphQL', () => {
     assert.equal(statuses[first.id], 'DECLINED');
     assert.equal(statuses[second.id], 'EXPIRED');
     assert.equal(errorCode(await as('agent', '{ invitations { id } }')), 'FORBIDDEN');
+
+    // Each step went to the webhook endpoint, in the one event vocabulary.
+    const deliveries = await server.deps.db.webhookDelivery.findMany({ select: { eventType: true, payload: true } });
+    const typesOf = (id: string) =>
+      deliveries
+        .filter((row) => (JSON.parse(row.payload) as { data: { invitationId?: string } }).data.invitationId === id)
+        .map((row) => row.eventType);
+    assert.deepEqual(typesOf(first.id).sort(), ['session.invitation_declined', 'session.invitation_sent']);
+    assert.deepEqual(typesOf(second.id).sort(), ['session.invitation_expired', 'session.invitation_sent']);
+    assert.ok(
+      deliveries.some((row) => row.eventType === 'session.invitation_accepted'),
+      'the accepted one too',
+    );
   });
 
   it('an agent’s requests are rate-limited, found or not', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_INVITATION_IDENTITY_LENGTH, type InvitationPrompt, type InvitationStatus } from '../../protocol/invitations.ts';
+import { webhookEventName } from '../../protocol/session-events.ts';
 import { AppError, ErrorCode, badInput, forbidden, notFound } from '../core/errors.ts';
 import type { PrismaClient, TransactionClient, UserRow } from '../core/db/index.ts';
 import type { Config } from '../core/config.ts';
@@ -162,9 +163,8 @@ async function announce(
   type: 'INVITATION_SENT' | 'INVITATION_DECLINED' | 'INVITATION_EXPIRED',
   view: InvitationView,
 ) {
-  const name = type.slice('INVITATION_'.length).toLowerCase();
   await enqueueWebhookEvent(tx, {
-    type: `session.invitation_${name}` as never,
+    type: webhookEventName(type),
     data: {
       invitationId: view.id,
       agentId: view.agentId,
