@@ -17,7 +17,8 @@ const PAGE_MARKER = 'Basket-Marker-7731';
 
 /**
  * A customer site of its own origin whose pages ask for agents' requests (`invitations: true`):
- * /signed?email=… with the identity its backend signs, /unsigned?email=… with an unsigned claim;
+ * /signed?email=… with the identity its backend signs, /unsigned?email=… with an unsigned claim,
+ * /not-asking?email=… signed but without `invitations: true`;
  * `lang=de` makes the page German.
  */
 function startSite(widgetUrl: () => string, secret: () => string): Promise<{ origin: string; server: Server }> {
@@ -26,7 +27,7 @@ function startSite(widgetUrl: () => string, secret: () => string): Promise<{ ori
     const url = new URL(request.url ?? '/', origin);
     const email = url.searchParams.get('email') ?? 'nobody@example.com';
     const metadata =
-      url.pathname === '/signed'
+      url.pathname === '/signed' || url.pathname === '/not-asking'
         ? { identityToken: signIdentityToken({ name: 'Shopper', email, aud: origin, exp: Math.floor(Date.now() / 1000) + 600 }, secret()) }
         : { name: 'Shopper', email };
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -34,7 +35,7 @@ function startSite(widgetUrl: () => string, secret: () => string): Promise<{ ori
       `<!doctype html><html lang="${url.searchParams.get('lang') ?? 'en'}"><title>Shop</title>` +
         `<body style="font-family:system-ui;margin:40px"><h1>Your basket</h1><p>${PAGE_MARKER}: 2 × walking boots</p>` +
         `<script src="${widgetUrl()}"></script>` +
-        `<script>Cobrowse.init({ invitations: true, metadata: ${JSON.stringify(metadata)} })</script></body></html>`,
+        `<script>Cobrowse.init({ invitations: ${url.pathname !== '/not-asking'}, metadata: ${JSON.stringify(metadata)} })</script></body></html>`,
     );
   });
   return new Promise((resolve) =>
@@ -120,7 +121,18 @@ describe('agents ask verified customers on the site to co-browse, in Chromium', 
     const prompt = customer.getByTestId('cobrowse-request');
     await prompt.waitFor();
     assert.match(await prompt.innerText(), /Alex Agent would like to see this page with you/);
-    if (SCREENSHOTS) await customer.screenshot({ path: `${SCREENSHOTS}/invite-customer-prompt.png` });
+    if (SCREENSHOTS) {
+      // Once the prompt has faded in.
+      await customer.evaluate(() =>
+        Promise.all(
+          document
+            .getElementById('cobrowse-widget-root')!
+            .shadowRoot!.getAnimations()
+            .map((animation) => animation.finished),
+        ),
+      );
+      await customer.screenshot({ path: `${SCREENSHOTS}/invite-customer-prompt.png` });
+    }
     // Asked, not yet answered: what left the page so far.
     const beforeAccepting = await withUnpacked(await capture.sent());
     const uploadsBeforeAccepting = uploads.length;
@@ -137,6 +149,7 @@ describe('agents ask verified customers on the site to co-browse, in Chromium', 
     // The agent's page opens the session by itself and shows the customer's page.
     await hasNotice(agent, 'agent-notice', /The customer accepted: connected to session/);
     await agentView(agent).getByText(PAGE_MARKER, { exact: false }).waitFor();
+    if (SCREENSHOTS) await agent.screenshot({ path: `${SCREENSHOTS}/invite-agent-joined.png` });
     await hasNotice(customer, 'cobrowse-notice', /Alex Agent joined your co-browse session/);
 
     // The capture sees the recording now (its page text, its upload frames), so it would have seen it before.
@@ -201,5 +214,35 @@ describe('agents ask verified customers on the site to co-browse, in Chromium', 
     await agent.close();
     await customer.close();
     await control.close();
+  });
+
+  it('a page that does not ask for requests loads no invitation code and opens no socket, signed or not', async () => {
+    const customer = await newPage();
+    const loaded: string[] = [];
+    const sockets: string[] = [];
+    customer.on('request', (request) => loaded.push(request.url()));
+    customer.on('websocket', (socket) => sockets.push(socket.url()));
+    // The same page asking for requests loads the chunk and opens the socket: what is looked for shows when present.
+    await customer.goto(`${site.origin}/signed?email=erin@example.com`);
+    await waitFor(() => loaded.some((url) => url.endsWith('/widget-invite.js')) && sockets.length === 1, 'the chunk and the socket');
+    const probe = await lookUpOnline('erin@example.com');
+    await probe.close();
+    loaded.length = 0;
+    sockets.length = 0;
+    await customer.goto(`${site.origin}/not-asking?email=erin@example.com`);
+    await customer.getByTestId('cobrowse-start').waitFor();
+    // Looked up until the signed page's tab has surely been counted out: then the new page never counted in.
+    const agent = await lookUp('erin@example.com');
+    await waitFor(async () => {
+      await agent.getByTestId('customer-lookup-submit').click();
+      return /Not on the site now/.test(await agent.getByTestId('customer-lookup-result').innerText());
+    }, 'erin not online');
+    assert.deepEqual(
+      loaded.filter((url) => url.includes('/widget-invite')),
+      [],
+    );
+    assert.deepEqual(sockets, []);
+    await agent.close();
+    await customer.close();
   });
 });
