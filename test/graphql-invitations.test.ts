@@ -164,6 +164,10 @@ describe('Agents ask verified customers to co-browse, over GraphQL', () => {
       assert.deepEqual([prompt.invitationId, prompt.agentName], [invitation.id, 'Alex Agent']);
     }
 
+    // A tab opened while the request waits shows it too.
+    const lateTab = await reachableTab(identityToken);
+    assert.equal((await lateTab.next((p) => p.open)).invitationId, invitation.id);
+
     const second = await as('agent2', INVITE, { e: 'bea@example.com' });
     assert.equal(errorCode(second), 'INVITATION_PENDING', 'a second request while one waits');
 
