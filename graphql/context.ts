@@ -11,6 +11,7 @@ import { ErrorCode } from '../server/core/errors.ts';
 import { graphQLError } from './errors.ts';
 import type { PubSub } from '../server/core/pubsub/index.ts';
 import { NOBODY, type Viewer } from '../server/auth/viewer.ts';
+import type { ReachableCustomers } from '../server/invitations/reachable-customers.ts';
 
 /** A wrong or revoked key is refused outright (HTTP 401) rather than treated as anonymous. */
 export const invalidApiKey = () => graphQLError(ErrorCode.UNAUTHENTICATED, 'This API key is not valid or has been revoked.', 401);
@@ -33,6 +34,8 @@ export interface AppDeps {
   webhooks: WebhookWorker;
   /** One line in the server's log (admin actions, for instance). */
   log: (line: string) => void;
+  /** Verified customers on the site now whose widgets agents may ask to co-browse (this instance's). */
+  reachable: ReachableCustomers;
 }
 
 export interface GraphQLContext extends AppDeps {

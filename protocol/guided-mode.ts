@@ -15,20 +15,22 @@ export interface Capabilities {
   control: boolean;
   /** Back, forward, refresh and opening addresses (Write Mode). */
   navigate: boolean;
+  /** Asking a customer who is on the site now (by their signed identity) to co-browse. */
+  invite: boolean;
 }
 
 export type Capability = keyof Capabilities;
 
 /** Every capability, in the order the admin page lists them. */
-export const CAPABILITIES: readonly Capability[] = ['point', 'annotate', 'scroll', 'control', 'navigate'];
+export const CAPABILITIES: readonly Capability[] = ['point', 'annotate', 'scroll', 'control', 'navigate', 'invite'];
 
 /** The roles capabilities are set for: agents in their own sessions, supervisors watching one. */
 export type CapabilityRole = 'agent' | 'supervisor';
 
 /** What each role may use until an admin says otherwise: agents everything, watching supervisors nothing (read-only). */
 export const DEFAULT_CAPABILITIES: Readonly<Record<CapabilityRole, Capabilities>> = {
-  agent: { point: true, annotate: true, scroll: true, control: true, navigate: true },
-  supervisor: { point: false, annotate: false, scroll: false, control: false, navigate: false },
+  agent: { point: true, annotate: true, scroll: true, control: true, navigate: true, invite: true },
+  supervisor: { point: false, annotate: false, scroll: false, control: false, navigate: false, invite: false },
 };
 
 /** How long the customer has to answer a Guided Mode request. */

@@ -57,6 +57,15 @@ export const SESSION_EVENTS = {
   /** A supervisor watching the session made it theirs, in Pointer Mode; the agent's view ends. */
   SUPERVISOR_TOOK_OVER: { label: 'Supervisor took over', audited: true, webhook: true },
   SESSION_ENDED: { label: 'Session ended', audited: true, webhook: true },
+  /**
+   * An agent asked a customer who is on the site to co-browse. A request has no session until it is
+   * accepted, so requests, declines and expiries are kept as the invitation's own row (and its
+   * webhooks); an accepted one is also written to the session it started.
+   */
+  INVITATION_SENT: { label: 'Co-browse request sent', audited: false, webhook: true },
+  INVITATION_ACCEPTED: { label: 'Co-browse request accepted', audited: true, webhook: true },
+  INVITATION_DECLINED: { label: 'Co-browse request declined', audited: false, webhook: true },
+  INVITATION_EXPIRED: { label: 'Co-browse request unanswered', audited: false, webhook: true },
   /** A page the customer's browser showed (origin and path only). */
   PAGE_VISITED: { label: 'Page visited', audited: true, webhook: false },
   /** An agent's click, typing or navigation in Write Mode: kind and target only. */

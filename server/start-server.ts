@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import { openPubSub } from './core/pubsub/index.ts';
 import { buildSchema } from '../graphql/schema/index.ts';
 import type { AppDeps } from '../graphql/context.ts';
+import { createReachableCustomers, MAX_REACHABLE_TABS_PER_CUSTOMER } from './invitations/reachable-customers.ts';
 import { seedEmptyDatabase } from '../prisma/seed.ts';
 import { APP_ROOT } from '../prisma/tools/paths.ts';
 import { useAuditChainKey } from './audit/audit-chain-key.ts';
@@ -83,7 +84,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     policy: { allowPrivateTargets: config.webhookAllowPrivateTargets, allowedPrivateHosts: config.webhookAllowedPrivateHosts },
     log: (line) => logger.warn(line),
   });
-  const deps: AppDeps = { db: database.prisma, pubsub, config, recordings, limits, audit, webhooks, log };
+  const reachable = createReachableCustomers({
+    maxTabs: config.maxReachableCustomers,
+    maxTabsPerCustomer: MAX_REACHABLE_TABS_PER_CUSTOMER,
+  });
+  const deps: AppDeps = { db: database.prisma, pubsub, config, recordings, limits, audit, webhooks, log, reachable };
   const stopExpiringSessions = startWaitingSessionSweep(deps);
   const stopExpiringAssets = startAssetExpiry(deps);
 

@@ -84,6 +84,7 @@ describe('database', () => {
         'Chat',
         'ChatMessage',
         'IdentitySecret',
+        'Invitation',
         'RecordingChunk',
         'Session',
         'SiteAsset',

@@ -15,7 +15,7 @@ const END = 'mutation($id: ID!){ endGuidedMode(sessionId: $id){ mode guidedReque
 const POINTER = 'mutation($id: ID!){ setPointerMode(sessionId: $id){ mode } }';
 const REQUEST_WRITE = 'mutation($id: ID!){ requestWriteMode(sessionId: $id){ mode } }';
 const SIGNAL = 'mutation($id: ID!, $s: JSON!){ sendSignal(sessionId: $id, signal: $s) }';
-const CAPABILITIES = `capabilities { agent { point annotate scroll control navigate } supervisor { point annotate scroll control navigate } }`;
+const CAPABILITIES = `capabilities { agent { point annotate scroll control navigate invite } supervisor { point annotate scroll control navigate invite } }`;
 const SETTINGS = `mutation($c: RoleCapabilitiesInput!){ updateSiteSettings(input: { capabilities: $c }){ writeModeEnabled ${CAPABILITIES} } }`;
 
 const GUIDED_EVENTS = ['GUIDED_REQUESTED', 'GUIDED_APPROVED', 'GUIDED_DECLINED', 'GUIDED_EXPIRED', 'GUIDED_ENDED'] as const;
@@ -208,8 +208,8 @@ describe('Guided Mode and capabilities over GraphQL', () => {
       { cookie: adminCookie },
     );
     assert.deepEqual(read.data!.siteSettings.capabilities, {
-      agent: { point: true, annotate: true, scroll: true, control: true, navigate: true },
-      supervisor: { point: false, annotate: false, scroll: false, control: false, navigate: false },
+      agent: { point: true, annotate: true, scroll: true, control: true, navigate: true, invite: true },
+      supervisor: { point: false, annotate: false, scroll: false, control: false, navigate: false, invite: false },
     });
     assert.equal(errorCode(await gql(url, SETTINGS, { c: { agent: { point: false } } }, { cookie: agentCookie })), 'FORBIDDEN');
 
@@ -233,6 +233,7 @@ describe('Guided Mode and capabilities over GraphQL', () => {
       scroll: false,
       control: true,
       navigate: true,
+      invite: true,
     });
     await agent.dispose();
     // Write Mode needs clicking and typing or navigating.

@@ -116,6 +116,10 @@ const ROWS: Row[] = [
   row('Query.webhookEndpoints',       '-    -    -    -    -    -    Y    -',  '{ webhookEndpoints { id } }'),
   row('Query.handoverEnabled',        '-    -    -    Y    Y    Y    Y    -',  '{ handoverEnabled }'),
   row('Query.handoverCandidates',     '-    -    -    Y    -    -    -    -',  'query($id: ID!){ handoverCandidates(sessionId: $id){ id } }', { variables: A }),
+  // Requests to co-browse are off here: a caller let through meets INVITATIONS_DISABLED or NOT_FOUND, not a refusal.
+  row('Query.invitationsAllowed',     '-    -    -    Y    Y    Y    Y    -',  '{ invitationsAllowed }'),
+  row('Query.reachableCustomer',      '-    -    -    Y    Y    Y    -    -',  '{ reachableCustomer(email: "nobody@example.com"){ online } }'),
+  row('Query.invitations',            '-    -    -    -    -    Y    Y    Y',  '{ invitations { id } }'),
   row('Query.myHandoverOffers',       '-    -    -    Y    Y    -    -    -',  '{ myHandoverOffers { id } }'),
   row('Session.agentHistory',         '-    -    -    Y    -    Y    Y    Y',  'query($id: ID!){ session(id: $id){ agentHistory { start } } }', { variables: A }),
   row('Query.webhookDeliveries',      '-    -    -    -    -    -    Y    -',  '{ webhookDeliveries(endpointId: "none") { id } }'),
@@ -148,6 +152,11 @@ const ROWS: Row[] = [
   row('Mutation.updateWebhookEndpoint','-    -    -    -    -    -    Y    -',  'mutation { updateWebhookEndpoint(id: "none", enabled: false){ id } }'),
   row('Mutation.deleteWebhookEndpoint','-    -    -    -    -    -    Y    -',  'mutation { deleteWebhookEndpoint(id: "none"){ id } }'),
   row('Mutation.pingWebhookEndpoint', '-    -    -    -    -    -    Y    -',  'mutation { pingWebhookEndpoint(id: "none"){ id } }'),
+  row('Mutation.inviteCustomer',      '-    -    -    Y    Y    Y    -    -',  'mutation { inviteCustomer(input: { email: "nobody@example.com" }){ id } }'),
+  // The customer proves who they are with the signed token, not a sign-in: anyone may try, a wrong token gets IDENTITY_UNVERIFIED.
+  row('Mutation.declineInvitation',   'Y    Y    Y    Y    Y    Y    Y    -',  'mutation { declineInvitation(invitationId: "none", identityToken: "x.y.z"){ id } }'),
+  // Only the agent whose request started the session; session A started without one.
+  row('Mutation.joinInvitedSession',  '-    -    -    -    -    -    -    -',  'mutation($id: ID!){ joinInvitedSession(sessionId: $id){ id } }', { variables: A }),
   row('Mutation.offerHandover',       '-    -    -    Y    -    -    -    -',  'mutation($id: ID!){ offerHandover(sessionId: $id, toEmail: "agent2@example.com"){ id } }', { variables: A }),
   row('Mutation.acceptHandover',      '-    -    -    Y    Y    -    -    -',  'mutation { acceptHandover(offerId: "none"){ id } }'),
   row('Mutation.declineHandover',     '-    -    -    Y    Y    -    -    -',  'mutation { declineHandover(offerId: "none") }'),
@@ -163,6 +172,8 @@ const ROWS: Row[] = [
   row('Subscription.sessionLifecycle','-    -    -    -    -    Y    Y    Y',  'subscription { sessionLifecycle }', { poke: () => pokeLifecycle() }),
   row('Subscription.chatStream',      '-    Y    -    Y    -    Y    Y    Y',  'subscription($id: ID!, $t: String){ chatStream(chatId: $id, chatToken: $t) }', { variables: CHAT_A }),
   row('Subscription.chatQueue',       '-    -    -    Y    Y    -    -    -',  'subscription { chatQueue }', { poke: () => pokeChats() }),
+  row('Subscription.invitationPrompts','Y    Y    Y    Y    Y    Y    Y    Y',  'subscription { invitationPrompts(identityToken: "x.y.z"){ invitationId } }'),
+  row('Subscription.invitationUpdates','-    -    -    Y    Y    Y    -    -',  'subscription { invitationUpdates(invitationId: "none"){ id } }'),
   row('Subscription.handoverOffers',  '-    -    -    Y    Y    -    -    -',  'subscription { handoverOffers { open } }', { poke: () => pokeHandover() }),
   row('Subscription.chatStarted',     '-    -    -    -    -    Y    Y    Y',  'subscription { chatStarted { id } }', { poke: () => pokeChats() }),
 ];

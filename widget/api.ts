@@ -150,6 +150,11 @@ export interface WidgetTexts extends Partial<ChatTexts> {
   guidedExpired?: string;
   guidedEndedByAgent?: string;
   guidedEndedByYou?: string;
+  /** An agent's request to co-browse (`inviteAsk` with `{agent}`); their English lives in /widget-invite.js. */
+  inviteTitle?: string;
+  inviteAsk?: string;
+  inviteAccept?: string;
+  inviteDecline?: string;
 }
 
 /** What `Cobrowse.init` takes; every field is optional. */
@@ -174,6 +179,12 @@ export interface InitOptions {
    * Content-Security-Policy has no `worker-src blob:` (default true; a refused worker is reported).
    */
   worker?: boolean;
+  /**
+   * true: while no session runs and `metadata` carries a signed `identityToken`, agents may ask this
+   * customer to co-browse (the site's admin turns requests on too). The page keeps a light socket
+   * that sends only the token; the prompt loads from /widget-invite.js. Default false.
+   */
+  invitations?: boolean;
 }
 
 /** The one global the widget exposes: `window.Cobrowse`. */
@@ -187,7 +198,11 @@ export interface CobrowseApi {
    * Starts a session (or returns the running one) and shows its ID; rejects with the server's
    * message. `metadata` tells the agent who the customer is — it is sent as given, not masked.
    */
-  start(options?: { metadata?: CustomerMetadata }): Promise<StartedSession>;
+  start(options?: {
+    metadata?: CustomerMetadata;
+    /** The agent's request to co-browse the customer accepted (set by the widget's own prompt). */
+    invitationId?: string;
+  }): Promise<StartedSession>;
   /** Ends the running session, if any. */
   exit(): Promise<void>;
   /** Takes Write Mode back: the agent can only point again. */

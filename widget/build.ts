@@ -41,6 +41,9 @@ export const MAX_POINTER_GZIP_BYTES = 1024;
 /** The session across the site's tabs, loaded while a session runs (or another tab says one runs). */
 export const TABS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-tabs.js');
 export const MAX_TABS_GZIP_BYTES = 2 * 1024;
+/** The prompt for agents' requests to co-browse and its light socket, loaded on pages with a signed identity that ask for it. */
+export const INVITE_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-invite.js');
+export const MAX_INVITE_GZIP_BYTES = 4 * 1024;
 /** The masked-field cue and the customer's pointer states, loaded once an agent joins. */
 export const CUES_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-cues.js');
 export const MAX_CUES_GZIP_BYTES = 2 * 1024;
@@ -189,6 +192,9 @@ export async function buildGuidedWidget(outfile = GUIDED_OUTFILE): Promise<{ byt
 /** Builds the chunk that keeps a session across the site's tabs (widget/tabs). */
 export async function buildTabsWidget(outfile = TABS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
   return buildBundle(path.join(REPO_ROOT, 'widget', 'tabs', 'index.ts'), outfile, 'esm');
+/** Builds the request-to-co-browse chunk (widget/invite), loaded only on pages with a signed identity that allow requests. */
+export async function buildInviteWidget(outfile = INVITE_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'invite', 'index.ts'), outfile, 'esm');
 }
 
 /** Builds the chunk that sends the page's fonts and images for agents (widget/assets/send-page-assets.ts). */
@@ -282,6 +288,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     { name: 'dist/widget-guided.js', ...(await buildGuidedWidget()), budget: MAX_GUIDED_GZIP_BYTES },
     { name: 'dist/widget-tabs.js', ...(await buildTabsWidget()), budget: MAX_TABS_GZIP_BYTES },
     { name: 'dist/widget-cues.js', ...(await buildCuesWidget()), budget: MAX_CUES_GZIP_BYTES },
+    { name: 'dist/widget-invite.js', ...(await buildInviteWidget()), budget: MAX_INVITE_GZIP_BYTES },
     { name: 'dist/widget-canvas.js', ...(await buildCanvasWidget()), budget: MAX_CANVAS_GZIP_BYTES },
     { name: 'dist/widget-lit-css.js', ...(await buildLitCssWidget()), budget: MAX_LIT_CSS_GZIP_BYTES },
     { name: 'dist/widget.mjs', ...(await buildEsmWidget()), budget: MAX_WIDGET_GZIP_BYTES },

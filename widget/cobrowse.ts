@@ -18,6 +18,7 @@ import { fill, loadTexts } from './i18n/texts.ts';
 import { writtenCss } from './authored-css.ts';
 import type { litSheetText } from './lit-css.ts';
 import type { answerMaskingPreview } from './preview.ts';
+import type { beReachable } from './invite/index.ts';
 import { SESSION_STREAM } from './operations.ts';
 import type { watchCustomerCues } from './cues.ts';
 import { createRecorder } from './recorder.ts';
@@ -135,7 +136,14 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
           () => {},
         );
       const saved = loadSession();
+      const m = options.metadata ?? metadata;
       if (saved) open(saved);
+      // Agents' requests to co-browse: only for a signed identity, and only where the site asks for them.
+      else if (options.invitations && m?.identityToken)
+        chunk<{ beReachable: typeof beReachable }>('invite').then(
+          (code) => code.beReachable(api, serverOrigin, shadow, t, m),
+          () => {},
+        );
       joinTabs();
       addEventListener('visibilitychange', joinTabs);
     })());
@@ -434,6 +442,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
                 viewportHeight: innerHeight,
                 chatToken: openChatToken(),
                 metadata: startOptions?.metadata ?? options.metadata ?? metadata,
+                invitationId: startOptions?.invitationId,
               },
             },
           );

@@ -138,6 +138,7 @@ export function AdminSettings() {
   const [settings, setSettings] = useState<SiteSettings | null>(null);
   const [writeModeEnabled, setWriteModeEnabled] = useState(true);
   const [handoverEnabled, setHandoverEnabled] = useState(false);
+  const [invitationsEnabled, setInvitationsEnabled] = useState(false);
   const [recordingEnabled, setRecordingEnabled] = useState(false);
   const [captureAssets, setCaptureAssets] = useState(true);
   const [drafts, setDrafts] = useState<Drafts | null>(null);
@@ -150,6 +151,7 @@ export function AdminSettings() {
     setSettings(saved);
     setWriteModeEnabled(saved.writeModeEnabled);
     setHandoverEnabled(saved.handoverEnabled);
+    setInvitationsEnabled(saved.invitationsEnabled);
     setRecordingEnabled(saved.recordingEnabled);
     setCaptureAssets(saved.captureAssets);
     setDrafts(draftsOf(saved));
@@ -163,7 +165,9 @@ export function AdminSettings() {
     if (!drafts) return;
     setSaving(true);
     const lists = Object.fromEntries(RULE_LISTS.map((list) => [list, lines(drafts[list])]));
-    const result = await updateSettings({ input: { writeModeEnabled, handoverEnabled, recordingEnabled, captureAssets, ...lists } });
+    const result = await updateSettings({
+      input: { writeModeEnabled, handoverEnabled, invitationsEnabled, recordingEnabled, captureAssets, ...lists },
+    });
     setSaving(false);
     // A rejected entry saves nothing and keeps the admin's text as typed, to fix and save again.
     if (!result.data) return setOutcome({ tone: 'error', text: describeError(result.error)?.message ?? 'Could not save.' });
@@ -224,6 +228,13 @@ export function AdminSettings() {
               testId="admin-handover"
               title="Allow hand-over between agents"
               help="An agent may offer their session to another online agent, who accepts or declines; a supervisor watching a session may take it over. The customer is told who took over."
+            />
+            <Toggle
+              checked={invitationsEnabled}
+              onChange={setInvitationsEnabled}
+              testId="admin-invitations"
+              title="Agents may ask customers to co-browse"
+              help="On pages that pass a signed customer identity and ask for it (Cobrowse.init({ invitations: true })), an agent may look the customer up and ask to co-browse; the customer accepts or declines, and nothing is shared before they accept."
             />
             {listField('disabledSelectors')}
           </section>

@@ -14,6 +14,7 @@ const TOOLS: Record<Capability, { title: string; help: string }> = {
   scroll: { title: 'Scroll', help: 'Scroll the customer’s page, in Guided Mode.' },
   control: { title: 'Click and type', help: 'In Write Mode.' },
   navigate: { title: 'Navigate', help: 'Back, forward, refresh, addresses: in Write Mode.' },
+  invite: { title: 'Ask to co-browse', help: 'Ask a verified customer on the site to start a session (invitations on).' },
 };
 
 const ROLES: { role: CapabilityRole; name: string }[] = [

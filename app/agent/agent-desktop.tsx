@@ -31,6 +31,7 @@ import { useDesktopBridge, type DesktopBridge } from './desktop-bridge';
 import { HandoverButton } from './handover-button';
 import { HandoverOffers } from './handover-offers';
 import { HANDOVER_ENABLED } from '../lib/handover-documents';
+import { CustomerInvite } from './customer-invite';
 
 /**
  * The agent's desktop: join by session ID, watch and point, exit. Embedded (in another site's
@@ -440,6 +441,15 @@ export function AgentDesktop({ embedded = false, bridge }: { embedded?: boolean;
               <GlobeIcon large />
               <h2>No co-browse session</h2>
               <p className="muted">Ask the customer to click “Start Co-browse” on the website and read you the 9-digit session ID.</p>
+              {!embedded && (
+                <CustomerInvite
+                  notify={notify}
+                  onJoined={(joined) => {
+                    dispatch({ type: 'joined', session: joined });
+                    notify('success', `The customer accepted: connected to session ${formatCode(joined.code)}. You are in Pointer Mode.`);
+                  }}
+                />
+              )}
             </div>
           )}
         </section>

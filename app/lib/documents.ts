@@ -121,6 +121,7 @@ graphql(`
   fragment SiteSettingsFields on SiteSettings {
     writeModeEnabled
     handoverEnabled
+    invitationsEnabled
     recordingEnabled
     captureAssets
     disabledSelectors

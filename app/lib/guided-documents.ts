@@ -21,6 +21,7 @@ graphql(`
         scroll
         control
         navigate
+        invite
       }
       supervisor {
         point
@@ -28,6 +29,7 @@ graphql(`
         scroll
         control
         navigate
+        invite
       }
     }
   }

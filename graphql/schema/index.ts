@@ -7,6 +7,7 @@ import { authResolvers } from './auth/resolvers.ts';
 import { chatResolvers } from './chat/resolvers.ts';
 import { commonResolvers } from './common/resolvers.ts';
 import { handoverResolvers } from './handover/resolvers.ts';
+import { invitationsResolvers } from './invitations/resolvers.ts';
 import { sessionResolvers } from './session/resolvers.ts';
 import { settingsResolvers } from './settings/resolvers.ts';
 import { streamResolvers } from './stream/resolvers.ts';
@@ -31,6 +32,7 @@ const DOMAINS = [
   'chat',
   'webhooks',
   'handover',
+  'invitations',
 ] as const;
 
 // The SDL files' texts come from a generated module: the bundled server has no files to read them from.
@@ -55,6 +57,7 @@ export function buildSchema(): GraphQLSchema {
         chatResolvers,
         webhooksResolvers,
         handoverResolvers,
+        invitationsResolvers,
       ] as never,
     }),
   );

@@ -32,6 +32,8 @@ export type AuditEventInput =
       type: 'SUPERVISOR_TOOK_OVER';
       data: { fromAgentId: string | null; fromAgentName: string | null; supervisorId: string; supervisorName: string };
     }
+  /** The customer accepted an agent's request to co-browse, which started this session. */
+  | { type: 'INVITATION_ACCEPTED'; data: { invitationId: string; agentId: string; agentName: string; requestedAt: string } }
   /** A page the customer's browser showed in the session (origin and path only). */
   | { type: 'PAGE_VISITED'; data: { url: string; hidden: boolean } }
   /** Kind and target only: typed values are never stored. */

@@ -119,6 +119,13 @@ const settings = z.object({
   maxSocketsPerAddress: z.coerce.number().int().min(1).default(500),
   /** Most messages one chat may hold (customer, agent and server messages together). */
   chatMaxMessages: z.coerce.number().int().min(10).max(100_000).default(500),
+  /** Customer tabs one instance keeps reachable for agents' requests to co-browse; more are refused until some leave. */
+  maxReachableCustomers: z.coerce.number().int().min(1).default(50_000),
+  /** Seconds a customer has to answer an agent's request to co-browse. */
+  invitationTtlSeconds: z.coerce.number().int().min(1).max(600).default(60),
+  /** Requests to co-browse one agent may send per minute, and one customer may receive per ten minutes. */
+  invitationsPerAgentPerMinute: z.coerce.number().int().min(1).default(10),
+  invitationsPerCustomerPer10Minutes: z.coerce.number().int().min(1).default(3),
   /** A session no agent joined within this many seconds is refused on join and ended as `expired`. */
   waitingSessionTtlSeconds: z.coerce.number().int().min(1).default(600),
   /** How often each instance looks for expired waiting sessions to end. */

@@ -53,6 +53,12 @@ export const ErrorCode = {
   /** The offer was already answered, has expired, or its session ended. */
   HANDOVER_CLOSED: 'HANDOVER_CLOSED',
   CHAT_TAKEN: 'CHAT_TAKEN',
+  /** Requests to co-browse are turned off for the site (admins turn them on). */
+  INVITATIONS_DISABLED: 'INVITATIONS_DISABLED',
+  /** The customer already has a request to co-browse waiting for an answer. */
+  INVITATION_PENDING: 'INVITATION_PENDING',
+  /** The request was already answered or has expired. */
+  INVITATION_CLOSED: 'INVITATION_CLOSED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 

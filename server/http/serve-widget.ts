@@ -38,6 +38,7 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget-annotations.js',
     'widget-guided.js',
     'widget-tabs.js',
+    'widget-invite.js',
     'widget-canvas.js',
     'widget-lit-css.js',
     'widget.mjs',

@@ -184,6 +184,20 @@ export async function joinChatSession(deps: JoinDeps, agent: UserRow, sessionId:
 }
 
 /**
+ * The agent whose request to co-browse the customer accepted opens the session it started. The
+ * server named the session to that agent's page, so this is no guess and is never charged to the
+ * join limits; nobody else may open it this way.
+ */
+export async function joinInvitedSession(deps: JoinDeps, agent: UserRow, sessionId: string): Promise<SessionWithAgent> {
+  const session = sessionId.length <= 100 ? await deps.db.session.findUnique({ where: { id: sessionId }, include: { agent: true } }) : null;
+  if (!session || session.invitedAgentId !== agent.id)
+    throw forbidden('Only the agent whose request the customer accepted can open this session.');
+  const joined = await joinFound(deps, agent, session);
+  if (!joined) throw sessionUnavailable();
+  return joined;
+}
+
+/**
  * Runs one join attempt under the join limits: charged before it starts, given back when it
  * joins or throws (no guess). `attempt` resolves to null for a failure, which stays charged.
  */

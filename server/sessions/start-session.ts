@@ -8,6 +8,7 @@ import { announceCobrowseInChat, chatForNewSession } from '../chat/link-cobrowse
 import { isUniqueViolation } from '../core/db/index.ts';
 import { loadIdentitySecret } from '../settings/identity-secret.ts';
 import { customerColumns } from './customer-identity.ts';
+import { acceptInTransaction, announceAccepted, type InvitationView } from '../invitations/invitations.ts';
 import type { SessionDeps } from './deps.ts';
 import { publishSessionEvent, type SessionWithAgent } from './session-state.ts';
 
@@ -25,6 +26,8 @@ export interface StartSessionInput {
   chatToken?: string | null | undefined;
   /** Who the customer is, as the site said, maybe signed by its backend (validated here; see protocol/customer-metadata.ts). */
   metadata?: unknown;
+  /** The agent's request to co-browse this start accepts: that agent then joins without the code. */
+  invitationId?: string | null | undefined;
 }
 
 /**
@@ -64,6 +67,7 @@ export async function startSession(
   });
   const chat = input.chatToken ? await chatForNewSession(deps, input.chatToken, input.origin) : null;
   const customerToken = newToken();
+  let invitation: InvitationView | null = null;
   for (let attempt = 1; ; attempt++) {
     try {
       const session = await runAudited(deps.db, async (tx) => {
@@ -86,10 +90,29 @@ export async function startSession(
           { kind: 'CUSTOMER', id: null },
           { type: 'SESSION_STARTED', data: { origin: input.origin, url } },
         );
+        if (input.invitationId) {
+          invitation = await acceptInTransaction(tx, { invitationId: input.invitationId, origin: input.origin, customer }, created.id);
+          await tx.session.update({ where: { id: created.id }, data: { invitedAgentId: invitation.agentId } });
+          await appendAuditEvent(
+            tx,
+            created.id,
+            { kind: 'CUSTOMER', id: null },
+            {
+              type: 'INVITATION_ACCEPTED',
+              data: {
+                invitationId: invitation.id,
+                agentId: invitation.agentId,
+                agentName: invitation.agentName,
+                requestedAt: invitation.createdAt.toISOString(),
+              },
+            },
+          );
+        }
         return created;
       });
       await publishSessionEvent(deps, 'SESSION_STARTED', session);
       if (chat) await announceCobrowseInChat(deps, chat.id, session);
+      if (invitation) await announceAccepted(deps, invitation);
       return { session, customerToken };
     } catch (error) {
       // A clash of random codes is rare; draw again.

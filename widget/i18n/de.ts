@@ -69,6 +69,10 @@ const DE: WidgetTexts = {
   guidedExpired: 'Die Anfrage für den geführten Modus ist abgelaufen.',
   guidedEndedByAgent: 'Der Berater hat den geführten Modus beendet.',
   guidedEndedByYou: 'Der geführte Modus ist aus: Der Berater kann nur noch zeigen.',
+  inviteTitle: 'Co-Browsing-Anfrage',
+  inviteAsk: '{agent} möchte sich diese Seite gemeinsam mit Ihnen ansehen, um zu helfen. Geteilt wird nur, wenn Sie annehmen.',
+  inviteAccept: 'Annehmen',
+  inviteDecline: 'Ablehnen',
 };
 
 export default DE;

@@ -19,7 +19,7 @@ const ANSWER_TIMEOUT_MS = 8000;
 const rulesOf = (settings: SiteSettings): SessionRules => ({
   writeModeEnabled: settings.writeModeEnabled,
   // The preview acts on nothing: no agent's tool reaches the framed page.
-  capabilities: { point: false, annotate: false, scroll: false, control: false, navigate: false },
+  capabilities: { point: false, annotate: false, scroll: false, control: false, navigate: false, invite: false },
   captureAssets: false,
   ...(Object.fromEntries(RULE_LISTS.map((list) => [list, [...settings.builtIn[list], ...settings[list]]])) as Record<
     (typeof RULE_LISTS)[number],

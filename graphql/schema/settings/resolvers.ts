@@ -1,6 +1,7 @@
 import { BUILT_IN_RULES, loadSiteSettings, updateSiteSettings, type SiteSettingsValues } from '../../../server/settings/site-settings.ts';
 import { identitySecretCreatedAt, removeIdentitySecret, rotateIdentitySecret } from '../../../server/settings/identity-secret.ts';
 import { isHandoverEnabled, setHandoverEnabled } from '../../../server/settings/handover-setting.ts';
+import { areInvitationsEnabled, setInvitationsEnabled } from '../../../server/settings/invitations-setting.ts';
 import { requireUser } from '../../authorize.ts';
 import type { GraphQLContext } from '../../context.ts';
 import type { Resolvers, SiteSettingsInput } from '../../generated/resolvers-types.ts';
@@ -9,6 +10,7 @@ const withBuiltIn = async (settings: SiteSettingsValues, ctx: GraphQLContext) =>
   ...settings,
   builtIn: { ...BUILT_IN_RULES, allowedOrigins: ctx.config.allowedOrigins },
   handoverEnabled: await isHandoverEnabled(ctx.db),
+  invitationsEnabled: await areInvitationsEnabled(ctx.db),
 });
 
 /** GraphQL's "absent or null" becomes "unchanged". */
@@ -27,6 +29,7 @@ export const settingsResolvers: Resolvers = {
       requireUser(ctx, 'ADMIN');
       const saved = await updateSiteSettings(ctx.db, given(input));
       if (typeof input.handoverEnabled === 'boolean') await setHandoverEnabled(ctx.db, input.handoverEnabled);
+      if (typeof input.invitationsEnabled === 'boolean') await setInvitationsEnabled(ctx.db, input.invitationsEnabled);
       return withBuiltIn(saved, ctx);
     },
     rotateIdentitySecret: async (_parent, _args, ctx) => {

@@ -16,6 +16,10 @@ export const topics = {
   toCustomer: (sessionId: string) => `session:${sessionId}:customer`,
   /** Hand-over offers to one agent, and their withdrawal, wherever the agent's desktop is connected. */
   toStaff: (userId: string) => `user:${userId}:handover`,
+  /** Requests to co-browse for one verified customer on one site (`key` from server/invitations), to each of their tabs. */
+  toReachable: (key: string) => `reachable:${key}`,
+  /** What became of one request to co-browse, for the agent who sent it. */
+  invitation: (invitationId: string) => `invitation:${invitationId}`,
   /** Lifecycle of every session, for supervisors and the API. */
   lifecycle: 'sessions:lifecycle',
   /** Sign-outs, password resets, role changes and revoked API keys, for every instance's open sockets. */
