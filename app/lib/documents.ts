@@ -132,6 +132,7 @@ graphql(`
     allowedOrigins
     keptQueryParameters
     embedOrigins
+    frameOrigins
     builtIn {
       disabledSelectors
       maskedFieldSelectors
@@ -142,6 +143,8 @@ graphql(`
       allowedOrigins
       keptQueryParameters
       embedOrigins
+      frameOrigins
+      frameOrigins
     }
   }
 `);
@@ -173,6 +176,7 @@ export const RULE_LISTS = [
   'disabledSelectors',
   'allowedOrigins',
   'embedOrigins',
+  'frameOrigins',
 ] as const;
 export type RuleList = (typeof RULE_LISTS)[number];
 

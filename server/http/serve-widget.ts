@@ -39,6 +39,8 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget-guided.js',
     'widget-canvas.js',
     'widget-lit-css.js',
+    'widget-frames.js',
+    'widget-child-frame.js',
     'widget.mjs',
     'widget.d.mts',
     'embed-client.mjs',
