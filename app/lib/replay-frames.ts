@@ -51,7 +51,8 @@ export async function frameReplayEvents(event: RecordedEvent): Promise<RecordedE
   if (typeof frame !== 'number' || !Number.isSafeInteger(frame) || frame < 1 || frame >= MAX_FRAME_NODE_ID) return [];
   if (!Array.isArray(payload?.events)) return [];
   const events: RecordedEvent[] = [];
-  for (const inner of payload.events as RecordedEvent[]) {
+  // Moved in a copy: the stream's own event stays as it came.
+  for (const inner of structuredClone(payload.events) as RecordedEvent[]) {
     if (inner && isPackedEvents(inner)) events.push(...(await unpackEvents(inner.data.payload)));
     else if (inner && typeof inner === 'object') events.push(inner);
   }
