@@ -84,6 +84,8 @@ export async function frameReplayEvents(event: RecordedEvent): Promise<RecordedE
   let rootId: number | null = null;
   const replayed: RecordedEvent[] = [];
   for (const inner of events) {
+    // In the page's order, at the time the page took them in (the frame's clock may differ).
+    inner.timestamp = event.timestamp;
     const data = inner.data as Json;
     try {
       if (inner.type === FULL_SNAPSHOT && data?.node && typeof data.node === 'object') {
@@ -134,6 +136,15 @@ export async function frameReplayEvents(event: RecordedEvent): Promise<RecordedE
     }
   }
   return replayed;
+}
+
+/** A recording's events with each frame's own events in place (see `frameReplayEvents`); a frame's that cannot be read are left out. */
+export async function withFrameEvents(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+  const all: RecordedEvent[] = [];
+  for (const event of events)
+    if (!isFrameEvents(event)) all.push(event);
+    else all.push(...(await frameReplayEvents(event).catch(() => [])));
+  return all;
 }
 
 /** The placeholder's words, naming the other site, drawn as an image: an iframe shows no content of its own. */
