@@ -165,6 +165,11 @@ describe('cross-origin frames: a trusted site’s frame mirrored, masked in its 
       where: 'the customer’s uploads',
     });
 
+    // The agent's page reloads and asks for the page again: the frame's page comes with it, as it is now.
+    await agent.reload();
+    await view.frameLocator('[data-testid=pay]').getByText('Card checked').waitFor();
+    assert.equal(await view.frameLocator('[data-testid=pay]').getByTestId('holder').inputValue(), 'Ada Lovelace');
+
     // The session ends: the frame is told to stop, and posts nothing more.
     await customer.getByTestId('cobrowse-exit').click();
     await waitFor(

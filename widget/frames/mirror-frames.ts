@@ -63,6 +63,8 @@ function onMessage(event: MessageEvent<Partial<FrameMessage> | null>): void {
  */
 export function mirrorFrames(recorder: Recorder, origins: readonly string[]): void {
   trusted = origins;
+  // Called again for every snapshot an agent asks for, which the snapshot hook below has answered.
+  const again = recording === recorder;
   recording = recorder;
   if (!installed) {
     installed = true;
@@ -81,5 +83,5 @@ export function mirrorFrames(recorder: Recorder, origins: readonly string[]): vo
       if (recording) frames().forEach((frame) => tell(frame, 'cobrowse-frame-record'));
     };
   }
-  frames().forEach((frame) => tell(frame, 'cobrowse-frame-record'));
+  if (!again) frames().forEach((frame) => tell(frame, 'cobrowse-frame-record'));
 }
