@@ -148,6 +148,8 @@ describe('cross-origin frames: a trusted site’s frame mirrored, masked in its 
     );
     await mirrored.getByText('Card checked').waitFor();
     assert.equal(await mirrored.getByTestId('card').inputValue(), '****');
+    // Marked masked for the agent as in the customer's own page: a purple outline.
+    assert.equal(await mirrored.getByTestId('card').evaluate((card) => getComputedStyle(card).outlineColor), 'rgb(147, 51, 234)');
     await frame.getByTestId('card').pressSequentially('4242');
     mkdirSync(SCREENSHOTS, { recursive: true });
     await agent.screenshot({ path: path.join(SCREENSHOTS, 'mirrored-frame.png') });

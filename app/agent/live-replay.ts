@@ -4,7 +4,8 @@ import { Replayer } from 'rrweb';
 import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../protocol/messages';
 import { isPackedEvents, unpackEvents } from '../../protocol/packed-events';
 import { replayAssets } from '../lib/replay-assets';
-import { frameReplayEvents, isFrameEvents, otherSiteFrameLabels } from '../lib/replay-frames';
+import { frameReplayEvents, isFrameEvents } from '../lib/replay-frames';
+import { frameMarks } from './frame-marks';
 import { pointerStatesReplay } from '../lib/replay-pointer-states';
 import { openDialogsWithoutFocus, popoverReplay } from '../lib/replay-top-layer';
 import { canvasFrames } from './canvas-frames';
@@ -106,7 +107,7 @@ export function createLiveReplay(
       // A live view is never paused, but rrweb marks it so (its state is "live", not "playing"),
       // which would hold every CSS animation on its first frame: what fades in would never show.
       pauseAnimation: false,
-      plugins: [popoverReplay, replayAssets(), canvasFrames, shadowRootMarks, pointerStatesReplay(), otherSiteFrameLabels],
+      plugins: [popoverReplay, replayAssets(), canvasFrames, shadowRootMarks, pointerStatesReplay(), frameMarks],
     });
     // Screen readers name a frame by its title; rrweb leaves it without one.
     replayer.iframe.title = 'The customer’s page, live';

@@ -1,5 +1,4 @@
-import type { ReplayPlugin } from 'rrweb';
-import { FRAME_EVENTS_TAG, OTHER_SITE_FRAME_ATTRIBUTE, type RecordedEvent } from '../../protocol/messages';
+import { FRAME_EVENTS_TAG, type RecordedEvent } from '../../protocol/messages';
 import { isPackedEvents, unpackEvents } from '../../protocol/packed-events';
 
 const FULL_SNAPSHOT = 2;
@@ -167,13 +166,3 @@ export function otherSiteLabel(origin: string): string {
 
 /** The CSS property that carries each placeholder's own label (see the frame rule in agent-marks.ts). */
 export const FRAME_LABEL_PROPERTY = '--cobrowse-frame-label';
-
-/** Gives each rebuilt iframe of another site a placeholder naming that site. */
-export const otherSiteFrameLabels: ReplayPlugin = {
-  onBuild(node) {
-    const element = node as Element;
-    if (element.nodeName !== 'IFRAME') return;
-    const origin = element.getAttribute(OTHER_SITE_FRAME_ATTRIBUTE);
-    if (origin) (element as HTMLElement).style.setProperty(FRAME_LABEL_PROPERTY, otherSiteLabel(origin));
-  },
-};
