@@ -5,7 +5,8 @@ import { describe, it, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
 import { MAX_FRAME_MESSAGE_BYTES, MAX_FRAME_MESSAGES_PER_SECOND } from '../protocol/limits.ts';
-import { captureUploads } from './support/browser.ts';
+import { readRecording } from '../server/recording/recording-writer.ts';
+import { captureUploads, signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite, startOnPage } from './support/cobrowse-pages.ts';
 import { assertNoneCaptured } from './support/network-capture.ts';
 import { withUnpacked } from './support/packed-frames.ts';
@@ -118,7 +119,7 @@ describe('cross-origin frames: a trusted site’s frame mirrored, masked in its 
       await waitFor(() => view.getByTestId('title').count(), 'the page in the agent view');
       return view;
     };
-    return { customer, agent, uploads, join };
+    return { customer, agent, uploads, join, code };
   }
 
   it('mirrors a trusted frame live once an agent watches, keeps its card number masked on the wire, and stops it with the session', async (t) => {
@@ -223,6 +224,36 @@ describe('cross-origin frames: a trusted site’s frame mirrored, masked in its 
       where: 'the customer’s uploads',
     });
     assert.equal(await view.frameLocator('[data-testid=ad]').getByText('FORGED-7731').count(), 0);
+  });
+
+  it('replays the trusted frame’s page in a supervisor’s replay of the recorded session', async (t) => {
+    await updateSiteSettings(suite.server.deps.db, { recordingEnabled: true });
+    t.after(() => updateSiteSettings(suite.server.deps.db, { recordingEnabled: false }));
+    const { customer, join, code } = await customerOn(
+      t,
+      `<iframe data-testid="pay" width="460" height="260" src="${pay.origin}/card"></iframe>`,
+    );
+    const view = await join();
+    await customer.frameLocator('[data-testid=pay]').getByTestId('holder').pressSequentially('Grace Hopper');
+    await waitFor(
+      async () => (await view.frameLocator('[data-testid=pay]').getByTestId('holder').inputValue()) === 'Grace Hopper',
+      'the holder’s name in the agent view',
+    );
+    const { id } = await suite.server.deps.db.session.findUniqueOrThrow({ where: { code } });
+    await waitFor(async () => {
+      await suite.server.deps.recordings.flush(id);
+      return JSON.stringify(await readRecording(suite.server.deps.db, id)).includes('Grace Hopper');
+    }, 'the frame’s typing recorded');
+    await customer.getByTestId('cobrowse-exit').click();
+
+    const supervisor = await suite.newPage(1440, 1000);
+    await signInAs(supervisor, suite.server.url, 'supervisor@example.com', `/supervisor/replay?session=${id}`);
+    const replay = supervisor.frameLocator('[data-testid=replay-view] iframe');
+    await replay.getByTestId('title').waitFor();
+    await supervisor.getByTestId('replay-play').click();
+    const frame = replay.frameLocator('[data-testid=pay]');
+    await frame.getByText('Pay with card for booking 4417').waitFor();
+    await waitFor(async () => (await frame.getByTestId('holder').inputValue()) === 'Grace Hopper', 'the holder’s name in the replay');
   });
 
   it('takes at most its rate of messages from a frame, and none past the size limit', async (t) => {
