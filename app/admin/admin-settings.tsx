@@ -60,7 +60,7 @@ const LIST_COPY: Record<RuleList, { title: string; help: string; placeholder: st
   },
   frameOrigins: {
     title: 'Frames of other sites agents may see',
-    help: 'A payment or booking form your pages frame from another site, e.g. https://pay.example. Its page must load the widget with Cobrowse.init({ frame: true }); it then records itself under these masking rules and shows only to agents of sessions on your allowed sites. Any other site’s frame shows agents a labelled placeholder.',
+    help: 'A payment or booking form your pages frame from another site, e.g. https://pay.example. Its page must load the widget with Cobrowse.init({ frame: true }); it then records itself under this site’s masking rules and shows only to agents of sessions on your allowed sites. Any other site’s frame shows agents a labelled placeholder.',
     placeholder: 'https://pay.example',
   },
   disabledSelectors: {
