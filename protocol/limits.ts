@@ -78,3 +78,11 @@ export const MAX_ANNOTATION_SIGNALS_PER_SECOND = 50;
 /** A stroke that is not pinned fades this long after its last piece; a laser trail much sooner. */
 export const ANNOTATION_FADE_MS = 4000;
 export const LASER_FADE_MS = 800;
+
+/**
+ * What the customer's page takes from one trusted frame of another site: messages of at most
+ * this much JSON, and at most this many a second (the frame's widget sends one batch a frame,
+ * a full snapshot packed); more is dropped, and the frame's view waits for its next snapshot.
+ */
+export const MAX_FRAME_MESSAGE_BYTES = 2 * 1024 * 1024;
+export const MAX_FRAME_MESSAGES_PER_SECOND = 60;

@@ -69,6 +69,11 @@ export interface SessionRules {
    * other one, and the fragment, is stripped (protocol/page-address.ts).
    */
   keptQueryParameters: string[];
+  /**
+   * Other sites (origins) whose frames in the page are mirrored to the agent: each runs the widget
+   * as a child frame (`Cobrowse.init({ frame: true })`) and records itself under the site's rules.
+   */
+  frameOrigins: string[];
 }
 
 /** How a masked element is marked in the recorded page (`data-cobrowse-masked`), for the agent's view. */
@@ -316,3 +321,42 @@ export type PreviewMessage =
   | { type: 'cobrowse-preview-ready' }
   | { type: 'cobrowse-preview-rules'; rules: SessionRules }
   | { type: 'cobrowse-preview-events'; batch: EventBatch };
+
+/**
+ * The rrweb custom event carrying what a trusted frame of another site recorded of itself:
+ * `{ frame, events }`, `frame` the rrweb id of the `<iframe>` in the customer's page and `events`
+ * the frame's own rrweb events, ids as the frame numbered them (the agent's view moves them into
+ * ids of their own and attaches the frame's page to the iframe).
+ */
+export const FRAME_EVENTS_TAG = 'cobrowse-frame-events';
+
+/** What a frame-events event carries. */
+export interface FrameEvents {
+  frame: number;
+  events: RecordedEvent[];
+}
+
+/**
+ * Window messages between the customer's page and a frame of another site that runs the widget
+ * as a child (`Cobrowse.init({ frame: true })`). The child says it is ready (to the parent origins
+ * the server names for it, nothing else), is asked to record while the parent's session is being
+ * watched, posts its batches (recorded and masked in its own browser context), and stops when told.
+ * Each side checks the other's origin and window before it listens.
+ */
+export type FrameMessage =
+  | { type: 'cobrowse-frame-ready' }
+  | { type: 'cobrowse-frame-record' }
+  | { type: 'cobrowse-frame-stop' }
+  | { type: 'cobrowse-frame-events'; batch: EventBatch };
+
+/**
+ * Where a child frame's widget asks the server, with its page's origin, which parent origins it
+ * may post to and under which masking rules it records (an answer of the site's settings).
+ */
+export const FRAME_RULES_PATH = '/api/frame-rules';
+
+/** The server's answer at `FRAME_RULES_PATH`: no parent origins when the frame's site is not trusted. */
+export interface FrameRules {
+  parentOrigins: string[];
+  rules: SessionRules | null;
+}

@@ -20,6 +20,7 @@ import { MAX_WS_PAYLOAD_BYTES, serveGraphQLOverWebSocket } from './http/graphql-
 import { guardPages } from './http/guard-pages.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { healthRoutes } from './http/health-routes.ts';
+import { frameRulesRoute } from './http/frame-rules-route.ts';
 import { createLogger, requestLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { serveWidgetFiles } from './http/serve-widget.ts';
@@ -112,6 +113,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   app.use(graphqlHttp.router);
   app.use(auditExportRoute(deps));
   app.use(assetRoutes(deps));
+  app.use(frameRulesRoute(deps));
   app.use(guardPages(deps));
   if (nextApp) {
     const handle = nextApp.getRequestHandler();

@@ -17,6 +17,7 @@ const rules: SessionRules = {
   maskedCanvasSelectors: [],
   maskedPagePatterns: [],
   keptQueryParameters: [],
+  frameOrigins: [],
 };
 
 const server = (status: SessionState['status'], more: Partial<SessionState> = {}): SessionState => ({

@@ -163,6 +163,13 @@ export interface InitOptions {
   server?: string;
   /** false: no built-in button, card or notices, for sites that draw their own (default true). */
   ui?: boolean;
+  /**
+   * true: this page is another site's frame inside the customer's page (a payment or booking
+   * form) and runs the widget only to be mirrored with that page: it draws nothing, asks the
+   * server which parent sites it may post to (the admin's trusted frames), and records itself
+   * while the parent's session is watched by an agent, masked here, in its own browser context.
+   */
+  frame?: boolean;
   /** A built-in language (`en`, `de`); by default the page's `<html lang>`, then the browser's. */
   language?: string;
   /** Overrides of any text, on top of the language's. */

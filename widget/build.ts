@@ -56,6 +56,11 @@ export const MAX_ASSETS_GZIP_BYTES = 2 * 1024;
 export const LIT_CSS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-lit-css.js');
 export const MAX_LIT_CSS_GZIP_BYTES = 512;
 
+/** What mirrors trusted frames of other sites: the parent page's side, and the framed page's. */
+export const FRAMES_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-frames.js');
+export const CHILD_FRAME_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-child-frame.js');
+export const MAX_FRAMES_GZIP_BYTES = 1024;
+
 /** The canvas mirror, loaded by the widget only on pages that have a canvas; served at /widget-canvas.js. */
 export const CANVAS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-canvas.js');
 export const MAX_CANVAS_GZIP_BYTES = 3 * 1024;
@@ -207,6 +212,16 @@ export async function buildCanvasWidget(outfile = CANVAS_OUTFILE): Promise<{ byt
   return buildBundle(path.join(REPO_ROOT, 'widget', 'canvas', 'index.ts'), outfile, 'esm');
 }
 
+/** Builds the parent page's side of mirroring frames of other sites (widget/frames/mirror-frames.ts). */
+export async function buildFramesWidget(outfile = FRAMES_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'frames', 'mirror-frames.ts'), outfile, 'esm');
+}
+
+/** Builds the framed page's side (widget/frames/record-for-parent.ts), loaded with `init({ frame: true })`. */
+export async function buildChildFrameWidget(outfile = CHILD_FRAME_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', 'frames', 'record-for-parent.ts'), outfile, 'esm');
+}
+
 /** Builds the chunk that reads Lit components' CSS as written (widget/lit-css.ts). */
 export async function buildLitCssWidget(outfile = LIT_CSS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
   return buildBundle(path.join(REPO_ROOT, 'widget', 'lit-css.ts'), outfile, 'esm');
@@ -290,6 +305,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     { name: 'dist/widget-cues.js', ...(await buildCuesWidget()), budget: MAX_CUES_GZIP_BYTES },
     { name: 'dist/widget-invite.js', ...(await buildInviteWidget()), budget: MAX_INVITE_GZIP_BYTES },
     { name: 'dist/widget-canvas.js', ...(await buildCanvasWidget()), budget: MAX_CANVAS_GZIP_BYTES },
+    { name: 'dist/widget-frames.js', ...(await buildFramesWidget()), budget: MAX_FRAMES_GZIP_BYTES },
+    { name: 'dist/widget-child-frame.js', ...(await buildChildFrameWidget()), budget: MAX_FRAMES_GZIP_BYTES },
     { name: 'dist/widget-lit-css.js', ...(await buildLitCssWidget()), budget: MAX_LIT_CSS_GZIP_BYTES },
     { name: 'dist/widget.mjs', ...(await buildEsmWidget()), budget: MAX_WIDGET_GZIP_BYTES },
     { name: 'dist/embed-client.mjs', ...(await buildEmbedClient()), budget: MAX_EMBED_CLIENT_GZIP_BYTES },

@@ -21,6 +21,7 @@ import type { answerMaskingPreview } from './preview.ts';
 import type { beReachable } from './invite/index.ts';
 import { SESSION_STREAM } from './operations.ts';
 import type { watchCustomerCues } from './cues.ts';
+import type { mirrorFrames } from './frames/mirror-frames.ts';
 import { createRecorder } from './recorder.ts';
 import { IDLE, openOf, transition, type OpenSession, type SessionEvent, type WidgetSession } from './session-machine.ts';
 import { clearSession, loadSession, saveSession, sessionLiveElsewhere, type StoredSession } from './session-store.ts';
@@ -119,13 +120,13 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
       t = await loadTexts(serverOrigin, options.language, options.texts);
       await bodyReady();
       shadow = createShadowRoot(WIDGET_CSS);
-      if (options.ui !== false) {
+      if (options.ui !== false && !options.frame) {
         panel = createPanel(shadow, actions, t);
         addChatButton(shadow, serverOrigin, t);
       }
       if (window.parent !== window)
         chunk<{ answerMaskingPreview: typeof answerMaskingPreview }>('preview').then(
-          (code) => code.answerMaskingPreview(serverOrigin, createRecorder),
+          (code) => code.answerMaskingPreview(serverOrigin, createRecorder, options.frame),
           () => {},
         );
       // Lit components built their stylesheets before this script ran: their CSS as written is
@@ -255,6 +256,12 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
   let cues: unknown;
   const record = (open: OpenSession) => {
     recorder.start(open.rules);
+    // Trusted frames of other sites record themselves (widget/frames), asked by this page's chunk.
+    if (open.rules?.frameOrigins.length)
+      chunk<{ mirrorFrames: typeof mirrorFrames }>('frames').then(
+        (code) => code.mirrorFrames(recorder, open.rules!.frameOrigins),
+        () => {},
+      );
     // The masked-field cue and the pointer states, loaded the first time an agent is here.
     cues ??= chunk<{ watchCustomerCues: typeof watchCustomerCues }>('cues').then(
       (code) =>

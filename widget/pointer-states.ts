@@ -105,6 +105,7 @@ export function watchPointerStates(recorder: Pick<Recorder, 'id' | 'custom'> & {
   listen(HOVER_TRIGGERS, () => (hoverDue = true));
   listen(PRESS_AND_FOCUS_TRIGGERS, () => (pressDue = true));
   for (const query of queries) query.addEventListener('change', schedule);
+  // The hook is shared (trusted frames send their pages again too): whatever was set stays called.
   const before = recorder.snapshotted;
   recorder.snapshotted = () => {
     before?.();

@@ -1,4 +1,5 @@
 import type { PreviewMessage, SessionRules } from '../protocol/messages.ts';
+import type { recordForParent } from './frames/record-for-parent.ts';
 import type { createRecorder, Recorder } from './recorder.ts';
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item) => typeof item === 'string') : []);
@@ -20,8 +21,14 @@ function masking(rules: Partial<SessionRules> | undefined) {
  * rules the preview sends and posts the events back, exactly as an agent would receive them.
  * Only the server's own origin is listened to and posted to. A chunk of its own
  * (/widget-preview.js) that only framed pages load; it records with the core's recorder.
+ * `frame`: the page runs the widget as another site's frame (`init({ frame: true })`), whose own
+ * chunk (/widget-child-frame.js) records it for its parent page.
  */
-export function answerMaskingPreview(serverOrigin: string, record: typeof createRecorder): void {
+export function answerMaskingPreview(serverOrigin: string, record: typeof createRecorder, frame?: boolean): void {
+  if (frame)
+    import(/* @vite-ignore */ `${serverOrigin}/widget-child-frame.js`)
+      .then((code: { recordForParent: typeof recordForParent }) => code.recordForParent(serverOrigin, record))
+      .catch(() => {}); // no answer from the server: the frame is not mirrored, the agent sees its placeholder
   let recorder: Recorder | null = null;
   const post = (message: PreviewMessage) => window.parent.postMessage(message, serverOrigin);
   addEventListener('message', (event: MessageEvent<Partial<PreviewMessage> | null>) => {

@@ -59,6 +59,11 @@ const LIST_COPY: Record<RuleList, { title: string; help: string; placeholder: st
     help: 'Your CRM or helpdesk, e.g. https://crm.example: its pages may frame the agent view at /embed/agent and drive it by postMessage. No other site may frame it.',
     placeholder: 'https://crm.example',
   },
+  frameOrigins: {
+    title: 'Frames of other sites agents may see',
+    help: 'A payment or booking form your pages frame from another site, e.g. https://pay.example. Its page must load the widget with Cobrowse.init({ frame: true }); it then records itself under this site’s masking rules and shows only to agents of sessions on your allowed sites. Any other site’s frame shows agents a labelled placeholder.',
+    placeholder: 'https://pay.example',
+  },
   disabledSelectors: {
     title: 'Controls agents may not use',
     help: 'Green border in the agent’s view; agent clicks on them do nothing. The customer can always use them.',
@@ -243,6 +248,7 @@ export function AdminSettings() {
             <h2>Sites</h2>
             {listField('allowedOrigins')}
             {listField('embedOrigins')}
+            {listField('frameOrigins')}
             <Toggle
               checked={captureAssets}
               onChange={setCaptureAssets}

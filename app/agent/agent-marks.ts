@@ -1,4 +1,5 @@
 import { OTHER_SITE_FRAME_ATTRIBUTE, type MaskKind } from '../../protocol/messages';
+import { FRAME_LABEL_PROPERTY, otherSiteLabel, SHARED_FRAME_ATTRIBUTE } from '../lib/replay-frames';
 
 const STYLE_ID = 'cobrowse-agent-marks';
 
@@ -6,11 +7,8 @@ const STYLE_ID = 'cobrowse-agent-marks';
 const MASKED = '[data-cobrowse-masked]';
 const maskedAs = (kind: MaskKind) => `[data-cobrowse-masked="${kind}"]`;
 
-/** The placeholder's words, drawn as an image: an iframe shows no content of its own. */
-const OTHER_SITE_LABEL = encodeURIComponent(
-  "<svg xmlns='http://www.w3.org/2000/svg' width='320' height='40'><text x='160' y='25' text-anchor='middle' " +
-    "font-family='system-ui, sans-serif' font-size='13' font-weight='600' fill='#4b5563'>Another site’s content, not shown to agents</text></svg>",
-);
+/** The placeholder's words where the iframe's own label (naming the site) was lost. */
+const OTHER_SITE_LABEL = otherSiteLabel('another site');
 
 /** How masked nodes look to the agent: purple borders, grey images, striped placeholders. */
 export const MASK_RULES = [
@@ -18,8 +16,9 @@ export const MASK_RULES = [
   `${maskedAs('image')} { background: #d1d5db !important; }`,
   `${maskedAs('element')} { background: repeating-linear-gradient(135deg, #ede9fe 0 10px, #f5f3ff 10px 20px) !important; overflow: hidden !important; }`,
   `${maskedAs('element')}::before { content: "Hidden"; display: block; padding: 2px 6px; font: 600 12px/1.3 system-ui, sans-serif; color: #6b21a8; }`,
-  // A frame of another site cannot be recorded: a labelled placeholder of its size, not a blank box.
-  `iframe[${OTHER_SITE_FRAME_ATTRIBUTE}] { background: #f3f4f6 url("data:image/svg+xml,${OTHER_SITE_LABEL}") center no-repeat !important; outline: 2px dashed #9ca3af !important; outline-offset: -2px !important; }`,
+  // A frame of another site that does not share its page: a labelled placeholder of its size, not
+  // a blank box. One that does (a trusted frame running the widget) shows its page instead.
+  `iframe[${OTHER_SITE_FRAME_ATTRIBUTE}]:not([${SHARED_FRAME_ATTRIBUTE}]) { background: #f3f4f6 var(${FRAME_LABEL_PROPERTY}, ${OTHER_SITE_LABEL}) center no-repeat !important; outline: 2px dashed #9ca3af !important; outline-offset: -2px !important; }`,
 ];
 
 /**

@@ -5,6 +5,8 @@ import { CUSTOMER_TAB_EVENT_TAG, customerTabOf, type CustomerTab } from '../../p
 import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../protocol/messages';
 import { isPackedEvents, unpackEvents } from '../../protocol/packed-events';
 import { replayAssets } from '../lib/replay-assets';
+import { frameReplayEvents, isFrameEvents } from '../lib/replay-frames';
+import { frameMarks } from './frame-marks';
 import { pointerStatesReplay } from '../lib/replay-pointer-states';
 import { openDialogsWithoutFocus, popoverReplay } from '../lib/replay-top-layer';
 import { canvasFrames } from './canvas-frames';
@@ -114,7 +116,7 @@ export function createLiveReplay(
       // A live view is never paused, but rrweb marks it so (its state is "live", not "playing"),
       // which would hold every CSS animation on its first frame: what fades in would never show.
       pauseAnimation: false,
-      plugins: [popoverReplay, replayAssets(), canvasFrames, shadowRootMarks, pointerStatesReplay()],
+      plugins: [popoverReplay, replayAssets(), canvasFrames, shadowRootMarks, pointerStatesReplay(), frameMarks],
     });
     // Screen readers name a frame by its title; rrweb leaves it without one.
     replayer.iframe.title = 'The customer’s page, live';
@@ -199,11 +201,13 @@ export function createLiveReplay(
           if (!(await applyInParts(event, mine))) return;
           continue;
         }
-        if (!isPackedEvents(event)) {
+        if (!isPackedEvents(event) && !isFrameEvents(event)) {
           apply(event);
           continue;
         }
-        const unpacked = await unpackEvents(event.data.payload).catch((error: unknown) => {
+        // A trusted frame's own events (packed or not) become the page's, in their place.
+        const read = isPackedEvents(event) ? unpackEvents(event.data.payload) : frameReplayEvents(event);
+        const unpacked = await read.catch((error: unknown) => {
           console.error('Co-browse: packed events refused:', error);
           on.unreadable();
           return [];
@@ -221,7 +225,7 @@ export function createLiveReplay(
 
   return {
     addEvents(events) {
-      if (inflating || events.some((event) => isPackedEvents(event) || isLargeMutation(event))) {
+      if (inflating || events.some((event) => isPackedEvents(event) || isFrameEvents(event) || isLargeMutation(event))) {
         waiting.push(...events);
         if (!inflating) void applyWaiting();
       } else events.forEach(apply);

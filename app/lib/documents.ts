@@ -133,6 +133,7 @@ graphql(`
     allowedOrigins
     keptQueryParameters
     embedOrigins
+    frameOrigins
     builtIn {
       disabledSelectors
       maskedFieldSelectors
@@ -143,6 +144,8 @@ graphql(`
       allowedOrigins
       keptQueryParameters
       embedOrigins
+      frameOrigins
+      frameOrigins
     }
   }
 `);
@@ -174,6 +177,7 @@ export const RULE_LISTS = [
   'disabledSelectors',
   'allowedOrigins',
   'embedOrigins',
+  'frameOrigins',
 ] as const;
 export type RuleList = (typeof RULE_LISTS)[number];
 

@@ -41,6 +41,8 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget-invite.js',
     'widget-canvas.js',
     'widget-lit-css.js',
+    'widget-frames.js',
+    'widget-child-frame.js',
     'widget.mjs',
     'widget.d.mts',
     'embed-client.mjs',

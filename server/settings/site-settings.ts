@@ -26,7 +26,9 @@ export const SELECTOR_LISTS = [
   'maskedCanvasSelectors',
 ] as const;
 type SelectorList = (typeof SELECTOR_LISTS)[number];
-type RuleList = SelectorList | 'maskedPagePatterns' | 'allowedOrigins' | 'keptQueryParameters' | 'embedOrigins';
+type RuleList = SelectorList | 'maskedPagePatterns' | 'allowedOrigins' | 'keptQueryParameters' | 'embedOrigins' | 'frameOrigins';
+/** The lists whose entries are site origins. */
+type OriginList = 'allowedOrigins' | 'embedOrigins' | 'frameOrigins';
 
 export type SiteSettingsValues = Record<RuleList, string[]> & {
   writeModeEnabled: boolean;
@@ -53,6 +55,8 @@ export const BUILT_IN_RULES = {
   keptQueryParameters: [] as string[],
   /** No page may frame the agent view until the admin names it. */
   embedOrigins: [] as string[],
+  /** No other site's frame is mirrored until the admin trusts its origin. */
+  frameOrigins: [] as string[],
 } satisfies Record<RuleList, string[]>;
 
 const RULE_LISTS = Object.keys(BUILT_IN_RULES) as RuleList[];
@@ -68,6 +72,7 @@ const LIST_NAMES: Record<RuleList, string> = {
   allowedOrigins: 'Allowed sites',
   keptQueryParameters: 'Kept query parameters',
   embedOrigins: 'Embedding sites',
+  frameOrigins: 'Trusted frames',
 };
 
 /** The site's settings; defaults until an admin saves some. */
@@ -97,6 +102,7 @@ export function sessionRules(settings: SiteSettingsValues): SessionRules {
     maskedCanvasSelectors: merged('maskedCanvasSelectors'),
     maskedPagePatterns: merged('maskedPagePatterns'),
     keptQueryParameters: merged('keptQueryParameters'),
+    frameOrigins: settings.frameOrigins,
   };
 }
 
@@ -136,7 +142,7 @@ function checkPagePattern(entry: string): string {
 }
 
 /** A site is an origin: scheme, host and port, e.g. https://shop.example (a trailing slash is dropped). */
-function checkOrigin(list: 'allowedOrigins' | 'embedOrigins', entry: string): string {
+function checkOrigin(list: OriginList, entry: string): string {
   const origin = checkEntry(list, entry).replace(/\/$/, '');
   let parsed: URL | null = null;
   try {
@@ -163,7 +169,7 @@ function checkQueryParameter(entry: string): string {
 function checkEntryOf(list: RuleList, entry: string): string {
   if (list === 'maskedPagePatterns') return checkPagePattern(entry);
   if (list === 'keptQueryParameters') return checkQueryParameter(entry);
-  if (list === 'allowedOrigins' || list === 'embedOrigins') return checkOrigin(list, entry);
+  if (list === 'allowedOrigins' || list === 'embedOrigins' || list === 'frameOrigins') return checkOrigin(list, entry);
   return checkSelector(list, entry);
 }
 

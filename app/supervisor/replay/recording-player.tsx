@@ -7,6 +7,7 @@ import { MASKED_PAGE_EVENT_TAG, type RecordedEvent } from '../../../protocol/mes
 import { markAgentView } from '../../agent/agent-marks';
 import { shadowRootMarks } from '../../agent/shadow-root-marks';
 import { replayAssets } from '../../lib/replay-assets';
+import { frameMarks } from '../../agent/frame-marks';
 import { pointerStatesReplay } from '../../lib/replay-pointer-states';
 import { openDialogsWithoutFocus, popoverReplay, syncPopovers } from '../../lib/replay-top-layer';
 import { canvasFrames } from '../../agent/canvas-frames';
@@ -42,7 +43,7 @@ export function RecordingPlayer({ events }: { events: RecordedEvent[] }) {
       UNSAFE_replayCanvas: false,
       skipInactive: true,
       triggerFocus: false,
-      plugins: [popoverReplay, replayAssets(), canvasFrames, shadowRootMarks, pointerStates],
+      plugins: [popoverReplay, replayAssets(), canvasFrames, shadowRootMarks, pointerStates, frameMarks],
     });
     if (replayer.iframe.contentWindow) openDialogsWithoutFocus(replayer.iframe.contentWindow);
     replayer.on('resize', (next) => setSize(next as { width: number; height: number }));

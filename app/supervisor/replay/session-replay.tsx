@@ -8,6 +8,7 @@ import { graphql } from '../../../graphql/generated/client';
 import type { SessionRecordingQuery } from '../../../graphql/generated/client/graphql';
 import type { RecordedEvent } from '../../../protocol/messages';
 import { unpackAll } from '../../../protocol/packed-events';
+import { withFrameEvents } from '../../lib/replay-frames';
 import { describeError } from '../../lib/graphql-client';
 import { TopBar } from '../../lib/top-bar';
 import { RecordingPlayer } from './recording-player';
@@ -52,8 +53,9 @@ async function loadRecording(client: Client, id: string): Promise<Recorded> {
     if (!page) throw new Error(describeError(result.error)?.message ?? 'No such session.');
     const events: RecordedEvent[] = whole ? [...whole.recording.events, ...page.recording.events] : page.recording.events;
     whole = { ...page, recording: { ...page.recording, events } };
-    // Large batches were recorded packed, as the widget sent them.
-    if (!page.recording.pageInfo.hasNextPage) return { ...whole, recording: { ...whole.recording, events: await unpackAll(events) } };
+    // Large batches were recorded packed, as the widget sent them; trusted frames' events in their frame's place.
+    if (!page.recording.pageInfo.hasNextPage)
+      return { ...whole, recording: { ...whole.recording, events: await withFrameEvents(await unpackAll(events)) } };
     after = page.recording.pageInfo.endCursor ?? null;
   }
 }

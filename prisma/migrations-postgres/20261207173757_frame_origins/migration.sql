@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SiteSettings" ADD COLUMN     "frameOrigins" TEXT NOT NULL DEFAULT '[]';

@@ -1,0 +1,27 @@
+-- RedefineTables
+PRAGMA defer_foreign_keys=ON;
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_SiteSettings" (
+    "id" TEXT NOT NULL PRIMARY KEY DEFAULT 'site',
+    "writeModeEnabled" BOOLEAN NOT NULL DEFAULT true,
+    "disabledSelectors" TEXT NOT NULL DEFAULT '[]',
+    "maskedFieldSelectors" TEXT NOT NULL DEFAULT '[]',
+    "maskedElementSelectors" TEXT NOT NULL DEFAULT '[]',
+    "maskedImageSelectors" TEXT NOT NULL DEFAULT '[]',
+    "maskedCanvasSelectors" TEXT NOT NULL DEFAULT '[]',
+    "maskedPagePatterns" TEXT NOT NULL DEFAULT '[]',
+    "recordingEnabled" BOOLEAN NOT NULL DEFAULT false,
+    "allowedOrigins" TEXT NOT NULL DEFAULT '[]',
+    "keptQueryParameters" TEXT NOT NULL DEFAULT '[]',
+    "embedOrigins" TEXT NOT NULL DEFAULT '[]',
+    "frameOrigins" TEXT NOT NULL DEFAULT '[]',
+    "captureAssets" BOOLEAN NOT NULL DEFAULT true,
+    "capabilities" TEXT NOT NULL DEFAULT '{}',
+    "updatedAt" DATETIME NOT NULL,
+    "handoverEnabled" BOOLEAN NOT NULL DEFAULT false
+);
+INSERT INTO "new_SiteSettings" ("allowedOrigins", "capabilities", "captureAssets", "disabledSelectors", "embedOrigins", "handoverEnabled", "id", "keptQueryParameters", "maskedCanvasSelectors", "maskedElementSelectors", "maskedFieldSelectors", "maskedImageSelectors", "maskedPagePatterns", "recordingEnabled", "updatedAt", "writeModeEnabled") SELECT "allowedOrigins", "capabilities", "captureAssets", "disabledSelectors", "embedOrigins", "handoverEnabled", "id", "keptQueryParameters", "maskedCanvasSelectors", "maskedElementSelectors", "maskedFieldSelectors", "maskedImageSelectors", "maskedPagePatterns", "recordingEnabled", "updatedAt", "writeModeEnabled" FROM "SiteSettings";
+DROP TABLE "SiteSettings";
+ALTER TABLE "new_SiteSettings" RENAME TO "SiteSettings";
+PRAGMA foreign_keys=ON;
+PRAGMA defer_foreign_keys=OFF;
