@@ -4,7 +4,7 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { CANVAS_FRAME_EVENT_TAG, type CanvasFrame } from '../protocol/messages.ts';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
 import { CANVAS_BYTES_PER_SECOND, CANVAS_FRAME_INTERVAL_MS, MAX_CANVAS_FRAME_BYTES } from '../widget/canvas/index.ts';
-import { buildCanvasWidget, buildWidget } from '../widget/build.ts';
+import { buildChunk, buildWidget } from '../widget/build.ts';
 import { readRecording } from '../server/recording/recording-writer.ts';
 import { captureUploads, signInAs } from './support/browser.ts';
 import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
@@ -152,7 +152,7 @@ async function mismatch(scratch: Page, mirrored: Locator, original: Locator): Pr
 describe('canvases in the agent’s view', () => {
   const suite = browserSuite();
   const site = siteServer();
-  before(() => Promise.all([buildWidget(), buildCanvasWidget()]));
+  before(() => Promise.all([buildWidget(), buildChunk('canvas')]));
 
   /** The customer opens the page and starts co-browse; an agent joins and sees it. The agent leaves when the test ends, if still in the session. */
   async function session(t: TestContext, path: string, body: string) {

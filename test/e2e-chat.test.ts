@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { formatCode } from '../app/lib/session-code.ts';
-import { buildChatWidget } from '../widget/build.ts';
+import { buildChunk } from '../widget/build.ts';
 import { signInAs } from './support/browser.ts';
 import { agentView, browserSuite, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
 import { waitFor } from './support/wait-for.ts';
@@ -56,7 +56,7 @@ const agentHasView = (agent: Page) =>
 describe('chat with co-browse from it, in Chromium', () => {
   const suite = browserSuite();
   before(async () => {
-    await buildChatWidget(); // the lazily loaded chat window, /widget-chat.js
+    await buildChunk('chat'); // the lazily loaded chat window, /widget-chat.js
     await mkdir('test-results', { recursive: true });
   });
 

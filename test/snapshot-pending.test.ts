@@ -6,11 +6,15 @@ import type { EventBatch, RecordedEvent } from '../protocol/index.ts';
 import { isPackedEvents, unpackEvents } from '../protocol/packed-events.ts';
 import { launchBrowser } from './support/browser.ts';
 
-/** The widget's recorder as the browser runs it, exposed as `window.recording`. */
+/** The widget's recorder and its packing chunk as the browser runs them, exposed as `window.recording`. */
 const bundleRecorder = async () =>
   (
     await build({
-      entryPoints: [new URL('../widget/recorder.ts', import.meta.url).pathname],
+      stdin: {
+        contents: "export { createRecorder } from './recorder.ts'; export { packEvents } from './pack.ts';",
+        resolveDir: new URL('../widget/', import.meta.url).pathname,
+        loader: 'ts',
+      },
       bundle: true,
       format: 'iife',
       globalName: 'recording',
@@ -58,8 +62,13 @@ describe('the kept snapshot while it is still on its way out', () => {
         return { writable: inner.writable, readable: inner.readable.pipeThrough(slow) };
       };
       const sent: unknown[] = [];
-      const { createRecorder } = (window as unknown as { recording: typeof import('../widget/recorder.ts') }).recording;
-      const recorder = createRecorder(async (batch) => void sent.push(batch));
+      const recording = (window as unknown as { recording: typeof import('../widget/recorder.ts') & typeof import('../widget/pack.ts') })
+        .recording;
+      // The packing chunk, as the widget would load it; this page has no canvas to ask for.
+      const recorder = recording.createRecorder(
+        async (batch) => void sent.push(batch),
+        async <T>() => recording as T,
+      );
       recorder.setOnline(true);
       recorder.start(); // Meta and a full snapshot, sent by the batch timer this turn sets
       await new Promise((resolve) => setTimeout(resolve, 0)); // that timer has run: the snapshot is being packed

@@ -21,49 +21,47 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Where the built widget goes; the server serves it at /widget.js. */
 export const WIDGET_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget.js');
 
-/** The chat window, loaded by the widget only when a customer opens a chat; served at /widget-chat.js. */
-export const CHAT_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-chat.js');
+/**
+ * The chunks the widget loads only when a page needs them, each an ES module served at
+ * `/widget-<name>.js`, with its entry and its own gzip budget.
+ */
+export const CHUNKS = {
+  /** The chat window, when a customer opens a chat; it reuses the widget's transport, so it holds only its UI. */
+  chat: { entry: 'chat/index.ts', budget: 6 * 1024 },
+  /** Write Mode's actions on the page and the site's own question, when a session turns to Write Mode. */
+  actions: { entry: 'agent-actions.ts', budget: 3 * 1024 },
+  /** The masking preview's answer, in pages framed by the admin's preview. */
+  preview: { entry: 'preview.ts', budget: 1024 },
+  /** The agent's pointer and click ring, when the agent first points. */
+  pointer: { entry: 'ui/agent-pointer.ts', budget: 1024 },
+  /** The agent's annotations overlay: its strokes, their fading and their anchoring. */
+  annotations: { entry: 'ui/annotations.ts', budget: 2 * 1024 },
+  /** The page's fonts and images sent for agents whose browsers cannot fetch them. */
+  assets: { entry: 'assets/send-page-assets.ts', budget: 2 * 1024 },
+  /** Guided Mode's consent prompt, indicator, scrolls and outlines. */
+  guided: { entry: 'ui/guided-mode.ts', budget: 3 * 1024 },
+  /** The session across the site's tabs, while a session runs (or another tab says one runs). */
+  tabs: { entry: 'tabs/index.ts', budget: 2 * 1024 },
+  /** The masked-field cue and the customer's pointer states, once an agent joins. */
+  cues: { entry: 'cues.ts', budget: 2 * 1024 },
+  /** Agents' requests to co-browse and their light socket, on pages with a signed identity that ask for them. */
+  invite: { entry: 'invite/index.ts', budget: 4 * 1024 },
+  /** Deflating large batches into packed events, asked for as recording starts. */
+  pack: { entry: 'pack.ts', budget: 1024 },
+  /** The canvas mirror, on pages that have a canvas. */
+  canvas: { entry: 'canvas/index.ts', budget: 3 * 1024 },
+  /** The parent page's side of mirroring trusted frames of other sites. */
+  frames: { entry: 'frames/mirror-frames.ts', budget: 1024 },
+  /** The framed page's side, loaded with `init({ frame: true })`. */
+  'child-frame': { entry: 'frames/record-for-parent.ts', budget: 1024 },
+  /** Lit components' CSS as written, on pages that use Lit. */
+  'lit-css': { entry: 'lit-css.ts', budget: 512 },
+} as const;
 
-/** The chat bundle's own budget: it reuses the main widget's transport, so it holds only its UI. */
-export const MAX_CHAT_GZIP_BYTES = 6 * 1024;
+export type ChunkName = keyof typeof CHUNKS;
 
-/** Write Mode's actions on the page, loaded when a session turns to Write Mode. */
-export const ACTIONS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-actions.js');
-export const MAX_ACTIONS_GZIP_BYTES = 3 * 1024;
-export const PREVIEW_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-preview.js');
-export const MAX_PREVIEW_GZIP_BYTES = 1024;
-export const POINTER_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-pointer.js');
-export const ANNOTATIONS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-annotations.js');
-export const GUIDED_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-guided.js');
-/** Guided Mode's consent prompt, indicator, scrolls and outlines. */
-export const MAX_GUIDED_GZIP_BYTES = 3 * 1024;
-export const MAX_POINTER_GZIP_BYTES = 1024;
-/** The session across the site's tabs, loaded while a session runs (or another tab says one runs). */
-export const TABS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-tabs.js');
-export const MAX_TABS_GZIP_BYTES = 2 * 1024;
-/** The prompt for agents' requests to co-browse and its light socket, loaded on pages with a signed identity that ask for it. */
-export const INVITE_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-invite.js');
-export const MAX_INVITE_GZIP_BYTES = 4 * 1024;
-/** The masked-field cue and the customer's pointer states, loaded once an agent joins. */
-export const CUES_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-cues.js');
-export const MAX_CUES_GZIP_BYTES = 2 * 1024;
-/** The agent's annotations overlay: its strokes, their fading and their anchoring. */
-export const MAX_ANNOTATIONS_GZIP_BYTES = 2 * 1024;
-export const ASSETS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-assets.js');
-export const MAX_ASSETS_GZIP_BYTES = 2 * 1024;
-
-/** Lit components' CSS as written, loaded only on pages that use Lit; served at /widget-lit-css.js. */
-export const LIT_CSS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-lit-css.js');
-export const MAX_LIT_CSS_GZIP_BYTES = 512;
-
-/** What mirrors trusted frames of other sites: the parent page's side, and the framed page's. */
-export const FRAMES_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-frames.js');
-export const CHILD_FRAME_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-child-frame.js');
-export const MAX_FRAMES_GZIP_BYTES = 1024;
-
-/** The canvas mirror, loaded by the widget only on pages that have a canvas; served at /widget-canvas.js. */
-export const CANVAS_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget-canvas.js');
-export const MAX_CANVAS_GZIP_BYTES = 3 * 1024;
+/** Where a chunk goes; the server serves dist/ as it is. */
+export const chunkOutfile = (name: ChunkName) => path.join(REPO_ROOT, 'dist', `widget-${name}.js`);
 
 /** The ESM build (served at /widget.mjs) and its types (/widget.d.mts). */
 export const ESM_OUTFILE = path.join(REPO_ROOT, 'dist', 'widget.mjs');
@@ -159,72 +157,9 @@ export async function buildWidget(outfile = WIDGET_OUTFILE): Promise<{ bytes: nu
   return buildBundle(path.join(REPO_ROOT, 'widget', 'index.ts'), outfile, 'iife');
 }
 
-/** Builds the lazily loaded chat window (an ES module the widget imports) and returns its size. */
-export async function buildChatWidget(outfile = CHAT_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'chat', 'index.ts'), outfile, 'esm');
-}
-
-/** Builds Write Mode's action code (an ES module the widget imports once Write Mode is on) and returns its size. */
-export async function buildActionsWidget(outfile = ACTIONS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'agent-actions.ts'), outfile, 'esm');
-}
-
-/** Builds the masking preview's answer (widget/preview.ts), loaded only by framed pages. */
-export async function buildPreviewWidget(outfile = PREVIEW_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'preview.ts'), outfile, 'esm');
-}
-
-/** Builds the agent's pointer and click ring (widget/ui/agent-pointer.ts), loaded when the agent first points. */
-export async function buildPointerWidget(outfile = POINTER_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'ui', 'agent-pointer.ts'), outfile, 'esm');
-}
-
-/** Builds the masked-field cue and the pointer states (widget/cues.ts), loaded once an agent joins. */
-export async function buildCuesWidget(outfile = CUES_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'cues.ts'), outfile, 'esm');
-}
-
-/** Builds the agent's annotations overlay (widget/ui/annotations.ts), loaded when the agent first draws. */
-export async function buildAnnotationsWidget(outfile = ANNOTATIONS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'ui', 'annotations.ts'), outfile, 'esm');
-}
-
-/** Builds Guided Mode's chunk (widget/ui/guided-mode.ts), loaded when an agent first asks for Guided Mode. */
-export async function buildGuidedWidget(outfile = GUIDED_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'ui', 'guided-mode.ts'), outfile, 'esm');
-}
-
-/** Builds the chunk that keeps a session across the site's tabs (widget/tabs). */
-export async function buildTabsWidget(outfile = TABS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'tabs', 'index.ts'), outfile, 'esm');
-/** Builds the request-to-co-browse chunk (widget/invite), loaded only on pages with a signed identity that allow requests. */
-export async function buildInviteWidget(outfile = INVITE_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'invite', 'index.ts'), outfile, 'esm');
-}
-
-/** Builds the chunk that sends the page's fonts and images for agents (widget/assets/send-page-assets.ts). */
-export async function buildAssetsWidget(outfile = ASSETS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'assets', 'send-page-assets.ts'), outfile, 'esm');
-}
-
-/** Builds the canvas mirror (an ES module the widget imports on a page with a canvas) and returns its size. */
-export async function buildCanvasWidget(outfile = CANVAS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'canvas', 'index.ts'), outfile, 'esm');
-}
-
-/** Builds the parent page's side of mirroring frames of other sites (widget/frames/mirror-frames.ts). */
-export async function buildFramesWidget(outfile = FRAMES_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'frames', 'mirror-frames.ts'), outfile, 'esm');
-}
-
-/** Builds the framed page's side (widget/frames/record-for-parent.ts), loaded with `init({ frame: true })`. */
-export async function buildChildFrameWidget(outfile = CHILD_FRAME_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'frames', 'record-for-parent.ts'), outfile, 'esm');
-}
-
-/** Builds the chunk that reads Lit components' CSS as written (widget/lit-css.ts). */
-export async function buildLitCssWidget(outfile = LIT_CSS_OUTFILE): Promise<{ bytes: number; gzipBytes: number }> {
-  return buildBundle(path.join(REPO_ROOT, 'widget', 'lit-css.ts'), outfile, 'esm');
+/** Builds one of the lazily loaded chunks and returns its size. */
+export async function buildChunk(name: ChunkName): Promise<{ bytes: number; gzipBytes: number }> {
+  return buildBundle(path.join(REPO_ROOT, 'widget', CHUNKS[name].entry), chunkOutfile(name), 'esm');
 }
 
 /** Builds each language's texts (ES modules the widget imports when the page is in that language). */
@@ -294,20 +229,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const kb = (n: number) => (n / 1024).toFixed(1) + ' KB';
   const built = [
     { name: 'dist/widget.js', ...(await buildWidget()), budget: MAX_WIDGET_GZIP_BYTES },
-    { name: 'dist/widget-chat.js', ...(await buildChatWidget()), budget: MAX_CHAT_GZIP_BYTES },
-    { name: 'dist/widget-actions.js', ...(await buildActionsWidget()), budget: MAX_ACTIONS_GZIP_BYTES },
-    { name: 'dist/widget-preview.js', ...(await buildPreviewWidget()), budget: MAX_PREVIEW_GZIP_BYTES },
-    { name: 'dist/widget-pointer.js', ...(await buildPointerWidget()), budget: MAX_POINTER_GZIP_BYTES },
-    { name: 'dist/widget-annotations.js', ...(await buildAnnotationsWidget()), budget: MAX_ANNOTATIONS_GZIP_BYTES },
-    { name: 'dist/widget-assets.js', ...(await buildAssetsWidget()), budget: MAX_ASSETS_GZIP_BYTES },
-    { name: 'dist/widget-guided.js', ...(await buildGuidedWidget()), budget: MAX_GUIDED_GZIP_BYTES },
-    { name: 'dist/widget-tabs.js', ...(await buildTabsWidget()), budget: MAX_TABS_GZIP_BYTES },
-    { name: 'dist/widget-cues.js', ...(await buildCuesWidget()), budget: MAX_CUES_GZIP_BYTES },
-    { name: 'dist/widget-invite.js', ...(await buildInviteWidget()), budget: MAX_INVITE_GZIP_BYTES },
-    { name: 'dist/widget-canvas.js', ...(await buildCanvasWidget()), budget: MAX_CANVAS_GZIP_BYTES },
-    { name: 'dist/widget-frames.js', ...(await buildFramesWidget()), budget: MAX_FRAMES_GZIP_BYTES },
-    { name: 'dist/widget-child-frame.js', ...(await buildChildFrameWidget()), budget: MAX_FRAMES_GZIP_BYTES },
-    { name: 'dist/widget-lit-css.js', ...(await buildLitCssWidget()), budget: MAX_LIT_CSS_GZIP_BYTES },
+    ...(await Promise.all(
+      (Object.keys(CHUNKS) as ChunkName[]).map(async (chunk) => ({
+        name: `dist/widget-${chunk}.js`,
+        ...(await buildChunk(chunk)),
+        budget: CHUNKS[chunk].budget,
+      })),
+    )),
     { name: 'dist/widget.mjs', ...(await buildEsmWidget()), budget: MAX_WIDGET_GZIP_BYTES },
     { name: 'dist/embed-client.mjs', ...(await buildEmbedClient()), budget: MAX_EMBED_CLIENT_GZIP_BYTES },
     ...(await buildLanguageChunks()).map((chunk) => ({ ...chunk, budget: MAX_LANGUAGE_GZIP_BYTES })),

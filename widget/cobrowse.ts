@@ -247,11 +247,7 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
         .then((code) => code.sendPageAssets(serverOrigin, customerToken, masking))
         .then((files) => Object.keys(files).length > 0 && recorder.custom(PAGE_ASSETS_EVENT_TAG, { files }), noop);
   };
-  const recorder = createRecorder(
-    (batch) => (client && live() ? client.upload(batch) : Promise.resolve()),
-    // The canvas mirror, loaded only on pages that have a canvas.
-    () => chunk('canvas'),
-  );
+  const recorder = createRecorder((batch) => (client && live() ? client.upload(batch) : Promise.resolve()), chunk);
   /** Records the page under the session's rules (a snapshot first), with its fonts and images when the site sends them. */
   let cues: unknown;
   const record = (open: OpenSession) => {

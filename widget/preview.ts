@@ -33,7 +33,10 @@ export function answerMaskingPreview(serverOrigin: string, record: typeof create
   const post = (message: PreviewMessage) => window.parent.postMessage(message, serverOrigin);
   addEventListener('message', (event: MessageEvent<Partial<PreviewMessage> | null>) => {
     if (event.origin !== serverOrigin || event.source !== window.parent || event.data?.type !== 'cobrowse-preview-rules') return;
-    recorder ??= record(async (batch) => post({ type: 'cobrowse-preview-events', batch }));
+    recorder ??= record(
+      async (batch) => post({ type: 'cobrowse-preview-events', batch }),
+      (name) => import(`${serverOrigin}/widget-${name}.js`),
+    );
     recorder.setOnline(true);
     recorder.start(masking(event.data.rules));
   });

@@ -1,8 +1,9 @@
 import { record } from 'rrweb';
 import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, PACK_THRESHOLD_BYTES } from '../protocol/limits.ts';
 import { MASKED_PAGE_EVENT_TAG, type EventBatch, type PointerTarget, type RecordedEvent } from '../protocol/messages.ts';
-import { isPackedEvents, packedJson, packEvents } from '../protocol/packed-events.ts';
+import { isPackedEvents, packedJson } from '../protocol/packed-events.ts';
 import type { CanvasMirror, mirrorCanvases } from './canvas/index.ts';
+import type { packEvents } from './pack.ts';
 import { pageAddress, replaceAddresses } from '../protocol/page-address.ts';
 import { rememberConstructedCss, restoreAdoptedCss, restoreStyleElement } from './authored-css.ts';
 import { createMaskMarker, createMasking, NO_EXTRA_MASKING, type Masking, type MaskingRules } from './masking.ts';
@@ -64,7 +65,10 @@ const PAGE_CHECK_INTERVAL_MS = 250;
  * A large batch (a full snapshot, a big mutation) goes as one packed event, deflated here; small
  * ones, and the hidden-page notice the server reads, go as they are. Null: too large to send.
  */
-async function pack(events: RecordedEvent[]): Promise<{ sendable: RecordedEvent[] | null; bytes: number }> {
+async function pack(
+  events: RecordedEvent[],
+  packing: () => Promise<{ packEvents: typeof packEvents }>,
+): Promise<{ sendable: RecordedEvent[] | null; bytes: number }> {
   if (events.length === 1 && isPackedEvents(events[0]!)) return { sendable: events, bytes: 0 };
   if (events.some(isHiddenPageEvent)) {
     const bytes = JSON.stringify(events).length;
@@ -73,7 +77,7 @@ async function pack(events: RecordedEvent[]): Promise<{ sendable: RecordedEvent[
   // Serialized once, as packed: only a small batch, sent as it is, is serialized again (by the socket).
   const json = packedJson(events);
   if (json.length <= PACK_THRESHOLD_BYTES) return { sendable: events, bytes: json.length };
-  const packed = await packEvents(events, json);
+  const packed = await (await packing()).packEvents(events, json);
   return { sendable: packed && [packed], bytes: json.length };
 }
 
@@ -122,12 +126,19 @@ export interface Recorder {
 
 /**
  * Creates the recorder; `send` hands over one batch and settles when the socket can take the next;
- * `loadCanvasCode` loads the canvas mirror (widget/canvas), asked for only once the page has a canvas.
+ * `loadChunk` loads one of the widget's chunks: the packing code once recording starts, and the
+ * canvas mirror (widget/canvas) only once the page has a canvas.
  */
 export function createRecorder(
   send: (batch: EventBatch) => Promise<unknown>,
-  loadCanvasCode?: () => Promise<{ mirrorCanvases: typeof mirrorCanvases }>,
+  loadChunk: <T>(name: 'pack' | 'canvas') => Promise<T>,
 ): Recorder {
+  let packCode: Promise<{ packEvents: typeof packEvents }> | undefined;
+  const packing = () =>
+    (packCode ??= loadChunk<{ packEvents: typeof packEvents }>('pack').catch((error: unknown) => {
+      packCode = undefined; // asked again for the next large batch
+      throw error;
+    }));
   rememberConstructedCss();
   const canvases = document.getElementsByTagName('canvas');
   /** The canvas mirror while recording: null while its code loads (or where it cannot run). */
@@ -205,7 +216,7 @@ export function createRecorder(
     const handed = () => {
       if (kept && events.includes(kept.full)) kept.pending = false;
     };
-    pack(events)
+    pack(events, packing)
       .then(({ sendable, bytes }) => {
         handed();
         if (!snapshots && kept === checkout) countChanges(bytes);
@@ -353,10 +364,10 @@ export function createRecorder(
   };
   /** Canvas frames skip the checkout: a snapshot sent again asks every canvas anew instead. */
   const watchCanvases = () => {
-    if (canvasMirror !== undefined || !canvases.length || !stopRecording || !loadCanvasCode) return;
+    if (canvasMirror !== undefined || !canvases.length || !stopRecording) return;
     canvasMirror = null;
     const recording = stopRecording;
-    loadCanvasCode().then(
+    loadChunk<{ mirrorCanvases: typeof mirrorCanvases }>('canvas').then(
       (code) => {
         if (recording !== stopRecording) return;
         canvasMirror = code.mirrorCanvases({
@@ -410,6 +421,7 @@ export function createRecorder(
 
   const recorder: Recorder = {
     start(rules = NO_EXTRA_MASKING) {
+      void packing().catch(() => {});
       const key = JSON.stringify(rules);
       if (masking && key === rulesKey) return snapshot();
       stopRecorder();

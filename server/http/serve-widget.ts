@@ -39,6 +39,7 @@ export function serveWidgetFiles(repoRoot: string): Router {
     'widget-guided.js',
     'widget-tabs.js',
     'widget-invite.js',
+    'widget-pack.js',
     'widget-canvas.js',
     'widget-lit-css.js',
     'widget-frames.js',

@@ -21,7 +21,10 @@ export async function recordForParent(serverOrigin: string, record: typeof creat
     const type = event.data?.type;
     if (type === 'cobrowse-frame-record') {
       parentOrigin = event.origin;
-      recorder ??= record(async (batch) => post({ type: 'cobrowse-frame-events', batch }));
+      recorder ??= record(
+        async (batch) => post({ type: 'cobrowse-frame-events', batch }),
+        (name) => import(`${serverOrigin}/widget-${name}.js`),
+      );
       recorder.setOnline(true);
       // A second ask sends the snapshot again (the parent's view of this frame was rebuilt).
       recorder.start(rules);
