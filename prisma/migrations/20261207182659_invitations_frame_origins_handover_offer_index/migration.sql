@@ -31,6 +31,7 @@ CREATE TABLE "new_SiteSettings" (
     "allowedOrigins" TEXT NOT NULL DEFAULT '[]',
     "keptQueryParameters" TEXT NOT NULL DEFAULT '[]',
     "embedOrigins" TEXT NOT NULL DEFAULT '[]',
+    "frameOrigins" TEXT NOT NULL DEFAULT '[]',
     "captureAssets" BOOLEAN NOT NULL DEFAULT true,
     "capabilities" TEXT NOT NULL DEFAULT '{}',
     "updatedAt" DATETIME NOT NULL,
@@ -51,3 +52,6 @@ CREATE INDEX "Invitation_customerEmail_status_idx" ON "Invitation"("customerEmai
 
 -- CreateIndex
 CREATE INDEX "Invitation_customerAccountId_status_idx" ON "Invitation"("customerAccountId", "status");
+
+-- CreateIndex
+CREATE INDEX "Session_handoverOfferId_idx" ON "Session"("handoverOfferId");

@@ -2,7 +2,8 @@
 ALTER TABLE "Session" ADD COLUMN     "invitedAgentId" TEXT;
 
 -- AlterTable
-ALTER TABLE "SiteSettings" ADD COLUMN     "invitationsEnabled" BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE "SiteSettings" ADD COLUMN     "frameOrigins" TEXT NOT NULL DEFAULT '[]',
+ADD COLUMN     "invitationsEnabled" BOOLEAN NOT NULL DEFAULT false;
 
 -- CreateTable
 CREATE TABLE "Invitation" (
@@ -28,3 +29,6 @@ CREATE INDEX "Invitation_customerEmail_status_idx" ON "Invitation"("customerEmai
 
 -- CreateIndex
 CREATE INDEX "Invitation_customerAccountId_status_idx" ON "Invitation"("customerAccountId", "status");
+
+-- CreateIndex
+CREATE INDEX "Session_handoverOfferId_idx" ON "Session"("handoverOfferId");

@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "SiteSettings" ADD COLUMN     "frameOrigins" TEXT NOT NULL DEFAULT '[]';
