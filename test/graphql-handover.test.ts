@@ -391,8 +391,10 @@ describe('Hand-over between agents over GraphQL', () => {
     assert.equal(rows.find((one) => one.type === 'HANDOVER_EXPIRED')?.data.reason, 'taken-over');
     assert.equal((await server.deps.db.user.findUniqueOrThrow({ where: { id: ids.agent! } })).activeSessionId, null);
 
-    // The supervisor ends it as its agent.
+    // The supervisor ends it as its agent, and stays a supervisor on the audit trail.
     assert.ok((await as('supervisor', EXIT, { id })).data);
+    const ended = (await auditTypes(id)).find((one) => one.type === 'SESSION_ENDED');
+    assert.equal(ended?.actorKind, 'SUPERVISOR');
     await Promise.all([watcher.dispose(), desk.close(), live.customer.dispose(), live.agent.dispose()]);
   });
 

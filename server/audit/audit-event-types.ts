@@ -88,3 +88,9 @@ export interface Actor {
   kind: ActorKind;
   id: string | null;
 }
+
+/**
+ * A signed-in user acting on a session as its agent, audited under their own role: a supervisor
+ * who took a session over stays a supervisor in the trail.
+ */
+export const staffActor = (user: { id: string; role: 'AGENT' | 'SUPERVISOR' | 'ADMIN' }): Actor => ({ kind: user.role, id: user.id });

@@ -1,3 +1,4 @@
+import { staffActor } from '../audit/audit-event-types.ts';
 import { randomUUID } from 'node:crypto';
 import { GUIDED_REQUEST_TTL_MS } from '../../protocol/index.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../core/errors.ts';
@@ -43,7 +44,7 @@ export async function requestGuidedMode(deps: SessionDeps, agent: UserRow, sessi
       data: { guidedRequestId: requestId, guidedRequestExpiresAt: expiresAt },
     });
     if (changed === 0) throw inactive();
-    await appendAuditEvent(tx, sessionId, { kind: 'AGENT', id: agent.id }, { type: 'GUIDED_REQUESTED', data: { requestId } });
+    await appendAuditEvent(tx, sessionId, staffActor(agent), { type: 'GUIDED_REQUESTED', data: { requestId } });
     return tx.session.findUniqueOrThrow({ where: { id: sessionId }, ...withAgent });
   });
   await publishSessionEvent(deps, 'GUIDED_REQUESTED', updated, 'AGENT');

@@ -1,3 +1,4 @@
+import { staffActor } from '../audit/audit-event-types.ts';
 import { randomUUID } from 'node:crypto';
 import { WRITE_REQUEST_TTL_MS } from '../../protocol/index.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../core/errors.ts';
@@ -38,7 +39,7 @@ export async function requestWriteMode(deps: SessionDeps, agent: UserRow, sessio
       data: { writeRequestId: requestId, writeRequestExpiresAt: expiresAt },
     });
     if (changed === 0) throw new AppError(ErrorCode.SESSION_ENDED, 'The session is not active.');
-    await appendAuditEvent(tx, sessionId, { kind: 'AGENT', id: agent.id }, { type: 'WRITE_REQUESTED', data: { requestId } });
+    await appendAuditEvent(tx, sessionId, staffActor(agent), { type: 'WRITE_REQUESTED', data: { requestId } });
     return tx.session.findUniqueOrThrow({ where: { id: sessionId }, include: { agent: true } });
   });
   await publishSessionEvent(deps, 'WRITE_REQUESTED', updated, 'AGENT');

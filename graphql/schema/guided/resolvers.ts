@@ -1,3 +1,4 @@
+import { staffActor } from '../../../server/audit/audit-event-types.ts';
 import { answerGuidedMode, endGuidedMode, requestGuidedMode } from '../../../server/sessions/guided-mode.ts';
 import { isSessionCustomer, requireUser } from '../../authorize.ts';
 import { forbidden } from '../../../server/core/errors.ts';
@@ -17,7 +18,7 @@ export const guidedResolvers: Resolvers = {
       const user = requireUser(ctx, 'AGENT');
       const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { agentId: true } });
       if (session?.agentId !== user.id) throw forbidden('You are not the agent of this session.');
-      return (await endGuidedMode(ctx, sessionId, { kind: 'AGENT', id: user.id })).session;
+      return (await endGuidedMode(ctx, sessionId, staffActor(user))).session;
     },
   },
 };

@@ -1,3 +1,4 @@
+import { staffActor } from '../../../server/audit/audit-event-types.ts';
 import { endSession } from '../../../server/sessions/end-session.ts';
 import { customerOf } from '../../../server/sessions/customer-identity.ts';
 import { joinChatSession, joinSession, joinSessionByCustomer, waitingSessionsOfCustomer } from '../../../server/sessions/join-session.ts';
@@ -73,7 +74,7 @@ export const sessionResolvers: Resolvers = {
       const user = requireUser(ctx);
       const session = await ctx.db.session.findUnique({ where: { id: sessionId } });
       if (!session || session.agentId !== user.id) throw forbidden('Only the session’s customer or agent can end it.');
-      return endSession(ctx, sessionId, { kind: 'AGENT', id: user.id }, 'agent exited');
+      return endSession(ctx, sessionId, staffActor(user), 'agent exited');
     },
   },
   Session: {

@@ -1,6 +1,7 @@
 import type { AgentSignal } from '../../../protocol/index.ts';
 import { MAX_ANNOTATION_SIGNALS_PER_SECOND } from '../../../protocol/limits.ts';
 import { recordAuditEvent } from '../../../server/audit/record-audit-event.ts';
+import type { Actor } from '../../../server/audit/audit-event-types.ts';
 import { AppError, ErrorCode } from '../../../server/core/errors.ts';
 import type { GraphQLContext } from '../../context.ts';
 
@@ -17,10 +18,9 @@ type AnnotationSignal = Extract<AgentSignal, { type: 'annotate' | 'clear-annotat
 export async function admitAnnotation(
   ctx: GraphQLContext,
   sessionId: string,
-  agentId: string,
+  /** Who drew: audited under their own role (a watching or taking-over supervisor's strokes are theirs). */
+  actor: Actor,
   signal: AnnotationSignal,
-  /** A watching supervisor's strokes are theirs on the audit trail. */
-  kind: 'AGENT' | 'SUPERVISOR' = 'AGENT',
 ): Promise<void> {
   await ctx.limits
     .limiter('annotation-signals', {
@@ -40,7 +40,7 @@ export async function admitAnnotation(
   await recordAuditEvent(
     ctx.db,
     sessionId,
-    { kind, id: agentId },
+    actor,
     { type: 'AGENT_ANNOTATED', data: { tool: signal.stroke.tool } },
     { maxEvents: ctx.config.maxAuditEventsPerSession },
   ).catch((error: unknown) => {

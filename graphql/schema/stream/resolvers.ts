@@ -1,3 +1,4 @@
+import { staffActor } from '../../../server/audit/audit-event-types.ts';
 import type { AgentAction, StreamMessage } from '../../../protocol/index.ts';
 import { pageAddress } from '../../../protocol/page-address.ts';
 import { validateAgentSignal } from '../../../protocol/validate.ts';
@@ -102,7 +103,7 @@ export const streamResolvers: Resolvers = {
         await recordAuditEvent(
           ctx.db,
           sessionId,
-          { kind: 'AGENT', id: user.id },
+          staffActor(user),
           { type: 'AGENT_ACTION', data: { kind: value.action.kind, target: value.target ?? null, ...(to ? { to } : {}) } },
           { maxEvents: ctx.config.maxAuditEventsPerSession },
         ).catch((error: unknown) => {
@@ -117,7 +118,7 @@ export const streamResolvers: Resolvers = {
         } satisfies StreamMessage);
         return true;
       }
-      if (value.type === 'annotate' || value.type === 'clear-annotations') await admitAnnotation(ctx, sessionId, user.id, value);
+      if (value.type === 'annotate' || value.type === 'clear-annotations') await admitAnnotation(ctx, sessionId, staffActor(user), value);
       const message: StreamMessage = value.type === 'request-snapshot' ? { type: 'snapshot-request' } : value;
       await ctx.pubsub.publish(topics.toCustomer(sessionId), message);
       return true;

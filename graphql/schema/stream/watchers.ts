@@ -1,3 +1,4 @@
+import { staffActor } from '../../../server/audit/audit-event-types.ts';
 import { validateAgentSignal } from '../../../protocol/validate.ts';
 import type { StreamMessage } from '../../../protocol/index.ts';
 import { streamEventName } from '../../../protocol/session-events.ts';
@@ -57,8 +58,7 @@ export async function signalAsWatcher(ctx: GraphQLContext, watcher: UserRow, ses
   if (!session) throw notFound('No such session.');
   if (session.status === 'ENDED') throw new AppError(ErrorCode.SESSION_ENDED, 'This session has ended.');
   if (value.type === 'scroll' || value.type === 'highlight') await admitGuidedSignal(ctx, sessionId, value);
-  if (value.type === 'annotate' || value.type === 'clear-annotations')
-    await admitAnnotation(ctx, sessionId, watcher.id, value, 'SUPERVISOR');
+  if (value.type === 'annotate' || value.type === 'clear-annotations') await admitAnnotation(ctx, sessionId, staffActor(watcher), value);
   const message: StreamMessage = value.type === 'request-snapshot' ? { type: 'snapshot-request' } : (value as StreamMessage);
   await ctx.pubsub.publish(topics.toCustomer(sessionId), message);
   return true;

@@ -1,3 +1,4 @@
+import { staffActor } from '../../../server/audit/audit-event-types.ts';
 import { validateActionResult } from '../../../protocol/validate.ts';
 import type { StreamMessage } from '../../../protocol/index.ts';
 import { answerWriteMode, requestWriteMode, setPointerMode } from '../../../server/sessions/write-mode.ts';
@@ -20,7 +21,7 @@ export const writeResolvers: Resolvers = {
       const user = requireUser(ctx, 'AGENT');
       const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { agentId: true } });
       if (session?.agentId !== user.id) throw forbidden('You are not the agent of this session.');
-      return setPointerMode(ctx, sessionId, { kind: 'AGENT', id: user.id });
+      return setPointerMode(ctx, sessionId, staffActor(user));
     },
     async reportActionResult(_parent, { sessionId, result }, ctx) {
       if (!isSessionCustomer(ctx, sessionId)) throw customerOnly();
