@@ -4,7 +4,17 @@ import type { StreamMessage } from '../protocol/index.ts';
 import { expireHandoverOffers } from '../server/sessions/expire-waiting-sessions.ts';
 import { offerHandover } from '../server/sessions/hand-over.ts';
 import { canTake, statusAfter, type SessionTransition } from '../server/sessions/session-transitions.ts';
-import { errorCode, gql, signIn, openLiveSession, startCustomerSession, wsClient, wsCollect, wsExecute } from './support/graphql-client.ts';
+import {
+  errorCode,
+  gql,
+  signIn,
+  openLiveSession,
+  type LiveSession,
+  startCustomerSession,
+  wsClient,
+  wsCollect,
+  wsExecute,
+} from './support/graphql-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -68,6 +78,16 @@ describe('Hand-over between agents over GraphQL', () => {
   const setEnabled = (on: boolean) => as<{ updateSiteSettings: { handoverEnabled: boolean } }>('admin', SETTINGS, { on });
 
   const liveSession = () => openLiveSession(url, cookies.agent);
+
+  /** `who` asks for Write Mode and the customer approves it. */
+  async function writeModeApproved(who: 'agent' | 'agent2', live: LiveSession) {
+    await as(who, 'mutation($id: ID!){ requestWriteMode(sessionId: $id){ id } }', { id: live.session.id });
+    const asked = await live.customerStream.next(isEvent('write-requested'));
+    const requestId = asked.type === 'session' ? asked.session.writeRequest!.id : '';
+    const answer = 'mutation($id: ID!, $r: ID!){ answerWriteMode(sessionId: $id, requestId: $r, approve: true){ mode } }';
+    await wsExecute(live.customer, answer, { id: live.session.id, r: requestId });
+    await live.customerStream.next(isEvent('write-approved'));
+  }
 
   /** The second agent's desktop: online for offers while this is open. */
   async function secondDesktop() {
@@ -165,14 +185,7 @@ describe('Hand-over between agents over GraphQL', () => {
     const live = await liveSession();
     const id = live.session.id;
     // Write Mode on first: the new agent must start in Pointer Mode.
-    await as('agent', 'mutation($id: ID!){ requestWriteMode(sessionId: $id){ id } }', { id });
-    const asked = await live.customerStream.next(isEvent('write-requested'));
-    const requestId = asked.type === 'session' ? asked.session.writeRequest!.id : '';
-    await wsExecute(live.customer, 'mutation($id: ID!, $r: ID!){ answerWriteMode(sessionId: $id, requestId: $r, approve: true){ mode } }', {
-      id,
-      r: requestId,
-    });
-    await live.agentStream.next(isEvent('write-approved'));
+    await writeModeApproved('agent', live);
 
     const desk = await secondDesktop();
     const offered = await as<{ offerHandover: { id: string; toAgentName: string } }>('agent', OFFER, { id, to: ids.agent2 });
@@ -274,14 +287,7 @@ describe('Hand-over between agents over GraphQL', () => {
     assert.equal((await server.deps.db.session.findUniqueOrThrow({ where: { id } })).mode, 'POINTER');
 
     // The customer approves Write Mode for the second agent: the first agent's connection may not act on it.
-    await as('agent2', 'mutation($id: ID!){ requestWriteMode(sessionId: $id){ id } }', { id });
-    const write = await live.customerStream.next(isEvent('write-requested'));
-    const writeRequestId = write.type === 'session' ? write.session.writeRequest!.id : '';
-    await wsExecute(live.customer, 'mutation($id: ID!, $r: ID!){ answerWriteMode(sessionId: $id, requestId: $r, approve: true){ mode } }', {
-      id,
-      r: writeRequestId,
-    });
-    await live.customerStream.next(isEvent('write-approved'));
+    await writeModeApproved('agent2', live);
     const click = { id, s: { type: 'action', id: 1, action: { kind: 'click', nodeId: 12 }, target: 'button#ok' } };
     assert.equal(wsCode(await wsExecute(other, SIGNAL, click)), 'FORBIDDEN');
     assert.equal((await wsExecute(desk.client, SIGNAL, click)).errors, undefined, 'the agent who holds it may');
