@@ -1,12 +1,12 @@
 /**
- * Runs the test files with Node's test runner on two lanes at once: the files that drive Chromium
- * one after another on the first, every other file one after another on the second. Two browser
- * suites at once starve each other on a 2-core machine, while a GraphQL or database file beside one
- * costs it little, and half the files never open a browser. The PostgreSQL and Redis files are all
- * on the second lane, so they never meet on the shared database.
+ * Runs the test files with Node's test runner, one file at a time by default, and prints each
+ * file's report (TAP) whole when the file ends, then the totals of every file and the slowest ones.
+ * `npm test -- test/a.test.ts …` runs only those files.
  *
- * Each file's report (TAP) is printed whole when the file ends, then the totals of every file.
- * `npm test -- test/a.test.ts …` runs only those files; `TEST_LANES=1` runs every file on one lane.
+ * `TEST_LANES=2` runs two files at once on two lanes: the files that drive Chromium one after
+ * another on the first, every other file on the second (the PostgreSQL and Redis files are all
+ * there, so they never meet on the shared database). On a 2-core machine each file ran slower
+ * beside the other lane (the whole suite took longer than one lane had), so one lane is the default.
  */
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
@@ -83,7 +83,7 @@ const files = await testFiles(process.argv.slice(2));
 const browser: string[] = [];
 const other: string[] = [];
 for (const file of files) ((await drivesBrowser(file)) ? browser : other).push(file);
-const lanes = process.env.TEST_LANES === '1' ? [[...browser, ...other]] : [browser, other];
+const lanes = process.env.TEST_LANES === '2' ? [browser, other] : [[...browser, ...other]];
 
 const started = performance.now();
 const results: FileResult[] = [];
