@@ -419,6 +419,9 @@ export function createCobrowse(defaultOrigin: string, metadata?: CustomerMetadat
     panel.showSession(session.code);
     panel.setStatus('WAITING', t.connecting);
     connect();
+    // The packing code, fetched while the session waits for an agent: the recorder's own import of
+    // it at the join then finds it loaded, and the first snapshot does not wait for the network.
+    chunk('pack').catch(() => {});
   };
 
   const api: CobrowseApi = {
