@@ -7,7 +7,7 @@ import { CANVAS_BYTES_PER_SECOND, CANVAS_FRAME_INTERVAL_MS, MAX_CANVAS_FRAME_BYT
 import { buildChunk, buildWidget } from '../widget/build.ts';
 import { readRecording } from '../server/recording/recording-writer.ts';
 import { captureUploads, signInAs } from './support/browser.ts';
-import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
+import { agentJoins, agentView, browserSuite, startOnPage } from './support/cobrowse-pages.ts';
 import { withUnpacked } from './support/packed-frames.ts';
 import { differentPixels } from './support/pixels.ts';
 import { siteServer } from './support/site-server.ts';
@@ -162,11 +162,7 @@ describe('canvases in the agent’s view', () => {
     const scratch = await suite.newPage(200, 200);
     const uploads = captureUploads(customer);
     await customer.goto(`${site.origin}${path}`);
-    await customer.getByTestId('cobrowse-start').click();
-    const code = await waitFor(
-      async () => (await customer.getByTestId('cobrowse-session-id').textContent())?.replace(/\D/g, ''),
-      'the session ID',
-    );
+    const code = await startOnPage(customer);
     await agentJoins(agent, suite.server.url, code);
     // Unless the session already ended (the customer left).
     t.after(async () => (await agent.getByTestId('exit-session').isVisible()) && (await agent.getByTestId('exit-session').click()));

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, signInAs } from './support/browser.ts';
-import { agentJoins, agentView, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
+import { agentJoins, agentView, customerStarts, hasNotice, recordPresence } from './support/cobrowse-pages.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -231,16 +231,3 @@ describe('co-browse sessions that follow the customer across tabs, in Chromium',
     await customerContext.close();
   });
 });
-
-/** Records every value the agent page's presence takes (see e2e-presence.test.ts). */
-async function recordPresence(agent: Page): Promise<() => Promise<string[]>> {
-  await agent.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { presenceSeen: string[] }).presenceSeen = seen;
-    new MutationObserver(() => {
-      const kind = document.querySelector('[data-testid=customer-presence]')?.getAttribute('data-presence');
-      if (kind && seen.at(-1) !== kind) seen.push(kind);
-    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-presence'] });
-  });
-  return () => agent.evaluate(() => [...(window as unknown as { presenceSeen: string[] }).presenceSeen]);
-}

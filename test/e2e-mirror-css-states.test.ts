@@ -5,7 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 import { readRecording } from '../server/recording/recording-writer.ts';
 import { updateSiteSettings } from '../server/settings/site-settings.ts';
 import { signInAs } from './support/browser.ts';
-import { agentJoins, agentView, browserSuite } from './support/cobrowse-pages.ts';
+import { agentJoins, agentView, browserSuite, startOnPage } from './support/cobrowse-pages.ts';
 import { differentPixels } from './support/pixels.ts';
 import { siteServer, type SiteFile } from './support/site-server.ts';
 import { waitFor } from './support/wait-for.ts';
@@ -134,11 +134,7 @@ describe('the agent sees the customer’s pointer and keyboard states as the pag
     const agent = await suite.newPage(1440, 1000);
     await prepare?.(customer);
     await customer.goto(`${site.origin}${path}`);
-    await customer.getByTestId('cobrowse-start').click();
-    const code = await waitFor(
-      async () => (await customer.getByTestId('cobrowse-session-id').textContent())?.replace(/\D/g, ''),
-      'the session ID',
-    );
+    const code = await startOnPage(customer);
     await agentJoins(agent, suite.server.url, code);
     t.after(() => agent.getByTestId('exit-session').click());
     const view = agentView(agent);

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.ts';
-import { agentJoins, agentView, customerStarts, hasNotice } from './support/cobrowse-pages.ts';
+import { agentJoins, agentView, customerStarts, hasNotice, recordPresence } from './support/cobrowse-pages.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -12,25 +12,6 @@ const TIMEOUT_SECONDS = 12;
 
 const presence = (agent: Page) => agent.getByTestId('customer-presence');
 const presenceKind = (agent: Page) => presence(agent).getAttribute('data-presence', { timeout: 1000 });
-
-/**
- * Records every value the agent page's presence takes, from a MutationObserver in the page: each
- * change is seen as the page makes it, so the record is never behind what the page shows.
- */
-async function recordPresence(agent: Page): Promise<() => Promise<string[]>> {
-  await agent.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { presenceSeen: string[] }).presenceSeen = seen;
-    // Unnamed callbacks only: tsx would wrap a named one in a helper the page does not have.
-    new MutationObserver(() => {
-      const kind = document.querySelector('[data-testid=customer-presence]')?.getAttribute('data-presence');
-      if (kind && seen.at(-1) !== kind) seen.push(kind);
-    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-presence'] });
-    const kind = document.querySelector('[data-testid=customer-presence]')?.getAttribute('data-presence');
-    if (kind) seen.push(kind);
-  });
-  return () => agent.evaluate(() => [...(window as unknown as { presenceSeen: string[] }).presenceSeen]);
-}
 
 /** Whether `expected` occurs in `seen` in order (other values may come between). */
 const inOrder = (seen: string[], expected: string[]) => {

@@ -80,3 +80,22 @@ export function browserSuite(config: StartOptions['config'] = {}) {
     newPage: async (width: number, height: number): Promise<Page> => (await browser!.newContext({ viewport: { width, height } })).newPage(),
   };
 }
+
+/**
+ * Records every value the agent page's presence takes, from a MutationObserver in the page: each
+ * change is seen as the page makes it, so the record is never behind what the page shows.
+ */
+export async function recordPresence(agent: Page): Promise<() => Promise<string[]>> {
+  await agent.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { presenceSeen: string[] }).presenceSeen = seen;
+    // Unnamed callbacks only: tsx would wrap a named one in a helper the page does not have.
+    new MutationObserver(() => {
+      const kind = document.querySelector('[data-testid=customer-presence]')?.getAttribute('data-presence');
+      if (kind && seen.at(-1) !== kind) seen.push(kind);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-presence'] });
+    const kind = document.querySelector('[data-testid=customer-presence]')?.getAttribute('data-presence');
+    if (kind) seen.push(kind);
+  });
+  return () => agent.evaluate(() => [...(window as unknown as { presenceSeen: string[] }).presenceSeen]);
+}
